@@ -1,0 +1,79 @@
+// newsim bindings — shared helpers: documents from Python objects, GIL release with Ctrl-C,
+// NumPy arrays that own C++ vectors.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "newsim/errors.hpp"
+#include "newsim/parallel.hpp"
+#include "newsim/text.hpp"
+#include "newsim/vectorizer.hpp"
+
+namespace newsim::py_bindings {
+
+namespace py = pybind11;
+
+/// Python documents pinned for the duration of a call, with views of their text.
+struct PyDocuments {
+  py::list keep;  // strong references: the texts stay alive and immutable while the GIL is free
+  std::vector<TextRef> texts;
+  std::vector<std::size_t> offsets;
+  [[nodiscard]] Documents view() const { return Documents{texts, offsets}; }
+};
+
+/// A sequence of str. Raises TypeError naming the position of the first item that is not a str.
+PyDocuments collect_texts(py::handle documents);
+/// A sequence of sequences of str (documents analyzed in Python).
+PyDocuments collect_analyzed(py::handle documents);
+
+/// Polls Ctrl-C and reports progress on the calling thread while the core works.
+class PyMonitor final : public Monitor {
+ public:
+  explicit PyMonitor(py::object progress) : progress_(std::move(progress)) {}
+  bool poll(std::size_t done, std::size_t total) override;
+
+ private:
+  py::object progress_;
+};
+
+/// Runs `f(ctx)` with the GIL released; a Ctrl-C (or an exception in the progress callback)
+/// surfaces as that Python exception.
+template <class F>
+auto run_released(std::size_t n_items, long long n_jobs, const py::object& progress, F&& f) {
+  const bool watch = !progress.is_none() || n_items >= 256;
+  PyMonitor monitor(progress);
+  RunContext ctx{resolve_n_jobs(n_jobs), watch ? &monitor : nullptr};
+  try {
+    py::gil_scoped_release nogil;
+    return f(ctx);
+  } catch (const Cancelled&) {
+    if (PyErr_Occurred() != nullptr) throw py::error_already_set();
+    PyErr_SetNone(PyExc_KeyboardInterrupt);
+    throw py::error_already_set();
+  }
+}
+
+/// A 1-D NumPy array that takes ownership of `v` (no copy).
+template <class T>
+py::array_t<T> to_numpy(std::vector<T>&& v) {
+  auto owner = std::make_unique<std::vector<T>>(std::move(v));
+  const auto size = static_cast<py::ssize_t>(owner->size());
+  T* data = owner->data();
+  py::capsule capsule(owner.get(), [](void* p) noexcept {
+    const std::unique_ptr<std::vector<T>> release(static_cast<std::vector<T>*>(p));
+  });
+  owner.release();  // now owned by the capsule
+  return py::array_t<T>({size}, {static_cast<py::ssize_t>(sizeof(T))}, data, capsule);
+}
+
+/// (data, indices, indptr, (rows, cols)) for scipy.sparse.csr_matrix, without copies.
+py::tuple csr_to_python(CsrAny&& m);
+
+void register_vectorizer(py::module_& m);
+
+}  // namespace newsim::py_bindings

@@ -1,0 +1,27 @@
+// newsim._core — the C++ core exposed to Python. One register_* per component.
+#include <pybind11/pybind11.h>
+
+#include "common.hpp"
+
+namespace py = pybind11;
+using namespace newsim;
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "newsim's C++ core (private: use the newsim package).";
+
+  py::register_exception<FormatError>(m, "ModelFormatError", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const FormatError&) {
+      throw;  // handled by the ModelFormatError translator
+    } catch (const NotFittedError& e) {
+      py::object cls = py::module_::import("sklearn.exceptions").attr("NotFittedError");
+      py::set_error(cls, e.what());
+    } catch (const std::invalid_argument& e) {  // options, documents, empty vocabulary
+      py::set_error(PyExc_ValueError, e.what());
+    }
+  });
+
+  py_bindings::register_vectorizer(m);
+}

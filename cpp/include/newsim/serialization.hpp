@@ -1,0 +1,25 @@
+// newsim — the model file format.
+//
+//   offset  size  field
+//   0       8     magic "NEWSIM\x00\x1a"
+//   8       4     format version (little-endian u32), currently 1
+//   12      8     payload length in bytes (u64)
+//   20      n     payload: options, vocabulary, statistics (see serialization.cpp)
+//   20+n    4     CRC-32 (IEEE) of the payload
+//
+// Loading never executes code; any truncation, bit flip, unknown version or foreign file throws
+// FormatError with a specific message.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace newsim {
+
+inline constexpr std::uint32_t kFormatVersion = 1;
+
+/// CRC-32 (IEEE 802.3, reflected, as zlib's crc32).
+std::uint32_t crc32(std::string_view bytes) noexcept;
+
+}  // namespace newsim

@@ -1,0 +1,39 @@
+// newsim — term weighting: tf (raw, binary, sublinear), idf (smooth or not), BM25, row norms.
+// The formulas are scikit-learn's: idf = ln((1 + n) / (1 + df)) + 1 with smoothing, else
+// ln(n / df) + 1; sublinear tf = 1 + ln(tf); zero rows stay zero.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace newsim {
+
+enum class Norm { none, l1, l2 };
+enum class Scheme { tfidf, bm25 };
+
+struct WeightingOptions {
+  Scheme scheme = Scheme::tfidf;
+  bool binary = false;
+  bool use_idf = true;
+  bool smooth_idf = true;
+  bool sublinear_tf = false;
+  Norm norm = Norm::l2;
+  double k1 = 1.2;  // BM25 term-frequency saturation
+  double b = 0.75;  // BM25 length normalization
+
+  void validate() const;
+};
+
+/// The idf of each term. For BM25: ln(1 + (n - df + 0.5) / (df + 0.5)).
+std::vector<double> compute_idf(const WeightingOptions& options, std::span<const std::int64_t> df,
+                                std::int64_t n_docs);
+
+/// Weights one row in place: `counts` are raw term counts (doubles), `idf` is indexed by the
+/// row's columns, `doc_len` and `avg_doc_len` are used by BM25 only. Then applies the norm.
+void weight_row(const WeightingOptions& options, std::span<const std::int64_t> columns,
+                std::span<double> values, std::span<const double> idf, double doc_len,
+                double avg_doc_len);
+
+}  // namespace newsim

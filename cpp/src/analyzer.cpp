@@ -1,0 +1,379 @@
+#include "newsim/analyzer.hpp"
+
+#include <libstemmer.h>
+
+#include <algorithm>
+#include <string>
+
+#include "newsim/errors.hpp"
+#include "newsim/text.hpp"
+#include "session.hpp"
+#include "unicode.hpp"
+
+namespace newsim {
+
+// ------------------------------------------------------------------------------------- options
+
+std::vector<std::string> stemmer_languages() {
+  std::vector<std::string> out;
+  for (const char** p = sb_stemmer_list(); *p != nullptr; ++p) out.emplace_back(*p);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void AnalyzerOptions::validate() const {
+  if (ngram_min < 1 || ngram_max < ngram_min)
+    throw InvalidOptionError("ngram_range",
+                             "Invalid value for ngram_range=(" + std::to_string(ngram_min) + ", " +
+                                 std::to_string(ngram_max) +
+                                 "): lower boundary larger than the upper boundary, or below 1.");
+  if (ngram_max > 64)
+    throw InvalidOptionError("ngram_range", "ngram_range upper bound must be at most 64, got " +
+                                                std::to_string(ngram_max) + ".");
+  if (min_word_run < 1)
+    throw InvalidOptionError("token_pattern", "the minimum word run must be at least 1.");
+  if (!stemmer.empty()) {
+    const auto langs = stemmer_languages();
+    if (!std::binary_search(langs.begin(), langs.end(), stemmer)) {
+      std::string list;
+      for (const auto& l : langs) list += (list.empty() ? "" : ", ") + l;
+      throw InvalidOptionError("stemmer", "stemmer must be one of the Snowball algorithms (" +
+                                              list + ") or None, got '" + stemmer + "'.");
+    }
+  }
+  for (std::size_t i = 0; i < stop_words.size(); ++i) {
+    std::string buf;
+    try {
+      to_utf8(TextRef::utf8(stop_words[i]), buf, i);
+    } catch (const DocumentError&) {
+      throw InvalidOptionError("stop_words",
+                               "stop_words[" + std::to_string(i) + "] is not valid UTF-8.");
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------- session
+
+namespace detail {
+
+void StemmerDeleter::operator()(sb_stemmer* s) const noexcept { sb_stemmer_delete(s); }
+
+Session::Session(const AnalyzerImpl& analyzer) : an_(analyzer) {
+  if (!an_.options.stemmer.empty()) {
+    stemmer_.reset(sb_stemmer_new(an_.options.stemmer.c_str(), "UTF_8"));
+    if (!stemmer_) throw InvalidOptionError("stemmer", "cannot create stemmer " + an_.options.stemmer);
+  }
+}
+
+std::string_view Session::preprocess_regex(std::string_view text) {
+  // scikit-learn's preprocessing: lowercase, then strip accents, on the whole document.
+  std::string_view src = text;
+  if (an_.options.lowercase) {
+    python_lower(src, buf_a_);
+    src = buf_a_;
+  }
+  switch (an_.options.strip_accents) {
+    case AccentStrip::none: break;
+    case AccentStrip::unicode:
+      strip_accents_unicode(src, buf_b_);
+      src = buf_b_;
+      break;
+    case AccentStrip::ascii:
+      strip_accents_ascii(src, buf_b_);
+      src = buf_b_;
+      break;
+  }
+  return src;
+}
+
+void Session::segment(std::string_view text, std::vector<Segment>& segments) {
+  if (an_.unicode())
+    segmenter_.segment(text, segments);
+  else
+    segment_word_runs(text, an_.options.min_word_run, segments);
+}
+
+std::size_t Session::hyphen_between(std::string_view text, const Segment& a,
+                                    const Segment& b) const noexcept {
+  const std::size_t gap = b.begin - a.end;
+  if (gap == 1 && text[a.end] == '-') return 1;
+  if (gap == 3 && text.substr(a.end, 2) == "\xE2\x80" &&
+      (text[a.end + 2] == '\x90' || text[a.end + 2] == '\x91'))  // U+2010, U+2011
+    return 3;
+  return 0;
+}
+
+TermId Session::intern(std::string_view term) {
+  const std::uint64_t h = hash_bytes(term);
+  const std::uint32_t e = terms_.find(term, h);
+  if (e != StringMap::npos) return e;
+  return terms_.insert(term, h, static_cast<std::uint32_t>(terms_.size()));
+}
+
+TermId Session::normalize(std::string_view raw) {
+  const AnalyzerOptions& o = an_.options;
+  std::string_view t = raw;
+  if (an_.unicode()) {
+    if (o.lowercase)
+      nfkc_casefold(raw, buf_c_);
+    else
+      nfkc(raw, buf_c_);
+    t = buf_c_;
+    if (o.strip_accents != AccentStrip::none) {
+      std::string stripped;
+      if (o.strip_accents == AccentStrip::unicode)
+        strip_accents_token(t, stripped);
+      else
+        strip_accents_ascii(t, stripped);
+      buf_c_ = std::move(stripped);
+      t = buf_c_;
+    }
+  }
+  if (t.empty() || count_code_points(t) < o.min_token_len) return kDropped;
+  if (an_.stop_words.find(t) != an_.stop_words.end()) return kDropped;
+  if (stemmer_) {
+    const sb_symbol* s = sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(t.data()),
+                                         static_cast<int>(t.size()));
+    if (s == nullptr) throw std::bad_alloc();
+    t = std::string_view(reinterpret_cast<const char*>(s),
+                         static_cast<std::size_t>(sb_stemmer_length(stemmer_.get())));
+  }
+  return intern(t);
+}
+
+TermId Session::lookup(std::string_view raw) {
+  const std::uint64_t h = hash_bytes(raw);
+  const std::uint32_t e = raw_cache_.find(raw, h);
+  if (e != StringMap::npos) return raw_cache_.value(e);
+  const TermId id = normalize(raw);
+  raw_cache_.insert(raw, h, id);
+  return id;
+}
+
+TermId Session::ngram(const TermId* ids, std::size_t n) {
+  const std::string_view key(reinterpret_cast<const char*>(ids), n * sizeof(TermId));
+  const std::uint64_t h = hash_bytes(key);
+  const std::uint32_t e = ngrams_.find(key, h);
+  if (e != StringMap::npos) return ngrams_.value(e);
+  std::string joined;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k > 0) joined.push_back(' ');
+    joined.append(term(ids[k]));
+  }
+  const TermId id = intern(joined);
+  ngrams_.insert(key, h, id);
+  return id;
+}
+
+void Session::word_terms(std::string_view text, std::vector<TermId>& out) {
+  const AnalyzerOptions& o = an_.options;
+  const std::string_view src = an_.unicode() ? text : preprocess_regex(text);
+  segment(src, segments_);
+  unigrams_.clear();
+  extras_.clear();
+  const bool compounds = an_.unicode() && o.compounds != Compounds::split;
+  const std::size_t n_seg = segments_.size();
+  for (std::size_t i = 0; i < n_seg; ++i) {
+    std::size_t j = i;
+    if (compounds)
+      while (j + 1 < n_seg && hyphen_between(src, segments_[j], segments_[j + 1]) > 0) ++j;
+    if (j > i) {  // segments i..j form a hyphenated compound
+      const TermId whole = lookup(src.substr(segments_[i].begin, segments_[j].end - segments_[i].begin));
+      if (o.compounds == Compounds::both) {
+        for (std::size_t k = i; k <= j; ++k) {
+          const TermId id = lookup(src.substr(segments_[k].begin, segments_[k].end - segments_[k].begin));
+          if (id != kDropped) unigrams_.push_back(id);
+        }
+        if (whole != kDropped) extras_.push_back(whole);
+      } else if (whole != kDropped) {
+        unigrams_.push_back(whole);
+      }
+      i = j;
+      continue;
+    }
+    const TermId id = lookup(src.substr(segments_[i].begin, segments_[i].end - segments_[i].begin));
+    if (id != kDropped) unigrams_.push_back(id);
+  }
+  // Word n-grams as scikit-learn forms them: unigrams first, then bigrams, ...
+  const std::size_t n_tok = unigrams_.size();
+  std::size_t n_min = o.ngram_min;
+  if (n_min == 1) {
+    out.insert(out.end(), unigrams_.begin(), unigrams_.end());
+    out.insert(out.end(), extras_.begin(), extras_.end());
+    n_min = 2;
+  }
+  for (std::size_t n = n_min; n <= std::min(o.ngram_max, n_tok); ++n)
+    for (std::size_t i = 0; i + n <= n_tok; ++i) out.push_back(ngram(unigrams_.data() + i, n));
+}
+
+void Session::char_terms(std::string_view text, std::vector<TermId>& out) {
+  const AnalyzerOptions& o = an_.options;
+  std::string_view src;
+  if (an_.unicode()) {
+    if (o.lowercase)
+      nfkc_casefold(text, buf_a_);
+    else
+      nfkc(text, buf_a_);
+    if (o.strip_accents == AccentStrip::unicode) {
+      strip_accents_token(buf_a_, buf_b_);
+      buf_a_.swap(buf_b_);
+    } else if (o.strip_accents == AccentStrip::ascii) {
+      strip_accents_ascii(buf_a_, buf_b_);
+      buf_a_.swap(buf_b_);
+    }
+    src = buf_a_;
+  } else {
+    src = preprocess_regex(text);
+  }
+  // Replace runs of two or more whitespace characters by one space (scikit-learn's `\s\s+`).
+  std::string& norm = buf_c_;
+  norm.clear();
+  std::size_t i = 0;
+  while (i < src.size()) {
+    const std::size_t start = i;
+    const char32_t c = decode_utf8(src, i);
+    if (!python_is_space(c)) {
+      norm.append(src, start, i - start);
+      continue;
+    }
+    std::size_t j = i;
+    std::size_t run_end = i;
+    bool run = false;
+    while (j < src.size()) {
+      std::size_t k = j;
+      if (!python_is_space(decode_utf8(src, k))) break;
+      run = true;
+      j = k;
+      run_end = k;
+    }
+    if (run) {
+      norm.push_back(' ');
+      i = run_end;
+    } else {
+      norm.append(src, start, i - start);
+    }
+  }
+  auto emit = [&](std::string_view s, std::size_t n_min, std::size_t n_max, bool wb) {
+    offsets_.clear();
+    for (std::size_t p = 0; p < s.size();) {
+      offsets_.push_back(p);
+      decode_utf8(s, p);
+    }
+    const std::size_t len = offsets_.size();
+    offsets_.push_back(s.size());
+    auto sub = [&](std::size_t a, std::size_t n) {
+      const std::size_t e = std::min(a + n, len);
+      return s.substr(offsets_[a], offsets_[e] - offsets_[a]);
+    };
+    if (!wb) {
+      for (std::size_t n = n_min; n <= std::min(n_max, len); ++n)
+        for (std::size_t a = 0; a + n <= len; ++a) out.push_back(intern(sub(a, n)));
+      return;
+    }
+    for (std::size_t n = n_min; n <= n_max; ++n) {
+      std::size_t offset = 0;
+      out.push_back(intern(sub(offset, n)));
+      while (offset + n < len) {
+        ++offset;
+        out.push_back(intern(sub(offset, n)));
+      }
+      if (offset == 0) break;  // a short word counts once
+    }
+  };
+  if (o.analyzer == AnalyzerKind::chars) {
+    emit(norm, o.ngram_min, o.ngram_max, false);
+    return;
+  }
+  // char_wb: words are separated by whitespace; each is padded with one space on both sides.
+  std::string padded;
+  std::size_t p = 0;
+  while (p < norm.size()) {
+    std::size_t q = p;
+    while (q < norm.size()) {
+      std::size_t r = q;
+      if (python_is_space(decode_utf8(norm, r))) break;
+      q = r;
+    }
+    if (q > p) {
+      padded.assign(1, ' ');
+      padded.append(norm, p, q - p);
+      padded.push_back(' ');
+      emit(padded, o.ngram_min, o.ngram_max, true);
+    }
+    if (q >= norm.size()) break;
+    p = q;
+    decode_utf8(norm, p);  // skip the whitespace character
+  }
+}
+
+void Session::analyze(std::string_view text, std::vector<TermId>& out) {
+  if (an_.options.analyzer == AnalyzerKind::word)
+    word_terms(text, out);
+  else
+    char_terms(text, out);
+}
+
+void Session::tokens(std::string_view text, std::vector<std::string>& out) {
+  const std::string_view src = an_.unicode() ? text : preprocess_regex(text);
+  segment(src, segments_);
+  out.clear();
+  for (const Segment& s : segments_) out.emplace_back(src.substr(s.begin, s.end - s.begin));
+}
+
+}  // namespace detail
+
+// ------------------------------------------------------------------------------------ analyzer
+
+Analyzer::Analyzer(AnalyzerOptions options) {
+  options.validate();
+  auto impl = std::make_shared<AnalyzerImpl>();
+  impl->options = std::move(options);
+  for (const std::string& w : impl->options.stop_words) {
+    if (impl->unicode()) {
+      std::string folded;
+      if (impl->options.lowercase)
+        detail::nfkc_casefold(w, folded);
+      else
+        detail::nfkc(w, folded);
+      if (impl->options.strip_accents == AccentStrip::unicode) {
+        std::string s;
+        detail::strip_accents_token(folded, s);
+        folded = std::move(s);
+      } else if (impl->options.strip_accents == AccentStrip::ascii) {
+        std::string s;
+        detail::strip_accents_ascii(folded, s);
+        folded = std::move(s);
+      }
+      impl->stop_words.insert(std::move(folded));
+    } else {
+      impl->stop_words.insert(w);
+    }
+  }
+  impl_ = std::move(impl);
+}
+
+const AnalyzerOptions& Analyzer::options() const noexcept { return impl_->options; }
+
+std::vector<std::string> Analyzer::analyze(std::string_view utf8) const {
+  std::string buf;
+  const std::string_view text = to_utf8(TextRef::utf8(utf8), buf, 0);
+  detail::Session session(*impl_);
+  std::vector<detail::TermId> ids;
+  session.analyze(text, ids);
+  std::vector<std::string> out;
+  out.reserve(ids.size());
+  for (const auto id : ids) out.emplace_back(session.term(id));
+  return out;
+}
+
+std::vector<std::string> Analyzer::tokenize(std::string_view utf8) const {
+  std::string buf;
+  const std::string_view text = to_utf8(TextRef::utf8(utf8), buf, 0);
+  detail::Session session(*impl_);
+  std::vector<std::string> out;
+  session.tokens(text, out);
+  return out;
+}
+
+}  // namespace newsim

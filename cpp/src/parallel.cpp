@@ -1,0 +1,89 @@
+#include "newsim/parallel.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "newsim/errors.hpp"
+
+namespace newsim {
+
+std::size_t resolve_n_jobs(long long n_jobs) noexcept {
+  const long long cores = std::max(1u, std::thread::hardware_concurrency());
+  long long n = n_jobs;
+  if (n <= 0) n = cores + 1 + n;  // -1: all cores, -2: all but one (joblib's rule)
+  return static_cast<std::size_t>(std::max(1LL, n));
+}
+
+std::size_t workers_for(std::size_t n_items, std::size_t chunk, const RunContext& ctx) noexcept {
+  const std::size_t chunks = chunk == 0 ? 0 : (n_items + chunk - 1) / chunk;
+  return std::max<std::size_t>(1, std::min(ctx.n_jobs, chunks));
+}
+
+std::size_t parallel_chunks(std::size_t n_items, std::size_t chunk, const RunContext& ctx,
+                            const std::function<void(std::size_t, std::size_t, std::size_t)>& body) {
+  chunk = std::max<std::size_t>(1, chunk);
+  const std::size_t n_workers = workers_for(n_items, chunk, ctx);
+  if (n_items == 0) return n_workers;
+  if (n_workers == 1 && ctx.monitor == nullptr) {
+    for (std::size_t b = 0; b < n_items; b += chunk) body(0, b, std::min(n_items, b + chunk));
+    return 1;
+  }
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  std::atomic<bool> stop{false};
+  std::exception_ptr error;
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  std::size_t running = n_workers;
+
+  auto work = [&](std::size_t worker) {
+    try {
+      while (!stop.load(std::memory_order_relaxed)) {
+        const std::size_t b = next.fetch_add(chunk);
+        if (b >= n_items) break;
+        const std::size_t e = std::min(n_items, b + chunk);
+        body(worker, b, e);
+        done.fetch_add(e - b, std::memory_order_relaxed);
+      }
+    } catch (...) {
+      const std::lock_guard lock(mutex);
+      if (!error) error = std::current_exception();
+      stop = true;
+    }
+    const std::lock_guard lock(mutex);
+    --running;
+    finished_cv.notify_all();
+  };
+
+  bool cancelled = false;
+  {
+    std::vector<std::jthread> threads;
+    threads.reserve(n_workers);
+    for (std::size_t w = 0; w < n_workers; ++w) threads.emplace_back(work, w);
+    std::unique_lock lock(mutex);
+    while (running > 0) {
+      finished_cv.wait_for(lock, std::chrono::milliseconds(100));
+      if (running == 0 || ctx.monitor == nullptr || cancelled) continue;
+      lock.unlock();
+      const bool go_on = ctx.monitor->poll(done.load(), n_items);
+      lock.lock();
+      if (!go_on) {
+        cancelled = true;
+        stop = true;
+      }
+    }
+  }  // joins
+  if (error) std::rethrow_exception(error);
+  if (cancelled) throw Cancelled();
+  if (ctx.monitor != nullptr && !ctx.monitor->poll(n_items, n_items)) throw Cancelled();
+  return n_workers;
+}
+
+}  // namespace newsim

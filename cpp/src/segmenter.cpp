@@ -1,0 +1,230 @@
+#include "segmenter.hpp"
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/rbbi.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utext.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "newsim/text.hpp"
+#include "unicode.hpp"
+
+namespace newsim::detail {
+namespace {
+
+std::unique_ptr<icu::BreakIterator> new_word_iterator() {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> it(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  if (U_FAILURE(status) || !it)
+    throw std::runtime_error(std::string("ICU word break iterator unavailable: ") +
+                             u_errorName(status));
+  return it;
+}
+
+/// Does ICU's iterator keep `text` as a single word segment?
+bool icu_single_word(icu::BreakIterator& it, const std::u16string& text) {
+  icu::UnicodeString u(text.data(), static_cast<int32_t>(text.size()));
+  it.setText(u);
+  it.first();
+  return it.next() == static_cast<int32_t>(text.size()) && it.getRuleStatus() >= UBRK_WORD_NONE_LIMIT;
+}
+
+}  // namespace
+
+SegmenterData::SegmenterData() : table_(kTableSize, kOther), prototype_(new_word_iterator()) {
+  for (char32_t c = 0; c < kTableSize; ++c) {
+    const auto uc = static_cast<UChar32>(c);
+    Cls k = kOther;
+    switch (u_getIntPropertyValue(uc, UCHAR_WORD_BREAK)) {
+      case U_WB_ALETTER: k = kALetter; break;
+      case U_WB_NUMERIC: k = kNumeric; break;
+      case U_WB_MIDLETTER: k = kMidLetter; break;
+      case U_WB_MIDNUM: k = kMidNum; break;
+      case U_WB_MIDNUMLET:
+      case U_WB_SINGLE_QUOTE: k = kMidNumLet; break;
+      case U_WB_EXTENDNUMLET: k = kExtendNumLet; break;
+      case U_WB_EXTEND:
+      case U_WB_FORMAT: k = kIgnore; break;
+      case U_WB_OTHER:
+      case U_WB_CR:
+      case U_WB_LF:
+      case U_WB_NEWLINE:
+      case U_WB_WSEGSPACE:
+      case U_WB_DOUBLE_QUOTE:  // joins only after Hebrew letters, which take the ICU path
+        k = kOther;
+        break;
+      default: k = kSlow; break;  // ZWJ, Katakana, Hebrew, Regional_Indicator, quotes, ...
+    }
+    if (u_hasBinaryProperty(uc, UCHAR_EXTENDED_PICTOGRAPHIC)) k = kSlow;
+    if (u_getIntPropertyValue(uc, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT) k = kSlow;
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(uc, &status);
+    if (script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA) k = kSlow;
+    table_[c] = k;
+  }
+  // ICU tailors the default rules; ask the iterator itself how it treats the middle characters,
+  // so that the fast path follows the linked ICU version (ICU 72 drops ':' from MidLetter and
+  // joins "a@b", for instance).
+  for (char32_t c = 0x20; c < kTableSize; ++c) {
+    const Cls k = table_[c];
+    const bool mid = k == kMidLetter || k == kMidNum || k == kMidNumLet;
+    if (!mid && c != '@') continue;
+    const auto c16 = static_cast<char16_t>(c);
+    const bool letters = icu_single_word(*prototype_, {u'a', c16, u'b'});
+    const bool numbers = icu_single_word(*prototype_, {u'1', c16, u'2'});
+    if (icu_single_word(*prototype_, {c16})) {
+      table_[c] = kALetter;  // a tailored letter (ICU 72's '@')
+    } else if (letters && numbers) {
+      table_[c] = kMidNumLet;
+    } else if (letters) {
+      table_[c] = kMidLetter;
+    } else if (numbers) {
+      table_[c] = kMidNum;
+    } else {
+      table_[c] = kOther;
+    }
+  }
+}
+
+SegmenterData::~SegmenterData() = default;
+
+std::unique_ptr<icu::BreakIterator> SegmenterData::make_iterator() const {
+  return std::unique_ptr<icu::BreakIterator>(prototype_->clone());
+}
+
+const SegmenterData& SegmenterData::instance() {
+  static const SegmenterData data;
+  return data;
+}
+
+UnicodeSegmenter::UnicodeSegmenter()
+    : data_(SegmenterData::instance()), iterator_(data_.make_iterator()) {}
+
+UnicodeSegmenter::~UnicodeSegmenter() {
+  if (utext_ != nullptr) utext_close(utext_);
+}
+
+void UnicodeSegmenter::segment(std::string_view text, std::vector<Segment>& out) {
+  if (!segment_fast(text, out)) segment_icu(text, out);
+}
+
+void UnicodeSegmenter::segment_icu(std::string_view text, std::vector<Segment>& out) {
+  out.clear();
+  UErrorCode status = U_ZERO_ERROR;
+  utext_ = utext_openUTF8(utext_, text.data(), static_cast<int64_t>(text.size()), &status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU could not open the text");
+  iterator_->setText(utext_, status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU could not segment the text");
+  int32_t begin = iterator_->first();
+  for (int32_t end = iterator_->next(); end != icu::BreakIterator::DONE;
+       begin = end, end = iterator_->next()) {
+    if (iterator_->getRuleStatus() >= UBRK_WORD_NONE_LIMIT)
+      out.push_back({static_cast<std::size_t>(begin), static_cast<std::size_t>(end)});
+  }
+}
+
+bool UnicodeSegmenter::segment_fast(std::string_view text, std::vector<Segment>& out) const {
+  using C = SegmenterData;
+  out.clear();
+  const std::size_t n = text.size();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  // Class of the code point at i; sets `next` past it.
+  auto cls_at = [&](std::size_t i, std::size_t& next) -> C::Cls {
+    const unsigned char b = bytes[i];
+    if (b < 0x80) {
+      next = i + 1;
+      return data_.cls(b);
+    }
+    next = i;
+    return data_.cls(decode_utf8(text, next));
+  };
+  auto word_like = [](C::Cls k) {
+    return k == C::kALetter || k == C::kNumeric || k == C::kExtendNumLet;
+  };
+
+  std::size_t i = 0;
+  while (i < n) {
+    std::size_t next = 0;
+    const C::Cls first = cls_at(i, next);
+    if (first == C::kSlow) return false;
+    if (!word_like(first)) {
+      i = next;
+      continue;
+    }
+    const std::size_t begin = i;
+    C::Cls last = first;
+    bool alnum = first != C::kExtendNumLet;
+    i = next;
+    while (i < n) {
+      const C::Cls k = cls_at(i, next);
+      if (k == C::kSlow) return false;
+      if (k == C::kIgnore) {  // WB4
+        // ICU gives "a_" + mark (a connector followed by an extending mark) rule status
+        // WORD_NONE, unlike UAX #29: leave such documents to ICU.
+        if (last == C::kExtendNumLet) return false;
+        i = next;
+        continue;
+      }
+      if (word_like(k)) {  // WB5, WB8-WB10, WB13a, WB13b
+        last = k;
+        alnum = alnum || k != C::kExtendNumLet;
+        i = next;
+        continue;
+      }
+      const bool after_letter = last == C::kALetter && (k == C::kMidLetter || k == C::kMidNumLet);
+      const bool after_number = last == C::kNumeric && (k == C::kMidNum || k == C::kMidNumLet);
+      if (!after_letter && !after_number) break;
+      // WB6/WB7 and WB11/WB12 need the same class on the far side of the middle character.
+      std::size_t j = next;
+      C::Cls far = C::kOther;
+      std::size_t far_next = j;
+      while (j < n) {
+        far = cls_at(j, far_next);
+        if (far != C::kIgnore) break;
+        j = far_next;
+      }
+      if (j >= n) break;
+      if (far == C::kSlow) return false;
+      if (far != last) break;
+      i = far_next;
+    }
+    // Segments of connectors alone ("_", "__") get context-dependent rule statuses in ICU:
+    // leave such (rare) documents to ICU itself.
+    if (!alnum) return false;
+    out.push_back({begin, i});
+  }
+  return true;
+}
+
+void segment_word_runs(std::string_view text, std::size_t min_run, std::vector<Segment>& out) {
+  out.clear();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Skip non-word characters.
+    std::size_t next = i;
+    const char32_t c = decode_utf8(text, next);
+    if (!python_is_word(c)) {
+      i = next;
+      continue;
+    }
+    const std::size_t begin = i;
+    std::size_t run = 1;
+    i = next;
+    while (i < n) {
+      std::size_t j = i;
+      const char32_t d = decode_utf8(text, j);
+      if (!python_is_word(d)) break;
+      ++run;
+      i = j;
+    }
+    if (run >= min_run) out.push_back({begin, i});
+  }
+}
+
+}  // namespace newsim::detail

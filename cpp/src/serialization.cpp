@@ -1,0 +1,261 @@
+#include "newsim/serialization.hpp"
+
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "newsim/errors.hpp"
+#include "newsim/vectorizer.hpp"
+
+namespace newsim {
+namespace {
+
+constexpr char kMagic[8] = {'N', 'E', 'W', 'S', 'I', 'M', '\0', '\x1a'};
+constexpr std::size_t kHeader = 8 + 4 + 8;
+
+std::array<std::uint32_t, 256> make_crc_table() {
+  std::array<std::uint32_t, 256> t{};
+  for (std::uint32_t i = 0; i < 256; ++i) {
+    std::uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    t[i] = c;
+  }
+  return t;
+}
+
+class Writer {
+ public:
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u32(std::uint32_t v) { put(v); }
+  void u64(std::uint64_t v) { put(v); }
+  void i64(std::int64_t v) { put(static_cast<std::uint64_t>(v)); }
+  void f64(double v) { put(std::bit_cast<std::uint64_t>(v)); }
+  void str(std::string_view s) {
+    u64(s.size());
+    out_.append(s);
+  }
+  std::string& bytes() { return out_; }
+
+ private:
+  template <class U>
+  void put(U v) {
+    for (std::size_t k = 0; k < sizeof(U); ++k) out_.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
+  }
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view b) : b_(b) {}
+  std::uint8_t u8() { return static_cast<std::uint8_t>(get<std::uint8_t>()); }
+  std::uint32_t u32() { return get<std::uint32_t>(); }
+  std::uint64_t u64() { return get<std::uint64_t>(); }
+  std::int64_t i64() { return static_cast<std::int64_t>(get<std::uint64_t>()); }
+  double f64() { return std::bit_cast<double>(get<std::uint64_t>()); }
+  bool flag(const char* what) {
+    const std::uint8_t v = u8();
+    if (v > 1) bad(std::string("invalid boolean for ") + what);
+    return v == 1;
+  }
+  template <class E>
+  E enumeration(std::uint8_t max, const char* what) {
+    const std::uint8_t v = u8();
+    if (v > max) bad(std::string("invalid value for ") + what);
+    return static_cast<E>(v);
+  }
+  std::size_t count(std::size_t min_bytes_each, const char* what) {
+    const std::uint64_t n = u64();
+    if (min_bytes_each > 0 && n > remaining() / min_bytes_each) bad(std::string("implausible ") + what + " count");
+    return static_cast<std::size_t>(n);
+  }
+  std::string str(const char* what) {
+    const std::uint64_t n = u64();
+    if (n > remaining()) bad(std::string("truncated ") + what);
+    std::string s(b_.substr(pos_, static_cast<std::size_t>(n)));
+    pos_ += static_cast<std::size_t>(n);
+    return s;
+  }
+  [[nodiscard]] std::size_t remaining() const noexcept { return b_.size() - pos_; }
+  [[noreturn]] static void bad(const std::string& what) {
+    throw FormatError("corrupted newsim model: " + what);
+  }
+
+ private:
+  template <class U>
+  U get() {
+    if (remaining() < sizeof(U)) bad("unexpected end of data");
+    U v = 0;
+    for (std::size_t k = 0; k < sizeof(U); ++k)
+      v = static_cast<U>(v | (static_cast<U>(static_cast<unsigned char>(b_[pos_ + k])) << (8 * k)));
+    pos_ += sizeof(U);
+    return v;
+  }
+  std::string_view b_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::uint32_t crc32(std::string_view bytes) noexcept {
+  static const auto table = make_crc_table();
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (const char ch : bytes) c = table[(c ^ static_cast<unsigned char>(ch)) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+std::string Vectorizer::to_bytes() const {
+  Writer p;
+  const AnalyzerOptions& a = options_.analyzer;
+  p.u8(static_cast<std::uint8_t>(a.analyzer));
+  p.u8(static_cast<std::uint8_t>(a.tokenization));
+  p.u8(a.lowercase);
+  p.u8(static_cast<std::uint8_t>(a.strip_accents));
+  p.u64(a.stop_words.size());
+  for (const auto& w : a.stop_words) p.str(w);
+  p.str(a.stemmer);
+  p.u64(a.min_token_len);
+  p.u64(a.min_word_run);
+  p.u64(a.ngram_min);
+  p.u64(a.ngram_max);
+  p.u8(static_cast<std::uint8_t>(a.compounds));
+  const PruneOptions& r = options_.prune;
+  p.f64(r.min_df);
+  p.u8(r.min_df_is_count);
+  p.f64(r.max_df);
+  p.u8(r.max_df_is_count);
+  p.u8(r.max_features.has_value());
+  p.u64(r.max_features.value_or(0));
+  const WeightingOptions& w = options_.weighting;
+  p.u8(static_cast<std::uint8_t>(w.scheme));
+  p.u8(w.binary);
+  p.u8(w.use_idf);
+  p.u8(w.smooth_idf);
+  p.u8(w.sublinear_tf);
+  p.u8(static_cast<std::uint8_t>(w.norm));
+  p.f64(w.k1);
+  p.f64(w.b);
+  p.u8(options_.vocabulary.has_value());
+  p.u8(options_.float64);
+  p.str(metadata_);
+  p.u8(state_.has_value());
+  if (state_) {
+    const FittedState& s = *state_;
+    p.i64(s.n_docs);
+    p.f64(s.avg_doc_len);
+    p.u64(s.vocabulary.size());
+    for (const auto& t : s.vocabulary.terms()) p.str(t);
+    for (const auto d : s.df) p.i64(d);
+    for (const auto v : s.idf) p.f64(v);
+  }
+  Writer file;
+  file.bytes().append(kMagic, sizeof kMagic);
+  file.u32(kFormatVersion);
+  file.u64(p.bytes().size());
+  file.bytes().append(p.bytes());
+  file.u32(crc32(p.bytes()));
+  return std::move(file.bytes());
+}
+
+Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    throw FormatError("not a newsim model (the file does not start with the newsim magic bytes)");
+  if (bytes.size() < kHeader + 4) throw FormatError("corrupted newsim model: truncated header");
+  Reader header(bytes.substr(sizeof kMagic));
+  const std::uint32_t version = header.u32();
+  if (version == 0 || version > kFormatVersion)
+    throw FormatError("newsim model format version " + std::to_string(version) +
+                      " is not supported by this newsim (it reads versions 1 to " +
+                      std::to_string(kFormatVersion) + "); upgrade newsim to load it");
+  const std::uint64_t len = header.u64();
+  if (len != bytes.size() - kHeader - 4)
+    throw FormatError("corrupted newsim model: the payload is " +
+                      std::to_string(bytes.size() - kHeader - 4) + " bytes, the header says " +
+                      std::to_string(len) + " (truncated or extended file)");
+  const std::string_view payload = bytes.substr(kHeader, static_cast<std::size_t>(len));
+  Reader tail(bytes.substr(kHeader + static_cast<std::size_t>(len)));
+  if (tail.u32() != crc32(payload))
+    throw FormatError("corrupted newsim model: checksum mismatch (the file was modified or damaged)");
+
+  Reader p(payload);
+  VectorizerOptions o;
+  AnalyzerOptions& a = o.analyzer;
+  a.analyzer = p.enumeration<AnalyzerKind>(2, "analyzer");
+  a.tokenization = p.enumeration<Tokenization>(1, "tokenization");
+  a.lowercase = p.flag("lowercase");
+  a.strip_accents = p.enumeration<AccentStrip>(2, "strip_accents");
+  const std::size_t n_stop = p.count(8, "stop word");
+  for (std::size_t i = 0; i < n_stop; ++i) a.stop_words.push_back(p.str("stop word"));
+  a.stemmer = p.str("stemmer");
+  a.min_token_len = static_cast<std::size_t>(p.u64());
+  a.min_word_run = static_cast<std::size_t>(p.u64());
+  a.ngram_min = static_cast<std::size_t>(p.u64());
+  a.ngram_max = static_cast<std::size_t>(p.u64());
+  a.compounds = p.enumeration<Compounds>(2, "compounds");
+  PruneOptions& r = o.prune;
+  r.min_df = p.f64();
+  r.min_df_is_count = p.flag("min_df");
+  r.max_df = p.f64();
+  r.max_df_is_count = p.flag("max_df");
+  const bool has_max_features = p.flag("max_features");
+  const std::uint64_t max_features = p.u64();
+  if (has_max_features) r.max_features = static_cast<std::size_t>(max_features);
+  WeightingOptions& w = o.weighting;
+  w.scheme = p.enumeration<Scheme>(1, "weighting");
+  w.binary = p.flag("binary");
+  w.use_idf = p.flag("use_idf");
+  w.smooth_idf = p.flag("smooth_idf");
+  w.sublinear_tf = p.flag("sublinear_tf");
+  w.norm = p.enumeration<Norm>(2, "norm");
+  w.k1 = p.f64();
+  w.b = p.f64();
+  const bool fixed_vocabulary = p.flag("vocabulary");
+  o.float64 = p.flag("dtype");
+  std::string metadata = p.str("metadata");
+  const bool fitted = p.flag("fitted");
+  try {
+    o.analyzer.validate();
+    o.prune.validate();
+    o.weighting.validate();
+  } catch (const InvalidOptionError& e) {
+    throw FormatError(std::string("corrupted newsim model: invalid option: ") + e.what());
+  }
+  if (!fitted) {
+    if (fixed_vocabulary) Reader::bad("fixed vocabulary without fitted state");
+    if (p.remaining() != 0) Reader::bad("trailing bytes");
+    Vectorizer v(std::move(o));
+    v.set_metadata(std::move(metadata));
+    return v;
+  }
+  FittedState s;
+  s.n_docs = p.i64();
+  s.avg_doc_len = p.f64();
+  if (s.n_docs <= 0 || !std::isfinite(s.avg_doc_len) || s.avg_doc_len < 0) Reader::bad("invalid statistics");
+  const std::size_t n_terms = p.count(8 + 8 + 8, "term");
+  std::vector<std::string> terms;
+  terms.reserve(n_terms);
+  for (std::size_t i = 0; i < n_terms; ++i) terms.push_back(p.str("term"));
+  s.df.resize(n_terms);
+  for (auto& d : s.df) {
+    d = p.i64();
+    if (d < 0 || d > s.n_docs) Reader::bad("document frequency out of range");
+  }
+  s.idf.resize(n_terms);
+  for (auto& v : s.idf) {
+    v = p.f64();
+    if (!std::isfinite(v)) Reader::bad("non-finite idf");
+  }
+  if (p.remaining() != 0) Reader::bad("trailing bytes");
+  try {
+    s.vocabulary = Vocabulary(terms);
+  } catch (const InvalidOptionError&) {
+    Reader::bad("duplicate term in vocabulary");
+  }
+  if (fixed_vocabulary) o.vocabulary = std::move(terms);
+  Vectorizer v(std::move(o), std::move(s));
+  v.set_metadata(std::move(metadata));
+  return v;
+}
+
+}  // namespace newsim

@@ -1,0 +1,83 @@
+// newsim (private) — an analysis session: one per worker thread. It caches, per distinct raw
+// token, the term it normalizes to, so that the expensive Unicode work (normalization, case
+// folding, stemming) runs once per distinct token rather than once per occurrence.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "newsim/analyzer.hpp"
+#include "segmenter.hpp"
+#include "string_map.hpp"
+
+struct sb_stemmer;
+
+namespace newsim {
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return detail::hash_bytes(s); }
+};
+
+struct AnalyzerImpl {
+  AnalyzerOptions options;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> stop_words;  // normalized
+  [[nodiscard]] bool unicode() const noexcept {
+    return options.tokenization == Tokenization::unicode;
+  }
+};
+
+namespace detail {
+
+using TermId = std::uint32_t;
+inline constexpr TermId kDropped = 0xFFFFFFFFu;
+
+struct StemmerDeleter {
+  void operator()(sb_stemmer* s) const noexcept;
+};
+
+class Session {
+ public:
+  explicit Session(const AnalyzerImpl& analyzer);
+
+  /// Appends the ids of `text`'s terms (UTF-8), in scikit-learn's order: unigrams, then bigrams...
+  void analyze(std::string_view text, std::vector<TermId>& out);
+  /// Interns a term given verbatim (documents analyzed elsewhere).
+  TermId intern(std::string_view term);
+
+  [[nodiscard]] std::string_view term(TermId id) const noexcept { return terms_.key(id); }
+  [[nodiscard]] std::size_t n_terms() const noexcept { return terms_.size(); }
+  /// Raw tokens (segments) of `text`, before normalization; for inspection.
+  void tokens(std::string_view text, std::vector<std::string>& out);
+
+ private:
+  std::string_view preprocess_regex(std::string_view text);
+  void segment(std::string_view text, std::vector<Segment>& segments);
+  void word_terms(std::string_view text, std::vector<TermId>& out);
+  void char_terms(std::string_view text, std::vector<TermId>& out);
+  TermId lookup(std::string_view raw);
+  TermId normalize(std::string_view raw);
+  TermId ngram(const TermId* ids, std::size_t n);
+  [[nodiscard]] std::size_t hyphen_between(std::string_view text, const Segment& a,
+                                           const Segment& b) const noexcept;
+
+  const AnalyzerImpl& an_;
+  UnicodeSegmenter segmenter_;
+  std::unique_ptr<sb_stemmer, StemmerDeleter> stemmer_;
+  StringMap raw_cache_;  // raw token -> TermId or kDropped
+  StringMap terms_;      // term -> (its own index)
+  StringMap ngrams_;     // bytes of a TermId sequence -> TermId
+  std::vector<Segment> segments_;
+  std::vector<TermId> unigrams_;
+  std::vector<TermId> extras_;
+  std::string buf_a_, buf_b_, buf_c_;
+  std::vector<std::size_t> offsets_;
+};
+
+}  // namespace detail
+}  // namespace newsim

@@ -1,0 +1,127 @@
+#include "newsim/text.hpp"
+
+#include <string>
+
+#include "newsim/errors.hpp"
+
+namespace newsim {
+namespace {
+
+[[noreturn]] void fail(std::size_t doc, const std::string& what, std::size_t position) {
+  throw DocumentError(doc, "document " + std::to_string(doc) + " " + what + " at character " +
+                               std::to_string(position));
+}
+
+std::string hex(char32_t c) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string s = "U+";
+  for (int shift = 12; shift >= 0; shift -= 4) s.push_back(digits[(c >> shift) & 0xF]);
+  return s;
+}
+
+template <class Unit>
+void fixed_to_utf8(const Unit* p, std::size_t n, std::string& out, std::size_t doc) {
+  out.clear();
+  out.reserve(n + n / 4);
+  for (std::size_t i = 0; i < n; ++i) {
+    const char32_t c = p[i];
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      continue;
+    }
+    if (c >= 0xD800 && c <= 0xDFFF) fail(doc, "contains a lone surrogate " + hex(c), i);
+    if (c > 0x10FFFF) fail(doc, "contains an invalid code point", i);
+    append_utf8(out, c);
+  }
+}
+
+/// Validates UTF-8 (no overlongs, no surrogates, <= U+10FFFF); returns the offending byte offset
+/// or npos.
+std::size_t validate_utf8(std::string_view s) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Fast skip of ASCII, eight bytes at a time.
+    while (i + 8 <= n) {
+      std::uint64_t v = 0;
+      for (int k = 0; k < 8; ++k) v |= static_cast<std::uint64_t>(p[i + k]) << (8 * k);
+      if (v & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    const unsigned char b = p[i];
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    char32_t c = 0;
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+      c = b & 0x1F;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      c = b & 0x0F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      c = b & 0x07;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      c = (c << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)))
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string_view to_utf8(const TextRef& text, std::string& buffer, std::size_t doc_index) {
+  switch (text.encoding) {
+    case Encoding::utf8: {
+      const std::string_view s(static_cast<const char*>(text.data), text.length);
+      const std::size_t bad = validate_utf8(s);
+      if (bad != std::string_view::npos)
+        throw DocumentError(doc_index, "document " + std::to_string(doc_index) +
+                                           " is not valid UTF-8 at byte " + std::to_string(bad));
+      return s;
+    }
+    case Encoding::latin1: {
+      const auto* p = static_cast<const unsigned char*>(text.data);
+      buffer.clear();
+      buffer.reserve(text.length + text.length / 8);
+      for (std::size_t i = 0; i < text.length; ++i) {
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+          buffer.push_back(static_cast<char>(c));
+        } else {
+          buffer.push_back(static_cast<char>(0xC0 | (c >> 6)));
+          buffer.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+        }
+      }
+      return buffer;
+    }
+    case Encoding::ucs2:
+      fixed_to_utf8(static_cast<const std::uint16_t*>(text.data), text.length, buffer, doc_index);
+      return buffer;
+    case Encoding::ucs4:
+      fixed_to_utf8(static_cast<const std::uint32_t*>(text.data), text.length, buffer, doc_index);
+      return buffer;
+  }
+  return {};
+}
+
+std::size_t count_code_points(std::string_view utf8) noexcept {
+  std::size_t n = 0;
+  for (const char ch : utf8) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace newsim

@@ -1,0 +1,87 @@
+#include "newsim/vocabulary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "newsim/errors.hpp"
+#include "string_map.hpp"
+
+namespace newsim {
+
+struct Vocabulary::Data {
+  std::vector<std::string> terms;
+  detail::StringMap index;  // term -> column
+};
+
+Vocabulary::Vocabulary() : data_(std::make_shared<const Data>()) {}
+
+Vocabulary::Vocabulary(std::vector<std::string> terms) {
+  auto data = std::make_shared<Data>();
+  data->terms = std::move(terms);
+  for (std::size_t i = 0; i < data->terms.size(); ++i) {
+    const std::string& t = data->terms[i];
+    const std::uint64_t h = detail::hash_bytes(t);
+    if (data->index.find(t, h) != detail::StringMap::npos)
+      throw InvalidOptionError("vocabulary", "Duplicate term in vocabulary: '" + t + "'");
+    data->index.insert(t, h, static_cast<std::uint32_t>(i));
+  }
+  data_ = std::move(data);
+}
+
+std::size_t Vocabulary::size() const noexcept { return data_->terms.size(); }
+
+std::string_view Vocabulary::term(std::size_t column) const { return data_->terms.at(column); }
+
+std::int64_t Vocabulary::find(std::string_view term) const noexcept {
+  const std::uint32_t e = data_->index.find(term, detail::hash_bytes(term));
+  return e == detail::StringMap::npos ? -1 : static_cast<std::int64_t>(data_->index.value(e));
+}
+
+const std::vector<std::string>& Vocabulary::terms() const noexcept { return data_->terms; }
+
+void PruneOptions::validate() const {
+  auto check = [](const char* name, double v, bool is_count) {
+    if (!std::isfinite(v) || v < 0 || (!is_count && v > 1.0))
+      throw InvalidOptionError(name, std::string("The '") + name +
+                                         "' parameter must be an int in the range [0, inf) or a "
+                                         "float in the range [0.0, 1.0], got " +
+                                         std::to_string(v) + ".");
+    if (is_count && v != std::floor(v))
+      throw InvalidOptionError(name, std::string(name) + " as a document count must be whole.");
+  };
+  check("min_df", min_df, min_df_is_count);
+  check("max_df", max_df, max_df_is_count);
+  if (max_features && *max_features < 1)
+    throw InvalidOptionError("max_features", "max_features must be a positive int or None.");
+}
+
+std::vector<bool> prune_terms(const PruneOptions& options, std::span<const std::int64_t> df,
+                              std::span<const std::int64_t> tf, std::int64_t n_docs) {
+  const auto n = static_cast<double>(n_docs);
+  const double high = options.max_df_is_count ? options.max_df : options.max_df * n;
+  const double low = options.min_df_is_count ? options.min_df : options.min_df * n;
+  if (high < low) throw InvalidOptionError("max_df", "max_df corresponds to < documents than min_df");
+  std::vector<bool> keep(df.size());
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < df.size(); ++i) {
+    const auto d = static_cast<double>(df[i]);
+    keep[i] = d <= high && d >= low;
+    kept += keep[i];
+  }
+  if (options.max_features && kept > *options.max_features) {
+    std::vector<std::size_t> order;
+    order.reserve(kept);
+    for (std::size_t i = 0; i < df.size(); ++i)
+      if (keep[i]) order.push_back(i);
+    // Largest corpus frequency first; ties to the term that sorts first.
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return tf[a] > tf[b]; });
+    std::fill(keep.begin(), keep.end(), false);
+    for (std::size_t k = 0; k < *options.max_features; ++k) keep[order[k]] = true;
+  }
+  return keep;
+}
+
+}  // namespace newsim

@@ -1,0 +1,70 @@
+#include "newsim/weighting.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "newsim/errors.hpp"
+
+namespace newsim {
+
+void WeightingOptions::validate() const {
+  if (scheme == Scheme::bm25) {
+    if (!(std::isfinite(k1) && k1 >= 0))
+      throw InvalidOptionError("k1", "k1 must be a finite number >= 0, got " + std::to_string(k1) + ".");
+    if (!(std::isfinite(b) && b >= 0 && b <= 1))
+      throw InvalidOptionError("b", "b must be in [0, 1], got " + std::to_string(b) + ".");
+  }
+}
+
+std::vector<double> compute_idf(const WeightingOptions& options, std::span<const std::int64_t> df,
+                                std::int64_t n_docs) {
+  std::vector<double> idf(df.size(), 1.0);
+  const auto n = static_cast<double>(n_docs);
+  for (std::size_t i = 0; i < df.size(); ++i) {
+    const auto d = static_cast<double>(df[i]);
+    if (options.scheme == Scheme::bm25) {
+      idf[i] = std::log(1.0 + (n - d + 0.5) / (d + 0.5));
+    } else if (options.smooth_idf) {
+      idf[i] = std::log((n + 1.0) / (d + 1.0)) + 1.0;
+    } else {
+      // A term of a fixed vocabulary that never occurs would get ln(n / 0) = inf; count it as
+      // occurring once so that weights stay finite.
+      idf[i] = std::log(n / std::max(d, 1.0)) + 1.0;
+    }
+  }
+  return idf;
+}
+
+void weight_row(const WeightingOptions& o, std::span<const std::int64_t> columns,
+                std::span<double> values, std::span<const double> idf, double doc_len,
+                double avg_doc_len) {
+  const std::size_t n = values.size();
+  if (o.scheme == Scheme::bm25) {
+    const double norm_len = avg_doc_len > 0 ? doc_len / avg_doc_len : 1.0;
+    const double denom_add = o.k1 * (1.0 - o.b + o.b * norm_len);
+    for (std::size_t k = 0; k < n; ++k) {
+      const double tf = o.binary ? 1.0 : values[k];
+      double w = tf * (o.k1 + 1.0) / (tf + denom_add);
+      if (o.use_idf) w *= idf[static_cast<std::size_t>(columns[k])];
+      values[k] = w;
+    }
+  } else {
+    for (std::size_t k = 0; k < n; ++k) {
+      double tf = o.binary ? 1.0 : values[k];
+      if (o.sublinear_tf) tf = std::log(tf) + 1.0;
+      values[k] = o.use_idf ? tf * idf[static_cast<std::size_t>(columns[k])] : tf;
+    }
+  }
+  if (o.norm == Norm::none) return;
+  double sum = 0.0;
+  if (o.norm == Norm::l2) {
+    for (std::size_t k = 0; k < n; ++k) sum += values[k] * values[k];
+    sum = std::sqrt(sum);
+  } else {
+    for (std::size_t k = 0; k < n; ++k) sum += std::fabs(values[k]);
+  }
+  if (sum == 0.0) return;  // zero rows stay zero
+  for (std::size_t k = 0; k < n; ++k) values[k] /= sum;
+}
+
+}  // namespace newsim

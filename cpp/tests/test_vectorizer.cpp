@@ -1,0 +1,208 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "newsim/errors.hpp"
+#include "newsim/vectorizer.hpp"
+
+using namespace newsim;
+
+namespace {
+
+struct Corpus {
+  std::vector<std::string> text;
+  std::vector<TextRef> refs;
+  explicit Corpus(std::vector<std::string> t) : text(std::move(t)) {
+    for (const auto& s : text) refs.push_back(TextRef::utf8(s));
+  }
+  Documents docs() const { return Documents{refs, {}}; }
+};
+
+template <class T, class I>
+const Csr<T, I>& as(const CsrAny& m) {
+  return std::get<Csr<T, I>>(m);
+}
+
+VectorizerOptions sklearn_options() {
+  VectorizerOptions o;
+  o.analyzer.tokenization = Tokenization::regex_word;
+  o.float64 = true;
+  return o;
+}
+
+}  // namespace
+
+TEST(Weighting, IdfFormulas) {
+  WeightingOptions w;
+  const std::vector<std::int64_t> df = {1, 2, 4};
+  auto idf = compute_idf(w, df, 4);
+  EXPECT_DOUBLE_EQ(idf[0], std::log(5.0 / 2.0) + 1.0);
+  EXPECT_DOUBLE_EQ(idf[2], 1.0);
+  w.smooth_idf = false;
+  idf = compute_idf(w, df, 4);
+  EXPECT_DOUBLE_EQ(idf[0], std::log(4.0) + 1.0);
+  w.scheme = Scheme::bm25;
+  idf = compute_idf(w, df, 4);
+  EXPECT_DOUBLE_EQ(idf[0], std::log(1.0 + 3.5 / 1.5));
+}
+
+TEST(Weighting, SublinearTfAndNorms) {
+  WeightingOptions w;
+  w.use_idf = false;
+  w.sublinear_tf = true;
+  const std::vector<std::int64_t> cols = {0, 1};
+  std::vector<double> v = {1.0, std::exp(1.0)};
+  weight_row(w, cols, v, {}, 0, 0);
+  EXPECT_NEAR(v[0], 1.0 / std::sqrt(5.0), 1e-15);
+  EXPECT_NEAR(v[1], 2.0 / std::sqrt(5.0), 1e-15);
+  w.norm = Norm::l1;
+  v = {1.0, std::exp(1.0)};
+  weight_row(w, cols, v, {}, 0, 0);
+  EXPECT_NEAR(v[0] + v[1], 1.0, 1e-15);
+  std::vector<double> zero = {0.0, 0.0};
+  w.norm = Norm::l2;
+  w.sublinear_tf = false;
+  weight_row(w, cols, zero, {}, 0, 0);
+  EXPECT_EQ(zero, (std::vector<double>{0.0, 0.0}));  // zero rows stay zero, no NaN
+}
+
+TEST(Vectorizer, MatchesHandComputedTfidf) {
+  Corpus c({"a1 b2 b2", "b2 c3", "zz"});
+  Vectorizer v(sklearn_options());
+  const CsrAny any = v.fit_transform(c.docs(), {});
+  const auto& m = as<double, std::int32_t>(any);
+  EXPECT_EQ(v.state().vocabulary.terms(), (std::vector<std::string>{"a1", "b2", "c3", "zz"}));
+  EXPECT_EQ(m.indptr, (std::vector<std::int32_t>{0, 2, 4, 5}));
+  EXPECT_EQ(m.indices, (std::vector<std::int32_t>{0, 1, 1, 2, 3}));
+  const double idf_a = std::log(4.0 / 2.0) + 1, idf_b = std::log(4.0 / 3.0) + 1;
+  const double n0 = std::sqrt(idf_a * idf_a + 4 * idf_b * idf_b);
+  EXPECT_NEAR(m.data[0], idf_a / n0, 1e-15);
+  EXPECT_NEAR(m.data[1], 2 * idf_b / n0, 1e-15);
+  EXPECT_NEAR(m.data[4], 1.0, 1e-15);
+}
+
+TEST(Vectorizer, EmptyDocumentsGiveZeroRowsNotErrors) {
+  Corpus c({"", "ab cd", "!!"});
+  Vectorizer v(sklearn_options());
+  const CsrAny any = v.fit_transform(c.docs(), {});
+  const auto& m = as<double, std::int32_t>(any);
+  EXPECT_EQ(m.rows, 3u);
+  EXPECT_EQ(m.indptr, (std::vector<std::int32_t>{0, 0, 2, 2}));
+}
+
+TEST(Vectorizer, PruningFollowsScikitLearn) {
+  Corpus c({"aa bb cc", "aa bb", "aa dd", "aa"});
+  auto o = sklearn_options();
+  o.prune.max_df = 0.75;  // drops aa (4 of 4 documents)
+  o.prune.min_df = 2;     // drops cc, dd
+  Vectorizer v(o);
+  v.fit(c.docs(), {});
+  EXPECT_EQ(v.state().vocabulary.terms(), (std::vector<std::string>{"bb"}));
+  o.prune.max_df = 1;
+  o.prune.max_df_is_count = true;
+  EXPECT_THROW(Vectorizer(o).fit(c.docs(), {}), InvalidOptionError);
+  o = sklearn_options();
+  o.prune.min_df = 2;
+  const Corpus distinct({"aa", "bb"});
+  try {
+    Vectorizer(o).fit(distinct.docs(), {});
+    FAIL();
+  } catch (const EmptyVocabularyError& e) {
+    EXPECT_STREQ(e.what(), "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+  }
+}
+
+TEST(Vectorizer, MaxFeaturesTiesGoToTheTermSortingFirst) {
+  Corpus c({"cc bb aa dd dd"});
+  auto o = sklearn_options();
+  o.prune.max_features = 2;
+  Vectorizer v(o);
+  v.fit(c.docs(), {});
+  EXPECT_EQ(v.state().vocabulary.terms(), (std::vector<std::string>{"aa", "dd"}));
+}
+
+TEST(Vectorizer, EmptyVocabularyMessage) {
+  Corpus c({"the of", "a"});
+  auto o = sklearn_options();
+  o.analyzer.stop_words = {"the", "of"};
+  try {
+    Vectorizer(o).fit(c.docs(), {});
+    FAIL();
+  } catch (const EmptyVocabularyError& e) {
+    EXPECT_STREQ(e.what(), "empty vocabulary; perhaps the documents only contain stop words");
+  }
+}
+
+TEST(Vectorizer, ThreadsGiveTheSameMatrix) {
+  std::vector<std::string> texts;
+  for (int i = 0; i < 3000; ++i)
+    texts.push_back("doc " + std::to_string(i % 97) + " Wort" + std::to_string(i % 13) +
+                    " gemeinsam K\xC3\xA4se " + std::to_string(i));
+  Corpus c(texts);
+  VectorizerOptions o;
+  Vectorizer one(o), two(o);
+  const auto a = one.fit_transform(c.docs(), RunContext{1, nullptr});
+  const auto b = two.fit_transform(c.docs(), RunContext{2, nullptr});
+  const auto& ma = as<float, std::int32_t>(a);
+  const auto& mb = as<float, std::int32_t>(b);
+  EXPECT_EQ(one.state().vocabulary.terms(), two.state().vocabulary.terms());
+  EXPECT_EQ(ma.indptr, mb.indptr);
+  EXPECT_EQ(ma.indices, mb.indices);
+  EXPECT_EQ(ma.data, mb.data);
+}
+
+TEST(Vectorizer, TransformUsesFittedVocabularyAndIdf) {
+  Corpus fit({"aa bb", "bb cc"});
+  Corpus other({"aa zz zz", "qq"});
+  Vectorizer v(sklearn_options());
+  v.fit(fit.docs(), {});
+  const CsrAny any = v.transform(other.docs(), {});
+  const auto& m = as<double, std::int32_t>(any);
+  EXPECT_EQ(m.cols, 3u);
+  EXPECT_EQ(m.indptr, (std::vector<std::int32_t>{0, 1, 1}));
+  EXPECT_NEAR(m.data[0], 1.0, 1e-15);
+  EXPECT_THROW((void)Vectorizer(sklearn_options()).transform(other.docs(), {}), NotFittedError);
+}
+
+TEST(Vectorizer, FixedVocabularyKeepsItsOrder) {
+  Corpus c({"aa bb", "bb"});
+  auto o = sklearn_options();
+  o.vocabulary = std::vector<std::string>{"bb", "aa", "never"};
+  Vectorizer v(o);
+  const CsrAny any = v.fit_transform(c.docs(), {});
+  const auto& m = as<double, std::int32_t>(any);
+  EXPECT_EQ(m.cols, 3u);
+  EXPECT_EQ(v.state().df, (std::vector<std::int64_t>{2, 1, 0}));
+  for (const double x : v.state().idf) EXPECT_TRUE(std::isfinite(x));
+  o.vocabulary = std::vector<std::string>{"aa", "aa"};
+  EXPECT_THROW(Vectorizer{o}, InvalidOptionError);
+}
+
+TEST(Vectorizer, Bm25SaturatesTermFrequency) {
+  Corpus c({"aa aa aa aa bb", "bb cc"});
+  auto o = sklearn_options();
+  o.weighting.scheme = Scheme::bm25;
+  o.weighting.norm = Norm::none;
+  Vectorizer v(o);
+  const CsrAny any = v.fit_transform(c.docs(), {});
+  const auto& m = as<double, std::int32_t>(any);
+  const double idf_a = std::log(1.0 + 1.5 / 1.5);
+  const double avg = (5.0 + 2.0) / 2.0;
+  const double tf = 4.0 * 2.2 / (4.0 + 1.2 * (0.25 + 0.75 * 5.0 / avg));
+  EXPECT_NEAR(m.data[0], tf * idf_a, 1e-12);
+}
+
+TEST(Vectorizer, DocumentErrorsNameThePosition) {
+  const std::uint16_t bad[] = {'a', 'b', 0xDC00};
+  const std::string ok = "ok";
+  const std::vector<TextRef> refs = {TextRef::utf8(ok), TextRef::utf8(ok), {bad, 3, Encoding::ucs2}};
+  Vectorizer v(sklearn_options());
+  try {
+    v.fit(Documents{refs, {}}, {});
+    FAIL();
+  } catch (const DocumentError& e) {
+    EXPECT_EQ(e.index(), 2u);
+  }
+}

@@ -1,0 +1,307 @@
+"""Load the bundled sample articles and the external test corpora.
+
+Two German news articles ship with the package and can be loaded with
+:func:`load_sample`. The larger corpora are not bundled: :func:`load_10kgnad`
+and :func:`load_bbc` read them from a folder, which is the ``path`` argument or,
+if that is not given, the folder named by the environment variable
+``NEWSIM_DATA_DIR``.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import os
+import pathlib
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+__all__ = [
+    "BBC_FILE",
+    "DATA_DIR_ENV",
+    "GNAD_FILE",
+    "Corpus",
+    "data_dir",
+    "load_10kgnad",
+    "load_bbc",
+    "load_sample",
+]
+
+#: Environment variable naming the folder that holds the corpora.
+DATA_DIR_ENV = "NEWSIM_DATA_DIR"
+#: File name of the 10kGNAD test split.
+GNAD_FILE = "10kgnad_test.csv"
+#: File name of the BBC News corpus.
+BBC_FILE = "bbc_news.csv"
+
+_SAMPLES_PACKAGE = "newsim"
+_GNAD_TITLE_CHARS = 80
+_BBC_HEADER = ["category", "file", "text"]
+
+
+@dataclass(frozen=True, repr=False)
+class Corpus:
+    """A corpus of documents with ids, titles and optional labels.
+
+    Parameters
+    ----------
+    texts : list of str
+        The document texts.
+    ids : list of str
+        One identifier per document.
+    labels : list of str or None
+        One class label per document, or ``None`` if the corpus is unlabelled.
+    titles : list of str
+        One short title per document, for display.
+    name : str
+        The name of the corpus.
+
+    Raises
+    ------
+    ValueError
+        If ``ids``, ``titles`` or ``labels`` do not have one entry per text.
+
+    """
+
+    texts: list[str]
+    ids: list[str]
+    labels: list[str] | None
+    titles: list[str]
+    name: str
+
+    def __post_init__(self) -> None:
+        n = len(self.texts)
+        fields: dict[str, list[str] | None] = {
+            "ids": self.ids,
+            "labels": self.labels,
+            "titles": self.titles,
+        }
+        for field, values in fields.items():
+            if values is not None and len(values) != n:
+                msg = f"Corpus {self.name!r}: {field} has {len(values)} entries, texts has {n}"
+                raise ValueError(msg)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __repr__(self) -> str:
+        n_labels = None if self.labels is None else len(set(self.labels))
+        return f"Corpus(name={self.name!r}, n={len(self)}, labels={n_labels})"
+
+
+def data_dir(filename: str | None = None) -> pathlib.Path:
+    """Return the corpus folder named by the ``NEWSIM_DATA_DIR`` variable.
+
+    Parameters
+    ----------
+    filename : str, optional
+        The corpus file the caller is looking for. It is only used to make
+        the error message more helpful.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder named by ``NEWSIM_DATA_DIR``, with ``~`` expanded.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``NEWSIM_DATA_DIR`` is unset or empty, or does not name an
+        existing folder.
+
+    """
+    wanted = f" (looking for {filename!r})" if filename else ""
+    value = os.environ.get(DATA_DIR_ENV, "")
+    if not value.strip():
+        msg = (
+            f"The environment variable {DATA_DIR_ENV} is not set{wanted}. "
+            f"Set {DATA_DIR_ENV} to the folder holding the corpora, "
+            "or pass the folder as the `path` argument."
+        )
+        raise FileNotFoundError(msg)
+    folder = pathlib.Path(value).expanduser()
+    if not folder.is_dir():
+        msg = (
+            f"{DATA_DIR_ENV} is set to {value!r}, which is not an existing folder{wanted}. "
+            f"Set {DATA_DIR_ENV} to the folder holding the corpora."
+        )
+        raise FileNotFoundError(msg)
+    return folder
+
+
+def load_sample() -> Corpus:
+    """Load the two German news articles bundled with newsim.
+
+    The articles are read from the package data folder ``data/samples``
+    through :mod:`importlib.resources`, so this also works when the package
+    is installed as a zip file.
+
+    Returns
+    -------
+    Corpus
+        A corpus named ``"sample"``, sorted by file name. ``ids`` are the file
+        names without the extension, ``titles`` the first non-empty line of
+        each article, and ``labels`` is ``None``.
+
+    """
+    # One joinpath() call per part: Python < 3.11 takes only one argument.
+    folder = resources.files(_SAMPLES_PACKAGE).joinpath("data").joinpath("samples")
+    entries = sorted(
+        (entry for entry in folder.iterdir() if entry.is_file() and entry.name.endswith(".txt")),
+        key=lambda entry: entry.name,
+    )
+    texts = [entry.read_text(encoding="utf-8") for entry in entries]
+    ids = [entry.name[: -len(".txt")] for entry in entries]
+    titles = [_first_line(text) for text in texts]
+    return Corpus(texts=texts, ids=ids, labels=None, titles=titles, name="sample")
+
+
+def load_10kgnad(path: str | os.PathLike[str] | None = None) -> Corpus:
+    """Load the test split of the 10kGNAD German news corpus.
+
+    The file ``10kgnad_test.csv`` has no header and two fields per row,
+    ``label`` and ``text``. The delimiter is ``;``, the quote character is
+    ``'`` and lines end with CRLF.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The folder holding ``10kgnad_test.csv``, or the file itself. If not
+        given, the folder named by ``NEWSIM_DATA_DIR`` is used.
+
+    Returns
+    -------
+    Corpus
+        A corpus named ``"10kgnad_test"`` with 1,028 articles in file order.
+        ``ids`` are the 0-based row numbers as strings, ``labels`` the 9 topic
+        categories, and ``titles`` the first 80 characters of each text (the
+        title and the body are joined in one field upstream).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist, or if ``path`` is not given and
+        ``NEWSIM_DATA_DIR`` is not set.
+    ValueError
+        If a row does not have exactly 2 fields, or the file is not valid CSV
+        or UTF-8.
+
+    """
+    file = _resolve(path, GNAD_FILE)
+    texts: list[str] = []
+    labels: list[str] = []
+    for line, row in _read_rows(file, delimiter=";", quotechar="'"):
+        if len(row) != 2:
+            msg = f"{file}, line {line}: expected 2 fields (label;text), found {len(row)}"
+            raise ValueError(msg)
+        labels.append(row[0])
+        texts.append(row[1])
+    ids = [str(i) for i in range(len(texts))]
+    titles = [text[:_GNAD_TITLE_CHARS].rstrip() for text in texts]
+    return Corpus(texts=texts, ids=ids, labels=labels, titles=titles, name="10kgnad_test")
+
+
+def load_bbc(path: str | os.PathLike[str] | None = None) -> Corpus:
+    """Load the BBC News corpus (Greene & Cunningham, 2006).
+
+    The file ``bbc_news.csv`` is a standard CSV file with the header
+    ``category,file,text``. The text fields contain newlines.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The folder holding ``bbc_news.csv``, or the file itself. If not given,
+        the folder named by ``NEWSIM_DATA_DIR`` is used.
+
+    Returns
+    -------
+    Corpus
+        A corpus named ``"bbc_news"`` with 2,225 articles in file order.
+        ``ids`` are the original file names (for example
+        ``"business/001.txt"``), ``labels`` the 5 categories, and ``titles``
+        the first line of each text (the headline).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist, or if ``path`` is not given and
+        ``NEWSIM_DATA_DIR`` is not set.
+    ValueError
+        If the header is not ``category,file,text``, a row does not have
+        exactly 3 fields, or the file is not valid CSV or UTF-8.
+
+    """
+    file = _resolve(path, BBC_FILE)
+    rows = _read_rows(file, delimiter=",", quotechar='"')
+    first = next(rows, None)
+    if first is None or first[1] != _BBC_HEADER:
+        rows.close()
+        found = "an empty file" if first is None else f"{first[1]!r}"
+        msg = f"{file}, line 1: expected the header {_BBC_HEADER!r}, found {found}"
+        raise ValueError(msg)
+    texts: list[str] = []
+    ids: list[str] = []
+    labels: list[str] = []
+    for line, row in rows:
+        if len(row) != 3:
+            msg = f"{file}, line {line}: expected 3 fields (category,file,text), found {len(row)}"
+            raise ValueError(msg)
+        labels.append(row[0])
+        ids.append(row[1])
+        texts.append(row[2])
+    titles = [_first_line(text) for text in texts]
+    return Corpus(texts=texts, ids=ids, labels=labels, titles=titles, name="bbc_news")
+
+
+def _resolve(path: str | os.PathLike[str] | None, filename: str) -> pathlib.Path:
+    """Return the path of ``filename``, checking that the file exists."""
+    if path is None:
+        file = data_dir(filename) / filename
+    else:
+        file = pathlib.Path(path).expanduser()
+        if file.is_dir():
+            file = file / filename
+    if not file.is_file():
+        # str() of this error reads: [Errno 2] Corpus file '<name>' not found: '<path>'
+        msg = f"Corpus file {filename!r} not found"
+        if path is None:
+            msg += f" in the folder named by {DATA_DIR_ENV}"
+        raise FileNotFoundError(errno.ENOENT, msg, str(file))
+    return file
+
+
+def _read_rows(
+    file: pathlib.Path, *, delimiter: str, quotechar: str
+) -> Generator[tuple[int, list[str]], None, None]:
+    """Yield ``(line, row)`` for each non-blank CSV record of ``file``.
+
+    ``line`` is the 1-based number of the physical line on which the record
+    starts. CSV and decoding errors are raised as :class:`ValueError` naming
+    the file and the line.
+    """
+    line = 1
+    # utf-8-sig: a byte order mark, if an editor added one, must not end up in
+    # the first field.
+    with open(file, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter, quotechar=quotechar, strict=True)
+        try:
+            for row in reader:
+                if row:
+                    yield line, row
+                line = reader.line_num + 1
+        except (csv.Error, UnicodeDecodeError) as exc:
+            msg = f"{file}, line {line}: cannot parse the file: {exc}"
+            raise ValueError(msg) from exc
+
+
+def _first_line(text: str) -> str:
+    """Return the first non-empty line of ``text``, stripped."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped:
+            return stripped
+    return ""

@@ -1,0 +1,276 @@
+"""Tests for newsim.datasets and the bundled data files."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import os
+import pathlib
+from collections.abc import Callable
+from importlib import resources
+
+import pytest
+
+from newsim import datasets
+from newsim.datasets import Corpus
+
+ENV = "NEWSIM_DATA_DIR"
+
+GNAD_LABEL_COUNTS = {
+    "Etat": 67,
+    "Inland": 102,
+    "International": 151,
+    "Kultur": 54,
+    "Panorama": 168,
+    "Sport": 120,
+    "Web": 168,
+    "Wirtschaft": 141,
+    "Wissenschaft": 57,
+}
+BBC_LABEL_COUNTS = {
+    "business": 510,
+    "entertainment": 386,
+    "politics": 417,
+    "sport": 511,
+    "tech": 401,
+}
+SAMPLE_IDS = ["000_add0c4eea19cf2fa", "003_97cd253745cbbbd8"]
+
+
+def _find_data_dir() -> pathlib.Path:
+    value = os.environ.get(ENV)
+    if value:
+        return pathlib.Path(value).expanduser()
+    repo_root = pathlib.Path(__file__).resolve().parent.parent
+    return repo_root.parent / "shared" / "data"
+
+
+DATA_DIR = _find_data_dir()
+
+
+@pytest.fixture
+def corpus_dir(monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
+    """The folder holding the corpora, also set as NEWSIM_DATA_DIR."""
+    if not all((DATA_DIR / name).is_file() for name in (datasets.GNAD_FILE, datasets.BBC_FILE)):
+        pytest.skip(f"corpora not found in {DATA_DIR}; set {ENV}")
+    monkeypatch.setenv(ENV, str(DATA_DIR))
+    return DATA_DIR
+
+
+@pytest.fixture
+def no_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV, raising=False)
+
+
+# --- full corpora ------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_10kgnad_counts_and_labels(corpus_dir: pathlib.Path) -> None:
+    corpus = datasets.load_10kgnad()
+    assert len(corpus) == 1028
+    assert corpus.name == "10kgnad_test"
+    assert corpus.labels is not None
+    assert dict(collections.Counter(corpus.labels)) == GNAD_LABEL_COUNTS
+    assert corpus.ids == [str(i) for i in range(1028)]
+    assert len(set(corpus.texts)) == 1028
+    assert all(67 <= len(text) <= 32_600 for text in corpus.texts)
+    # The quote character is ', so no parsed field may still start with one
+    # that belonged to the quoting.
+    assert not any(text.startswith("'") and text.endswith("'") for text in corpus.texts)
+    assert all(len(title) <= 80 for title in corpus.titles)
+    assert all(text.startswith(title) for text, title in zip(corpus.texts, corpus.titles))
+    assert repr(corpus) == "Corpus(name='10kgnad_test', n=1028, labels=9)"
+
+
+@pytest.mark.slow
+def test_bbc_counts_and_labels(corpus_dir: pathlib.Path) -> None:
+    corpus = datasets.load_bbc()
+    assert len(corpus) == 2225
+    assert corpus.name == "bbc_news"
+    assert corpus.labels is not None
+    assert dict(collections.Counter(corpus.labels)) == BBC_LABEL_COUNTS
+    assert corpus.ids[0] == "business/001.txt"
+    assert all(i.startswith(f"{label}/") for i, label in zip(corpus.ids, corpus.labels))
+    assert len(set(corpus.ids)) == 2225
+    assert len(set(corpus.texts)) == 2127  # 98 exact duplicates, as documented
+    assert all(text.endswith("\n") for text in corpus.texts)
+    assert all(title and "\n" not in title for title in corpus.titles)
+    assert all(text.startswith(title) for text, title in zip(corpus.texts, corpus.titles))
+    assert repr(corpus) == "Corpus(name='bbc_news', n=2225, labels=5)"
+
+
+@pytest.mark.slow
+def test_path_argument_overrides_env(
+    corpus_dir: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(ENV)
+    assert len(datasets.load_10kgnad(corpus_dir)) == 1028
+    assert len(datasets.load_10kgnad(str(corpus_dir / datasets.GNAD_FILE))) == 1028
+    monkeypatch.setenv(ENV, "/nonexistent/newsim-data")
+    assert len(datasets.load_bbc(corpus_dir)) == 2225
+
+
+def test_data_dir_resolves_env(monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path) -> None:
+    monkeypatch.setenv(ENV, str(tmp_path))
+    assert datasets.data_dir() == tmp_path
+
+
+# --- bundled sample ----------------------------------------------------------
+
+
+def test_sample_loads_two_german_articles(no_env: None) -> None:
+    corpus = datasets.load_sample()
+    assert len(corpus) == 2
+    assert corpus.name == "sample"
+    assert corpus.ids == SAMPLE_IDS
+    assert corpus.labels is None
+    assert repr(corpus) == "Corpus(name='sample', n=2, labels=None)"
+    assert corpus.titles[0].startswith("US-Initiative Stargate")
+    assert corpus.titles[1].startswith("Die USA dominiert künstliche Intelligenz")
+    for text, title in zip(corpus.texts, corpus.titles):
+        assert len(text) > 1000
+        assert text.lstrip().startswith(title)
+        words = set(text.lower().split())
+        assert {"und", "die", "der"} <= words  # German function words
+
+
+# --- errors ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("loader", "filename"),
+    [(datasets.load_10kgnad, "10kgnad_test.csv"), (datasets.load_bbc, "bbc_news.csv")],
+)
+def test_missing_env_var(no_env: None, loader: Callable[[], Corpus], filename: str) -> None:
+    with pytest.raises(FileNotFoundError, match=ENV) as info:
+        loader()
+    assert filename in str(info.value)
+    assert "folder holding the corpora" in str(info.value)
+
+
+def test_data_dir_missing_env_var(no_env: None) -> None:
+    with pytest.raises(FileNotFoundError, match=f"{ENV} is not set"):
+        datasets.data_dir()
+
+
+def test_env_var_names_missing_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path) -> None:
+    missing = tmp_path / "no-such-dir"
+    monkeypatch.setenv(ENV, str(missing))
+    with pytest.raises(FileNotFoundError, match=ENV) as info:
+        datasets.load_10kgnad()
+    assert str(missing) in str(info.value)
+    assert "10kgnad_test.csv" in str(info.value)
+
+
+def test_missing_file_names_path(no_env: None, tmp_path: pathlib.Path) -> None:
+    with pytest.raises(FileNotFoundError) as info:
+        datasets.load_bbc(tmp_path)
+    expected = tmp_path / "bbc_news.csv"
+    assert info.value.filename == str(expected)
+    assert str(expected) in str(info.value)
+
+
+def test_missing_file_in_env_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path) -> None:
+    monkeypatch.setenv(ENV, str(tmp_path))
+    with pytest.raises(FileNotFoundError, match=ENV) as info:
+        datasets.load_10kgnad()
+    assert str(tmp_path / "10kgnad_test.csv") in str(info.value)
+
+
+def test_10kgnad_wrong_field_count(no_env: None, tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "10kgnad_test.csv"
+    path.write_bytes(
+        b"Sport;Ein Text\r\nWeb;'Ein ''zitierter'' Text; mit Semikolon'\r\nKultur;a;b\r\n"
+    )
+    with pytest.raises(ValueError, match=r"line 3: expected 2 fields") as info:
+        datasets.load_10kgnad(tmp_path)
+    assert str(path) in str(info.value)
+
+
+def test_10kgnad_quoting(no_env: None, tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "10kgnad_test.csv"
+    path.write_bytes(b"Sport;Ein \"Text\"\r\nWeb;'Ein ''zitierter'' Text; mit Semikolon'\r\n")
+    corpus = datasets.load_10kgnad(path)
+    assert corpus.texts == ['Ein "Text"', "Ein 'zitierter' Text; mit Semikolon"]
+    assert corpus.labels == ["Sport", "Web"]
+    assert corpus.ids == ["0", "1"]
+
+
+def test_bbc_wrong_field_count(no_env: None, tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "bbc_news.csv"
+    path.write_text(
+        "category,file,text\n"
+        'tech,tech/001.txt,"Headline\n\nBody ""quoted"".\n"\n'
+        "tech,tech/002.txt\n",
+        encoding="utf-8",
+    )
+    # The first record spans lines 2-5, so the short record starts on line 6.
+    with pytest.raises(ValueError, match=r"line 6: expected 3 fields") as info:
+        datasets.load_bbc(tmp_path)
+    assert str(path) in str(info.value)
+
+
+def test_bbc_bad_header(no_env: None, tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "bbc_news.csv"
+    path.write_text("label,text\nsport,Some text\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 1: expected the header"):
+        datasets.load_bbc(path)
+
+
+def test_bbc_small_file(no_env: None, tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "bbc_news.csv"
+    path.write_text(
+        'category,file,text\ntech,tech/001.txt,"Headline\n\nBody ""quoted"".\n"\n',
+        encoding="utf-8",
+    )
+    corpus = datasets.load_bbc(path)
+    assert corpus.texts == ['Headline\n\nBody "quoted".\n']
+    assert corpus.ids == ["tech/001.txt"]
+    assert corpus.titles == ["Headline"]
+    assert corpus.labels == ["tech"]
+
+
+# --- Corpus ------------------------------------------------------------------
+
+
+def test_corpus_is_frozen_and_checks_lengths() -> None:
+    corpus = Corpus(texts=["a", "b"], ids=["1", "2"], labels=None, titles=["a", "b"], name="x")
+    assert len(corpus) == 2
+    assert repr(corpus) == "Corpus(name='x', n=2, labels=None)"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        corpus.name = "y"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="labels"):
+        Corpus(texts=["a"], ids=["1"], labels=["p", "q"], titles=["a"], name="x")
+
+
+# --- stop word files ---------------------------------------------------------
+
+
+def _read_stopwords(name: str) -> tuple[list[str], list[str]]:
+    text = (
+        resources.files("newsim").joinpath("data").joinpath("stopwords").joinpath(name)
+    ).read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    words = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return comments, words
+
+
+def test_german_stopwords() -> None:
+    comments, words = _read_stopwords("german.txt")
+    assert any("Snowball" in line for line in comments)
+    assert any("BSD-3-Clause" in line for line in comments)
+    assert len(words) == 231
+    assert len(set(words)) == 231
+    assert all(word == word.strip().lower() and " " not in word for word in words)
+    assert {"aber", "daß", "für", "über", "würden", "zwischen"} <= set(words)
+
+
+def test_english_stopwords_match_sklearn() -> None:
+    text_module = pytest.importorskip("sklearn.feature_extraction.text")
+    comments, words = _read_stopwords("english.txt")
+    assert any("scikit-learn" in line for line in comments)
+    assert any("BSD-3-Clause" in line for line in comments)
+    assert words == sorted(words)
+    assert set(words) == set(text_module.ENGLISH_STOP_WORDS)
+    assert len(words) == len(text_module.ENGLISH_STOP_WORDS)
