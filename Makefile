@@ -58,6 +58,7 @@ test-python: install
 lint: install
 	$(VENV)/bin/ruff check python tests benchmarks
 	$(VENV)/bin/ruff format --check python tests benchmarks
+	$(VENV)/bin/mypy
 
 # ------------------------------------------------------------------------------- benchmarks
 bench: install

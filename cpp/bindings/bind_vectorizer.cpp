@@ -192,11 +192,11 @@ void register_vectorizer(py::module_& m) {
       .def_property("metadata", &Vectorizer::metadata, &Vectorizer::set_metadata)
       .def(
           "analyze",
-          [](const Vectorizer& v, const std::string& text) { return v.analyzer().analyze(text); },
+          [](const Vectorizer& v, py::handle text) { return v.analyzer().analyze(utf8_of(text)); },
           py::arg("text"), "The terms of one document, in order.")
       .def(
           "tokenize",
-          [](const Vectorizer& v, const std::string& text) { return v.analyzer().tokenize(text); },
+          [](const Vectorizer& v, py::handle text) { return v.analyzer().tokenize(utf8_of(text)); },
           py::arg("text"), "The raw tokens of one document, before normalization.")
       .def("to_bytes", [](const Vectorizer& v) { return py::bytes(v.to_bytes()); })
       .def_static(

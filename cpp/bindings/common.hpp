@@ -31,6 +31,10 @@ PyDocuments collect_texts(py::handle documents);
 /// A sequence of sequences of str (documents analyzed in Python).
 PyDocuments collect_analyzed(py::handle documents);
 
+/// One str as UTF-8; TypeError for another type, ValueError (position named) for a lone
+/// surrogate.
+std::string utf8_of(py::handle text);
+
 /// Polls Ctrl-C and reports progress on the calling thread while the core works.
 class PyMonitor final : public Monitor {
  public:

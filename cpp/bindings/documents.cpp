@@ -89,6 +89,14 @@ PyDocuments collect_analyzed(py::handle documents) {
   return d;
 }
 
+std::string utf8_of(py::handle text) {
+  if (!PyUnicode_Check(text.ptr()))
+    throw py::type_error("text is " + describe(text) + ", expected str");
+  std::string buffer;
+  const std::string_view utf8 = to_utf8(text_ref(text), buffer, 0);
+  return std::string(utf8);
+}
+
 bool PyMonitor::poll(std::size_t done, std::size_t total) {
   py::gil_scoped_acquire gil;
   if (PyErr_CheckSignals() != 0) return false;

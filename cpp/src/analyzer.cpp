@@ -22,6 +22,26 @@ std::vector<std::string> stemmer_languages() {
   return out;
 }
 
+namespace {
+/// `s` for an error message: printable ASCII as is, every other byte as \xNN (the message must
+/// stay valid UTF-8 whatever the input was).
+std::string printable(std::string_view s) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (const char ch : s) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b >= 0x20 && b < 0x7F) {
+      out.push_back(ch);
+    } else {
+      out += "\\x";
+      out.push_back(digits[b >> 4]);
+      out.push_back(digits[b & 0xF]);
+    }
+  }
+  return out;
+}
+}  // namespace
+
 void AnalyzerOptions::validate() const {
   if (ngram_min < 1 || ngram_max < ngram_min)
     throw InvalidOptionError("ngram_range",
@@ -39,7 +59,7 @@ void AnalyzerOptions::validate() const {
       std::string list;
       for (const auto& l : langs) list += (list.empty() ? "" : ", ") + l;
       throw InvalidOptionError("stemmer", "stemmer must be one of the Snowball algorithms (" +
-                                              list + ") or None, got '" + stemmer + "'.");
+                                              list + ") or None, got '" + printable(stemmer) + "'.");
     }
   }
   for (std::size_t i = 0; i < stop_words.size(); ++i) {
@@ -60,6 +80,8 @@ namespace detail {
 void StemmerDeleter::operator()(sb_stemmer* s) const noexcept { sb_stemmer_delete(s); }
 
 Session::Session(const AnalyzerImpl& analyzer) : an_(analyzer) {
+  raw_cache_.reserve(1 << 14);
+  terms_.reserve(1 << 14);
   if (!an_.options.stemmer.empty()) {
     stemmer_.reset(sb_stemmer_new(an_.options.stemmer.c_str(), "UTF_8"));
     if (!stemmer_) throw InvalidOptionError("stemmer", "cannot create stemmer " + an_.options.stemmer);
@@ -106,8 +128,7 @@ std::size_t Session::hyphen_between(std::string_view text, const Segment& a,
 
 TermId Session::intern(std::string_view term) {
   const std::uint64_t h = hash_bytes(term);
-  const std::uint32_t e = terms_.find(term, h);
-  if (e != StringMap::npos) return e;
+  if (const std::uint32_t* id = terms_.find(term, h)) return *id;
   return terms_.insert(term, h, static_cast<std::uint32_t>(terms_.size()));
 }
 
@@ -115,10 +136,18 @@ TermId Session::normalize(std::string_view raw) {
   const AnalyzerOptions& o = an_.options;
   std::string_view t = raw;
   if (an_.unicode()) {
-    if (o.lowercase)
+    bool ascii = true;
+    for (const char ch : raw) ascii = ascii && static_cast<unsigned char>(ch) < 0x80;
+    if (ascii) {  // ASCII is NFKC already; its case folding is lowercasing
+      buf_c_.assign(raw);
+      if (o.lowercase)
+        for (char& ch : buf_c_)
+          if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+    } else if (o.lowercase) {
       nfkc_casefold(raw, buf_c_);
-    else
+    } else {
       nfkc(raw, buf_c_);
+    }
     t = buf_c_;
     if (o.strip_accents != AccentStrip::none) {
       std::string stripped;
@@ -142,10 +171,8 @@ TermId Session::normalize(std::string_view raw) {
   return intern(t);
 }
 
-TermId Session::lookup(std::string_view raw) {
-  const std::uint64_t h = hash_bytes(raw);
-  const std::uint32_t e = raw_cache_.find(raw, h);
-  if (e != StringMap::npos) return raw_cache_.value(e);
+TermId Session::lookup(std::string_view raw, std::uint64_t h) {
+  if (const std::uint32_t* id = raw_cache_.find(raw, h)) return *id;
   const TermId id = normalize(raw);
   raw_cache_.insert(raw, h, id);
   return id;
@@ -154,8 +181,7 @@ TermId Session::lookup(std::string_view raw) {
 TermId Session::ngram(const TermId* ids, std::size_t n) {
   const std::string_view key(reinterpret_cast<const char*>(ids), n * sizeof(TermId));
   const std::uint64_t h = hash_bytes(key);
-  const std::uint32_t e = ngrams_.find(key, h);
-  if (e != StringMap::npos) return ngrams_.value(e);
+  if (const std::uint32_t* id = ngrams_.find(key, h)) return *id;
   std::string joined;
   for (std::size_t k = 0; k < n; ++k) {
     if (k > 0) joined.push_back(' ');
@@ -174,7 +200,17 @@ void Session::word_terms(std::string_view text, std::vector<TermId>& out) {
   extras_.clear();
   const bool compounds = an_.unicode() && o.compounds != Compounds::split;
   const std::size_t n_seg = segments_.size();
+  // Hash tokens a few ahead and prefetch their slots: the cache lookups then overlap their
+  // memory latency instead of paying it one after another.
+  constexpr std::size_t kAhead = 12;
+  hashes_.resize(n_seg);
+  auto hash_at = [&](std::size_t k) {
+    hashes_[k] = hash_bytes(src.substr(segments_[k].begin, segments_[k].end - segments_[k].begin));
+    raw_cache_.prefetch(hashes_[k]);
+  };
+  std::size_t hashed = 0;
   for (std::size_t i = 0; i < n_seg; ++i) {
+    for (const std::size_t until = std::min(n_seg, i + kAhead); hashed < until;) hash_at(hashed++);
     std::size_t j = i;
     if (compounds)
       while (j + 1 < n_seg && hyphen_between(src, segments_[j], segments_[j + 1]) > 0) ++j;
@@ -192,7 +228,8 @@ void Session::word_terms(std::string_view text, std::vector<TermId>& out) {
       i = j;
       continue;
     }
-    const TermId id = lookup(src.substr(segments_[i].begin, segments_[i].end - segments_[i].begin));
+    const TermId id =
+        lookup(src.substr(segments_[i].begin, segments_[i].end - segments_[i].begin), hashes_[i]);
     if (id != kDropped) unigrams_.push_back(id);
   }
   // Word n-grams as scikit-learn forms them: unigrams first, then bigrams, ...

@@ -89,9 +89,21 @@ SegmenterData::SegmenterData() : table_(kTableSize, kOther), prototype_(new_word
       table_[c] = kOther;
     }
   }
+  finish_byte_kinds();
 }
 
 SegmenterData::~SegmenterData() = default;
+
+void SegmenterData::finish_byte_kinds() {
+  byte_kind_.assign(256, 0);
+  for (unsigned b = 0; b < 0x80; ++b) {
+    const Cls k = table_[b];
+    if (k == kALetter || k == kNumeric)
+      byte_kind_[b] = 1;
+    else if (k == kOther || k == kMidLetter || k == kMidNum || k == kMidNumLet)
+      byte_kind_[b] = 2;
+  }
+}
 
 std::unique_ptr<icu::BreakIterator> SegmenterData::make_iterator() const {
   return std::unique_ptr<icu::BreakIterator>(prototype_->clone());
@@ -133,15 +145,18 @@ bool UnicodeSegmenter::segment_fast(std::string_view text, std::vector<Segment>&
   out.clear();
   const std::size_t n = text.size();
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const C::Cls* const table = data_.table();
+  const std::uint8_t* const kind = data_.byte_kind();
   // Class of the code point at i; sets `next` past it.
   auto cls_at = [&](std::size_t i, std::size_t& next) -> C::Cls {
     const unsigned char b = bytes[i];
     if (b < 0x80) {
       next = i + 1;
-      return data_.cls(b);
+      return table[b];
     }
     next = i;
-    return data_.cls(decode_utf8(text, next));
+    const char32_t c = decode_utf8(text, next);
+    return c < C::kTableSize ? table[c] : C::kSlow;
   };
   auto word_like = [](C::Cls k) {
     return k == C::kALetter || k == C::kNumeric || k == C::kExtendNumLet;
@@ -149,6 +164,9 @@ bool UnicodeSegmenter::segment_fast(std::string_view text, std::vector<Segment>&
 
   std::size_t i = 0;
   while (i < n) {
+    // Outside words, ASCII other than letters, digits and '_' only separates.
+    while (i < n && kind[bytes[i]] == 2) ++i;
+    if (i >= n) break;
     std::size_t next = 0;
     const C::Cls first = cls_at(i, next);
     if (first == C::kSlow) return false;
@@ -161,6 +179,14 @@ bool UnicodeSegmenter::segment_fast(std::string_view text, std::vector<Segment>&
     bool alnum = first != C::kExtendNumLet;
     i = next;
     while (i < n) {
+      // The common case: a run of ASCII letters and digits.
+      const std::size_t run = i;
+      while (i < n && kind[bytes[i]] == 1) ++i;
+      if (i > run) {
+        last = table[bytes[i - 1]];
+        alnum = true;
+      }
+      if (i >= n) break;
       const C::Cls k = cls_at(i, next);
       if (k == C::kSlow) return false;
       if (k == C::kIgnore) {  // WB4
@@ -204,22 +230,33 @@ bool UnicodeSegmenter::segment_fast(std::string_view text, std::vector<Segment>&
 void segment_word_runs(std::string_view text, std::size_t min_run, std::vector<Segment>& out) {
   out.clear();
   const std::size_t n = text.size();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  auto ascii_word = [](unsigned char b) {
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';
+  };
   std::size_t i = 0;
   while (i < n) {
-    // Skip non-word characters.
+    // Skip non-word characters (ASCII ones without decoding).
+    if (bytes[i] < 0x80 && !ascii_word(bytes[i])) {
+      ++i;
+      continue;
+    }
     std::size_t next = i;
-    const char32_t c = decode_utf8(text, next);
-    if (!python_is_word(c)) {
+    if (bytes[i] >= 0x80 && !python_is_word(decode_utf8(text, next))) {
       i = next;
       continue;
     }
     const std::size_t begin = i;
-    std::size_t run = 1;
-    i = next;
+    std::size_t run = 0;
     while (i < n) {
+      if (bytes[i] < 0x80) {
+        if (!ascii_word(bytes[i])) break;
+        ++i;
+        ++run;
+        continue;
+      }
       std::size_t j = i;
-      const char32_t d = decode_utf8(text, j);
-      if (!python_is_word(d)) break;
+      if (!python_is_word(decode_utf8(text, j))) break;
       ++run;
       i = j;
     }

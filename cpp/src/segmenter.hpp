@@ -37,12 +37,18 @@ class SegmenterData {
   static constexpr char32_t kTableSize = 0x3000;
 
   [[nodiscard]] Cls cls(char32_t c) const noexcept { return c < kTableSize ? table_[c] : kSlow; }
+  [[nodiscard]] const Cls* table() const noexcept { return table_.data(); }
+  /// For each byte: 1 if it is an ASCII letter or digit, 2 if it is ASCII that cannot start or
+  /// continue a word by itself (space, most punctuation), 0 otherwise (needs the full rules).
+  [[nodiscard]] const std::uint8_t* byte_kind() const noexcept { return byte_kind_.data(); }
   [[nodiscard]] std::unique_ptr<icu::BreakIterator> make_iterator() const;
 
   static const SegmenterData& instance();
 
  private:
+  void finish_byte_kinds();
   std::vector<Cls> table_;
+  std::vector<std::uint8_t> byte_kind_;
   std::unique_ptr<icu::BreakIterator> prototype_;
 };
 

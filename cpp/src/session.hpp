@@ -60,7 +60,8 @@ class Session {
   void segment(std::string_view text, std::vector<Segment>& segments);
   void word_terms(std::string_view text, std::vector<TermId>& out);
   void char_terms(std::string_view text, std::vector<TermId>& out);
-  TermId lookup(std::string_view raw);
+  TermId lookup(std::string_view raw) { return lookup(raw, hash_bytes(raw)); }
+  TermId lookup(std::string_view raw, std::uint64_t h);
   TermId normalize(std::string_view raw);
   TermId ngram(const TermId* ids, std::size_t n);
   [[nodiscard]] std::size_t hyphen_between(std::string_view text, const Segment& a,
@@ -73,6 +74,7 @@ class Session {
   StringMap terms_;      // term -> (its own index)
   StringMap ngrams_;     // bytes of a TermId sequence -> TermId
   std::vector<Segment> segments_;
+  std::vector<std::uint64_t> hashes_;
   std::vector<TermId> unigrams_;
   std::vector<TermId> extras_;
   std::string buf_a_, buf_b_, buf_c_;

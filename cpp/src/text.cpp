@@ -21,18 +21,31 @@ std::string hex(char32_t c) {
 
 template <class Unit>
 void fixed_to_utf8(const Unit* p, std::size_t n, std::string& out, std::size_t doc) {
-  out.clear();
-  out.reserve(n + n / 4);
+  // Sized for the worst case, written through a pointer, trimmed at the end: no per-byte
+  // capacity checks in the loop.
+  out.resize(n * (sizeof(Unit) == 1 ? 2 : sizeof(Unit) == 2 ? 3 : 4));
+  char* o = out.data();
   for (std::size_t i = 0; i < n; ++i) {
     const char32_t c = p[i];
     if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-      continue;
+      *o++ = static_cast<char>(c);
+    } else if (c < 0x800) {
+      *o++ = static_cast<char>(0xC0 | (c >> 6));
+      *o++ = static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      if (c >= 0xD800 && c <= 0xDFFF) fail(doc, "contains a lone surrogate " + hex(c), i);
+      *o++ = static_cast<char>(0xE0 | (c >> 12));
+      *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      *o++ = static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      if (c > 0x10FFFF) fail(doc, "contains an invalid code point", i);
+      *o++ = static_cast<char>(0xF0 | (c >> 18));
+      *o++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      *o++ = static_cast<char>(0x80 | (c & 0x3F));
     }
-    if (c >= 0xD800 && c <= 0xDFFF) fail(doc, "contains a lone surrogate " + hex(c), i);
-    if (c > 0x10FFFF) fail(doc, "contains an invalid code point", i);
-    append_utf8(out, c);
   }
+  out.resize(static_cast<std::size_t>(o - out.data()));
 }
 
 /// Validates UTF-8 (no overlongs, no surrogates, <= U+10FFFF); returns the offending byte offset
@@ -93,21 +106,9 @@ std::string_view to_utf8(const TextRef& text, std::string& buffer, std::size_t d
                                            " is not valid UTF-8 at byte " + std::to_string(bad));
       return s;
     }
-    case Encoding::latin1: {
-      const auto* p = static_cast<const unsigned char*>(text.data);
-      buffer.clear();
-      buffer.reserve(text.length + text.length / 8);
-      for (std::size_t i = 0; i < text.length; ++i) {
-        const unsigned char c = p[i];
-        if (c < 0x80) {
-          buffer.push_back(static_cast<char>(c));
-        } else {
-          buffer.push_back(static_cast<char>(0xC0 | (c >> 6)));
-          buffer.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-        }
-      }
+    case Encoding::latin1:
+      fixed_to_utf8(static_cast<const std::uint8_t*>(text.data), text.length, buffer, doc_index);
       return buffer;
-    }
     case Encoding::ucs2:
       fixed_to_utf8(static_cast<const std::uint16_t*>(text.data), text.length, buffer, doc_index);
       return buffer;

@@ -46,14 +46,18 @@ struct ChunkCounts {
   std::vector<std::uint32_t> doc_len;  // terms analyzed per document (BM25)
 };
 
-/// Per worker: a session and its dense counting scratch.
-struct Worker {
+/// Per worker: a session and its dense counting scratch (cache-line aligned: workers write
+/// their own vectors' headers constantly).
+struct alignas(64) Worker {
   std::unique_ptr<Session> session;
-  std::vector<std::uint32_t> count;
+  struct TermStat {
+    std::uint32_t count;  // in the current document (scratch)
+    std::uint32_t df;     // documents so far
+    std::int64_t tf;      // occurrences so far
+  };
+  std::vector<TermStat> stats;  // by local term id: one cache line per term touched
   std::vector<TermId> touched;
   std::vector<TermId> ids;
-  std::vector<std::int64_t> df;  // by local id
-  std::vector<std::int64_t> tf;
   std::string buffer;
 };
 
@@ -79,7 +83,7 @@ Analysis analyze_all(const AnalyzerImpl& impl, const Documents& docs, const RunC
   parallel_chunks(n, a.chunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
     Worker& wk = a.workers[w];
     if (!wk.session) wk.session = std::make_unique<Session>(impl);
-    ChunkCounts& out = a.chunks[b / a.chunk];
+    ChunkCounts out;  // filled locally, then moved: no false sharing between workers
     out.worker = w;
     out.row_nnz.reserve(e - b);
     out.doc_len.reserve(e - b);
@@ -92,25 +96,24 @@ Analysis analyze_all(const AnalyzerImpl& impl, const Documents& docs, const RunC
         wk.session->analyze(to_utf8(docs.texts[d], wk.buffer, d), wk.ids);
       }
       const std::size_t n_terms = wk.session->n_terms();
-      if (wk.count.size() < n_terms) {
-        wk.count.resize(std::max(n_terms, wk.count.size() * 2), 0);
-        wk.df.resize(wk.count.size(), 0);
-        wk.tf.resize(wk.count.size(), 0);
-      }
+      if (wk.stats.size() < n_terms)
+        wk.stats.resize(std::max(n_terms, wk.stats.size() * 2), Worker::TermStat{0, 0, 0});
       for (const TermId id : wk.ids)
-        if (wk.count[id]++ == 0) wk.touched.push_back(id);
+        if (wk.stats[id].count++ == 0) wk.touched.push_back(id);
       for (const TermId id : wk.touched) {
-        const std::uint32_t c = binary ? 1u : wk.count[id];
+        Worker::TermStat& st = wk.stats[id];
+        const std::uint32_t c = binary ? 1u : st.count;
         out.ids.push_back(id);
         out.counts.push_back(c);
-        wk.df[id] += 1;
-        wk.tf[id] += c;
-        wk.count[id] = 0;
+        st.df += 1;
+        st.tf += c;
+        st.count = 0;
       }
       out.row_nnz.push_back(static_cast<std::uint32_t>(wk.touched.size()));
       out.doc_len.push_back(static_cast<std::uint32_t>(wk.ids.size()));
       wk.touched.clear();
     }
+    a.chunks[b / a.chunk] = std::move(out);
   });
   return a;
 }
@@ -148,9 +151,10 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, std::size_t n_co
   const auto nnz = static_cast<std::size_t>(m.indptr[n_rows]);
   m.indices.resize(nnz);
   m.data.resize(nnz);
-  // Pass 2: sorted columns and weights.
+  // Pass 2: sorted columns and weights. A (column, count) pair packs into one integer, so the
+  // per-row sort compares plain integers.
   parallel_chunks(a.chunks.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-    std::vector<std::pair<std::int64_t, double>> row;
+    std::vector<std::uint64_t> row;
     std::vector<std::int64_t> cols;
     std::vector<double> vals;
     for (std::size_t c = b; c < e; ++c) {
@@ -161,15 +165,14 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, std::size_t n_co
         row.clear();
         for (std::size_t t = 0; t < ch.row_nnz[r]; ++t, ++k) {
           const std::int64_t col = map[ch.ids[k]];
-          if (col >= 0) row.emplace_back(col, static_cast<double>(ch.counts[k]));
+          if (col >= 0) row.push_back((static_cast<std::uint64_t>(col) << 32) | ch.counts[k]);
         }
-        std::sort(row.begin(), row.end(),
-                  [](const auto& x, const auto& y) { return x.first < y.first; });
+        std::sort(row.begin(), row.end());
         cols.resize(row.size());
         vals.resize(row.size());
         for (std::size_t j = 0; j < row.size(); ++j) {
-          cols[j] = row[j].first;
-          vals[j] = row[j].second;
+          cols[j] = static_cast<std::int64_t>(row[j] >> 32);
+          vals[j] = static_cast<double>(row[j] & 0xFFFFFFFFu);
         }
         weight_row(w, cols, vals, idf, ch.doc_len[r], avg_len);
         const std::size_t out = static_cast<std::size_t>(m.indptr[chunk_row0[c] + r]);
@@ -239,10 +242,14 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
     st.df.assign(st.vocabulary.size(), 0);
     for (std::size_t w = 0; w < a.workers.size(); ++w)
       for (std::size_t id = 0; id < remap[w].size(); ++id)
-        if (remap[w][id] >= 0) st.df[static_cast<std::size_t>(remap[w][id])] += a.workers[w].df[id];
+        if (remap[w][id] >= 0) st.df[static_cast<std::size_t>(remap[w][id])] += a.workers[w].stats[id].df;
   } else {
     // Merge the workers' term tables into one list of distinct terms that occur.
     detail::StringMap merged;
+    std::size_t local_terms = 0;
+    for (const Worker& wk : a.workers)
+      if (wk.session) local_terms += wk.session->n_terms();
+    merged.reserve(a.workers.size() == 1 ? local_terms : local_terms * 3 / 4);
     std::vector<std::int64_t> df, tf;
     std::vector<std::vector<std::uint32_t>> to_merged(a.workers.size());
     for (std::size_t w = 0; w < a.workers.size(); ++w) {
@@ -250,17 +257,18 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
       if (!wk.session) continue;
       to_merged[w].assign(wk.session->n_terms(), detail::StringMap::npos);
       for (TermId id = 0; id < wk.session->n_terms(); ++id) {
-        if (wk.df[id] == 0) continue;  // interned only as part of an n-gram
+        if (wk.stats[id].df == 0) continue;  // interned only as part of an n-gram
         const std::string_view t = wk.session->term(id);
         const std::uint64_t h = detail::hash_bytes(t);
-        std::uint32_t g = merged.find(t, h);
-        if (g == detail::StringMap::npos) {
-          g = merged.insert(t, h, 0);
+        const std::uint32_t* found = merged.find(t, h);
+        std::uint32_t g = found != nullptr ? *found : detail::StringMap::npos;
+        if (found == nullptr) {
+          g = merged.insert(t, h, static_cast<std::uint32_t>(merged.size()));
           df.push_back(0);
           tf.push_back(0);
         }
-        df[g] += wk.df[id];
-        tf[g] += wk.tf[id];
+        df[g] += wk.stats[id].df;
+        tf[g] += wk.stats[id].tf;
         to_merged[w][id] = g;
       }
     }
@@ -287,7 +295,7 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
     if (terms.empty())
       throw EmptyVocabularyError(
           "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
-    st.vocabulary = Vocabulary(std::move(terms));
+    st.vocabulary = Vocabulary(std::move(terms), /*checked_unique=*/true);
     remap.resize(a.workers.size());
     for (std::size_t w = 0; w < a.workers.size(); ++w) {
       remap[w].assign(to_merged[w].size(), -1);
@@ -299,6 +307,7 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
   CsrAny result;
   if (want_matrix)
     result = assemble(a, remap, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
+
   state_ = std::move(st);
   return result;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <numeric>
 #include <string>
 
@@ -12,20 +13,36 @@ namespace newsim {
 
 struct Vocabulary::Data {
   std::vector<std::string> terms;
-  detail::StringMap index;  // term -> column
+  // term -> column, built on the first lookup (fit_transform never needs it).
+  mutable std::once_flag built;
+  mutable detail::StringMap index;
+  void build() const {
+    std::call_once(built, [this] {
+      index.reserve(terms.size());
+      for (std::size_t i = 0; i < terms.size(); ++i) {
+        const std::uint64_t h = detail::hash_bytes(terms[i]);
+        if (index.find(terms[i], h) == nullptr) index.insert(terms[i], h, static_cast<std::uint32_t>(i));
+      }
+    });
+  }
 };
 
 Vocabulary::Vocabulary() : data_(std::make_shared<const Data>()) {}
 
-Vocabulary::Vocabulary(std::vector<std::string> terms) {
+Vocabulary::Vocabulary(std::vector<std::string> terms, bool checked_unique) {
   auto data = std::make_shared<Data>();
   data->terms = std::move(terms);
-  for (std::size_t i = 0; i < data->terms.size(); ++i) {
-    const std::string& t = data->terms[i];
-    const std::uint64_t h = detail::hash_bytes(t);
-    if (data->index.find(t, h) != detail::StringMap::npos)
-      throw InvalidOptionError("vocabulary", "Duplicate term in vocabulary: '" + t + "'");
-    data->index.insert(t, h, static_cast<std::uint32_t>(i));
+  if (!checked_unique) {
+    data->build();
+    if (data->index.size() != data->terms.size()) {
+      detail::StringMap seen;
+      for (const std::string& t : data->terms) {
+        const std::uint64_t h = detail::hash_bytes(t);
+        if (seen.find(t, h) != nullptr)
+          throw InvalidOptionError("vocabulary", "Duplicate term in vocabulary: '" + t + "'");
+        seen.insert(t, h, 0);
+      }
+    }
   }
   data_ = std::move(data);
 }
@@ -35,8 +52,9 @@ std::size_t Vocabulary::size() const noexcept { return data_->terms.size(); }
 std::string_view Vocabulary::term(std::size_t column) const { return data_->terms.at(column); }
 
 std::int64_t Vocabulary::find(std::string_view term) const noexcept {
-  const std::uint32_t e = data_->index.find(term, detail::hash_bytes(term));
-  return e == detail::StringMap::npos ? -1 : static_cast<std::int64_t>(data_->index.value(e));
+  data_->build();
+  const std::uint32_t* column = data_->index.find(term, detail::hash_bytes(term));
+  return column == nullptr ? -1 : static_cast<std::int64_t>(*column);
 }
 
 const std::vector<std::string>& Vocabulary::terms() const noexcept { return data_->terms; }

@@ -8,12 +8,11 @@
 namespace newsim {
 
 void WeightingOptions::validate() const {
-  if (scheme == Scheme::bm25) {
-    if (!(std::isfinite(k1) && k1 >= 0))
-      throw InvalidOptionError("k1", "k1 must be a finite number >= 0, got " + std::to_string(k1) + ".");
-    if (!(std::isfinite(b) && b >= 0 && b <= 1))
-      throw InvalidOptionError("b", "b must be in [0, 1], got " + std::to_string(b) + ".");
-  }
+  // Checked whatever the scheme, so that a bad value never waits for a later switch to BM25.
+  if (!(std::isfinite(k1) && k1 >= 0))
+    throw InvalidOptionError("k1", "k1 must be a finite number >= 0, got " + std::to_string(k1) + ".");
+  if (!(std::isfinite(b) && b >= 0 && b <= 1))
+    throw InvalidOptionError("b", "b must be in [0, 1], got " + std::to_string(b) + ".");
 }
 
 std::vector<double> compute_idf(const WeightingOptions& options, std::span<const std::int64_t> df,
@@ -51,7 +50,7 @@ void weight_row(const WeightingOptions& o, std::span<const std::int64_t> columns
   } else {
     for (std::size_t k = 0; k < n; ++k) {
       double tf = o.binary ? 1.0 : values[k];
-      if (o.sublinear_tf) tf = std::log(tf) + 1.0;
+      if (o.sublinear_tf && tf != 1.0) tf = std::log(tf) + 1.0;
       values[k] = o.use_idf ? tf * idf[static_cast<std::size_t>(columns[k])] : tf;
     }
   }

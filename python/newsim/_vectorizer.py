@@ -306,21 +306,22 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             return docs
         if source not in ("filename", "file"):
             raise ValueError(f"input must be 'content', 'filename' or 'file', got {source!r}")
-        texts = []
+        texts: list[str] = []
         for i, item in enumerate(docs):
+            raw: Union[str, bytes]
             if source == "filename":
                 with open(item, "rb") as fh:
-                    data = fh.read()
+                    raw = fh.read()
             else:
-                data = item.read()
-            if isinstance(data, bytes):
+                raw = item.read()
+            if isinstance(raw, bytes):
                 try:
-                    data = data.decode(self._param("encoding"), self._param("decode_error"))
+                    raw = raw.decode(self._param("encoding"), self._param("decode_error"))
                 except UnicodeDecodeError as exc:
                     raise ValueError(
                         f"document {i} ({item!r}) is not valid {self._param('encoding')}: {exc}"
                     ) from exc
-            texts.append(data)
+            texts.append(raw)
         return texts
 
     def _run(self, method: str, core: _core.Vectorizer, docs: list[str]) -> Any:
@@ -419,7 +420,7 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return self._matrix(self._run("transform", core, docs))
 
     def _fitted_core(self) -> _core.Vectorizer:
-        core = getattr(self, "_core", None)
+        core: Optional[_core.Vectorizer] = getattr(self, "_core", None)
         if core is None or not core.fitted:
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
@@ -486,7 +487,7 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         core = getattr(self, "_core", None) or self._make_core(
             self._resolve_language(None) if self._param("language") != "auto" else None
         )
-        return core.analyze  # type: ignore[no-any-return]
+        return core.analyze
 
     # ---------------------------------------------------------------- persistence
 
@@ -556,7 +557,13 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             raise _core.ModelFormatError(
                 f"{os.fspath(path)!r} is a newsim core model without vectorizer parameters"
             ) from exc
-        est = klass(**params)
+        try:
+            est = klass(**params)
+        except TypeError as exc:  # a parameter this version does not know
+            raise _core.ModelFormatError(
+                f"{os.fspath(path)!r} holds {meta['class']} parameters this newsim does not "
+                f"support ({exc}); it was probably saved by a newer newsim"
+            ) from exc
         est.language_ = meta.get("language_")
         est._core = core
         est._vocabulary_cache = None
@@ -630,7 +637,13 @@ def _detect_language(docs: list[str], sample: int = 200, chars: int = 3000) -> O
     for i in range(0, len(docs), step):
         d = docs[i]
         if isinstance(d, str):
-            tokens.extend(probe.analyze(d[:chars]))
+            head = d[:chars]
+            if not head.isascii():
+                try:
+                    head.encode("utf-8")
+                except UnicodeEncodeError:
+                    continue  # a lone surrogate: fit reports it with its position
+            tokens.extend(probe.analyze(head))
     if not tokens:
         return None
     shares = {}

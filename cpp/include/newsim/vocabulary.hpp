@@ -16,8 +16,9 @@ namespace newsim {
 class Vocabulary {
  public:
   Vocabulary();
-  /// Throws InvalidOptionError("vocabulary") on a duplicate or empty list.
-  explicit Vocabulary(std::vector<std::string> terms);
+  /// Throws InvalidOptionError("vocabulary") on a duplicate term, unless the caller vouches
+  /// that the terms are distinct (`checked_unique`), as a fit does.
+  explicit Vocabulary(std::vector<std::string> terms, bool checked_unique = false);
 
   [[nodiscard]] std::size_t size() const noexcept;
   [[nodiscard]] std::string_view term(std::size_t column) const;

@@ -1,0 +1,98 @@
+"""Similarity quality: leave-one-out k-nearest-neighbour topic accuracy on labelled corpora.
+
+For every article, its k most similar other articles (cosine of the TF-IDF rows) vote for a
+topic, each vote weighted by its similarity; the accuracy is the share of articles whose vote
+gives their own label. Run: ``python benchmarks/quality.py [--corpus 10kgnad bbc] [--k 1 5 10]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import corpora
+
+
+def knn_accuracy(X: Any, labels: Sequence[str], ks: Sequence[int]) -> dict[int, float]:
+    """Leave-one-out similarity-weighted kNN accuracy for each k in ``ks``."""
+    names, y = np.unique(np.asarray(labels), return_inverse=True)
+    S = (X @ X.T).toarray().astype(np.float64)
+    np.fill_diagonal(S, -np.inf)
+    kmax = max(ks)
+    idx = np.argpartition(-S, kmax, axis=1)[:, :kmax]
+    rows = np.arange(S.shape[0])[:, None]
+    order = np.argsort(-S[rows, idx], axis=1, kind="stable")
+    idx = idx[rows, order]
+    sims = S[rows, idx]
+    out = {}
+    for k in ks:
+        votes = np.zeros((S.shape[0], len(names)))
+        np.add.at(
+            votes,
+            (np.repeat(np.arange(S.shape[0]), k), y[idx[:, :k]].ravel()),
+            np.maximum(sims[:, :k], 0).ravel() + 1e-12,
+        )
+        out[k] = float((votes.argmax(axis=1) == y).mean())
+    return out
+
+
+def configurations() -> list[tuple[str, Callable[[], Any]]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    import newsim
+
+    return [
+        ("scikit-learn TfidfVectorizer() defaults", lambda: TfidfVectorizer()),
+        ("scikit-learn, sublinear_tf=True", lambda: TfidfVectorizer(sublinear_tf=True)),
+        ("newsim defaults: TfidfVectorizer()", lambda: newsim.TfidfVectorizer()),
+        ("newsim, language=None", lambda: newsim.TfidfVectorizer(language=None)),
+        ("newsim, stemmer=None", lambda: newsim.TfidfVectorizer(stemmer=None)),
+        ("newsim, stop_words=None", lambda: newsim.TfidfVectorizer(stop_words=None)),
+        ("newsim, sublinear_tf=False", lambda: newsim.TfidfVectorizer(sublinear_tf=False)),
+        ("newsim, min_df=2", lambda: newsim.TfidfVectorizer(min_df=2)),
+        ("newsim, max_df=0.5", lambda: newsim.TfidfVectorizer(max_df=0.5)),
+        ("newsim, min_df=2, max_df=0.5", lambda: newsim.TfidfVectorizer(min_df=2, max_df=0.5)),
+        ("newsim, compounds='both'", lambda: newsim.TfidfVectorizer(compounds="both")),
+        ("newsim, min_token_len=1", lambda: newsim.TfidfVectorizer(min_token_len=1)),
+        ("newsim, weighting='bm25'", lambda: newsim.TfidfVectorizer(weighting="bm25")),
+        (
+            "newsim, ngram_range=(1, 2), min_df=2",
+            lambda: newsim.TfidfVectorizer(ngram_range=(1, 2), min_df=2),
+        ),
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--corpus", nargs="+", default=["10kgnad", "bbc"])
+    p.add_argument("--k", nargs="+", type=int, default=[1, 5, 10])
+    p.add_argument("--only", default=None, help="only configurations containing this text")
+    args = p.parse_args(argv)
+    data = {name: corpora.load(name) for name in args.corpus}
+    header = (
+        "| configuration | " + " | ".join(f"{c} k={k}" for c in args.corpus for k in args.k) + " |"
+    )
+    print(header)
+    print("|" + "---|" * (1 + len(args.corpus) * len(args.k)))
+    for label, make in configurations():
+        if args.only and args.only not in label:
+            continue
+        cells = []
+        for name in args.corpus:
+            corpus = data[name]
+            X = make().fit_transform(corpus.texts)
+            acc = knn_accuracy(X, corpus.labels, args.k)
+            cells += [f"{acc[k]:.3f}" for k in args.k]
+        print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

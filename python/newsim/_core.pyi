@@ -1,0 +1,87 @@
+"""Type stubs of newsim's C++ core (private; use the newsim package)."""
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Optional
+
+import numpy as np
+import numpy.typing as npt
+
+class ModelFormatError(ValueError): ...
+
+def stemmer_languages() -> list[str]: ...
+
+_Csr = tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], tuple[int, int]]
+
+class Vectorizer:
+    def __init__(
+        self,
+        *,
+        analyzer: str = "word",
+        tokenization: str = "unicode",
+        lowercase: bool = True,
+        strip_accents: str = "none",
+        stop_words: Sequence[str] = ...,
+        stemmer: str = "",
+        min_token_len: int = 1,
+        min_word_run: int = 2,
+        ngram_range: tuple[int, int] = (1, 1),
+        compounds: str = "split",
+        min_df: float = 1.0,
+        min_df_is_count: bool = True,
+        max_df: float = 1.0,
+        max_df_is_count: bool = False,
+        max_features: Optional[int] = None,
+        weighting: str = "tfidf",
+        binary: bool = False,
+        use_idf: bool = True,
+        smooth_idf: bool = True,
+        sublinear_tf: bool = False,
+        norm: str = "l2",
+        k1: float = 1.2,
+        b: float = 0.75,
+        vocabulary: Optional[Sequence[str]] = None,
+        float64: bool = False,
+    ) -> None: ...
+    def fit(
+        self,
+        documents: Iterable[Any],
+        *,
+        n_jobs: int = 1,
+        analyzed: bool = False,
+        progress: Optional[Callable[[int, int], object]] = None,
+    ) -> None: ...
+    def fit_transform(
+        self,
+        documents: Iterable[Any],
+        *,
+        n_jobs: int = 1,
+        analyzed: bool = False,
+        progress: Optional[Callable[[int, int], object]] = None,
+    ) -> _Csr: ...
+    def transform(
+        self,
+        documents: Iterable[Any],
+        *,
+        n_jobs: int = 1,
+        analyzed: bool = False,
+        progress: Optional[Callable[[int, int], object]] = None,
+    ) -> _Csr: ...
+    @property
+    def fitted(self) -> bool: ...
+    @property
+    def vocabulary(self) -> list[str]: ...
+    @property
+    def idf(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def df(self) -> npt.NDArray[np.int64]: ...
+    @property
+    def n_docs(self) -> int: ...
+    @property
+    def avg_doc_len(self) -> float: ...
+    def options(self) -> dict[str, Any]: ...
+    metadata: str
+    def analyze(self, text: str) -> list[str]: ...
+    def tokenize(self, text: str) -> list[str]: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> Vectorizer: ...
