@@ -1,5 +1,6 @@
 #include "newsim/text.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "newsim/errors.hpp"
@@ -19,33 +20,45 @@ std::string hex(char32_t c) {
   return s;
 }
 
+/// Writes the UTF-8 form into `out` (grown to the worst case, never shrunk, so a reused buffer
+/// is not cleared again for every document); returns the number of bytes written.
 template <class Unit>
-void fixed_to_utf8(const Unit* p, std::size_t n, std::string& out, std::size_t doc) {
-  // Sized for the worst case, written through a pointer, trimmed at the end: no per-byte
-  // capacity checks in the loop.
-  out.resize(n * (sizeof(Unit) == 1 ? 2 : sizeof(Unit) == 2 ? 3 : 4));
+std::size_t fixed_to_utf8(const Unit* p, std::size_t n, std::string& out, std::size_t doc) {
+  const std::size_t worst = n * (sizeof(Unit) == 1 ? 2 : sizeof(Unit) == 2 ? 3 : 4);
+  if (out.size() < worst) out.resize(std::max(worst, out.size() * 2));
   char* o = out.data();
-  for (std::size_t i = 0; i < n; ++i) {
-    const char32_t c = p[i];
+  std::size_t i = 0;
+  while (i < n) {
+    // Runs of ASCII, eight code units at a time.
+    while (i + 8 <= n) {
+      std::uint64_t any_high = 0;
+      for (std::size_t k = 0; k < 8; ++k) any_high |= static_cast<std::uint64_t>(p[i + k]);
+      if (any_high >= 0x80) break;
+      for (std::size_t k = 0; k < 8; ++k) o[k] = static_cast<char>(p[i + k]);
+      o += 8;
+      i += 8;
+    }
+    if (i >= n) break;
+    const char32_t c = p[i++];
     if (c < 0x80) {
       *o++ = static_cast<char>(c);
     } else if (c < 0x800) {
       *o++ = static_cast<char>(0xC0 | (c >> 6));
       *o++ = static_cast<char>(0x80 | (c & 0x3F));
     } else if (c < 0x10000) {
-      if (c >= 0xD800 && c <= 0xDFFF) fail(doc, "contains a lone surrogate " + hex(c), i);
+      if (c >= 0xD800 && c <= 0xDFFF) fail(doc, "contains a lone surrogate " + hex(c), i - 1);
       *o++ = static_cast<char>(0xE0 | (c >> 12));
       *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
       *o++ = static_cast<char>(0x80 | (c & 0x3F));
     } else {
-      if (c > 0x10FFFF) fail(doc, "contains an invalid code point", i);
+      if (c > 0x10FFFF) fail(doc, "contains an invalid code point", i - 1);
       *o++ = static_cast<char>(0xF0 | (c >> 18));
       *o++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
       *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
       *o++ = static_cast<char>(0x80 | (c & 0x3F));
     }
   }
-  out.resize(static_cast<std::size_t>(o - out.data()));
+  return static_cast<std::size_t>(o - out.data());
 }
 
 /// Validates UTF-8 (no overlongs, no surrogates, <= U+10FFFF); returns the offending byte offset
@@ -106,15 +119,18 @@ std::string_view to_utf8(const TextRef& text, std::string& buffer, std::size_t d
                                            " is not valid UTF-8 at byte " + std::to_string(bad));
       return s;
     }
-    case Encoding::latin1:
-      fixed_to_utf8(static_cast<const std::uint8_t*>(text.data), text.length, buffer, doc_index);
-      return buffer;
-    case Encoding::ucs2:
-      fixed_to_utf8(static_cast<const std::uint16_t*>(text.data), text.length, buffer, doc_index);
-      return buffer;
-    case Encoding::ucs4:
-      fixed_to_utf8(static_cast<const std::uint32_t*>(text.data), text.length, buffer, doc_index);
-      return buffer;
+    case Encoding::latin1: {
+      const std::size_t n = fixed_to_utf8(static_cast<const std::uint8_t*>(text.data), text.length, buffer, doc_index);
+      return {buffer.data(), n};  // data() only after the buffer may have grown
+    }
+    case Encoding::ucs2: {
+      const std::size_t n = fixed_to_utf8(static_cast<const std::uint16_t*>(text.data), text.length, buffer, doc_index);
+      return {buffer.data(), n};
+    }
+    case Encoding::ucs4: {
+      const std::size_t n = fixed_to_utf8(static_cast<const std::uint32_t*>(text.data), text.length, buffer, doc_index);
+      return {buffer.data(), n};
+    }
   }
   return {};
 }

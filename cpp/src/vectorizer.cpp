@@ -85,6 +85,12 @@ Analysis analyze_all(const AnalyzerImpl& impl, const Documents& docs, const RunC
     if (!wk.session) wk.session = std::make_unique<Session>(impl);
     ChunkCounts out;  // filled locally, then moved: no false sharing between workers
     out.worker = w;
+    if (!docs.analyzed()) {  // about one distinct term per 12 bytes of text
+      std::size_t bytes = 0;
+      for (std::size_t d = b; d < e; ++d) bytes += docs.texts[d].length;
+      out.ids.reserve(bytes / 12);
+      out.counts.reserve(bytes / 12);
+    }
     out.row_nnz.reserve(e - b);
     out.doc_len.reserve(e - b);
     for (std::size_t d = b; d < e; ++d) {
@@ -131,18 +137,25 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, std::size_t n_co
   m.rows = n_rows;
   m.cols = n_cols;
   m.indptr.assign(n_rows + 1, 0);
-  // Pass 1: row lengths after remapping.
   std::vector<std::size_t> chunk_row0(a.chunks.size() + 1, 0);
   for (std::size_t c = 0; c < a.chunks.size(); ++c)
     chunk_row0[c + 1] = chunk_row0[c] + a.chunks[c].row_nnz.size();
+  // Pass 1: row lengths after remapping (when no term was pruned, they are known already).
+  bool all_kept = true;
+  for (const auto& map : remap)
+    for (const std::int64_t col : map) all_kept = all_kept && col >= 0;
   parallel_chunks(a.chunks.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
     for (std::size_t c = b; c < e; ++c) {
       const ChunkCounts& ch = a.chunks[c];
       const auto& map = remap[ch.worker];
       std::size_t k = 0;
       for (std::size_t r = 0; r < ch.row_nnz.size(); ++r) {
-        I nnz = 0;
-        for (std::size_t t = 0; t < ch.row_nnz[r]; ++t, ++k) nnz += map[ch.ids[k]] >= 0;
+        I nnz = static_cast<I>(ch.row_nnz[r]);
+        if (!all_kept) {
+          nnz = 0;
+          for (std::size_t t = 0; t < ch.row_nnz[r]; ++t) nnz += map[ch.ids[k + t]] >= 0;
+        }
+        k += ch.row_nnz[r];
         m.indptr[chunk_row0[c] + r + 1] = nnz;
       }
     }

@@ -1,5 +1,6 @@
 #include "newsim/weighting.hpp"
 
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -34,6 +35,19 @@ std::vector<double> compute_idf(const WeightingOptions& options, std::span<const
   return idf;
 }
 
+namespace {
+/// 1 + ln(tf), from a table for the small counts that make up almost every entry.
+double sublinear(double tf) {
+  static const auto table = [] {
+    std::array<double, 256> t{};
+    for (std::size_t i = 1; i < t.size(); ++i) t[i] = std::log(static_cast<double>(i)) + 1.0;
+    return t;
+  }();
+  if (tf >= 1.0 && tf < 256.0 && tf == std::floor(tf)) return table[static_cast<std::size_t>(tf)];
+  return std::log(tf) + 1.0;
+}
+}  // namespace
+
 void weight_row(const WeightingOptions& o, std::span<const std::int64_t> columns,
                 std::span<double> values, std::span<const double> idf, double doc_len,
                 double avg_doc_len) {
@@ -50,7 +64,7 @@ void weight_row(const WeightingOptions& o, std::span<const std::int64_t> columns
   } else {
     for (std::size_t k = 0; k < n; ++k) {
       double tf = o.binary ? 1.0 : values[k];
-      if (o.sublinear_tf && tf != 1.0) tf = std::log(tf) + 1.0;
+      if (o.sublinear_tf) tf = sublinear(tf);
       values[k] = o.use_idf ? tf * idf[static_cast<std::size_t>(columns[k])] : tf;
     }
   }
