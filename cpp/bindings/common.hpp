@@ -75,9 +75,17 @@ py::array_t<T> to_numpy(std::vector<T>&& v) {
   return py::array_t<T>({size}, {static_cast<py::ssize_t>(sizeof(T))}, data, capsule);
 }
 
+/// A C-contiguous (rows, cols) NumPy array that takes ownership of `v` (no copy).
+template <class T>
+py::array_t<T> to_numpy_2d(std::vector<T>&& v, std::size_t rows, std::size_t cols) {
+  py::array_t<T> flat = to_numpy(std::move(v));
+  return flat.reshape({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)});
+}
+
 /// (data, indices, indptr, (rows, cols)) for scipy.sparse.csr_matrix, without copies.
 py::tuple csr_to_python(CsrAny&& m);
 
 void register_vectorizer(py::module_& m);
+void register_similarity(py::module_& m);
 
 }  // namespace newsim::py_bindings

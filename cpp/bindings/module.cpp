@@ -20,8 +20,11 @@ PYBIND11_MODULE(_core, m) {
       py::set_error(cls, e.what());
     } catch (const std::invalid_argument& e) {  // options, documents, empty vocabulary
       py::set_error(PyExc_ValueError, e.what());
+    } catch (const std::out_of_range& e) {  // an article id
+      py::set_error(PyExc_IndexError, e.what());
     }
   });
 
   py_bindings::register_vectorizer(m);
+  py_bindings::register_similarity(m);
 }

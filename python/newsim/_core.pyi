@@ -85,3 +85,61 @@ class Vectorizer:
     def to_bytes(self) -> bytes: ...
     @staticmethod
     def from_bytes(data: bytes) -> Vectorizer: ...
+
+_TopK = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
+
+class SimilarityIndex:
+    def __init__(
+        self,
+        data: npt.NDArray[Any],
+        indices: npt.NDArray[Any],
+        indptr: npt.NDArray[Any],
+        shape: tuple[int, int],
+    ) -> None: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def cols(self) -> int: ...
+    @property
+    def nnz(self) -> int: ...
+    @property
+    def normalized(self) -> bool: ...
+    @property
+    def non_negative(self) -> bool: ...
+    def top_k(
+        self,
+        k: int,
+        *,
+        method: str = "auto",
+        n_jobs: int = 1,
+        progress: Optional[Callable[[int, int], object]] = None,
+    ) -> _TopK: ...
+    def query(
+        self,
+        data: npt.NDArray[Any],
+        indices: npt.NDArray[Any],
+        indptr: npt.NDArray[Any],
+        shape: tuple[int, int],
+        k: int,
+        *,
+        method: str = "auto",
+        n_jobs: int = 1,
+        progress: Optional[Callable[[int, int], object]] = None,
+    ) -> _TopK: ...
+    def pairs(
+        self,
+        threshold: float,
+        *,
+        method: str = "auto",
+        n_jobs: int = 1,
+        progress: Optional[Callable[[int, int], object]] = None,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]]: ...
+    def explain(self, a: int, b: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
+
+def top_entries(
+    data: npt.NDArray[Any],
+    indices: npt.NDArray[Any],
+    indptr: npt.NDArray[Any],
+    shape: tuple[int, int],
+    top: int,
+) -> _TopK: ...

@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
 from . import _core
+from ._similarity import Explanation, Keywords, SimilarityIndex, top_entries
 from ._stopwords import LANGUAGES, stop_word_list
 
 __all__ = ["SklearnTfidfVectorizer", "TfidfVectorizer"]
@@ -488,6 +489,75 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             self._resolve_language(None) if self._param("language") != "auto" else None
         )
         return core.analyze
+
+    # ---------------------------------------------------------------- similarity
+
+    def index(
+        self, raw_documents: Iterable[str], *, n_jobs: Optional[int] = None
+    ) -> SimilarityIndex:
+        """Fit on the articles and return a :class:`SimilarityIndex` over them.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The articles.
+        n_jobs : int or None, default=None
+            Threads for the index (default: the vectorizer's ``n_jobs``).
+
+        Returns
+        -------
+        SimilarityIndex
+            Knows the feature names, so :meth:`SimilarityIndex.explain` names terms.
+        """
+        X = self.fit_transform(raw_documents)
+        return SimilarityIndex(
+            X,
+            n_jobs=self._param("n_jobs") if n_jobs is None else n_jobs,
+            feature_names=self.get_feature_names_out(),
+        )
+
+    def explain(self, a: str, b: str, top: int = 10) -> Explanation:
+        """Explain what makes two texts similar: shared terms and their contributions.
+
+        Parameters
+        ----------
+        a, b : str
+            Two articles, analyzed with the fitted vocabulary and idf.
+        top : int, default=10
+            How many terms to return.
+
+        Returns
+        -------
+        Explanation
+            ``terms``, ``contributions`` (largest first) and ``score``, the sum of all shared
+            terms' contributions: the cosine of the two articles with ``norm='l2'``.
+        """
+        X = self.transform([a, b])
+        index = SimilarityIndex(X, feature_names=self.get_feature_names_out())
+        return index.explain(0, 1, top=top)
+
+    def keywords(self, raw_documents: Iterable[str], top: int = 10) -> Keywords:
+        """Each article's top-weighted terms under the fitted model.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The articles.
+        top : int, default=10
+            Terms per article.
+
+        Returns
+        -------
+        Keywords
+            ``terms[r]`` and ``weights[r]`` for article r, largest weight first (fewer when an
+            article has fewer distinct terms).
+        """
+        X = self.transform(raw_documents)
+        cols, vals = top_entries(X, top)
+        names = self.get_feature_names_out()
+        terms = [[names[c] for c in row if c >= 0] for row in cols]
+        weights = [vals[r, : len(terms[r])] for r in range(len(terms))]
+        return Keywords(terms, weights)
 
     # ---------------------------------------------------------------- persistence
 

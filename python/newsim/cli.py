@@ -7,8 +7,6 @@ import sys
 from collections.abc import Sequence
 from typing import Optional
 
-import numpy as np
-
 __all__ = ["main"]
 
 
@@ -19,7 +17,6 @@ def _demo(top: int) -> int:
     corpus = datasets.load_sample()
     vec = TfidfVectorizer()
     X = vec.fit_transform(corpus.texts)
-    terms = vec.get_feature_names_out()
     print(
         f"newsim demo: {len(corpus)} bundled articles, language detected: {vec.language_}, "
         f"{X.shape[1]} terms"
@@ -31,13 +28,17 @@ def _demo(top: int) -> int:
     print("cosine similarity:")
     for i in range(sim.shape[0]):
         print("  " + "  ".join(f"{sim[i, j]:.3f}" for j in range(sim.shape[1])))
-    for i in range(X.shape[0]):
-        row = X.getrow(i)
-        order = np.argsort(-row.data, kind="stable")[:top]
+    keywords = vec.keywords(corpus.texts, top=top)
+    for i, (words, weights) in enumerate(zip(keywords.terms, keywords.weights)):
         print()
         print(f"top {top} terms of [{i}]:")
-        for k in order:
-            print(f"  {terms[row.indices[k]]:<24} {row.data[k]:.3f}")
+        for word, weight in zip(words, weights):
+            print(f"  {word:<24} {weight:.3f}")
+    why = vec.explain(corpus.texts[0], corpus.texts[1], top=top)
+    print()
+    print(f"why [0] and [1] are similar (cosine {why.score:.3f}):")
+    for term, contribution in zip(why.terms, why.contributions):
+        print(f"  {term:<24} {contribution:.4f}  ({contribution / why.score:.0%})")
     return 0
 
 

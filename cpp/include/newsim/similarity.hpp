@@ -1,0 +1,97 @@
+// newsim — similarity over TF-IDF rows without an n x n matrix: exact top-k neighbours,
+// pairs above a threshold, queries, and per-term explanations.
+//
+// The index keeps the rows (CSR) and an inverted index (term -> postings, CSC). A query row is
+// scored against the corpus with a dense per-thread accumulator. The pruned method is exact:
+// terms are processed by decreasing upper bound (query weight x the term's largest weight);
+// once the bound of all remaining terms cannot lift an unseen document to the current k-th
+// score, no new candidates are admitted, candidates that cannot reach it are dropped, and the
+// rest are completed from their own rows. It needs non-negative weights; with negative weights
+// the index falls back to the brute-force method, which scores every posting.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "newsim/parallel.hpp"
+
+namespace newsim {
+
+/// A CSR matrix owned by someone else (e.g. scipy's arrays), of any of the usual types.
+struct CsrInput {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  const void* indptr = nullptr;  // rows + 1 entries
+  bool indptr64 = false;
+  const void* indices = nullptr;  // nnz entries
+  bool indices64 = false;
+  const void* data = nullptr;  // nnz entries
+  bool data64 = false;
+};
+
+enum class SimilarityMethod { automatic, pruned, brute };
+
+/// Top-k results: row r's neighbours are ids[r*k .. r*k+k), best first, ties to the lower id,
+/// padded with -1 and score 0 where fewer than k documents share a term with the query.
+struct TopK {
+  std::size_t rows = 0;
+  std::size_t k = 0;
+  std::vector<std::int64_t> ids;
+  std::vector<float> scores;
+};
+
+/// Pairs i < j with score >= threshold, ordered by i then j.
+struct Pairs {
+  std::vector<std::int64_t> i;
+  std::vector<std::int64_t> j;
+  std::vector<float> score;
+};
+
+/// One term's share of a dot product.
+struct Contribution {
+  std::int64_t column;
+  double value;
+};
+
+class SimilarityIndex {
+ public:
+  /// Copies and validates the matrix: throws InvalidOptionError("X") for malformed CSR arrays
+  /// and DocumentError (row index) for a NaN or infinite value.
+  explicit SimilarityIndex(const CsrInput& matrix);
+  ~SimilarityIndex();
+  SimilarityIndex(SimilarityIndex&&) noexcept;
+  SimilarityIndex& operator=(SimilarityIndex&&) noexcept;
+
+  [[nodiscard]] std::size_t rows() const noexcept;
+  [[nodiscard]] std::size_t cols() const noexcept;
+  [[nodiscard]] std::size_t nnz() const noexcept;
+  /// True when every row has unit L2 norm (or is empty): scores are cosines.
+  [[nodiscard]] bool normalized() const noexcept;
+  /// True when no weight is negative (the pruned method applies).
+  [[nodiscard]] bool non_negative() const noexcept;
+
+  /// Every row's k most similar other rows.
+  [[nodiscard]] TopK top_k(std::size_t k, SimilarityMethod method, const RunContext& ctx) const;
+  /// Each query row's k most similar rows of the index (nothing excluded).
+  [[nodiscard]] TopK query(const CsrInput& queries, std::size_t k, SimilarityMethod method,
+                           const RunContext& ctx) const;
+  /// All pairs i < j with score >= threshold.
+  [[nodiscard]] Pairs pairs(double threshold, SimilarityMethod method, const RunContext& ctx) const;
+  /// The terms two rows share, each with its product of weights, largest first; they sum to
+  /// the rows' dot product. Throws std::out_of_range for a bad row.
+  [[nodiscard]] std::vector<Contribution> explain(std::size_t a, std::size_t b) const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The `top` largest entries of each row of a CSR matrix (ties to the lower column), padded
+/// with column -1 and value 0.
+TopK top_entries(const CsrInput& matrix, std::size_t top);
+
+}  // namespace newsim
