@@ -263,6 +263,9 @@ struct SimilarityIndex::Impl {
   /// Writes the best k of ws.scored into row `r` of `out`.
   static void select(Workspace& ws, std::size_t k, std::size_t r, TopK& out) {
     auto& s = ws.scored;
+    // Rank by the scores as returned (float32), so that equal returned scores go to the lower
+    // id, as in the symmetric kernel.
+    for (auto& e : s) e.first = static_cast<float>(e.first);
     const std::size_t keep = std::min(k, s.size());
     std::partial_sort(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(keep), s.end(), better);
     for (std::size_t c = 0; c < k; ++c) {
@@ -271,8 +274,11 @@ struct SimilarityIndex::Impl {
     }
   }
 
-  [[nodiscard]] bool use_pruning(SimilarityMethod method) const {
+  /// Pruning pays off for thresholds (pairs); for top-k the floor rises too slowly on news
+  /// text, so 'auto' scores every posting there (measured: tests/ and benchmarks/).
+  [[nodiscard]] bool use_pruning(SimilarityMethod method, bool threshold_search) const {
     if (method == SimilarityMethod::brute) return false;
+    if (method == SimilarityMethod::automatic && !threshold_search) return false;
     return non_negative;  // the bounds need non-negative weights
   }
 
@@ -405,7 +411,7 @@ struct SimilarityIndex::Impl {
     out.ids.assign(n_queries * k, -1);
     out.scores.assign(n_queries * k, 0.0f);
     if (k == 0 || n_queries == 0) return out;
-    const bool pruned = use_pruning(method);
+    const bool pruned = use_pruning(method, false);
     std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n_queries, 16, ctx));
     parallel_chunks(n_queries, 16, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
       if (!spaces[w]) spaces[w] = std::make_unique<Workspace>(static_cast<std::size_t>(rows.rows()));
@@ -475,7 +481,11 @@ Pairs SimilarityIndex::pairs(double threshold, SimilarityMethod method, const Ru
     throw InvalidOptionError("threshold", "threshold must be a number > 0 (a threshold <= 0 would list pairs that share no term), got " +
                                               std::to_string(threshold));
   const std::size_t n = rows();
-  const bool pruned = x.use_pruning(method);
+  const bool pruned = x.use_pruning(method, true);
+  // Scores within kTolerance below the threshold count: exact duplicates of float32 rows score
+  // 1 - 1e-7 or so, and pairs(threshold=1.0) must still find them.
+  constexpr double kTolerance = 1e-6;
+  const double floor = threshold - kTolerance;
   constexpr std::size_t kChunk = 16;
   std::vector<Pairs> parts((n + kChunk - 1) / kChunk);
   std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n, kChunk, ctx));
@@ -484,11 +494,11 @@ Pairs SimilarityIndex::pairs(double threshold, SimilarityMethod method, const Ru
     Workspace& ws = *spaces[w];
     Pairs local;
     for (std::size_t r = b; r < e; ++r) {
-      x.score(x.row(x.rows, r), 0, threshold, -1, static_cast<std::int64_t>(r), pruned, ws);
+      x.score(x.row(x.rows, r), 0, floor, -1, static_cast<std::int64_t>(r), pruned, ws);
       std::sort(ws.scored.begin(), ws.scored.end(),
                 [](const auto& a, const auto& c) { return a.second < c.second; });
       for (const auto& [s, d] : ws.scored) {
-        if (s < threshold) continue;
+        if (s < floor) continue;
         local.i.push_back(static_cast<std::int64_t>(r));
         local.j.push_back(d);
         local.score.push_back(static_cast<float>(s));

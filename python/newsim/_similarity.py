@@ -260,8 +260,11 @@ class SimilarityIndex:
             Neighbours per article. With fewer than k other articles sharing a term, the row is
             padded with id -1 and score 0.0 (also when k > n - 1).
         method : {'auto', 'pruned', 'brute'}, default='auto'
-            'pruned' skips work that cannot change the result (exact; needs non-negative
-            weights, else falls back to 'brute'); 'brute' scores every shared posting.
+            'auto' uses the symmetric kernel (each pair scored once, for both rows; k <= 255)
+            and otherwise scores every posting; 'pruned' skips postings that cannot change
+            the result (exact; needs non-negative weights, else falls back to 'brute'; it pays
+            off for :meth:`pairs`, rarely for top-k); 'brute' scores every shared posting of
+            each row. All give the same neighbours (equal scores go to the lower id).
 
         Returns
         -------
@@ -307,7 +310,9 @@ class SimilarityIndex:
         Parameters
         ----------
         threshold : float, default=0.8
-            In (0, 1] for a normalized index; any positive number otherwise.
+            In (0, 1] for a normalized index; any positive number otherwise. Scores up to 1e-6
+            below it count, so that ``threshold=1.0`` finds exact duplicates despite float32
+            rounding.
         method : {'auto', 'pruned', 'brute'}, default='auto'
             As in :meth:`top_k`.
         as_frame : bool, default=False

@@ -1,0 +1,376 @@
+// Similarity core: top-k (every method), pairs, queries and explanations on a hand-built CSR
+// matrix whose dot products are exact in binary floating point, plus input validation.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "newsim/errors.hpp"
+#include "newsim/similarity.hpp"
+
+using namespace newsim;
+
+namespace {
+
+/// A CSR matrix owned by the test, viewed as a CsrInput.
+template <class I = std::int32_t, class T = float>
+struct Csr {
+  std::size_t rows = 0, cols = 0;
+  std::vector<I> indptr{0};
+  std::vector<I> indices;
+  std::vector<T> data;
+
+  Csr(std::size_t n_cols, const std::vector<std::vector<std::pair<I, T>>>& row_entries) : cols(n_cols) {
+    for (const auto& row : row_entries) {
+      for (const auto& [c, v] : row) {
+        indices.push_back(c);
+        data.push_back(v);
+      }
+      indptr.push_back(static_cast<I>(indices.size()));
+      ++rows;
+    }
+  }
+  [[nodiscard]] CsrInput input() const {
+    return CsrInput{rows,           cols, indptr.data(), sizeof(I) == 8, indices.data(), sizeof(I) == 8,
+                    data.data(),    sizeof(T) == 8};
+  }
+};
+
+//       c0    c1    c2    c3
+// r0  1.0   .     0.5   .
+// r1  0.5   0.5   .     .
+// r2  .     0.75  0.25  .
+// r3  0.5   0.5   .     .      (a duplicate of r1: ties)
+// r4  .     .     .     2.0    (shares no term)
+//
+// s01 = 0.5, s02 = 0.125, s03 = 0.5, s12 = 0.375, s13 = 0.5, s23 = 0.375; r4 shares nothing.
+template <class I = std::int32_t, class T = float>
+Csr<I, T> hand() {
+  return Csr<I, T>(4, {{{0, 1.0}, {2, 0.5}},
+                       {{0, 0.5}, {1, 0.5}},
+                       {{1, 0.75}, {2, 0.25}},
+                       {{0, 0.5}, {1, 0.5}},
+                       {{3, 2.0}}});
+}
+
+const std::vector<std::vector<std::int64_t>> kIds3 = {{1, 3, 2}, {0, 3, 2}, {1, 3, 0}, {0, 1, 2}, {-1, -1, -1}};
+const std::vector<std::vector<float>> kScores3 = {
+    {0.5f, 0.5f, 0.125f}, {0.5f, 0.5f, 0.375f}, {0.375f, 0.375f, 0.125f}, {0.5f, 0.5f, 0.375f}, {0, 0, 0}};
+
+constexpr SimilarityMethod kMethods[] = {SimilarityMethod::automatic, SimilarityMethod::pruned,
+                                         SimilarityMethod::brute};
+
+std::string name(SimilarityMethod m) {
+  switch (m) {
+    case SimilarityMethod::automatic: return "auto";
+    case SimilarityMethod::pruned: return "pruned";
+    case SimilarityMethod::brute: return "brute";
+  }
+  return "?";
+}
+
+RunContext jobs(std::size_t n) {
+  RunContext ctx;
+  ctx.n_jobs = n;
+  return ctx;
+}
+
+void expect_rows(const TopK& t, const std::vector<std::vector<std::int64_t>>& ids,
+                 const std::vector<std::vector<float>>& scores, const std::string& what) {
+  ASSERT_EQ(t.rows, ids.size()) << what;
+  ASSERT_EQ(t.ids.size(), t.rows * t.k) << what;
+  ASSERT_EQ(t.scores.size(), t.rows * t.k) << what;
+  for (std::size_t r = 0; r < t.rows; ++r)
+    for (std::size_t c = 0; c < t.k; ++c) {
+      EXPECT_EQ(t.ids[r * t.k + c], ids[r][c]) << what << " row " << r << " rank " << c;
+      EXPECT_FLOAT_EQ(t.scores[r * t.k + c], scores[r][c]) << what << " row " << r << " rank " << c;
+    }
+}
+
+template <class F>
+void expect_invalid_option(F&& f, const std::string& fragment) {
+  try {
+    f();
+    FAIL() << "expected InvalidOptionError containing '" << fragment << "'";
+  } catch (const InvalidOptionError& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+
+TEST(Similarity, Properties) {
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  EXPECT_EQ(index.rows(), 5u);
+  EXPECT_EQ(index.cols(), 4u);
+  EXPECT_EQ(index.nnz(), 9u);
+  EXPECT_FALSE(index.normalized());
+  EXPECT_TRUE(index.non_negative());
+
+  const Csr<> unit(2, {{{0, 0.6f}, {1, 0.8f}}, {}, {{1, 1.0f}}});
+  EXPECT_TRUE(SimilarityIndex(unit.input()).normalized());  // empty rows do not count
+  const Csr<> signed_rows(2, {{{0, -1.0f}}, {{0, 1.0f}}});
+  EXPECT_FALSE(SimilarityIndex(signed_rows.input()).non_negative());
+}
+
+TEST(Similarity, TopKEveryMethodMatchesHandComputedAnswer) {
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  for (const auto method : kMethods) {
+    for (const std::size_t n_jobs : {1u, 2u}) {
+      const std::string what = name(method) + " n_jobs=" + std::to_string(n_jobs);
+      expect_rows(index.top_k(3, method, jobs(n_jobs)), kIds3, kScores3, what);
+    }
+  }
+}
+
+TEST(Similarity, TiesGoToTheLowerId) {
+  // Row 0 scores 0.5 against rows 1 and 3 and 3 against row 0; row 3 scores 0.5 against 0 and 1.
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  for (const auto method : kMethods) {
+    const TopK t = index.top_k(1, method, jobs(1));
+    EXPECT_EQ(t.ids[0], 1) << name(method);
+    EXPECT_EQ(t.ids[1], 0) << name(method);
+    EXPECT_EQ(t.ids[2], 1) << name(method);
+    EXPECT_EQ(t.ids[3], 0) << name(method);
+    EXPECT_EQ(t.ids[4], -1) << name(method);
+  }
+  // Four identical rows: every row's neighbours are the other three in id order.
+  const Csr<> same(2, {{{0, 1.0f}}, {{0, 1.0f}}, {{0, 1.0f}}, {{0, 1.0f}}});
+  const SimilarityIndex dup(same.input());
+  for (const auto method : kMethods)
+    expect_rows(dup.top_k(3, method, jobs(1)), {{1, 2, 3}, {0, 2, 3}, {0, 1, 3}, {0, 1, 2}},
+                {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}}, name(method));
+}
+
+TEST(Similarity, PaddingAndDegenerateK) {
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  for (const auto method : kMethods) {
+    const TopK t = index.top_k(6, method, jobs(1));  // k > n - 1
+    ASSERT_EQ(t.k, 6u);
+    for (std::size_t r = 0; r < 5; ++r)
+      for (std::size_t c = 3; c < 6; ++c) {
+        EXPECT_EQ(t.ids[r * 6 + c], -1) << name(method);
+        EXPECT_EQ(t.scores[r * 6 + c], 0.0f) << name(method);
+      }
+    const TopK zero = index.top_k(0, method, jobs(1));
+    EXPECT_EQ(zero.rows, 5u);
+    EXPECT_EQ(zero.k, 0u);
+    EXPECT_TRUE(zero.ids.empty());
+  }
+  const Csr<> empty(4, {});
+  const SimilarityIndex none(empty.input());
+  const Csr<> one_row(4, {{{0, 1.0f}}});
+  const SimilarityIndex single(one_row.input());
+  for (const auto method : kMethods) {
+    const TopK t = none.top_k(3, method, jobs(1));
+    EXPECT_EQ(t.rows, 0u);
+    EXPECT_TRUE(t.ids.empty());
+    EXPECT_TRUE(none.pairs(0.5, method, jobs(1)).i.empty());
+    expect_rows(single.top_k(2, method, jobs(1)), {{-1, -1}}, {{0, 0}}, name(method));
+  }
+}
+
+TEST(Similarity, LargeKTakesThePerRowPath) {
+  // k > 255 is beyond the symmetric kernel's lists: the answer must not change.
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  for (const auto method : kMethods) {
+    const TopK t = index.top_k(300, method, jobs(1));
+    for (std::size_t r = 0; r < 5; ++r)
+      for (std::size_t c = 0; c < 3; ++c) {
+        EXPECT_EQ(t.ids[r * 300 + c], kIds3[r][c]) << name(method);
+        EXPECT_FLOAT_EQ(t.scores[r * 300 + c], kScores3[r][c]) << name(method);
+      }
+  }
+}
+
+TEST(Similarity, Pairs) {
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  for (const auto method : kMethods) {
+    for (const std::size_t n_jobs : {1u, 2u}) {
+      const Pairs p = index.pairs(0.375, method, jobs(n_jobs));
+      const std::vector<std::int64_t> i = {0, 0, 1, 1, 2};
+      const std::vector<std::int64_t> j = {1, 3, 2, 3, 3};
+      const std::vector<float> s = {0.5f, 0.5f, 0.375f, 0.5f, 0.375f};
+      EXPECT_EQ(p.i, i) << name(method);
+      EXPECT_EQ(p.j, j) << name(method);
+      EXPECT_EQ(p.score, s) << name(method);
+      const Pairs high = index.pairs(0.4, method, jobs(n_jobs));
+      EXPECT_EQ(high.i, (std::vector<std::int64_t>{0, 0, 1})) << name(method);
+      EXPECT_EQ(high.j, (std::vector<std::int64_t>{1, 3, 3})) << name(method);
+      EXPECT_TRUE(index.pairs(0.6, method, jobs(n_jobs)).i.empty());
+    }
+  }
+  EXPECT_THROW((void)index.pairs(0.0, SimilarityMethod::automatic, jobs(1)), InvalidOptionError);
+  EXPECT_THROW((void)index.pairs(-1.0, SimilarityMethod::brute, jobs(1)), InvalidOptionError);
+  EXPECT_THROW((void)index.pairs(std::nan(""), SimilarityMethod::pruned, jobs(1)), InvalidOptionError);
+}
+
+TEST(Similarity, Query) {
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  // q = c1: r2 0.75, r1 0.5, r3 0.5 (tie: lower id first); nothing is excluded.
+  const Csr<> q(4, {{{1, 1.0f}}, {{0, 1.0f}, {2, 0.5f}}, {}});
+  for (const auto method : kMethods)
+    expect_rows(index.query(q.input(), 4, method, jobs(1)),
+                {{2, 1, 3, -1}, {0, 1, 3, 2}, {-1, -1, -1, -1}},
+                {{0.75f, 0.5f, 0.5f, 0}, {1.25f, 0.5f, 0.5f, 0.125f}, {0, 0, 0, 0}}, name(method));
+  // negative query weights: exact results by falling back to scoring every posting
+  const Csr<> neg(4, {{{0, -1.0f}, {1, 1.0f}}});
+  for (const auto method : kMethods)
+    expect_rows(index.query(neg.input(), 3, method, jobs(1)), {{2, 1, 3}}, {{0.75f, 0.0f, 0.0f}},
+                name(method) + " negative");
+}
+
+TEST(Similarity, QueryWithWrongColumnCountThrows) {
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  const Csr<> q(3, {{{1, 1.0f}}});
+  for (const auto method : kMethods)
+    expect_invalid_option([&] { (void)index.query(q.input(), 2, method, jobs(1)); }, "Q has 3 columns, the index has 4");
+}
+
+TEST(Similarity, ExplainSumsToTheScore) {
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  const auto c = index.explain(1, 3);
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].column, 0);  // equal contributions: lower column first
+  EXPECT_EQ(c[1].column, 1);
+  EXPECT_DOUBLE_EQ(c[0].value + c[1].value, 0.5);
+  const auto d = index.explain(2, 0);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].column, 2);
+  EXPECT_DOUBLE_EQ(d[0].value, 0.125);
+  EXPECT_TRUE(index.explain(0, 4).empty());
+  // every pair: the contributions sum to the top-k score, largest first, and s(a, b) = s(b, a)
+  const TopK t = index.top_k(4, SimilarityMethod::brute, jobs(1));
+  for (std::size_t r = 0; r < 5; ++r)
+    for (std::size_t k = 0; k < 4; ++k) {
+      const std::int64_t other = t.ids[r * 4 + k];
+      if (other < 0) continue;
+      const auto e = index.explain(r, static_cast<std::size_t>(other));
+      double sum = 0.0;
+      for (std::size_t x = 0; x < e.size(); ++x) {
+        sum += e[x].value;
+        if (x > 0) {
+          EXPECT_GE(e[x - 1].value, e[x].value);
+        }
+      }
+      EXPECT_NEAR(sum, t.scores[r * 4 + k], 1e-6);
+      double back = 0.0;
+      for (const auto& y : index.explain(static_cast<std::size_t>(other), r)) back += y.value;
+      EXPECT_EQ(sum, back);
+    }
+  EXPECT_THROW((void)index.explain(5, 0), std::out_of_range);
+  EXPECT_THROW((void)index.explain(0, 99), std::out_of_range);
+}
+
+TEST(Similarity, Int64IndicesAndFloat64Data) {
+  const auto m = hand<std::int64_t, double>();
+  const SimilarityIndex index(m.input());
+  for (const auto method : kMethods) expect_rows(index.top_k(3, method, jobs(1)), kIds3, kScores3, name(method));
+}
+
+TEST(Similarity, UnsortedAndDuplicateEntriesAreCanonicalized) {
+  // r1 of hand() as (c1, 0.25), (c0, 0.5), (c1, 0.25): unsorted with a duplicate column
+  const Csr<> m(4, {{{2, 0.5f}, {0, 1.0f}},
+                    {{1, 0.25f}, {0, 0.5f}, {1, 0.25f}},
+                    {{1, 0.75f}, {2, 0.25f}},
+                    {{0, 0.5f}, {1, 0.5f}},
+                    {{3, 2.0f}}});
+  const SimilarityIndex index(m.input());
+  EXPECT_EQ(index.nnz(), 9u);
+  for (const auto method : kMethods) expect_rows(index.top_k(3, method, jobs(1)), kIds3, kScores3, name(method));
+}
+
+TEST(Similarity, NegativeWeightsGiveExactResults) {
+  // s01 = -1 + 2 = 1, s02 = -0.5, s12 = -1: scores may be negative; every method must agree
+  const Csr<> m(2, {{{0, -1.0f}, {1, 1.0f}}, {{0, 1.0f}, {1, 2.0f}}, {{1, -0.5f}}});
+  const SimilarityIndex index(m.input());
+  EXPECT_FALSE(index.non_negative());
+  for (const auto method : kMethods) {
+    expect_rows(index.top_k(2, method, jobs(1)), {{1, 2}, {0, 2}, {0, 1}}, {{1.0f, -0.5f}, {1.0f, -1.0f}, {-0.5f, -1.0f}},
+                name(method));
+    const Pairs p = index.pairs(0.5, method, jobs(1));
+    EXPECT_EQ(p.i, (std::vector<std::int64_t>{0})) << name(method);
+    EXPECT_EQ(p.j, (std::vector<std::int64_t>{1})) << name(method);
+  }
+}
+
+TEST(Similarity, InvalidCsrThrowsInvalidOptionError) {
+  auto bad_column = hand();
+  bad_column.indices[3] = 4;  // == cols
+  expect_invalid_option([&] { SimilarityIndex x(bad_column.input()); }, "column index 4");
+  auto negative_column = hand();
+  negative_column.indices[0] = -1;
+  expect_invalid_option([&] { SimilarityIndex x(negative_column.input()); }, "column index -1");
+  auto decreasing = hand();
+  decreasing.indptr[2] = 1;  // indptr = 0, 2, 1, 6, ...
+  decreasing.indptr[3] = 0;
+  expect_invalid_option([&] { SimilarityIndex x(decreasing.input()); }, "non-decreasing");
+  auto bad_start = hand();
+  bad_start.indptr[0] = 1;
+  expect_invalid_option([&] { SimilarityIndex x(bad_start.input()); }, "start at 0");
+  try {
+    SimilarityIndex x(bad_column.input());
+  } catch (const InvalidOptionError& e) {
+    EXPECT_EQ(e.option(), "X");
+  }
+}
+
+TEST(Similarity, NanOrInfThrowsDocumentErrorWithTheRow) {
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                          -std::numeric_limits<float>::infinity()}) {
+    auto m = hand();
+    m.data[5] = bad;  // row 2 (entries 4, 5)
+    try {
+      SimilarityIndex x(m.input());
+      FAIL() << "expected DocumentError";
+    } catch (const DocumentError& e) {
+      EXPECT_EQ(e.index(), 2u);
+      EXPECT_NE(std::string(e.what()).find("row 2"), std::string::npos) << e.what();
+    }
+    const auto ok = hand();
+    const SimilarityIndex index(ok.input());
+    Csr<> q(4, {{{0, 1.0f}}, {{1, bad}}});
+    try {
+      (void)index.query(q.input(), 2, SimilarityMethod::automatic, jobs(1));
+      FAIL() << "expected DocumentError";
+    } catch (const DocumentError& e) {
+      EXPECT_EQ(e.index(), 1u);
+      EXPECT_NE(std::string(e.what()).find("Q: row 1"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Similarity, EqualFloatScoresAreOrderedById) {
+  // s(1, 0) and s(1, 2) differ by 2e-8 in double and are the same float: the returned scores
+  // are equal, so the lower id must come first, for every method (as documented for TopK).
+  const Csr<> m(3, {{{0, 1.0f}},
+                    {{0, 0.70710677f}, {1, 0.70710677f}},
+                    {{0, 1.0f / 3.0f}, {1, 2.0f / 3.0f}, {2, 2.0f / 3.0f}}});
+  const SimilarityIndex index(m.input());
+  for (const auto method : kMethods) {
+    const TopK t = index.top_k(2, method, jobs(1));
+    ASSERT_EQ(t.scores[2], t.scores[3]) << name(method);
+    EXPECT_EQ(t.ids[2], 0) << name(method);
+    EXPECT_EQ(t.ids[3], 2) << name(method);
+  }
+}
+
+TEST(TopEntries, LargestFirstTiesToLowerColumnPadded) {
+  const Csr<> m(4, {{{0, 0.5f}, {1, 2.0f}, {3, 0.5f}}, {}, {{2, 1.0f}}});
+  const TopK t = top_entries(m.input(), 2);
+  EXPECT_EQ(t.ids, (std::vector<std::int64_t>{1, 0, -1, -1, 2, -1}));
+  EXPECT_EQ(t.scores, (std::vector<float>{2.0f, 0.5f, 0, 0, 1.0f, 0}));
+}
