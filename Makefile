@@ -11,7 +11,7 @@ JOBS        ?= 2
 
 SOURCES := $(shell find cpp python -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.py' -o -name '*.pyi' -o -name '*.txt' -o -name 'py.typed' \) 2>/dev/null) CMakeLists.txt pyproject.toml $(wildcard cmake/*.cmake)
 
-.PHONY: all deps install demo test test-cpp test-python lint bench bench-quick clean
+.PHONY: all deps install demo test test-cpp test-python test-asan lint bench bench-quick clean
 
 all: install
 
@@ -44,7 +44,7 @@ demo: install
 	$(VENV)/bin/newsim demo
 
 # ------------------------------------------------------------------------------- tests
-test: install test-cpp lint test-python
+test: install test-cpp test-asan lint test-python
 
 test-cpp: $(STAMPS)/venv
 	$(VENV)/bin/cmake -S . -B build/cpp-tests -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV)/bin/ninja) \
@@ -69,3 +69,11 @@ bench-quick: install
 
 clean:
 	rm -rf build $(STAMPS) $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis
+
+# ------------------------------------------------------------------------------- sanitizers
+test-asan: $(STAMPS)/venv
+	$(VENV)/bin/cmake -S . -B build/asan -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV)/bin/ninja) \
+	  -DNEWSIM_BUILD_PYTHON=OFF -DNEWSIM_BUILD_TESTS=ON -DNEWSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	$(VENV)/bin/cmake --build build/asan -j $(JOBS)
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(abspath $(VENV)/bin/ctest) --output-on-failure -j $(JOBS)
