@@ -379,3 +379,13 @@ def test_fixed_vocabulary_dict_order_follows_indices() -> None:
     vec = TfidfVectorizer(language=None, vocabulary={"b": 1, "a": 2, "c": 0})
     vec.fit(["a b c", "c"])
     assert list(vec.get_feature_names_out()) == ["c", "b", "a"]
+
+
+@pytest.mark.parametrize("token", ["a", "ä", "ß"])
+def test_a_ten_megabyte_token_is_one_term_in_linear_time(token):
+    # Snowball's quadratic replacements must not run on a word of millions of characters.
+    doc = token * (10_000_000 // len(token.encode()))
+    X = newsim.TfidfVectorizer(language="de").fit_transform([doc, "kurz"])
+    assert X.shape[0] == 2
+    assert X[0].nnz == 1
+    assert np.isfinite(X.data).all()

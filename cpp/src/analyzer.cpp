@@ -161,7 +161,10 @@ TermId Session::normalize(std::string_view raw) {
   }
   if (t.empty() || count_code_points(t) < o.min_token_len) return kDropped;
   if (an_.stop_words.find(t) != an_.stop_words.end()) return kDropped;
-  if (stemmer_) {
+  // Snowball's replacements move the rest of the word, quadratic in its length: tokens longer
+  // than any word (256 bytes) stay unstemmed, so that a 10 MB token costs linear time.
+  constexpr std::size_t kMaxStemBytes = 256;
+  if (stemmer_ && t.size() <= kMaxStemBytes) {
     const sb_symbol* s = sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(t.data()),
                                          static_cast<int>(t.size()));
     if (s == nullptr) throw std::bad_alloc();

@@ -129,3 +129,14 @@ TEST(Analyzer, InvalidOptionsNameTheOption) {
     EXPECT_EQ(e.option(), "ngram_range");
   }
 }
+
+TEST(Analyzer, HugeTokensCostLinearTime) {
+  // A 10 MB word of umlauts: Snowball would take quadratic time on it, so it stays unstemmed.
+  AnalyzerOptions o;
+  o.stemmer = "german";
+  std::string word;
+  for (int i = 0; i < 5'000'000; ++i) word += "\xC3\xA4";
+  const auto terms = unicode_analyzer(o).analyze(word);
+  ASSERT_EQ(terms.size(), 1u);
+  EXPECT_EQ(terms[0].size(), word.size());
+}
