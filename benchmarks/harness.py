@@ -32,6 +32,11 @@ A contender is either ``target="package.module:factory"`` (+ JSON-serialisable
 ``kwargs``): ``factory(**kwargs)`` returns a ``run(texts)`` callable, which works
 both in-process and in the memory subprocess; or ``fn=run`` directly (in-process
 only: no peak memory).
+
+The input need not be texts: ``run_benchmark(..., n_items=..., n_bytes=...,
+memory_input=(path, "package.module:loader"))`` times ``run(x)`` on any object ``x``
+(e.g. a sparse matrix); the memory subprocess then gets its input from
+``loader(path)`` (a file the caller saved once) instead of a pickle of the texts.
 """
 
 from __future__ import annotations
@@ -230,6 +235,8 @@ def run_benchmark(
     compare: Callable[[Any, Any], str] | None = None,
     progress: Callable[[str], None] | None = None,
     n_bytes: int | None = None,
+    n_items: int | None = None,
+    memory_input: tuple[str | os.PathLike[str], str] | None = None,
 ) -> BenchResult:
     """Time ``contenders`` on ``texts``; see the module docstring for the method.
 
@@ -237,6 +244,9 @@ def run_benchmark(
     that raises is reported with its error and left out of the later rounds.
     ``describe(output)`` gives a short note on a warm-up output (e.g. the matrix shape);
     ``compare(output, reference_output)`` checks a contender against its ``reference``.
+    For inputs other than a sequence of texts give ``n_items`` (documents, default
+    ``len(texts)``), ``n_bytes`` and, for the peak memory, ``memory_input = (path, loader)``:
+    the subprocess loads its input with ``resolve(loader)(path)``.
     """
     if not contenders:
         raise ValueError("no contenders")
@@ -251,6 +261,8 @@ def run_benchmark(
     anchor_name = anchors[0].name if anchors else contenders[0].name
     if n_bytes is None:
         n_bytes = sum(len(t.encode("utf-8")) for t in texts)
+    if n_items is None:
+        n_items = len(texts)
 
     results = {c.name: ContenderResult(c.name, anchor=c.name == anchor_name) for c in contenders}
     runners: dict[str, Runner] = {}
@@ -309,13 +321,17 @@ def run_benchmark(
         importable = [c for c in contenders if c.target is not None and c.name in runners]
         if importable:
             with tempfile.TemporaryDirectory(prefix="newsim-bench-") as tmp:
-                corpus_path = Path(tmp) / "corpus.pickle"
-                with open(corpus_path, "wb") as f:
-                    pickle.dump(list(texts), f, protocol=pickle.HIGHEST_PROTOCOL)
+                loader: str | None = None
+                if memory_input is not None:
+                    corpus_path, loader = Path(memory_input[0]), memory_input[1]
+                else:
+                    corpus_path = Path(tmp) / "corpus.pickle"
+                    with open(corpus_path, "wb") as f:
+                        pickle.dump(list(texts), f, protocol=pickle.HIGHEST_PROTOCOL)
                 for c in importable:
                     _log(progress, f"peak memory: {c.name}")
                     try:
-                        peak, base = measure_peak_rss(c, corpus_path, Path(tmp))
+                        peak, base = measure_peak_rss(c, corpus_path, Path(tmp), loader=loader)
                     except Exception as exc:
                         results[c.name].check = (
                             results[c.name].check + f" memory run failed: {_short_error(exc)}"
@@ -325,7 +341,7 @@ def run_benchmark(
                     results[c.name].base_rss_mb = base
 
     compute_ratios(list(results.values()), n_bytes)
-    return BenchResult(list(results.values()), len(texts), n_bytes, rounds, warmup)
+    return BenchResult(list(results.values()), n_items, n_bytes, rounds, warmup)
 
 
 def compute_ratios(results: Sequence[ContenderResult], n_bytes: int) -> None:
@@ -383,11 +399,18 @@ def _maxrss_to_mb(value: float) -> float:
 
 
 def _child_main(args: dict[str, Any]) -> None:
-    """Body of the memory subprocess: load corpus, build contender, record baseline, run."""
+    """Body of the memory subprocess: load corpus, build contender, record baseline, run.
+
+    The input is ``resolve(args["loader"])(args["corpus"])`` if a loader is given, else the
+    pickled list of texts at ``args["corpus"]``.
+    """
     import resource
 
-    with open(args["corpus"], "rb") as f:
-        texts = pickle.load(f)
+    if args.get("loader"):
+        texts = resolve(args["loader"])(args["corpus"])
+    else:
+        with open(args["corpus"], "rb") as f:
+            texts = pickle.load(f)
     run = resolve(args["target"])(**args["kwargs"])
     gc.collect()
     base_kb = _proc_status_kb("VmRSS")
@@ -410,21 +433,51 @@ def _child_main(args: dict[str, Any]) -> None:
 
 
 def measure_peak_rss(
-    contender: Contender, corpus_path: Path, workdir: Path
+    contender: Contender,
+    corpus_path: Path,
+    workdir: Path,
+    loader: str | None = None,
+    timeout: float | None = None,
 ) -> tuple[float, float | None]:
-    """Run ``contender`` once in a fresh subprocess; return (peak RSS MB, baseline RSS MB)."""
+    """Run ``contender`` once in a fresh subprocess; return (peak RSS MB, baseline RSS MB).
+
+    ``loader`` ("module:function") reads the input from ``corpus_path`` instead of unpickling
+    a list of texts; see :func:`measure_child` for ``timeout``.
+    """
+    data = measure_child(contender, corpus_path, workdir, loader=loader, timeout=timeout)
+    base = data["base_rss_mb"]
+    return float(data["peak_rss_mb"]), (float(base) if base is not None else None)
+
+
+def measure_child(
+    contender: Contender,
+    corpus_path: Path,
+    workdir: Path,
+    loader: str | None = None,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """Run ``contender`` once in a fresh subprocess and return the child's JSON result.
+
+    Keys: ``peak_rss_mb``, ``base_rss_mb`` (None without /proc), ``hwm_reset``,
+    ``ru_maxrss_mb`` and ``seconds`` (the run's wall time in the child).  ``timeout``
+    (seconds for the whole subprocess) raises :class:`subprocess.TimeoutExpired` after the
+    child is killed.
+    """
     if contender.target is None:
         raise ValueError(f"{contender.name}: memory needs an importable target=")
     safe = re.sub(r"[^A-Za-z0-9]+", "_", contender.name)
     result_path = workdir / f"{safe}.json"
     log_path = workdir / f"{safe}.log"
-    args = {
+    args: dict[str, Any] = {
         "sys_path": [str(Path(__file__).resolve().parent.parent), *sys.path],
         "corpus": str(corpus_path),
         "target": contender.target,
         "kwargs": contender.kwargs,
         "result": str(result_path),
     }
+    if loader is not None:
+        args["loader"] = loader
+    result_path.unlink(missing_ok=True)
     with open(log_path, "wb") as log:
         proc = subprocess.run(
             [sys.executable, "-c", _CHILD, json.dumps(args)],
@@ -432,13 +485,13 @@ def measure_peak_rss(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             check=False,
+            timeout=timeout,
         )
     if proc.returncode != 0 or not result_path.exists():
         tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
         raise RuntimeError(f"exit {proc.returncode}: {' | '.join(tail)}")
-    data = json.loads(result_path.read_text(encoding="utf-8"))
-    base = data["base_rss_mb"]
-    return float(data["peak_rss_mb"]), (float(base) if base is not None else None)
+    data: dict[str, Any] = json.loads(result_path.read_text(encoding="utf-8"))
+    return data
 
 
 # --------------------------------------------------------------------------------------

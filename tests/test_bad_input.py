@@ -284,3 +284,21 @@ def test_other_sequences_are_accepted(cls: type) -> None:
     expected = cls().fit_transform(docs)
     for seq in (tuple(docs), np.array(docs, dtype=object)):
         assert abs(cls().fit_transform(seq) - expected).max() == 0
+
+
+@pytest.mark.parametrize("cls", BOTH)
+def test_n_jobs_zero_is_rejected(cls):
+    with pytest.raises(ValueError, match="n_jobs == 0"):
+        cls(n_jobs=0).fit(GOOD)
+
+
+def test_similarity_index_n_jobs_zero_and_1d_query_are_explained():
+    from newsim import SimilarityIndex
+
+    X = np.eye(3, dtype=np.float32)
+    with pytest.raises(ValueError, match="n_jobs == 0"):
+        SimilarityIndex(X, n_jobs=0)
+    index = SimilarityIndex(X, n_jobs=-1)
+    assert index.top_k(1).ids.shape == (3, 1)
+    with pytest.raises(ValueError, match=r"reshape\(1, -1\)"):
+        index.query(np.ones(3, dtype=np.float32), k=1)

@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
+from ._jobs import resolve_n_jobs
 
 __all__ = ["Explanation", "Keywords", "Pairs", "SimilarityIndex", "TopK"]
 
@@ -140,7 +141,8 @@ def _as_csr(X: Any, name: str) -> sp.csr_matrix:
         ):
             raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
         if arr.ndim != 2:
-            raise ValueError(f"{name} must be 2-D, got an array of shape {arr.shape}")
+            hint = " (one row: reshape it with .reshape(1, -1))" if arr.ndim == 1 else ""
+            raise ValueError(f"{name} must be 2-D, got an array of shape {arr.shape}{hint}")
         M = sp.csr_matrix(arr)
     if M.dtype not in (np.float32, np.float64):
         if not (np.issubdtype(M.dtype, np.number) or M.dtype == np.bool_):
@@ -209,6 +211,7 @@ class SimilarityIndex:
         feature_names: Optional[Union[Sequence[str], np.ndarray]] = None,
     ) -> None:
         M = _as_csr(X, "X")
+        resolve_n_jobs(n_jobs)  # reject a bad value now, not at the first query
         self._index = _core.SimilarityIndex(*_parts(M))
         self.n_jobs = n_jobs
         if feature_names is not None:
@@ -248,7 +251,7 @@ class SimilarityIndex:
         )
 
     def _jobs(self) -> int:
-        return 1 if self.n_jobs is None else int(self.n_jobs)
+        return resolve_n_jobs(self.n_jobs)
 
     # ------------------------------------------------------------------ queries
     def top_k(self, k: int = 10, *, method: str = "auto") -> TopK:

@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
 from . import _core
+from ._jobs import resolve_n_jobs
 from ._similarity import Explanation, Keywords, SimilarityIndex, top_entries
 from ._stopwords import LANGUAGES, stop_word_list
 
@@ -326,8 +327,7 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return texts
 
     def _run(self, method: str, core: _core.Vectorizer, docs: list[str]) -> Any:
-        n_jobs = self._param("n_jobs")
-        n_jobs = 1 if n_jobs is None else int(n_jobs)
+        n_jobs = resolve_n_jobs(self._param("n_jobs"))
         analyze = self._python_analyzer()
         payload: Any = docs
         if analyze is not None:
