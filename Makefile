@@ -63,9 +63,12 @@ lint: install
 # ------------------------------------------------------------------------------- benchmarks
 bench: install
 	$(VPY) benchmarks/bench_vectorize.py --copies 10 --rounds 5 --out benchmarks/RESULTS.md
+	$(VPY) benchmarks/bench_similarity.py --n 10000 --rounds 3 --out benchmarks/RESULTS.md
+	$(VPY) benchmarks/quality.py --k 1 5 10
 
 bench-quick: install
 	$(VPY) benchmarks/bench_vectorize.py --quick
+	$(VPY) benchmarks/bench_similarity.py --quick
 
 clean:
 	rm -rf build $(STAMPS) $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

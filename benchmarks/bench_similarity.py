@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import shlex
 import statistics
 import subprocess
 import sys
@@ -1468,16 +1467,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def command_line(argv: Sequence[str]) -> str:
-    """The command as typed from the repo root."""
-    script = Path(__file__).resolve()
-    try:
-        shown = str(script.relative_to(corpora.REPO_ROOT))
-    except ValueError:
-        shown = str(script)
-    return shlex.join(["python", shown, *argv])
-
-
 def _mem_total() -> float:
     kb = harness._read_first("/proc/meminfo", "MemTotal")
     return float(kb.split()[0]) * 1024 if kb else 16 * GiB
@@ -1676,7 +1665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_plot(plot, scaling)
         progress(f"wrote {plot}")
     section = render_section(
-        command=command_line(argv),
+        command=harness.command_line(__file__, argv),
         main_task=main_task,
         scaling=scaling,
         pairs=pairs_task,
@@ -1692,7 +1681,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress(f"wrote section '{args.section}' of {args.out}")
     if args.json:
         data = {
-            "command": command_line(argv),
+            "command": harness.command_line(__file__, argv),
             "date": date,
             "rounds": args.rounds,
             "messages": messages,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -208,16 +207,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def command_line(argv: Sequence[str]) -> str:
-    """The command as typed from the repo root."""
-    script = Path(__file__).resolve()
-    try:
-        shown = str(script.relative_to(corpora.REPO_ROOT))
-    except ValueError:
-        shown = str(script)
-    return shlex.join(["python", shown, *argv])
-
-
 def render_section(
     bench: harness.BenchResult,
     *,
@@ -301,14 +290,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         n_bytes=n_bytes,
     )
     section = render_section(
-        bench, command=command_line(argv), corpus_desc=corpus_desc, messages=messages
+        bench,
+        command=harness.command_line(__file__, argv),
+        corpus_desc=corpus_desc,
+        messages=messages,
     )
     print(section)
     if args.out:
         harness.update_section(args.out, args.section, section)
         progress(f"wrote section '{args.section}' of {args.out}")
     if args.json:
-        data = {"command": command_line(argv), "corpus": corpus_desc, **bench.as_dict()}
+        data = {
+            "command": harness.command_line(__file__, argv),
+            "corpus": corpus_desc,
+            **bench.as_dict(),
+        }
         Path(args.json).write_text(json.dumps(data, indent=2), encoding="utf-8")
     progress(f"total {time.perf_counter() - t_start:.1f} s")
     return 1 if any(r.error for r in bench.results if r.anchor) else 0

@@ -49,6 +49,7 @@ import os
 import pickle
 import platform
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -639,3 +640,14 @@ def update_section(path: str | os.PathLike[str], key: str, body: str) -> None:
     tmp = p.with_name(p.name + ".tmp")
     tmp.write_text(new, encoding="utf-8")
     tmp.replace(p)
+
+
+def command_line(script: str | os.PathLike[str], argv: Sequence[str]) -> str:
+    """The command that ran ``script`` with ``argv``, as typed from the repo root."""
+    path = Path(script).resolve()
+    root = Path(__file__).resolve().parent.parent
+    try:
+        shown = str(path.relative_to(root))
+    except ValueError:
+        shown = str(path)
+    return shlex.join(["python", shown, *argv])
