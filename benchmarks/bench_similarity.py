@@ -1675,12 +1675,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         rounds=args.rounds,
         date=date,
     )
-    print(section)
-    if args.out:
-        harness.update_section(args.out, args.section, section)
-        progress(f"wrote section '{args.section}' of {args.out}")
-    if args.json:
-        data = {
+    harness.publish(
+        section,
+        out=args.out,
+        key=args.section,
+        json_path=args.json,
+        data={
             "command": harness.command_line(__file__, argv),
             "date": date,
             "rounds": args.rounds,
@@ -1689,8 +1689,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "scaling": [_task_dict(t) for t in scaling],
             "pairs": _task_dict(pairs_task),
             "latency": None if latency is None else latency.__dict__,
-        }
-        Path(args.json).write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+        },
+        progress=progress,
+    )
     progress(f"total {time.perf_counter() - t_start:.1f} s")
     failed_anchor = (
         main_task is not None

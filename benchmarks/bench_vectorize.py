@@ -15,7 +15,6 @@ contenders are skipped with a message.  ``--out`` replaces only the section betw
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -295,17 +294,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpus_desc=corpus_desc,
         messages=messages,
     )
-    print(section)
-    if args.out:
-        harness.update_section(args.out, args.section, section)
-        progress(f"wrote section '{args.section}' of {args.out}")
-    if args.json:
-        data = {
+    harness.publish(
+        section,
+        out=args.out,
+        key=args.section,
+        json_path=args.json,
+        data={
             "command": harness.command_line(__file__, argv),
             "corpus": corpus_desc,
             **bench.as_dict(),
-        }
-        Path(args.json).write_text(json.dumps(data, indent=2), encoding="utf-8")
+        },
+        progress=progress,
+    )
     progress(f"total {time.perf_counter() - t_start:.1f} s")
     return 1 if any(r.error for r in bench.results if r.anchor) else 0
 

@@ -651,3 +651,22 @@ def command_line(script: str | os.PathLike[str], argv: Sequence[str]) -> str:
     except ValueError:
         shown = str(path)
     return shlex.join(["python", shown, *argv])
+
+
+def publish(
+    section: str,
+    *,
+    out: str | None,
+    key: str,
+    json_path: str | None,
+    data: dict[str, Any],
+    progress: Callable[[str], None],
+) -> None:
+    """Print a results section, write it into ``out`` (between its markers) and the raw
+    figures into ``json_path``, each when given."""
+    print(section)
+    if out:
+        update_section(out, key, section)
+        progress(f"wrote section '{key}' of {out}")
+    if json_path:
+        Path(json_path).write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
