@@ -52,7 +52,8 @@ Vectorizer make_vectorizer(const std::string& analyzer, const std::string& token
                            std::optional<std::size_t> max_features, const std::string& weighting,
                            bool binary, bool use_idf, bool smooth_idf, bool sublinear_tf,
                            const std::string& norm, double k1, double b,
-                           std::optional<std::vector<std::string>> vocabulary, bool float64) {
+                           std::optional<std::vector<std::string>> vocabulary, bool float64,
+                           std::optional<std::size_t> n_features, bool alternate_sign) {
   VectorizerOptions o;
   AnalyzerOptions& a = o.analyzer;
   a.analyzer = parse("analyzer", analyzer, kAnalyzers);
@@ -81,6 +82,7 @@ Vectorizer make_vectorizer(const std::string& analyzer, const std::string& token
   o.weighting.b = b;
   o.vocabulary = std::move(vocabulary);
   o.float64 = float64;
+  if (n_features) o.hashing = HashingOptions{*n_features, alternate_sign};
   return Vectorizer(std::move(o));
 }
 
@@ -113,11 +115,13 @@ py::dict options_dict(const Vectorizer& v) {
   d["b"] = o.weighting.b;
   d["fixed_vocabulary"] = o.vocabulary.has_value();
   d["float64"] = o.float64;
+  d["n_features"] = o.hashing ? py::cast(o.hashing->n_features) : py::none();
+  d["alternate_sign"] = o.hashing ? o.hashing->alternate_sign : false;
   return d;
 }
 
-PyDocuments collect(py::handle documents, bool analyzed) {
-  return analyzed ? collect_analyzed(documents) : collect_texts(documents);
+PyDocuments collect(py::handle documents, bool analyzed, std::size_t first = 0) {
+  return analyzed ? collect_analyzed(documents, first) : collect_texts(documents, first);
 }
 
 }  // namespace
@@ -137,7 +141,8 @@ void register_vectorizer(py::module_& m) {
            py::arg("weighting") = "tfidf", py::arg("binary") = false, py::arg("use_idf") = true,
            py::arg("smooth_idf") = true, py::arg("sublinear_tf") = false, py::arg("norm") = "l2",
            py::arg("k1") = 1.2, py::arg("b") = 0.75, py::arg("vocabulary") = py::none(),
-           py::arg("float64") = false)
+           py::arg("float64") = false, py::arg("n_features") = py::none(),
+           py::arg("alternate_sign") = true)
       .def(
           "fit",
           [](Vectorizer& v, py::handle documents, long long n_jobs, bool analyzed,
@@ -165,7 +170,7 @@ void register_vectorizer(py::module_& m) {
           "transform",
           [](const Vectorizer& v, py::handle documents, long long n_jobs, bool analyzed,
              const py::object& progress) {
-            (void)v.state();  // NotFittedError before touching the documents
+            if (v.needs_fit()) (void)v.state();  // NotFittedError before touching the documents
             const PyDocuments docs = collect(documents, analyzed);
             CsrAny m = run_released(docs.view().size(), n_jobs, progress,
                                     [&](const RunContext& ctx) { return v.transform(docs.view(), ctx); });
@@ -173,7 +178,33 @@ void register_vectorizer(py::module_& m) {
           },
           py::arg("documents"), py::kw_only(), py::arg("n_jobs") = 1, py::arg("analyzed") = false,
           py::arg("progress") = py::none())
+      .def(
+          "partial_fit",
+          [](Vectorizer& v, py::handle documents, long long n_jobs, bool analyzed,
+             const py::object& progress, std::size_t first_document) {
+            const PyDocuments docs = collect(documents, analyzed, first_document);
+            run_released(docs.view().size(), n_jobs, progress, [&](const RunContext& ctx) {
+              RunContext at = ctx;
+              at.first_document = first_document;
+              v.partial_fit(docs.view(), at);
+              return 0;
+            });
+          },
+          py::arg("documents"), py::kw_only(), py::arg("n_jobs") = 1, py::arg("analyzed") = false,
+          py::arg("progress") = py::none(), py::arg("first_document") = 0,
+          "Adds the documents' statistics; finalize() before transforming.")
+      .def("finalize", &Vectorizer::finalize,
+           "Prunes and weights the statistics gathered so far (a no-op when current).")
+      .def("merge", &Vectorizer::merge, py::arg("other"),
+           "A new vectorizer with the statistics of both (not finalized).")
+      .def_property_readonly("finalized", &Vectorizer::finalized)
+      .def_property_readonly("has_stats", [](const Vectorizer& v) { return v.stats() != nullptr; })
+      .def_property_readonly("stats_n_docs",
+                             [](const Vectorizer& v) { return v.stats() ? v.stats()->n_docs() : 0; })
+      .def_property_readonly("stats_n_terms",
+                             [](const Vectorizer& v) -> std::size_t { return v.stats() ? v.stats()->size() : 0; })
       .def_property_readonly("fitted", &Vectorizer::fitted)
+      .def_property_readonly("needs_fit", &Vectorizer::needs_fit)
       .def_property_readonly("vocabulary",
                              [](const Vectorizer& v) { return v.state().vocabulary.terms(); })
       .def_property_readonly("idf",

@@ -27,9 +27,10 @@ struct PyDocuments {
 };
 
 /// A sequence of str. Raises TypeError naming the position of the first item that is not a str.
-PyDocuments collect_texts(py::handle documents);
+/// `first` is the position of the first document in the caller's numbering.
+PyDocuments collect_texts(py::handle documents, std::size_t first = 0);
 /// A sequence of sequences of str (documents analyzed in Python).
-PyDocuments collect_analyzed(py::handle documents);
+PyDocuments collect_analyzed(py::handle documents, std::size_t first = 0);
 
 /// One str as UTF-8; TypeError for another type, ValueError (position named) for a lone
 /// surrogate.

@@ -51,20 +51,20 @@ py::list pin(py::handle documents, const char* what) {
 
 }  // namespace
 
-PyDocuments collect_texts(py::handle documents) {
+PyDocuments collect_texts(py::handle documents, std::size_t first) {
   PyDocuments d;
   d.keep = pin(documents, "documents");
   const std::size_t n = d.keep.size();
   d.texts.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     py::handle item = PyList_GET_ITEM(d.keep.ptr(), static_cast<py::ssize_t>(i));
-    if (!PyUnicode_Check(item.ptr())) not_a_str("documents", i, item);
+    if (!PyUnicode_Check(item.ptr())) not_a_str("documents", first + i, item);
     d.texts.push_back(text_ref(item));
   }
   return d;
 }
 
-PyDocuments collect_analyzed(py::handle documents) {
+PyDocuments collect_analyzed(py::handle documents, std::size_t first) {
   PyDocuments d;
   py::list outer = pin(documents, "documents");
   py::list keep;
@@ -79,7 +79,7 @@ PyDocuments collect_analyzed(py::handle documents) {
       py::handle t = PyList_GET_ITEM(inner.ptr(), static_cast<py::ssize_t>(k));
       if (!PyUnicode_Check(t.ptr()))
         throw py::type_error("the analyzer returned " + describe(t) + " for documents[" +
-                             std::to_string(i) + "], term " + std::to_string(k) +
+                             std::to_string(first + i) + "], term " + std::to_string(k) +
                              "; expected str");
       d.texts.push_back(text_ref(t));
     }

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "newsim/errors.hpp"
@@ -96,6 +98,33 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
+TermStats read_stats(Reader& p) {
+  TermStats t;
+  const std::int64_t n_docs = p.i64();
+  const std::int64_t n_terms = p.i64();
+  if (n_docs <= 0 || n_terms < 0) Reader::bad("invalid statistics");
+  t.add_documents(n_docs, n_terms);
+  const std::size_t n = p.count(8 + 8 + 8, "statistics term");
+  std::vector<std::string> terms;
+  terms.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) terms.push_back(p.str("statistics term"));
+  std::vector<std::int64_t> df(n), tf(n);
+  for (auto& d : df) {
+    d = p.i64();
+    if (d < 1 || d > n_docs) Reader::bad("document frequency out of range");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    tf[i] = p.i64();
+    if (tf[i] < df[i]) Reader::bad("term count below its document frequency");
+  }
+  try {
+    for (std::size_t i = 0; i < n; ++i) t.push_back(terms[i], df[i], tf[i]);
+  } catch (const std::invalid_argument&) {
+    Reader::bad("statistics terms out of order");
+  }
+  return t;
+}
+
 }  // namespace
 
 std::uint32_t crc32(std::string_view bytes) noexcept {
@@ -137,10 +166,30 @@ std::string Vectorizer::to_bytes() const {
   p.f64(w.k1);
   p.f64(w.b);
   p.u8(options_.vocabulary.has_value());
+  if (options_.vocabulary) {  // format 2: the fixed vocabulary in its own order
+    p.u64(options_.vocabulary->size());
+    for (const auto& t : *options_.vocabulary) p.str(t);
+  }
   p.u8(options_.float64);
+  p.u64(options_.hashing ? options_.hashing->n_features : 0);  // format 2: 0 = no hashing
+  p.u8(options_.hashing && options_.hashing->alternate_sign);
   p.str(metadata_);
+  // Format 2: the corpus statistics, from which loading recomputes the fitted state.
+  p.u8(stats_.has_value());
+  if (stats_) {
+    const TermStats& t = *stats_;
+    p.i64(t.n_docs());
+    p.i64(t.n_terms());
+    p.u64(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) p.str(t.term(i));
+    for (const auto d : t.df()) p.i64(d);
+    for (const auto f : t.tf()) p.i64(f);
+  }
   p.u8(state_.has_value());
-  if (state_) {
+  if (state_ && options_.hashing) {  // per-column document frequencies; idf is recomputed
+    p.i64(state_->n_docs);
+    for (const auto d : state_->df) p.i64(d);
+  } else if (state_ && !stats_) {
     const FittedState& s = *state_;
     p.i64(s.n_docs);
     p.f64(s.avg_doc_len);
@@ -211,21 +260,74 @@ Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
   w.k1 = p.f64();
   w.b = p.f64();
   const bool fixed_vocabulary = p.flag("vocabulary");
+  if (fixed_vocabulary && version >= 2) {
+    const std::size_t n = p.count(8, "vocabulary term");
+    std::vector<std::string> terms;
+    terms.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) terms.push_back(p.str("vocabulary term"));
+    try {
+      Vocabulary check(terms);
+    } catch (const InvalidOptionError&) {
+      Reader::bad("duplicate term in the fixed vocabulary");
+    }
+    if (terms.empty()) Reader::bad("empty fixed vocabulary");
+    o.vocabulary = std::move(terms);
+  }
   o.float64 = p.flag("dtype");
+  if (version >= 2) {
+    const std::uint64_t n_features = p.u64();
+    const bool alternate_sign = p.flag("alternate_sign");
+    if (n_features > 0) o.hashing = HashingOptions{static_cast<std::size_t>(n_features), alternate_sign};
+    else if (alternate_sign) Reader::bad("alternate_sign without hashing");
+  }
   std::string metadata = p.str("metadata");
+  std::optional<TermStats> stats;
+  if (version >= 2 && p.flag("statistics")) stats = read_stats(p);
   const bool fitted = p.flag("fitted");
   try {
     o.analyzer.validate();
     o.prune.validate();
     o.weighting.validate();
+    if (o.hashing) o.validate();
   } catch (const InvalidOptionError& e) {
     throw FormatError(std::string("corrupted newsim model: invalid option: ") + e.what());
   }
-  if (!fitted) {
-    if (fixed_vocabulary) Reader::bad("fixed vocabulary without fitted state");
+  if (o.hashing) {
+    if (stats) Reader::bad("statistics in a hashing model");
+    Vectorizer v(std::move(o));
+    v.set_metadata(std::move(metadata));
+    if (fitted) {
+      FittedState s;
+      s.n_docs = p.i64();
+      if (s.n_docs <= 0) Reader::bad("invalid statistics");
+      const std::size_t n = v.options_.hashing->n_features;
+      if (p.remaining() / 8 < n) Reader::bad("truncated document frequencies");
+      s.df.resize(n);
+      for (auto& d : s.df) {
+        d = p.i64();
+        if (d < 0 || d > s.n_docs) Reader::bad("document frequency out of range");
+      }
+      s.idf = compute_idf(v.options_.weighting, s.df, s.n_docs);
+      v.state_ = std::move(s);
+    }
+    if (p.remaining() != 0) Reader::bad("trailing bytes");
+    return v;
+  }
+  if (version == 1 && fixed_vocabulary && !fitted) Reader::bad("fixed vocabulary without fitted state");
+  if (!fitted || stats) {
     if (p.remaining() != 0) Reader::bad("trailing bytes");
     Vectorizer v(std::move(o));
     v.set_metadata(std::move(metadata));
+    if (stats) {
+      v.stats_ = std::move(*stats);
+      if (fitted) {
+        try {
+          v.finalize();
+        } catch (const std::invalid_argument& e) {
+          throw FormatError(std::string("corrupted newsim model: its statistics do not finalize: ") + e.what());
+        }
+      }
+    }
     return v;
   }
   FittedState s;
@@ -252,7 +354,13 @@ Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
   } catch (const InvalidOptionError&) {
     Reader::bad("duplicate term in vocabulary");
   }
-  if (fixed_vocabulary) o.vocabulary = std::move(terms);
+  if (fixed_vocabulary) {
+    if (version == 1) {
+      o.vocabulary = std::move(terms);
+    } else if (*o.vocabulary != terms) {
+      Reader::bad("the fitted vocabulary differs from the fixed one");
+    }
+  }
   Vectorizer v(std::move(o), std::move(s));
   v.set_metadata(std::move(metadata));
   return v;

@@ -1,6 +1,8 @@
 #include "newsim/vectorizer.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <numeric>
@@ -20,6 +22,54 @@ void VectorizerOptions::validate() const {
   weighting.validate();
   if (vocabulary && vocabulary->empty())
     throw InvalidOptionError("vocabulary", "empty vocabulary passed to fit");
+  if (hashing) {
+    if (hashing->n_features < 1 || hashing->n_features > 0x7FFFFFFFu)
+      throw InvalidOptionError("n_features", "n_features must be an int in the range [1, 2**31 - 1], got " +
+                                                 std::to_string(hashing->n_features) + ".");
+    if (vocabulary) throw InvalidOptionError("vocabulary", "a fixed vocabulary cannot be used with hashing");
+    if (weighting.scheme != Scheme::tfidf)
+      throw InvalidOptionError("weighting", "hashing supports weighting='tfidf' only");
+  }
+}
+
+std::int32_t murmurhash3_32(std::string_view bytes, std::uint32_t seed) noexcept {
+  // MurmurHash3_x86_32 (Austin Appleby's public-domain algorithm), little-endian blocks.
+  constexpr std::uint32_t c1 = 0xcc9e2d51u;
+  constexpr std::uint32_t c2 = 0x1b873593u;
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t n = bytes.size();
+  std::uint32_t h = seed;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    std::uint32_t k = static_cast<std::uint32_t>(p[i]) | (static_cast<std::uint32_t>(p[i + 1]) << 8) |
+                      (static_cast<std::uint32_t>(p[i + 2]) << 16) | (static_cast<std::uint32_t>(p[i + 3]) << 24);
+    k *= c1;
+    k = std::rotl(k, 15);
+    k *= c2;
+    h ^= k;
+    h = std::rotl(h, 13);
+    h = h * 5 + 0xe6546b64u;
+  }
+  std::uint32_t k = 0;
+  switch (n & 3) {
+    case 3: k ^= static_cast<std::uint32_t>(p[i + 2]) << 16; [[fallthrough]];
+    case 2: k ^= static_cast<std::uint32_t>(p[i + 1]) << 8; [[fallthrough]];
+    case 1:
+      k ^= p[i];
+      k *= c1;
+      k = std::rotl(k, 15);
+      k *= c2;
+      h ^= k;
+      break;
+    default: break;
+  }
+  h ^= static_cast<std::uint32_t>(n);
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return static_cast<std::int32_t>(h);
 }
 
 Vectorizer::Vectorizer(VectorizerOptions options)
@@ -97,9 +147,9 @@ Analysis analyze_all(const AnalyzerImpl& impl, const Documents& docs, const RunC
       wk.ids.clear();
       if (docs.analyzed()) {
         for (std::size_t t = docs.term_offsets[d]; t < docs.term_offsets[d + 1]; ++t)
-          wk.ids.push_back(wk.session->intern(to_utf8(docs.texts[t], wk.buffer, d)));
+          wk.ids.push_back(wk.session->intern(to_utf8(docs.texts[t], wk.buffer, ctx.first_document + d)));
       } else {
-        wk.session->analyze(to_utf8(docs.texts[d], wk.buffer, d), wk.ids);
+        wk.session->analyze(to_utf8(docs.texts[d], wk.buffer, ctx.first_document + d), wk.ids);
       }
       const std::size_t n_terms = wk.session->n_terms();
       if (wk.stats.size() < n_terms)
@@ -199,19 +249,28 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, std::size_t n_co
   return m;
 }
 
+/// Calls `make.template operator()<T, I>()` with the result's value type (float64 or float32)
+/// and index type (int32 while nnz and the column count fit, else int64).
+template <class F>
+CsrAny with_csr_types(bool float64, std::size_t nnz_bound, std::size_t n_cols, F&& make) {
+  constexpr auto kMax32 = static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
+  const bool small = nnz_bound <= kMax32 && n_cols <= kMax32;
+  if (float64) {
+    if (small) return make.template operator()<double, std::int32_t>();
+    return make.template operator()<double, std::int64_t>();
+  }
+  if (small) return make.template operator()<float, std::int32_t>();
+  return make.template operator()<float, std::int64_t>();
+}
+
 CsrAny assemble(const Analysis& a, const Remap& remap, std::size_t n_cols,
                 const VectorizerOptions& o, std::span<const double> idf, double avg_len,
                 const RunContext& ctx) {
   std::size_t nnz_bound = 0;
   for (const auto& c : a.chunks) nnz_bound += c.ids.size();
-  constexpr auto kMax32 = static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
-  const bool small = nnz_bound <= kMax32 && n_cols <= kMax32;
-  if (o.float64) {
-    if (small) return assemble_typed<double, std::int32_t>(a, remap, n_cols, o.weighting, idf, avg_len, ctx);
-    return assemble_typed<double, std::int64_t>(a, remap, n_cols, o.weighting, idf, avg_len, ctx);
-  }
-  if (small) return assemble_typed<float, std::int32_t>(a, remap, n_cols, o.weighting, idf, avg_len, ctx);
-  return assemble_typed<float, std::int64_t>(a, remap, n_cols, o.weighting, idf, avg_len, ctx);
+  return with_csr_types(o.float64, nnz_bound, n_cols, [&]<class T, class I>() {
+    return assemble_typed<T, I>(a, remap, n_cols, o.weighting, idf, avg_len, ctx);
+  });
 }
 
 /// Columns of each worker's local terms in a fixed vocabulary.
@@ -227,102 +286,366 @@ Remap remap_to(const Analysis& a, const Vocabulary& vocab) {
   return remap;
 }
 
-double mean_doc_len(const Analysis& a) {
-  double total = 0;
-  std::size_t n = 0;
-  for (const auto& c : a.chunks) {
+std::int64_t total_doc_len(const Analysis& a) {
+  std::int64_t total = 0;
+  for (const auto& c : a.chunks)
     for (const auto l : c.doc_len) total += l;
-    n += c.doc_len.size();
-  }
-  return n > 0 ? total / static_cast<double>(n) : 0.0;
+  return total;
 }
 
-}  // namespace
+/// The statistics of analyzed documents, and for every worker's local term its entry in them
+/// (npos: not counted — interned only as part of an n-gram, or outside a fixed vocabulary).
+struct Counted {
+  TermStats stats;
+  std::vector<std::vector<std::uint32_t>> entry_of;
+};
 
-CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool want_matrix) {
-  if (docs.size() == 0)
-    throw EmptyVocabularyError("cannot fit on an empty corpus: at least one document is needed");
-  const bool binary = options_.weighting.binary;
-  Analysis a = analyze_all(analyzer_.impl(), docs, ctx, binary);
-
-  FittedState st;
-  st.n_docs = static_cast<std::int64_t>(docs.size());
-  st.avg_doc_len = mean_doc_len(a);
-  Remap remap;
-  if (options_.vocabulary) {
-    st.vocabulary = Vocabulary(*options_.vocabulary);
-    remap = remap_to(a, st.vocabulary);
-    st.df.assign(st.vocabulary.size(), 0);
-    for (std::size_t w = 0; w < a.workers.size(); ++w)
-      for (std::size_t id = 0; id < remap[w].size(); ++id)
-        if (remap[w][id] >= 0) st.df[static_cast<std::size_t>(remap[w][id])] += a.workers[w].stats[id].df;
-  } else {
-    // Merge the workers' term tables into one list of distinct terms that occur.
-    detail::StringMap merged;
-    std::size_t local_terms = 0;
-    for (const Worker& wk : a.workers)
-      if (wk.session) local_terms += wk.session->n_terms();
-    merged.reserve(a.workers.size() == 1 ? local_terms : local_terms * 3 / 4);
-    std::vector<std::int64_t> df, tf;
-    std::vector<std::vector<std::uint32_t>> to_merged(a.workers.size());
-    for (std::size_t w = 0; w < a.workers.size(); ++w) {
-      const Worker& wk = a.workers[w];
-      if (!wk.session) continue;
-      to_merged[w].assign(wk.session->n_terms(), detail::StringMap::npos);
-      for (TermId id = 0; id < wk.session->n_terms(); ++id) {
-        if (wk.stats[id].df == 0) continue;  // interned only as part of an n-gram
-        const std::string_view t = wk.session->term(id);
-        const std::uint64_t h = detail::hash_bytes(t);
-        const std::uint32_t* found = merged.find(t, h);
-        std::uint32_t g = found != nullptr ? *found : detail::StringMap::npos;
-        if (found == nullptr) {
-          g = merged.insert(t, h, static_cast<std::uint32_t>(merged.size()));
-          df.push_back(0);
-          tf.push_back(0);
-        }
-        df[g] += wk.stats[id].df;
-        tf[g] += wk.stats[id].tf;
-        to_merged[w][id] = g;
+Counted count_terms(const Analysis& a, const Vocabulary* fixed) {
+  // Merge the workers' term tables into one list of distinct terms that occur.
+  detail::StringMap merged;
+  std::size_t local_terms = 0;
+  for (const Worker& wk : a.workers)
+    if (wk.session) local_terms += wk.session->n_terms();
+  merged.reserve(a.workers.size() == 1 ? local_terms : local_terms * 3 / 4);
+  std::vector<std::int64_t> df, tf;
+  Counted c;
+  c.entry_of.resize(a.workers.size());
+  std::size_t bytes = 0;
+  for (std::size_t w = 0; w < a.workers.size(); ++w) {
+    const Worker& wk = a.workers[w];
+    if (!wk.session) continue;
+    c.entry_of[w].assign(wk.session->n_terms(), detail::StringMap::npos);
+    for (TermId id = 0; id < wk.session->n_terms(); ++id) {
+      if (wk.stats[id].df == 0) continue;  // interned only as part of an n-gram
+      const std::string_view t = wk.session->term(id);
+      if (fixed != nullptr && fixed->find(t) < 0) continue;
+      const std::uint64_t h = detail::hash_bytes(t);
+      const std::uint32_t* found = merged.find(t, h);
+      std::uint32_t g = found != nullptr ? *found : detail::StringMap::npos;
+      if (found == nullptr) {
+        g = merged.insert(t, h, static_cast<std::uint32_t>(merged.size()));
+        df.push_back(0);
+        tf.push_back(0);
+        bytes += t.size();
       }
+      df[g] += wk.stats[id].df;
+      tf[g] += wk.stats[id].tf;
+      c.entry_of[w][id] = g;
     }
-    if (merged.size() == 0)
+  }
+  std::vector<std::uint32_t> order(merged.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t x, std::uint32_t y) { return merged.key(x) < merged.key(y); });
+  std::vector<std::uint32_t> rank(order.size());
+  c.stats.reserve(order.size(), bytes);
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    rank[order[r]] = static_cast<std::uint32_t>(r);
+    c.stats.push_back(merged.key(order[r]), df[order[r]], tf[order[r]]);
+  }
+  for (auto& map : c.entry_of)
+    for (auto& e : map)
+      if (e != detail::StringMap::npos) e = rank[e];
+  std::size_t n_docs = 0;
+  for (const auto& ch : a.chunks) n_docs += ch.row_nnz.size();
+  c.stats.add_documents(static_cast<std::int64_t>(n_docs), total_doc_len(a));
+  return c;
+}
+
+/// Prunes and weights statistics into a fitted state; also returns each statistics entry's
+/// column (-1: pruned).
+std::pair<FittedState, std::vector<std::int64_t>> finalize_stats(const VectorizerOptions& o,
+                                                                  const TermStats& stats) {
+  FittedState st;
+  st.n_docs = stats.n_docs();
+  st.avg_doc_len = st.n_docs > 0
+                       ? static_cast<double>(stats.n_terms()) / static_cast<double>(st.n_docs)
+                       : 0.0;
+  std::vector<std::int64_t> column(stats.size(), -1);
+  if (o.vocabulary) {
+    st.vocabulary = Vocabulary(*o.vocabulary);
+    st.df.assign(st.vocabulary.size(), 0);
+    for (std::size_t e = 0; e < stats.size(); ++e) {
+      column[e] = st.vocabulary.find(stats.term(e));
+      if (column[e] >= 0) st.df[static_cast<std::size_t>(column[e])] = stats.df()[e];
+    }
+  } else {
+    if (stats.size() == 0)
       throw EmptyVocabularyError("empty vocabulary; perhaps the documents only contain stop words");
-    std::vector<std::uint32_t> order(merged.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t x, std::uint32_t y) { return merged.key(x) < merged.key(y); });
-    std::vector<std::int64_t> sdf(order.size()), stf(order.size());
-    for (std::size_t r = 0; r < order.size(); ++r) {
-      sdf[r] = df[order[r]];
-      stf[r] = tf[order[r]];
-    }
-    const std::vector<bool> keep = prune_terms(options_.prune, sdf, stf, st.n_docs);
-    std::vector<std::int64_t> column_of_merged(merged.size(), -1);
+    const std::vector<bool> keep = prune_terms(o.prune, stats.df(), stats.tf(), st.n_docs);
     std::vector<std::string> terms;
-    for (std::size_t r = 0; r < order.size(); ++r) {
-      if (!keep[r]) continue;
-      column_of_merged[order[r]] = static_cast<std::int64_t>(terms.size());
-      terms.emplace_back(merged.key(order[r]));
-      st.df.push_back(sdf[r]);
+    for (std::size_t e = 0; e < stats.size(); ++e) {
+      if (!keep[e]) continue;
+      column[e] = static_cast<std::int64_t>(terms.size());
+      terms.emplace_back(stats.term(e));
+      st.df.push_back(stats.df()[e]);
     }
     if (terms.empty())
       throw EmptyVocabularyError(
           "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
     st.vocabulary = Vocabulary(std::move(terms), /*checked_unique=*/true);
-    remap.resize(a.workers.size());
-    for (std::size_t w = 0; w < a.workers.size(); ++w) {
-      remap[w].assign(to_merged[w].size(), -1);
-      for (std::size_t id = 0; id < to_merged[w].size(); ++id)
-        if (to_merged[w][id] != detail::StringMap::npos) remap[w][id] = column_of_merged[to_merged[w][id]];
+  }
+  st.idf = compute_idf(o.weighting, st.df, st.n_docs);
+  return {std::move(st), std::move(column)};
+}
+
+/// Rows of hashed columns with their summed (signed) counts, per chunk.
+struct HashedRows {
+  std::vector<std::uint32_t> cols;  // sorted within a row
+  std::vector<double> vals;
+  std::vector<std::uint32_t> row_nnz;
+};
+
+std::vector<HashedRows> hash_rows(const Analysis& a, const HashingOptions& h, bool binary,
+                                  const RunContext& ctx) {
+  // Each worker's local term -> (column << 1 | negative).
+  std::vector<std::vector<std::uint64_t>> code(a.workers.size());
+  const auto n_features = static_cast<std::int64_t>(h.n_features);
+  for (std::size_t w = 0; w < a.workers.size(); ++w) {
+    const Worker& wk = a.workers[w];
+    if (!wk.session) continue;
+    code[w].resize(wk.session->n_terms());
+    for (TermId id = 0; id < code[w].size(); ++id) {
+      const std::int32_t x = murmurhash3_32(wk.session->term(id));
+      const std::int64_t col = x == std::numeric_limits<std::int32_t>::min()
+                                   ? (std::int64_t{2147483647} - (n_features - 1)) % n_features
+                                   : std::abs(static_cast<std::int64_t>(x)) % n_features;
+      code[w][id] = (static_cast<std::uint64_t>(col) << 1) | (h.alternate_sign && x < 0 ? 1u : 0u);
     }
   }
-  st.idf = compute_idf(options_.weighting, st.df, st.n_docs);
-  CsrAny result;
-  if (want_matrix)
-    result = assemble(a, remap, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
+  std::vector<HashedRows> out(a.chunks.size());
+  parallel_chunks(a.chunks.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
+    std::vector<std::pair<std::uint64_t, double>> row;
+    for (std::size_t c = b; c < e; ++c) {
+      const ChunkCounts& ch = a.chunks[c];
+      const auto& map = code[ch.worker];
+      HashedRows& r = out[c];
+      r.row_nnz.reserve(ch.row_nnz.size());
+      std::size_t k = 0;
+      for (const std::uint32_t len : ch.row_nnz) {
+        row.clear();
+        for (std::size_t t = 0; t < len; ++t, ++k) {
+          const std::uint64_t cs = map[ch.ids[k]];
+          const auto count = static_cast<double>(ch.counts[k]);
+          row.emplace_back(cs >> 1, (cs & 1u) != 0 ? -count : count);
+        }
+        std::sort(row.begin(), row.end(),
+                  [](const auto& x, const auto& y) { return x.first < y.first; });
+        std::uint32_t nnz = 0;
+        for (std::size_t j = 0; j < row.size();) {
+          double sum = 0.0;
+          const std::uint64_t col = row[j].first;
+          for (; j < row.size() && row[j].first == col; ++j) sum += row[j].second;
+          // Colliding terms that cancel out leave an explicit zero (binary: a 1), as in
+          // scikit-learn, where it also counts towards the column's document frequency.
+          r.cols.push_back(static_cast<std::uint32_t>(col));
+          r.vals.push_back(binary ? 1.0 : sum);
+          ++nnz;
+        }
+        r.row_nnz.push_back(nnz);
+      }
+    }
+  });
+  return out;
+}
 
+template <class T, class I>
+Csr<T, I> write_hashed(const std::vector<HashedRows>& rows, std::size_t n_cols,
+                       const WeightingOptions& w, std::span<const double> idf,
+                       const RunContext& ctx) {
+  Csr<T, I> m;
+  std::size_t n_rows = 0;
+  for (const auto& r : rows) n_rows += r.row_nnz.size();
+  m.rows = n_rows;
+  m.cols = n_cols;
+  m.indptr.assign(n_rows + 1, 0);
+  std::vector<std::size_t> row0(rows.size() + 1, 0);
+  for (std::size_t c = 0, r = 0; c < rows.size(); ++c) {
+    row0[c + 1] = row0[c] + rows[c].row_nnz.size();
+    for (const std::uint32_t nnz : rows[c].row_nnz) {
+      m.indptr[r + 1] = m.indptr[r] + static_cast<I>(nnz);
+      ++r;
+    }
+  }
+  m.indices.resize(static_cast<std::size_t>(m.indptr[n_rows]));
+  m.data.resize(m.indices.size());
+  WeightingOptions plain = w;  // binary is applied already; sublinear keeps the sign here
+  plain.binary = false;
+  plain.sublinear_tf = false;
+  plain.use_idf = w.use_idf && !idf.empty();
+  parallel_chunks(rows.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
+    std::vector<std::int64_t> cols;
+    std::vector<double> vals;
+    for (std::size_t c = b; c < e; ++c) {
+      const HashedRows& h = rows[c];
+      std::size_t k = 0;
+      for (std::size_t r = 0; r < h.row_nnz.size(); ++r) {
+        const std::size_t len = h.row_nnz[r];
+        cols.assign(h.cols.begin() + static_cast<std::ptrdiff_t>(k), h.cols.begin() + static_cast<std::ptrdiff_t>(k + len));
+        vals.assign(h.vals.begin() + static_cast<std::ptrdiff_t>(k), h.vals.begin() + static_cast<std::ptrdiff_t>(k + len));
+        if (w.sublinear_tf)
+          for (double& v : vals) v = std::copysign(std::log(std::fabs(v)) + 1.0, v);
+        weight_row(plain, cols, vals, idf, 0.0, 0.0);
+        const auto out = static_cast<std::size_t>(m.indptr[row0[c] + r]);
+        for (std::size_t j = 0; j < len; ++j) {
+          m.indices[out + j] = static_cast<I>(cols[j]);
+          m.data[out + j] = static_cast<T>(vals[j]);
+        }
+        k += len;
+      }
+    }
+  });
+  return m;
+}
+
+}  // namespace
+
+CsrAny Vectorizer::hashed(const Documents& docs, const RunContext& ctx, FittedState* learn,
+                          bool want_matrix) const {
+  const HashingOptions& h = *options_.hashing;
+  const Analysis a = analyze_all(analyzer_.impl(), docs, ctx, false);  // binary after collisions
+  const std::vector<HashedRows> rows = hash_rows(a, h, options_.weighting.binary, ctx);
+  if (learn != nullptr) {
+    if (learn->df.empty()) learn->df.assign(h.n_features, 0);
+    for (const HashedRows& r : rows)
+      for (const std::uint32_t c : r.cols) ++learn->df[c];
+    learn->n_docs += static_cast<std::int64_t>(docs.size());
+    learn->idf = compute_idf(options_.weighting, learn->df, learn->n_docs);
+  }
+  if (!want_matrix) return {};
+  std::span<const double> idf;
+  if (options_.weighting.use_idf) idf = learn != nullptr ? learn->idf : state().idf;
+  std::size_t nnz = 0;
+  for (const auto& r : rows) nnz += r.cols.size();
+  return with_csr_types(options_.float64, nnz, h.n_features, [&]<class T, class I>() {
+    return write_hashed<T, I>(rows, h.n_features, options_.weighting, idf, ctx);
+  });
+}
+
+CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool want_matrix) {
+  if (docs.size() == 0)
+    throw EmptyVocabularyError("cannot fit on an empty corpus: at least one document is needed");
+  if (options_.hashing) {
+    if (!options_.weighting.use_idf) return want_matrix ? hashed(docs, ctx, nullptr, true) : CsrAny{};
+    FittedState st;
+    CsrAny m = hashed(docs, ctx, &st, want_matrix);
+    state_ = std::move(st);
+    return m;
+  }
+  Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
+  std::optional<Vocabulary> fixed;
+  if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
+  Counted c = count_terms(a, fixed ? &*fixed : nullptr);
+  auto [st, column] = finalize_stats(options_, c.stats);
+  CsrAny result;
+  if (want_matrix) {
+    Remap remap(a.workers.size());
+    for (std::size_t w = 0; w < a.workers.size(); ++w) {
+      remap[w].assign(c.entry_of[w].size(), -1);
+      for (std::size_t id = 0; id < c.entry_of[w].size(); ++id)
+        if (c.entry_of[w][id] != detail::StringMap::npos) remap[w][id] = column[c.entry_of[w][id]];
+    }
+    result = assemble(a, remap, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
+  }
   state_ = std::move(st);
+  stats_ = std::move(c.stats);
   return result;
+}
+
+void Vectorizer::partial_fit(const Documents& docs, const RunContext& ctx) {
+  require_stats("partial_fit");
+  if (docs.size() == 0) return;
+  if (options_.hashing) {  // the per-column document frequencies are the statistics
+    if (!options_.weighting.use_idf) return;
+    FittedState st = state_ ? *state_ : FittedState{};
+    (void)hashed(docs, ctx, &st, false);
+    state_ = std::move(st);
+    return;
+  }
+  const Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
+  std::optional<Vocabulary> fixed;
+  if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
+  Counted c = count_terms(a, fixed ? &*fixed : nullptr);
+  stats_ = stats_ ? TermStats::merge(*stats_, c.stats) : std::move(c.stats);
+  state_.reset();
+}
+
+void Vectorizer::finalize() {
+  if (state_ || (options_.hashing && !options_.weighting.use_idf)) return;
+  if (!stats_) throw NotFittedError("This vectorizer is not fitted yet; call fit or partial_fit first.");
+  state_ = finalize_stats(options_, *stats_).first;
+}
+
+void Vectorizer::require_stats(const char* what) const {
+  if (state_ && !stats_ && !options_.hashing)
+    throw InvalidOptionError(what, std::string("this model was loaded from a format-1 file, which "
+                                               "does not store corpus statistics; ") +
+                                       what + " needs them: fit it again");
+}
+
+Vectorizer Vectorizer::merge(const Vectorizer& other) const {
+  const std::string name = differing_option(options_, other.options_);
+  if (!name.empty())
+    throw InvalidOptionError(name, "cannot merge vectorizers whose option '" + name + "' differs");
+  if (options_.hashing) {
+    Vectorizer m(options_);
+    m.metadata_ = metadata_;
+    if (!options_.weighting.use_idf) return m;
+    if (!state_ || !other.state_)
+      throw NotFittedError("cannot merge a vectorizer that has seen no documents; fit or partial_fit it first");
+    FittedState st = *state_;
+    for (std::size_t c = 0; c < st.df.size(); ++c) st.df[c] += other.state_->df[c];
+    st.n_docs += other.state_->n_docs;
+    st.idf = compute_idf(options_.weighting, st.df, st.n_docs);
+    m.state_ = std::move(st);
+    return m;
+  }
+  require_stats("merge");
+  other.require_stats("merge");
+  if (!stats_ || !other.stats_)
+    throw NotFittedError("cannot merge a vectorizer that has seen no documents; fit or partial_fit it first");
+  Vectorizer m(options_);
+  m.stats_ = TermStats::merge(*stats_, *other.stats_);
+  m.metadata_ = metadata_;
+  return m;
+}
+
+std::string differing_option(const VectorizerOptions& x, const VectorizerOptions& y) {
+  const AnalyzerOptions& a = x.analyzer;
+  const AnalyzerOptions& b = y.analyzer;
+  if (a.analyzer != b.analyzer) return "analyzer";
+  if (a.tokenization != b.tokenization) return "token_pattern";
+  if (a.lowercase != b.lowercase) return "lowercase";
+  if (a.strip_accents != b.strip_accents) return "strip_accents";
+  if (a.stop_words != b.stop_words) return "stop_words";
+  if (a.stemmer != b.stemmer) return "stemmer";
+  if (a.min_token_len != b.min_token_len) return "min_token_len";
+  if (a.min_word_run != b.min_word_run) return "token_pattern";
+  if (a.ngram_min != b.ngram_min || a.ngram_max != b.ngram_max) return "ngram_range";
+  if (a.compounds != b.compounds) return "compounds";
+  const PruneOptions& p = x.prune;
+  const PruneOptions& q = y.prune;
+  if (p.min_df != q.min_df || p.min_df_is_count != q.min_df_is_count) return "min_df";
+  if (p.max_df != q.max_df || p.max_df_is_count != q.max_df_is_count) return "max_df";
+  if (p.max_features != q.max_features) return "max_features";
+  const WeightingOptions& v = x.weighting;
+  const WeightingOptions& w = y.weighting;
+  if (v.scheme != w.scheme) return "weighting";
+  if (v.binary != w.binary) return "binary";
+  if (v.use_idf != w.use_idf) return "use_idf";
+  if (v.smooth_idf != w.smooth_idf) return "smooth_idf";
+  if (v.sublinear_tf != w.sublinear_tf) return "sublinear_tf";
+  if (v.norm != w.norm) return "norm";
+  if (v.k1 != w.k1) return "k1";
+  if (v.b != w.b) return "b";
+  if (x.vocabulary != y.vocabulary) return "vocabulary";
+  if (x.float64 != y.float64) return "dtype";
+  if (x.hashing.has_value() != y.hashing.has_value()) return "n_features";
+  if (x.hashing) {
+    if (x.hashing->n_features != y.hashing->n_features) return "n_features";
+    if (x.hashing->alternate_sign != y.hashing->alternate_sign) return "alternate_sign";
+  }
+  return "";
 }
 
 void Vectorizer::fit(const Documents& docs, const RunContext& ctx) { fit_impl(docs, ctx, false); }
@@ -332,6 +655,10 @@ CsrAny Vectorizer::fit_transform(const Documents& docs, const RunContext& ctx) {
 }
 
 CsrAny Vectorizer::transform(const Documents& docs, const RunContext& ctx) const {
+  if (options_.hashing) {
+    if (needs_fit()) (void)state();
+    return hashed(docs, ctx, nullptr, true);
+  }
   const FittedState& st = state();
   const Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   const Remap remap = remap_to(a, st.vocabulary);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <mutex>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 
 #include "newsim/errors.hpp"
@@ -58,6 +59,50 @@ std::int64_t Vocabulary::find(std::string_view term) const noexcept {
 }
 
 const std::vector<std::string>& Vocabulary::terms() const noexcept { return data_->terms; }
+
+std::string_view TermStats::term(std::size_t i) const noexcept {
+  const std::uint64_t begin = i == 0 ? 0 : ends_[i - 1];
+  return std::string_view(arena_).substr(begin, ends_[i] - begin);
+}
+
+void TermStats::push_back(std::string_view term, std::int64_t df, std::int64_t tf) {
+  if (!df_.empty() && !(this->term(df_.size() - 1) < term))
+    throw std::invalid_argument("TermStats: terms must be distinct and in increasing byte order");
+  arena_.append(term);
+  ends_.push_back(arena_.size());
+  df_.push_back(df);
+  tf_.push_back(tf);
+}
+
+void TermStats::reserve(std::size_t n_terms, std::size_t bytes) {
+  arena_.reserve(bytes);
+  ends_.reserve(n_terms);
+  df_.reserve(n_terms);
+  tf_.reserve(n_terms);
+}
+
+TermStats TermStats::merge(const TermStats& a, const TermStats& b) {
+  TermStats m;
+  m.reserve(a.size() + b.size(), a.arena_.size() + b.arena_.size());
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a.term(i) < b.term(j))) {
+      m.push_back(a.term(i), a.df_[i], a.tf_[i]);
+      ++i;
+    } else if (i == a.size() || b.term(j) < a.term(i)) {
+      m.push_back(b.term(j), b.df_[j], b.tf_[j]);
+      ++j;
+    } else {
+      m.push_back(a.term(i), a.df_[i] + b.df_[j], a.tf_[i] + b.tf_[j]);
+      ++i;
+      ++j;
+    }
+  }
+  m.n_docs_ = a.n_docs_ + b.n_docs_;
+  m.n_terms_ = a.n_terms_ + b.n_terms_;
+  return m;
+}
 
 void PruneOptions::validate() const {
   auto check = [](const char* name, double v, bool is_count) {

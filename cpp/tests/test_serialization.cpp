@@ -40,6 +40,40 @@ TEST(Serialization, RoundTripKeepsEverything) {
   EXPECT_EQ(w.options().analyzer.stemmer, "german");
 }
 
+TEST(Serialization, StatisticsAndPartialStatesRoundTrip) {
+  const Vectorizer v = fitted();
+  const Vectorizer w = Vectorizer::from_bytes(v.to_bytes());
+  ASSERT_NE(w.stats(), nullptr);
+  EXPECT_EQ(*w.stats(), *v.stats());
+  EXPECT_EQ(w.state().df, v.state().df);
+  EXPECT_EQ(w.state().avg_doc_len, v.state().avg_doc_len);
+  // Merged, not yet finalized: the statistics survive, and finalize after loading works.
+  const Vectorizer m = v.merge(v);
+  const Vectorizer n = Vectorizer::from_bytes(m.to_bytes());
+  EXPECT_FALSE(n.finalized());
+  EXPECT_EQ(*n.stats(), *m.stats());
+  Vectorizer f = n;
+  f.finalize();
+  EXPECT_EQ(f.state().n_docs, 2 * v.state().n_docs);
+}
+
+TEST(Serialization, FixedVocabularyKeepsItsOrderThroughFormat2) {
+  VectorizerOptions o;
+  o.vocabulary = std::vector<std::string>{"zz", "aa", "never"};
+  Vectorizer v(o);
+  const std::vector<std::string> texts = {"aa zz", "zz"};
+  std::vector<TextRef> refs;
+  for (const auto& t : texts) refs.push_back(TextRef::utf8(t));
+  v.fit(Documents{refs, {}}, {});
+  const Vectorizer w = Vectorizer::from_bytes(v.to_bytes());
+  EXPECT_EQ(w.state().vocabulary.terms(), *o.vocabulary);
+  EXPECT_EQ(w.state().df, (std::vector<std::int64_t>{2, 1, 0}));
+  EXPECT_EQ(w.state().idf, v.state().idf);
+  // An unfitted vectorizer with a fixed vocabulary keeps it too.
+  const Vectorizer u = Vectorizer::from_bytes(Vectorizer(o).to_bytes());
+  EXPECT_EQ(*u.options().vocabulary, *o.vocabulary);
+}
+
 TEST(Serialization, EveryTruncationIsRejected) {
   const std::string b = fitted().to_bytes();
   for (std::size_t n = 0; n < b.size(); ++n)
@@ -59,12 +93,14 @@ TEST(Serialization, EverySingleBitFlipIsRejected) {
 
 TEST(Serialization, NewerVersionAndForeignFiles) {
   std::string b = fitted().to_bytes();
-  b[8] = 2;  // format version 2
+  b[8] = static_cast<char>(kFormatVersion + 1);  // a format from the future
   try {
     (void)Vectorizer::from_bytes(b);
     FAIL();
   } catch (const FormatError& e) {
-    EXPECT_NE(std::string(e.what()).find("version 2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("version " + std::to_string(kFormatVersion + 1)),
+              std::string::npos)
+        << e.what();
   }
   EXPECT_THROW((void)Vectorizer::from_bytes("PK\x03\x04 a zip file"), FormatError);
   EXPECT_THROW((void)Vectorizer::from_bytes(""), FormatError);

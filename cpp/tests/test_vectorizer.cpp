@@ -153,6 +153,92 @@ TEST(Vectorizer, ThreadsGiveTheSameMatrix) {
   EXPECT_EQ(ma.data, mb.data);
 }
 
+namespace {
+template <class T, class I>
+void expect_same(const CsrAny& a, const CsrAny& b) {
+  const auto& x = as<T, I>(a);
+  const auto& y = as<T, I>(b);
+  EXPECT_EQ(x.cols, y.cols);
+  EXPECT_EQ(x.indptr, y.indptr);
+  EXPECT_EQ(x.indices, y.indices);
+  EXPECT_EQ(x.data, y.data);
+}
+
+std::vector<std::string> varied_texts(int n) {
+  std::vector<std::string> texts;
+  for (int i = 0; i < n; ++i)
+    texts.push_back("doc" + std::to_string(i % 7) + " Wort" + std::to_string(i % 13) + " gemeinsam " +
+                    std::to_string(i % 5) + " selten" + std::to_string(i) + " K\xC3\xA4se");
+  return texts;
+}
+}  // namespace
+
+TEST(Vectorizer, PartialFitsAndMergesEqualOneFit) {
+  const Corpus all(varied_texts(300));
+  const Corpus part1(std::vector<std::string>(all.text.begin(), all.text.begin() + 100));
+  const Corpus part2(std::vector<std::string>(all.text.begin() + 100, all.text.begin() + 170));
+  const Corpus part3(std::vector<std::string>(all.text.begin() + 170, all.text.end()));
+  for (int setting = 0; setting < 4; ++setting) {
+    VectorizerOptions o;
+    o.weighting.sublinear_tf = true;
+    if (setting == 1) o.prune.min_df = 2;
+    if (setting == 2) {
+      o.prune.max_df = 0.5;
+      o.prune.max_features = 9;
+    }
+    if (setting == 3) {
+      o.weighting.scheme = Scheme::bm25;
+      o.analyzer.ngram_max = 2;
+      o.prune.min_df = 3;
+    }
+    Vectorizer one(o);
+    const CsrAny expected = one.fit_transform(all.docs(), RunContext{2, nullptr});
+
+    Vectorizer streamed(o);  // partial fits, finalized once
+    streamed.partial_fit(part1.docs(), {});
+    streamed.partial_fit(part2.docs(), RunContext{2, nullptr});
+    streamed.partial_fit(part3.docs(), {});
+    EXPECT_FALSE(streamed.finalized());
+    streamed.finalize();
+    EXPECT_EQ(*streamed.stats(), *one.stats()) << setting;
+    EXPECT_EQ(streamed.state().vocabulary.terms(), one.state().vocabulary.terms()) << setting;
+    EXPECT_EQ(streamed.state().idf, one.state().idf) << setting;
+    expect_same<float, std::int32_t>(streamed.transform(all.docs(), {}), expected);
+
+    Vectorizer a(o), b(o), c(o);  // merged in two orders and groupings
+    a.fit(part1.docs(), {});
+    b.partial_fit(part2.docs(), {});
+    c.fit(part3.docs(), {});
+    Vectorizer left = a.merge(b).merge(c);
+    Vectorizer right = c.merge(b.merge(a));
+    left.finalize();
+    right.finalize();
+    EXPECT_EQ(*left.stats(), *one.stats()) << setting;
+    EXPECT_EQ(*right.stats(), *one.stats()) << setting;
+    expect_same<float, std::int32_t>(left.transform(all.docs(), {}), expected);
+    expect_same<float, std::int32_t>(right.transform(all.docs(), {}), expected);
+  }
+}
+
+TEST(Vectorizer, MergeNamesTheDifferingOption) {
+  const Corpus c({"aa bb", "bb"});
+  VectorizerOptions o;
+  Vectorizer a(o);
+  a.fit(c.docs(), {});
+  o.analyzer.stemmer = "german";
+  Vectorizer b(o);
+  b.fit(c.docs(), {});
+  try {
+    (void)a.merge(b);
+    FAIL();
+  } catch (const InvalidOptionError& e) {
+    EXPECT_EQ(e.option(), "stemmer");
+  }
+  Vectorizer unfitted{VectorizerOptions{}};
+  EXPECT_THROW((void)a.merge(unfitted), NotFittedError);
+  EXPECT_THROW(unfitted.finalize(), NotFittedError);
+}
+
 TEST(Vectorizer, TransformUsesFittedVocabularyAndIdf) {
   Corpus fit({"aa bb", "bb cc"});
   Corpus other({"aa zz zz", "qq"});
@@ -205,4 +291,59 @@ TEST(Vectorizer, DocumentErrorsNameThePosition) {
   } catch (const DocumentError& e) {
     EXPECT_EQ(e.index(), 2u);
   }
+}
+
+TEST(Hashing, MurmurHashMatchesTheReference) {
+  // Values of scikit-learn's murmurhash3_32(bytes, seed) (the reference MurmurHash3_x86_32).
+  EXPECT_EQ(murmurhash3_32("", 0), 0);
+  EXPECT_EQ(murmurhash3_32("", 1), 1364076727);
+  EXPECT_EQ(murmurhash3_32("hello"), 613153351);
+  EXPECT_EQ(murmurhash3_32("The quick brown fox jumps over the lazy dog"), 776992547);
+  EXPECT_EQ(murmurhash3_32("Stra\xC3\x9F" "e"), 1561572846);
+}
+
+TEST(Hashing, CollisionsAddWithSignsAndCancelledEntriesStayAsZeros) {
+  auto o = sklearn_options();
+  o.weighting.norm = Norm::none;
+  o.weighting.use_idf = false;
+  o.hashing = HashingOptions{1, true};  // every term lands in column 0
+  const Vectorizer v(o);
+  EXPECT_FALSE(v.needs_fit());
+  const Corpus c({"hello", "hello hello", ""});
+  const auto any = v.transform(c.docs(), {});
+  const auto& m = as<double, std::int32_t>(any);
+  EXPECT_EQ(m.cols, 1u);
+  const double s = murmurhash3_32("hello") < 0 ? -1.0 : 1.0;
+  EXPECT_EQ(m.indptr, (std::vector<std::int32_t>{0, 1, 2, 2}));
+  EXPECT_EQ(m.data, (std::vector<double>{s, 2 * s}));
+  // Two terms of opposite sign in one column cancel: pick such a pair.
+  std::string pos, neg;
+  for (int i = 0; pos.empty() || neg.empty(); ++i) {
+    const std::string t = "w" + std::to_string(i);
+    (murmurhash3_32(t) < 0 ? neg : pos) = t;
+  }
+  const Corpus d({pos + " " + neg});
+  const auto cancelled = v.transform(d.docs(), {});
+  EXPECT_EQ((as<double, std::int32_t>(cancelled).data), (std::vector<double>{0.0}));
+}
+
+TEST(Hashing, IdfFromPartialFitsAndMergesEqualsOneFit) {
+  auto o = sklearn_options();
+  o.hashing = HashingOptions{64, false};
+  const Corpus all(varied_texts(120));
+  const Corpus a(std::vector<std::string>(all.text.begin(), all.text.begin() + 50));
+  const Corpus b(std::vector<std::string>(all.text.begin() + 50, all.text.end()));
+  Vectorizer one(o), x(o), y(o);
+  const CsrAny expected = one.fit_transform(all.docs(), {});
+  x.partial_fit(a.docs(), {});
+  y.fit(b.docs(), {});
+  const Vectorizer m = y.merge(x);
+  EXPECT_EQ(m.state().df, one.state().df);
+  expect_same<double, std::int32_t>(m.transform(all.docs(), {}), expected);
+  x.partial_fit(b.docs(), {});
+  expect_same<double, std::int32_t>(x.transform(all.docs(), {}), expected);
+  const Vectorizer loaded = Vectorizer::from_bytes(m.to_bytes());
+  expect_same<double, std::int32_t>(loaded.transform(all.docs(), {}), expected);
+  o.hashing->n_features = 0;
+  EXPECT_THROW(Vectorizer{o}, InvalidOptionError);
 }

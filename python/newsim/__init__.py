@@ -1,20 +1,45 @@
 """newsim: fast, Unicode-correct TF-IDF and article similarity.
 
 A C++ core (ICU for text, Eigen for sparse algebra) under a scikit-learn shaped API.
+
+``import newsim`` is cheap: the compiled core is loaded at once (so a broken build fails
+here), but the Python layers, and with them NumPy, SciPy and scikit-learn, are imported the
+first time one of their names is used (PEP 562). The submodules :mod:`newsim.datasets`,
+``newsim.plot`` and ``newsim.dask`` are loaded the same way, on first attribute access.
 """
 
 from __future__ import annotations
 
-from . import datasets
-from ._core import ModelFormatError
-from ._similarity import Explanation, Keywords, Pairs, SimilarityIndex, TopK
-from ._stopwords import stop_word_list
-from ._vectorizer import SklearnTfidfVectorizer, TfidfVectorizer
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+# The compiled core: a few milliseconds, and it imports neither NumPy nor SciPy. Importing it
+# here keeps `import newsim` failing loudly when the extension is missing or cannot load ICU.
+from ._core import ModelFormatError
+
+if TYPE_CHECKING:
+    from . import datasets as datasets
+    from ._blocks import BlockPlan as BlockPlan
+    from ._blocks import blockwise_query as blockwise_query
+    from ._blocks import blockwise_top_k as blockwise_top_k
+    from ._blocks import merge_top_k as merge_top_k
+    from ._blocks import plan_blocks as plan_blocks
+    from ._similarity import Explanation as Explanation
+    from ._similarity import Keywords as Keywords
+    from ._similarity import Pairs as Pairs
+    from ._similarity import SimilarityIndex as SimilarityIndex
+    from ._similarity import TopK as TopK
+    from ._stopwords import stop_word_list as stop_word_list
+    from ._vectorizer import HashingVectorizer as HashingVectorizer
+    from ._vectorizer import SklearnTfidfVectorizer as SklearnTfidfVectorizer
+    from ._vectorizer import TfidfVectorizer as TfidfVectorizer
+
+__version__ = "0.2.0"
 
 __all__ = [
+    "BlockPlan",
     "Explanation",
+    "HashingVectorizer",
     "Keywords",
     "ModelFormatError",
     "Pairs",
@@ -23,6 +48,64 @@ __all__ = [
     "TfidfVectorizer",
     "TopK",
     "__version__",
+    "blockwise_query",
+    "blockwise_top_k",
     "datasets",
+    "merge_top_k",
+    "plan_blocks",
     "stop_word_list",
 ]
+
+#: Public name -> the private module that defines it, imported on first access.
+_LAZY_ATTRIBUTES = {
+    "BlockPlan": "._blocks",
+    "blockwise_query": "._blocks",
+    "blockwise_top_k": "._blocks",
+    "merge_top_k": "._blocks",
+    "plan_blocks": "._blocks",
+    "Explanation": "._similarity",
+    "Keywords": "._similarity",
+    "Pairs": "._similarity",
+    "SimilarityIndex": "._similarity",
+    "TopK": "._similarity",
+    "stop_word_list": "._stopwords",
+    "HashingVectorizer": "._vectorizer",
+    "SklearnTfidfVectorizer": "._vectorizer",
+    "TfidfVectorizer": "._vectorizer",
+}
+
+#: Submodules exposed as attributes on first access. ``plot`` and ``dask`` need optional
+#: dependencies (and may not exist in every version): they stay out of ``__all__`` so that
+#: ``from newsim import *`` never imports matplotlib or dask.
+_LAZY_SUBMODULES = ("datasets", "plot", "dask")
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name or submodule the first time it is used (PEP 562)."""
+    module_name = _LAZY_ATTRIBUTES.get(name)
+    if module_name is not None:
+        value = getattr(importlib.import_module(module_name, __name__), name)
+    elif name in _LAZY_SUBMODULES:
+        try:
+            value = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise  # the submodule exists but one of its dependencies is missing
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the public names and the available submodules, including those not imported yet."""
+    names = {name for name in globals() if name.startswith("__")} | set(__all__)
+    names.update(name for name in _LAZY_SUBMODULES if _has_submodule(name))
+    return sorted(names)
+
+
+def _has_submodule(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(f".{name}", __name__) is not None

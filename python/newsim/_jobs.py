@@ -31,9 +31,9 @@ def resolve_n_jobs(n_jobs: Any) -> int:
         raise ValueError("n_jobs == 0 has no meaning; use None or 1 for one thread, -1 for all")
     n = int(n_jobs)
     if n > 0:
-        return n
+        return min(n, 2**31 - 1)  # more threads than work never start
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux
         cpus = os.cpu_count() or 1
-    return max(1, cpus + 1 + n)
+    return max(1, cpus + 1 + max(n, -(2**31)))

@@ -4,17 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from numbers import Integral, Real
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, Callable, NamedTuple, Optional, TypeVar, Union
 
 import numpy as np
 import scipy.sparse as sp
 
 from . import _core
 from ._jobs import resolve_n_jobs
+from ._progress import Monitor, check_progress, monitor, similarity_seconds
+from ._repr import SummaryReprMixin, format_bytes
 
 __all__ = ["Explanation", "Keywords", "Pairs", "SimilarityIndex", "TopK"]
 
 _METHODS = ("auto", "pruned", "brute")
+
+_T = TypeVar("_T")
+
+
+def _labels(ids: Sequence[Any], name: str = "ids") -> np.ndarray:
+    """Return the labels as a 1-D object array (tuples stay single labels)."""
+    if isinstance(ids, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of labels, got {type(ids).__name__}")
+    items = list(ids)
+    labels = np.empty(len(items), dtype=object)
+    labels[:] = items
+    return labels
+
+
+def _check_covers(labels: np.ndarray, refs: np.ndarray, name: str = "ids") -> None:
+    """Raise ValueError unless every article number in ``refs`` has a label."""
+    if refs.size and int(refs.max()) >= labels.shape[0]:
+        raise ValueError(
+            f"{name} has {labels.shape[0]} labels, but the result refers to article "
+            f"{int(refs.max())}; pass one label per indexed article"
+        )
 
 
 class TopK(NamedTuple):
@@ -22,24 +45,62 @@ class TopK(NamedTuple):
 
     Rows are sorted by score (ties: lower id first) and padded with id -1 and score 0.0 where
     fewer than k articles share a term with the row.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> sample = newsim.datasets.load_sample()
+    >>> index = newsim.TfidfVectorizer().index(sample.texts)
+    >>> ids, scores = index.top_k(k=1)
+    >>> ids.tolist()
+    [[1], [0]]
+    >>> scores.shape, scores.dtype.name
+    ((2, 1), 'float32')
     """
 
     ids: np.ndarray
     scores: np.ndarray
 
-    def to_frame(self, ids: Optional[Sequence[Any]] = None) -> Any:
+    def to_frame(
+        self,
+        ids: Optional[Sequence[Any]] = None,
+        *,
+        query_ids: Optional[Sequence[Any]] = None,
+    ) -> Any:
         """Return the neighbours as a long pandas DataFrame (padding left out).
 
         Parameters
         ----------
         ids : sequence, optional
-            Labels of the indexed articles (e.g. titles), used instead of row numbers for the
-            ``neighbor`` column; the ``article`` column keeps the query row numbers.
+            Labels of the indexed articles (e.g. titles), one per article, shown instead of
+            row numbers in the ``neighbor`` column.
+        query_ids : sequence, optional
+            Labels of the rows the neighbours were found for, shown instead of row numbers in
+            the ``article`` column. For :meth:`SimilarityIndex.top_k` these are the indexed
+            articles too (pass the same labels as ``ids``); for :meth:`SimilarityIndex.query`,
+            the queries.
 
         Returns
         -------
         pandas.DataFrame
-            Columns ``article``, ``rank``, ``neighbor``, ``score``.
+            Columns ``article``, ``rank`` (from 1), ``neighbor``, ``score``; one row per
+            neighbour, best first within each article.
+
+        Raises
+        ------
+        ValueError
+            If ``ids`` or ``query_ids`` lacks a label for a referenced article.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> index = newsim.TfidfVectorizer().index(sample.texts)
+        >>> df = index.top_k(k=1).to_frame(ids=["Stargate", "DeepSeek"])
+        >>> df[["article", "rank", "neighbor"]]
+           article  rank  neighbor
+        0        0     1  DeepSeek
+        1        1     1  Stargate
         """
         import pandas as pd
 
@@ -50,10 +111,20 @@ class TopK(NamedTuple):
         keep = nb >= 0
         neighbor: Any = nb[keep]
         if ids is not None:
-            neighbor = np.asarray(list(ids), dtype=object)[neighbor]
+            labels = _labels(ids)
+            _check_covers(labels, neighbor)
+            neighbor = labels[neighbor]
+        article: Any = rows[keep]
+        if query_ids is not None:
+            queries = _labels(query_ids, "query_ids")
+            if queries.shape[0] != n:
+                raise ValueError(
+                    f"query_ids has {queries.shape[0]} labels for {n} rows; pass one per row"
+                )
+            article = queries[article]
         return pd.DataFrame(
             {
-                "article": rows[keep],
+                "article": article,
                 "rank": ranks[keep],
                 "neighbor": neighbor,
                 "score": self.scores.ravel()[keep],
@@ -62,7 +133,17 @@ class TopK(NamedTuple):
 
 
 class Pairs(NamedTuple):
-    """Pairs of articles ``i < j`` with ``score >= threshold``, ordered by ``i`` then ``j``."""
+    """Pairs of articles ``i < j`` with ``score >= threshold``, ordered by ``i`` then ``j``.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> sample = newsim.datasets.load_sample()
+    >>> index = newsim.TfidfVectorizer().index(sample.texts + sample.texts[:1])
+    >>> pairs = index.pairs(threshold=0.9)  # article 2 repeats article 0
+    >>> pairs.n_pairs, pairs.i.tolist(), pairs.j.tolist()
+    (1, [0], [2])
+    """
 
     i: np.ndarray
     j: np.ndarray
@@ -79,18 +160,36 @@ class Pairs(NamedTuple):
         Parameters
         ----------
         ids : sequence, optional
-            Labels of the articles; adds columns ``id_i`` and ``id_j``.
+            Labels of the indexed articles, one per article; adds columns ``id_i`` and
+            ``id_j`` (the row numbers stay, to select the articles).
 
         Returns
         -------
         pandas.DataFrame
             One row per pair.
+
+        Raises
+        ------
+        ValueError
+            If ``ids`` lacks a label for a referenced article.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> index = newsim.TfidfVectorizer().index(sample.texts + sample.texts[:1])
+        >>> df = index.pairs(0.9).to_frame(ids=["Stargate", "DeepSeek", "Stargate (copy)"])
+        >>> df[["i", "j", "id_i", "id_j"]]
+           i  j      id_i             id_j
+        0  0  2  Stargate  Stargate (copy)
         """
         import pandas as pd
 
         df = pd.DataFrame({"i": self.i, "j": self.j, "score": self.score})
         if ids is not None:
-            labels = np.asarray(list(ids), dtype=object)
+            labels = _labels(ids)
+            _check_covers(labels, self.j)
+            _check_covers(labels, self.i)
             df["id_i"] = labels[self.i]
             df["id_j"] = labels[self.j]
         return df
@@ -100,7 +199,19 @@ class Explanation(NamedTuple):
     """Why two articles are similar: the shared terms and each one's contribution.
 
     The contributions of all shared terms sum to the articles' score (their cosine when rows
-    are L2-normalized); ``terms`` and ``contributions`` hold the largest ones.
+    are L2-normalized); ``terms`` and ``contributions`` hold the largest ones. An explanation
+    is about one pair of articles, so its table has no article labels: its rows are terms.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> sample = newsim.datasets.load_sample()
+    >>> index = newsim.TfidfVectorizer().index(sample.texts)
+    >>> e = index.explain(0, 1, top=3)
+    >>> len(e.terms), bool(e.contributions.sum() <= e.score)
+    (3, True)
+    >>> "deepseek" in e.terms
+    True
     """
 
     terms: list[Any]
@@ -114,6 +225,15 @@ class Explanation(NamedTuple):
         -------
         pandas.DataFrame
             ``share`` is the contribution divided by the score.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
+        >>> df = vec.explain(sample.texts[0], sample.texts[1], top=5).to_frame()
+        >>> list(df.columns), len(df)
+        (['term', 'contribution', 'share'], 5)
         """
         import pandas as pd
 
@@ -162,12 +282,28 @@ def _parts(M: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[
     )
 
 
-def _check_k(k: Any) -> int:
+#: Result entries (rows x k) beyond which padding past the useful width is refused.
+_MAX_PADDED_ENTRIES = 10**8
+
+
+def _check_k(k: Any, name: str = "k", *, rows: int = 0, useful: Optional[int] = None) -> int:
+    """Validate a count argument; refuse a padded result of absurd size.
+
+    ``useful`` is the most columns that can hold a real entry (n - 1 neighbours, a vocabulary's
+    size); padding up to ``k`` beyond it is kept for small results, as documented, but a ``k``
+    whose rows x k result would exceed 10**8 entries is an error naming ``name``.
+    """
     if isinstance(k, bool) or not isinstance(k, Integral):
-        raise TypeError(f"k must be an int, got {type(k).__name__}")
-    if k < 0:
-        raise ValueError(f"k must be >= 0, got {k}")
-    return int(k)
+        raise TypeError(f"{name} must be an int, got {type(k).__name__}")
+    count = int(k)
+    if count < 0:
+        raise ValueError(f"{name} must be >= 0, got {count}")
+    if useful is not None and count > useful and rows * count > _MAX_PADDED_ENTRIES:
+        raise ValueError(
+            f"{name}={count} exceeds the {useful} entries a row can have; the padded "
+            f"{rows} x {count} result would not fit in memory. Use {name} <= {useful}"
+        )
+    return count
 
 
 def _check_method(method: str) -> str:
@@ -176,7 +312,16 @@ def _check_method(method: str) -> str:
     return method
 
 
-class SimilarityIndex:
+def _run(bar: Optional[Monitor], call: Callable[[Optional[Monitor]], _T]) -> _T:
+    """Run a core call with its progress callback, closing the bar however the call ends."""
+    try:
+        return call(bar)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+class SimilarityIndex(SummaryReprMixin):
     """Nearest neighbours and near-duplicates of articles, without an n x n matrix.
 
     Scores are dot products of the rows: cosines when the rows are L2-normalized (newsim's and
@@ -192,6 +337,18 @@ class SimilarityIndex:
         Threads (None: 1; -1: all cores).
     feature_names : sequence of str, optional
         Term of each column, for :meth:`explain`.
+    progress : bool or None, default=None
+        Show a tqdm progress bar in :meth:`top_k`, :meth:`query` and :meth:`pairs` (each of
+        them can override it per call). None shows one when tqdm is installed and the call is
+        estimated to take over a second: the work is the sum over terms of their document
+        frequency squared, at a conservative 2 ns (top-k, pairs) to 15 ns ('pruned' top-k)
+        per unit and thread. True always shows one, False never. Ctrl-C stops a long call
+        within a second either way.
+
+    Attributes
+    ----------
+    feature_names_ : ndarray of str or None
+        The terms of the columns, if given.
 
     Examples
     --------
@@ -201,6 +358,8 @@ class SimilarityIndex:
     >>> ids, scores = index.top_k(k=1)
     >>> ids.ravel().tolist()
     [1, 0, -1]
+    >>> index  # doctest: +ELLIPSIS
+    SimilarityIndex(n_articles=3, n_features=6, nnz=8, scores=cosine, dtype=float32, memory=...)
     """
 
     def __init__(
@@ -209,11 +368,17 @@ class SimilarityIndex:
         *,
         n_jobs: Optional[int] = None,
         feature_names: Optional[Union[Sequence[str], np.ndarray]] = None,
+        progress: Optional[bool] = None,
     ) -> None:
         M = _as_csr(X, "X")
         resolve_n_jobs(n_jobs)  # reject a bad value now, not at the first query
+        check_progress(progress)
         self._index = _core.SimilarityIndex(*_parts(M))
         self.n_jobs = n_jobs
+        self.progress = progress
+        # Document frequencies, for the work estimates that decide on a progress bar.
+        self._df = np.bincount(M.indices, minlength=M.shape[1]).astype(np.float64)
+        self._work = float(self._df @ self._df)
         if feature_names is not None:
             names = np.asarray(list(feature_names), dtype=object)
             if names.shape != (M.shape[1],):
@@ -236,6 +401,26 @@ class SimilarityIndex:
         return int(self._index.cols)
 
     @property
+    def nnz(self) -> int:
+        """Number of stored weights."""
+        return int(self._index.nnz)
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """Type of the stored weights and of the scores: float32 (float64 input is rounded)."""
+        return np.dtype(np.float32)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the index: its rows and its inverted index, in bytes.
+
+        Each stored weight is kept twice (by row and by term) as a float32 value and an int32
+        position; the row and column offsets and each term's largest weight add a few bytes
+        per row and column.
+        """
+        return 16 * self.nnz + 4 * (self.n_articles + 1) + 8 * self.n_features + 4
+
+    @property
     def normalized_(self) -> bool:
         """True when every non-empty row has unit L2 norm: scores are cosines."""
         return bool(self._index.normalized)
@@ -243,18 +428,33 @@ class SimilarityIndex:
     def __len__(self) -> int:
         return self.n_articles
 
-    def __repr__(self) -> str:
-        kind = "cosine" if self.normalized_ else "dot product"
-        return (
-            f"SimilarityIndex(n_articles={self.n_articles}, n_features={self.n_features}, "
-            f"nnz={self._index.nnz}, scores={kind})"
-        )
+    def _summary(self) -> list[tuple[str, Any]]:
+        return [
+            ("n_articles", self.n_articles),
+            ("n_features", self.n_features),
+            ("nnz", self.nnz),
+            ("scores", "cosine" if self.normalized_ else "dot product"),
+            ("dtype", self.dtype.name),
+            ("memory", format_bytes(self.nbytes)),
+        ]
 
     def _jobs(self) -> int:
         return resolve_n_jobs(self.n_jobs)
 
+    def _monitor(
+        self, progress: Optional[bool], task: str, method: str, rows: int, work: float
+    ) -> Optional[Monitor]:
+        setting = self.progress if progress is None else check_progress(progress)
+        return monitor(
+            setting,
+            f"newsim {task}",
+            rows,
+            lambda: similarity_seconds(work, task, method, self._jobs()),
+            unit="article",
+        )
+
     # ------------------------------------------------------------------ queries
-    def top_k(self, k: int = 10, *, method: str = "auto") -> TopK:
+    def top_k(self, k: int = 10, *, method: str = "auto", progress: Optional[bool] = None) -> TopK:
         """Each article's k most similar other articles (itself excluded).
 
         Parameters
@@ -268,17 +468,37 @@ class SimilarityIndex:
             the result (exact; needs non-negative weights, else falls back to 'brute'; it pays
             off for :meth:`pairs`, rarely for top-k); 'brute' scores every shared posting of
             each row. All give the same neighbours (equal scores go to the lower id).
+        progress : bool or None, default=None
+            Progress bar for this call; None uses the index's ``progress``.
 
         Returns
         -------
         TopK
             ``(ids, scores)``, each of shape (n_articles, k).
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> index = newsim.TfidfVectorizer().index(sample.texts)
+        >>> result = index.top_k(k=3)  # only one other article: the rest is padding
+        >>> result.ids.tolist()
+        [[1, -1, -1], [0, -1, -1]]
+        >>> round(float(result.scores[0, 0]), 1)
+        0.2
         """
-        k = _check_k(k)
-        ids, scores = self._index.top_k(k, method=_check_method(method), n_jobs=self._jobs())
+        k = _check_k(k, rows=self.n_articles, useful=max(self.n_articles - 1, 0))
+        method = _check_method(method)
+        task_method = method if method != "auto" or k <= 255 else "brute"
+        bar = self._monitor(progress, "top_k", task_method, self.n_articles, self._work)
+        ids, scores = _run(
+            bar, lambda cb: self._index.top_k(k, method=method, n_jobs=self._jobs(), progress=cb)
+        )
         return TopK(ids, scores)
 
-    def query(self, Q: Any, k: int = 10, *, method: str = "auto") -> TopK:
+    def query(
+        self, Q: Any, k: int = 10, *, method: str = "auto", progress: Optional[bool] = None
+    ) -> TopK:
         """Find the k most similar indexed articles for each row of Q.
 
         Parameters
@@ -289,25 +509,51 @@ class SimilarityIndex:
             Neighbours per query.
         method : {'auto', 'pruned', 'brute'}, default='auto'
             As in :meth:`top_k`.
+        progress : bool or None, default=None
+            Progress bar for this call; None uses the index's ``progress``.
 
         Returns
         -------
         TopK
             ``(ids, scores)``, each of shape (n_queries, k).
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> vec = newsim.TfidfVectorizer()
+        >>> index = vec.index(sample.texts)
+        >>> Q = vec.transform(["DeepSeek und die KI aus China"])
+        >>> ids, scores = index.query(Q, k=2)
+        >>> ids.shape, sorted(ids[0].tolist())
+        ((1, 2), [0, 1])
         """
-        k = _check_k(k)
         M = _as_csr(Q, "Q")
+        k = _check_k(k, rows=M.shape[0], useful=self.n_articles)
         if M.shape[1] != self.n_features:
             raise ValueError(
                 f"Q has {M.shape[1]} columns, the index has {self.n_features}; transform the "
                 "queries with the vectorizer that built the index"
             )
-        ids, scores = self._index.query(
-            *_parts(M), k, method=_check_method(method), n_jobs=self._jobs()
+        method = _check_method(method)
+        work = float(self._df[M.indices].sum()) if M.nnz else 0.0
+        bar = self._monitor(progress, "query", method, int(M.shape[0]), work)
+        ids, scores = _run(
+            bar,
+            lambda cb: self._index.query(
+                *_parts(M), k, method=method, n_jobs=self._jobs(), progress=cb
+            ),
         )
         return TopK(ids, scores)
 
-    def pairs(self, threshold: float = 0.8, *, method: str = "auto", as_frame: bool = False) -> Any:
+    def pairs(
+        self,
+        threshold: float = 0.8,
+        *,
+        method: str = "auto",
+        as_frame: bool = False,
+        progress: Optional[bool] = None,
+    ) -> Any:
         """All pairs of articles i < j with score >= threshold (near-duplicates).
 
         Parameters
@@ -320,11 +566,24 @@ class SimilarityIndex:
             As in :meth:`top_k`.
         as_frame : bool, default=False
             Return a pandas DataFrame instead of a :class:`Pairs`.
+        progress : bool or None, default=None
+            Progress bar for this call; None uses the index's ``progress``.
 
         Returns
         -------
         Pairs or pandas.DataFrame
             ``(i, j, score)`` ordered by i, then j.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> index = newsim.TfidfVectorizer().index(sample.texts)
+        >>> index.pairs(threshold=0.9).n_pairs  # the two articles are related, not duplicates
+        0
+        >>> index.pairs(threshold=0.1, as_frame=True)[["i", "j"]]
+           i  j
+        0  0  1
         """
         if isinstance(threshold, bool) or not isinstance(threshold, Real):
             raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
@@ -332,7 +591,11 @@ class SimilarityIndex:
         if not np.isfinite(t) or t <= 0 or (self.normalized_ and t > 1):
             upper = "1" if self.normalized_ else "inf"
             raise ValueError(f"threshold must be in (0, {upper}], got {threshold!r}")
-        i, j, s = self._index.pairs(t, method=_check_method(method), n_jobs=self._jobs())
+        method = _check_method(method)
+        bar = self._monitor(progress, "pairs", method, self.n_articles, self._work)
+        i, j, s = _run(
+            bar, lambda cb: self._index.pairs(t, method=method, n_jobs=self._jobs(), progress=cb)
+        )
         result = Pairs(i, j, s)
         return result.to_frame() if as_frame else result
 
@@ -351,6 +614,17 @@ class SimilarityIndex:
         Explanation
             ``terms`` (feature names, or column numbers without them), ``contributions`` and
             the full ``score`` (the sum over every shared term).
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> index = newsim.TfidfVectorizer().index(sample.texts)
+        >>> e = index.explain(0, 1, top=5)
+        >>> len(e.terms), "ki" in e.terms
+        (5, True)
+        >>> bool(abs(e.score - index.top_k(1).scores[0, 0]) < 1e-6)
+        True
         """
         for name, v in (("i", i), ("j", j)):
             if isinstance(v, bool) or not isinstance(v, Integral):
@@ -360,7 +634,7 @@ class SimilarityIndex:
                     f"article id {name}={v} is out of range for an index of "
                     f"{self.n_articles} articles"
                 )
-        top = _check_k(top)
+        top = _check_k(top, "top")
         cols, vals = self._index.explain(int(i), int(j))
         score = float(vals.sum())
         cols, vals = cols[:top], vals[:top]
@@ -373,7 +647,19 @@ class SimilarityIndex:
 
 
 class Keywords(NamedTuple):
-    """Each article's top-weighted terms: ``terms[r]`` and ``weights[r]``, largest first."""
+    """Each article's top-weighted terms: ``terms[r]`` and ``weights[r]``, largest first.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> sample = newsim.datasets.load_sample()
+    >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
+    >>> kw = vec.keywords(sample.texts, top=5)
+    >>> [len(t) for t in kw.terms]
+    [5, 5]
+    >>> "openai" in kw.terms[0], "russland" in kw.terms[1]
+    (True, True)
+    """
 
     terms: list[list[str]]
     weights: list[np.ndarray]
@@ -384,16 +670,43 @@ class Keywords(NamedTuple):
         Parameters
         ----------
         ids : sequence, optional
-            Labels of the articles, used in the ``article`` column.
+            Labels of the articles, one per article, shown instead of row numbers in the
+            ``article`` column.
 
         Returns
         -------
         pandas.DataFrame
             One row per (article, keyword).
+
+        Raises
+        ------
+        ValueError
+            If ``ids`` does not have one label per article.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
+        >>> df = vec.keywords(sample.texts, top=2).to_frame(ids=["Stargate", "DeepSeek"])
+        >>> df[["article", "rank"]]
+            article  rank
+        0  Stargate     1
+        1  Stargate     2
+        2  DeepSeek     1
+        3  DeepSeek     2
         """
         import pandas as pd
 
-        labels = list(ids) if ids is not None else list(range(len(self.terms)))
+        if ids is not None:
+            labels = _labels(ids)
+            if labels.shape[0] != len(self.terms):
+                raise ValueError(
+                    f"ids has {labels.shape[0]} labels for {len(self.terms)} articles; "
+                    "pass one per article"
+                )
+        else:
+            labels = np.arange(len(self.terms))
         rows = [
             (labels[r], rank + 1, term, float(w))
             for r, (terms, weights) in enumerate(zip(self.terms, self.weights))
@@ -405,5 +718,7 @@ class Keywords(NamedTuple):
 def top_entries(X: Any, top: int) -> tuple[np.ndarray, np.ndarray]:
     """Return the ``top`` largest entries of each row of X: (columns, values), padded."""
     M = _as_csr(X, "X")
-    cols, vals = _core.top_entries(*_parts(M), _check_k(top))
+    cols, vals = _core.top_entries(
+        *_parts(M), _check_k(top, "top", rows=M.shape[0], useful=M.shape[1])
+    )
     return cols, vals

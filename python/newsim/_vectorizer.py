@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from numbers import Integral, Real
 from typing import Any, Callable, ClassVar, Optional, Union
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.exceptions import NotFittedError
 
 from . import _core
 from ._jobs import resolve_n_jobs
+from ._progress import text_progress
+from ._repr import VectorizerReprMixin
 from ._similarity import Explanation, Keywords, SimilarityIndex, top_entries
 from ._stopwords import LANGUAGES, stop_word_list
 
-__all__ = ["SklearnTfidfVectorizer", "TfidfVectorizer"]
+__all__ = ["HashingVectorizer", "SklearnTfidfVectorizer", "TfidfVectorizer"]
 
 #: scikit-learn's default token pattern and the equivalents newsim runs natively, mapped to the
 #: minimum length of a run of word characters.
@@ -65,7 +67,7 @@ def _df_bound(name: str, value: Any) -> tuple[float, bool]:
     return fvalue, False
 
 
-class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Shared implementation; the subclasses fix the parameters and their defaults."""
 
     # Parameters a subclass does not expose take these values.
@@ -119,7 +121,17 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                     f"{name}={value!r} cannot be combined with a Python preprocessor, tokenizer, "
                     "analyzer or a custom token_pattern; leave it at 'auto' or None"
                 )
+        import re
+
         from sklearn.feature_extraction.text import CountVectorizer
+
+        if analyzer == "word" and isinstance(token_pattern, str):
+            try:
+                re.compile(token_pattern)
+            except re.error as exc:
+                raise ValueError(
+                    f"token_pattern {token_pattern!r} is not a valid regular expression: {exc}"
+                ) from exc
 
         stop = self._stop_words(getattr(self, "language_", None), python_side=True)
         cv = CountVectorizer(
@@ -151,6 +163,7 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             for i, w in enumerate(words):
                 if not isinstance(w, str):
                     raise ValueError(f"stop_words[{i}] is {type(w).__name__}, expected str")
+                _check_encodable(w, f"stop_words[{i}]")
             return words
         raise ValueError(
             "stop_words must be 'english', 'german', 'auto', a list of str or None, "
@@ -185,6 +198,11 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         ):
             raise ValueError(
                 f"ngram_range must be a tuple (min_n, max_n) of ints, got {ngram_range!r}"
+            )
+        if not 1 <= ngram_range[0] <= ngram_range[1] or ngram_range[1] > 2**31:
+            raise ValueError(
+                f"ngram_range must satisfy 1 <= min_n <= max_n, got {ngram_range!r}"
+                + ("" if ngram_range[1] <= 2**31 else " (max_n is implausibly large)")
             )
         if not python_side and analyzer not in ("word", "char", "char_wb"):
             raise ValueError(
@@ -232,17 +250,19 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             min_df_is_count=min_is_count,
             max_df=max_df,
             max_df_is_count=max_is_count,
-            max_features=None if max_features is None else int(max_features),
+            # any bound above the largest possible vocabulary keeps everything
+            max_features=None if max_features is None else min(int(max_features), 2**62),
             weighting=self._param("weighting"),
             binary=bool(self._param("binary")),
             use_idf=bool(self._param("use_idf")),
             smooth_idf=bool(self._param("smooth_idf")),
             sublinear_tf=bool(self._param("sublinear_tf")),
             norm="none" if norm is None else norm,
-            k1=float(self._param("k1")),
-            b=float(self._param("b")),
+            k1=_float_param("k1", self._param("k1")),
+            b=_float_param("b", self._param("b")),
             vocabulary=vocabulary,
             float64=_dtype_is_float64(self._param("dtype")),
+            **self._hashing_options(),
         )
         if python_side:
             # Terms come analyzed from Python; the core only counts and weighs them.
@@ -254,12 +274,16 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 strip_accents="none" if strip_accents is None else strip_accents,
                 stop_words=self._stop_words(language) or [],
                 stemmer=self._stemmer(language),
-                min_token_len=int(min_token_len) if token_pattern is None else 1,
+                min_token_len=min(int(min_token_len), 2**62) if token_pattern is None else 1,
                 min_word_run=_NATIVE_PATTERNS.get(token_pattern, 2) if token_pattern else 2,
                 ngram_range=(int(ngram_range[0]), int(ngram_range[1])),
                 compounds=self._param("compounds"),
             )
         return _core.Vectorizer(**options)
+
+    def _hashing_options(self) -> dict[str, Any]:
+        """Core options of the hashing mode (none for a vocabulary)."""
+        return {}
 
     def _fixed_vocabulary(self) -> Optional[list[str]]:
         vocabulary = self._param("vocabulary")
@@ -290,6 +314,7 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         for i, t in enumerate(terms):
             if not isinstance(t, str):
                 raise ValueError(f"vocabulary term {i} is {type(t).__name__}, expected str")
+            _check_encodable(t, f"vocabulary term {i}")
         return terms
 
     # ---------------------------------------------------------------- input
@@ -326,7 +351,9 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             texts.append(raw)
         return texts
 
-    def _run(self, method: str, core: _core.Vectorizer, docs: list[str]) -> Any:
+    def _run(
+        self, method: str, core: _core.Vectorizer, docs: list[str], first_document: int = 0
+    ) -> Any:
         n_jobs = resolve_n_jobs(self._param("n_jobs"))
         analyze = self._python_analyzer()
         payload: Any = docs
@@ -334,12 +361,21 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             payload = []
             for i, d in enumerate(docs):
                 if not isinstance(d, str):
-                    raise TypeError(f"documents[{i}] is {_describe(d)}, expected str")
-                payload.append(list(analyze(d)))
-        progress = _progress_callback(self._param("progress"), method, len(docs))
+                    raise TypeError(
+                        f"documents[{first_document + i}] is {_describe(d)}, expected str"
+                    )
+                terms = analyze(d)
+                if isinstance(terms, (str, bytes)) or not isinstance(terms, Iterable):
+                    raise TypeError(
+                        f"the analyzer returned {_describe(terms)} for "
+                        f"documents[{first_document + i}]; expected an iterable of str"
+                    )
+                payload.append(list(terms))
+        progress = text_progress(self._param("progress"), method, docs, n_jobs)
         try:
+            kwargs: dict[str, Any] = {"first_document": first_document} if first_document else {}
             return getattr(core, method)(
-                payload, n_jobs=n_jobs, analyzed=analyze is not None, progress=progress
+                payload, n_jobs=n_jobs, analyzed=analyze is not None, progress=progress, **kwargs
             )
         finally:
             if progress is not None:
@@ -367,6 +403,14 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         -------
         self
             The fitted vectorizer.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
+        >>> vec.n_documents_, "deepseek" in vec.vocabulary_
+        (2, True)
         """
         self._fit(raw_documents, want_matrix=False)
         return self
@@ -385,23 +429,175 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         -------
         scipy.sparse.csr_matrix of shape (n_documents, n_features)
             TF-IDF weighted document-term matrix, rows normalized per ``norm``.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> vec = newsim.TfidfVectorizer()
+        >>> X = vec.fit_transform(sample.texts)
+        >>> X.shape[0], X.shape[1] == len(vec.vocabulary_), X.dtype.name
+        (2, True, 'float32')
+        >>> (X @ X.T).toarray().round(1)  # cosines: rows have unit length
+        array([[1. , 0.2],
+               [0.2, 1. ]], dtype=float32)
         """
         X = self._fit(raw_documents, want_matrix=True)
         assert X is not None
         return X
 
     def _fit(self, raw_documents: Iterable[str], want_matrix: bool) -> Optional[sp.csr_matrix]:
+        if not want_matrix and _is_stream(raw_documents):
+            self._fit_stream(raw_documents)
+            return None
         docs = self._documents(raw_documents)
-        language = self._resolve_language(docs)
-        self.language_ = language
-        core = self._make_core(language)
+        self.__dict__.pop("_core", None)
+        core = self._start(docs)
         if not docs:
             raise ValueError("cannot fit on an empty corpus: at least one document is needed")
         result = self._run("fit_transform" if want_matrix else "fit", core, docs)
+        return self._matrix(result) if want_matrix else None
+
+    def _start(self, docs: list[str]) -> _core.Vectorizer:
+        """Make a fresh core for a fit that begins with `docs` (they resolve ``'auto'``)."""
+        language = self._resolve_language(docs)
+        self.language_ = language
+        core = self._make_core(language)
         self._core = core
         self._vocabulary_cache: Optional[dict[str, int]] = None
         self.fixed_vocabulary_ = self._param("vocabulary") is not None
-        return self._matrix(result) if want_matrix else None
+        return core
+
+    def _fit_stream(self, raw_documents: Iterable[str]) -> None:
+        """Fit over an iterable in bounded-memory chunks: exact, like one fit over everything."""
+        if isinstance(raw_documents, (str, bytes)):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        try:
+            iterator = iter(raw_documents)
+        except TypeError as exc:
+            raise TypeError(
+                f"raw_documents must be an iterable of str, got {type(raw_documents).__name__}"
+            ) from exc
+        self.__dict__.pop("_core", None)
+        core: Optional[_core.Vectorizer] = None
+        seen = 0
+        for chunk in _chunks(iterator):
+            docs = self._documents(chunk)
+            if core is None:
+                core = self._start(docs)
+            self._run("partial_fit", core, docs, first_document=seen)
+            seen += len(docs)
+        if core is None:
+            raise ValueError("cannot fit on an empty corpus: at least one document is needed")
+        core.finalize()
+
+    def partial_fit(self, raw_documents: Iterable[str], y: Any = None) -> _TfidfBase:
+        """Add a batch of documents to the corpus statistics.
+
+        After any number of calls the vectorizer is fitted as if :meth:`fit` had seen all the
+        batches at once: the vocabulary, pruning (``min_df``, ``max_df``, ``max_features``) and
+        idf are computed over everything seen so far, exactly. ``language='auto'`` is resolved
+        on the first batch. A later :meth:`fit` starts over.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            A batch of documents (a list, or any iterable; it is read into memory).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self
+            The vectorizer, fitted on all batches so far.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.TfidfVectorizer(language="en")
+        >>> _ = vec.partial_fit(["the cat sat"]).partial_fit(["the dog sat", "a dog ran"])
+        >>> vec.n_documents_, list(vec.get_feature_names_out())
+        (3, ['cat', 'dog', 'ran', 'sat'])
+        """
+        docs = self._documents(raw_documents)
+        core: Optional[_core.Vectorizer] = getattr(self, "_core", None)
+        if core is None:
+            if not docs:
+                return self
+            core = self._start(docs)
+        self._run("partial_fit", core, docs)
+        self._vocabulary_cache = None
+        return self
+
+    def merge(self, other: _TfidfBase) -> Any:
+        """Combine the corpus statistics of two vectorizers fitted on different documents.
+
+        The result is the vectorizer that one fit over both corpora would give (vocabulary,
+        pruning and idf over the whole), so ``a.merge(b)`` equals ``b.merge(a)`` and merging is
+        associative: fit parts in parallel (processes, machines, Dask partitions), then merge.
+
+        Parameters
+        ----------
+        other : same class as self
+            A vectorizer with the same parameters (``n_jobs`` and ``progress`` may differ),
+            fitted or partially fitted.
+
+        Returns
+        -------
+        same class as self
+            A new fitted vectorizer; ``self`` and ``other`` are unchanged.
+
+        Raises
+        ------
+        ValueError
+            If a parameter, or the resolved ``language_``, differs; the message names it.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> a = newsim.TfidfVectorizer(language="en", min_df=2)
+        >>> b = newsim.TfidfVectorizer(language="en", min_df=2)
+        >>> _ = a.partial_fit(["the cat sat", "a dog"]), b.partial_fit(["the dog sat"])
+        >>> merged = a.merge(b)  # as if fitted on all three documents
+        >>> merged.n_documents_, list(merged.get_feature_names_out())
+        (3, ['dog', 'sat'])
+        """
+        if type(other) is not type(self):
+            raise TypeError(
+                f"can only merge a {type(self).__name__} with another, got {type(other).__name__}"
+            )
+        mine, theirs = self.get_params(deep=False), other.get_params(deep=False)
+        for name in mine:
+            if name in ("n_jobs", "progress"):
+                continue
+            a, b = mine[name], theirs[name]
+            same = a is b
+            if not same:
+                try:
+                    same = bool(a == b)
+                except (TypeError, ValueError):
+                    same = False
+            if not same:
+                raise ValueError(
+                    f"cannot merge vectorizers whose parameter {name!r} differs ({a!r} vs {b!r})"
+                )
+        for est in (self, other):
+            if getattr(est, "_core", None) is None:
+                raise NotFittedError(
+                    f"cannot merge a {type(est).__name__} that has seen no documents; fit or "
+                    "partial_fit it first"
+                )
+        if self.language_ != other.language_:
+            raise ValueError(
+                "cannot merge vectorizers whose parameter 'language' resolved differently "
+                f"({self.language_!r} vs {other.language_!r}); set language explicitly"
+            )
+        merged = clone(self)
+        merged.language_ = self.language_
+        merged._core = self._core.merge(other._core)
+        merged._vocabulary_cache = None
+        merged.fixed_vocabulary_ = self.fixed_vocabulary_
+        return merged
 
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
         """Transform documents to the document-term matrix of the fitted vocabulary.
@@ -415,6 +611,15 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         -------
         scipy.sparse.csr_matrix of shape (n_documents, n_features)
             TF-IDF weighted document-term matrix; terms outside the vocabulary are ignored.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
+        >>> Q = vec.transform(["DeepSeek fordert OpenAI heraus", "Fußball am Wochenende"])
+        >>> Q.shape[0], Q[1].nnz  # no term of the second text is in the vocabulary
+        (2, 0)
         """
         core = self._fitted_core()
         docs = self._documents(raw_documents)
@@ -422,6 +627,8 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def _fitted_core(self) -> _core.Vectorizer:
         core: Optional[_core.Vectorizer] = getattr(self, "_core", None)
+        if core is not None and not core.fitted and core.has_stats:
+            core.finalize()  # after partial_fit or merge: prune and weigh what was gathered
         if core is None or not core.fitted:
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
@@ -431,7 +638,7 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def __sklearn_is_fitted__(self) -> bool:
         core = getattr(self, "_core", None)
-        return core is not None and bool(core.fitted)
+        return core is not None and bool(core.fitted or core.has_stats)
 
     @property
     def vocabulary_(self) -> dict[str, int]:
@@ -471,6 +678,14 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         -------
         numpy.ndarray of str objects
             The terms, in column order.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.TfidfVectorizer(language="de")
+        >>> vec = vec.fit(["Künstliche Intelligenz aus China", "Die KI-Infrastruktur der USA"])
+        >>> vec.get_feature_names_out().tolist()
+        ['china', 'infrastruktur', 'intelligenz', 'ki', 'kunstlich', 'usa']
         """
         return np.asarray(self._fitted_core().vocabulary, dtype=object)
 
@@ -481,6 +696,13 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         -------
         callable
             ``analyzer(doc) -> list[str]``, the terms exactly as the vectorizer counts them.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> analyze = newsim.TfidfVectorizer(language="de").build_analyzer()
+        >>> analyze("Die STRASSE und die Straße")
+        ['strass', 'strass']
         """
         python_side = self._python_analyzer()
         if python_side is not None:
@@ -508,12 +730,23 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         -------
         SimilarityIndex
             Knows the feature names, so :meth:`SimilarityIndex.explain` names terms.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> index = newsim.TfidfVectorizer().index(sample.texts)
+        >>> index  # doctest: +ELLIPSIS
+        SimilarityIndex(n_articles=2, n_features=..., scores=cosine, dtype=float32, memory=...)
+        >>> index.top_k(k=1).ids.tolist()
+        [[1], [0]]
         """
         X = self.fit_transform(raw_documents)
         return SimilarityIndex(
             X,
             n_jobs=self._param("n_jobs") if n_jobs is None else n_jobs,
             feature_names=self.get_feature_names_out(),
+            progress=self._param("progress"),
         )
 
     def explain(self, a: str, b: str, top: int = 10) -> Explanation:
@@ -531,6 +764,15 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         Explanation
             ``terms``, ``contributions`` (largest first) and ``score``, the sum of all shared
             terms' contributions: the cosine of the two articles with ``norm='l2'``.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
+        >>> e = vec.explain(sample.texts[0], sample.texts[1], top=5)
+        >>> "deepseek" in e.terms, round(e.score, 1)
+        (True, 0.2)
         """
         X = self.transform([a, b])
         index = SimilarityIndex(X, feature_names=self.get_feature_names_out())
@@ -551,6 +793,17 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         Keywords
             ``terms[r]`` and ``weights[r]`` for article r, largest weight first (fewer when an
             article has fewer distinct terms).
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
+        >>> kw = vec.keywords(sample.texts, top=3)
+        >>> kw.to_frame(ids=sample.ids).shape
+        (6, 4)
+        >>> "russland" in kw.terms[1]
+        True
         """
         X = self.transform(raw_documents)
         cols, vals = top_entries(X, top)
@@ -572,6 +825,10 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         blob = state.pop("_core_bytes", None)
         self.__dict__.update(state)
         if blob is not None:
+            if not isinstance(blob, bytes):
+                raise _core.ModelFormatError(
+                    f"corrupted pickle: the model state is {type(blob).__name__}, expected bytes"
+                )
             self._core = _core.Vectorizer.from_bytes(blob)
             self._vocabulary_cache = None
 
@@ -582,6 +839,19 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         ----------
         path : str or path-like
             Destination file.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "model.newsim")
+        ...     vec.save(path)
+        ...     loaded = newsim.TfidfVectorizer.load(path)
+        >>> loaded.vocabulary_ == vec.vocabulary_, loaded.language_
+        (True, 'de')
         """
         core = self._fitted_core()
         params = self.get_params(deep=False)
@@ -612,6 +882,18 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         -------
         TfidfVectorizer or SklearnTfidfVectorizer
             The fitted vectorizer, of the class that saved it.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import newsim
+        >>> vec = newsim.SklearnTfidfVectorizer().fit(["the cat sat", "the dog sat"])
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "model.newsim")
+        ...     vec.save(path)
+        ...     loaded = newsim.TfidfVectorizer.load(path)  # the class that saved it
+        >>> type(loaded).__name__, loaded.get_feature_names_out().tolist()
+        ('SklearnTfidfVectorizer', ['cat', 'dog', 'sat', 'the'])
         """
         with open(path, "rb") as fh:
             blob = fh.read()
@@ -621,6 +903,7 @@ class _TfidfBase(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             klass = {
                 "TfidfVectorizer": TfidfVectorizer,
                 "SklearnTfidfVectorizer": SklearnTfidfVectorizer,
+                "HashingVectorizer": HashingVectorizer,
             }[meta["class"]]
             params = {k: _from_jsonable(k, v) for k, v in meta["params"].items()}
         except (ValueError, KeyError, TypeError) as exc:
@@ -661,36 +944,56 @@ def _from_jsonable(name: str, value: Any) -> Any:
     return value
 
 
+_CHUNK_DOCUMENTS = 20_000
+_CHUNK_CHARS = 32 * 1024 * 1024
+
+
+def _is_stream(raw_documents: Any) -> bool:
+    """Tell iterables that are not sized sequences (generators, files, iterators)."""
+    return not isinstance(raw_documents, (str, bytes)) and not hasattr(raw_documents, "__len__")
+
+
+def _chunks(iterator: Iterator[Any]) -> Iterator[list[Any]]:
+    """Consecutive lists of at most 20,000 items or about 32 M characters of text."""
+    chunk: list[Any] = []
+    chars = 0
+    for item in iterator:
+        chunk.append(item)
+        if isinstance(item, str):
+            chars += len(item)
+        if len(chunk) >= _CHUNK_DOCUMENTS or chars >= _CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def _float_param(name: str, value: Any) -> float:
+    """Return a real-number option as float; raise a ValueError naming it otherwise."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    return float(value)
+
+
+def _check_encodable(text: str, what: str) -> None:
+    """Reject a lone surrogate (it has no UTF-8 form) with the position named."""
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"{what} contains a lone surrogate U+{ord(text[exc.start]):04X} at character "
+            f"{exc.start}"
+        ) from exc
+
+
 def _describe(item: Any) -> str:
     if item is None:
         return "None"
     if isinstance(item, (int, float)):
         return f"{type(item).__name__} ({item!r})"
     return type(item).__name__
-
-
-class _Progress:
-    def __init__(self, desc: str, total: int) -> None:
-        from tqdm.auto import tqdm
-
-        self._bar = tqdm(total=total, desc=desc, unit="doc", leave=False)
-        self._last = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        self._bar.update(done - self._last)
-        self._last = done
-
-    def close(self) -> None:
-        self._bar.close()
-
-
-def _progress_callback(progress: Any, method: str, total: int) -> Optional[_Progress]:
-    if not progress:
-        return None
-    try:
-        return _Progress(f"newsim {method}", total)
-    except ImportError:
-        return None
 
 
 def _detect_language(docs: list[str], sample: int = 200, chars: int = 3000) -> Optional[str]:
@@ -790,8 +1093,10 @@ class TfidfVectorizer(_TfidfBase):
         BM25 parameters.
     n_jobs : int or None, default=None
         Threads for analysis and weighting (None: 1; -1: all cores).
-    progress : bool, default=False
-        Show a tqdm progress bar.
+    progress : bool or None, default=None
+        Show a tqdm progress bar in ``fit``, ``fit_transform`` and ``transform``. None shows one
+        when tqdm is installed and the call is estimated to take over a second (the corpus
+        exceeds about 50 million characters per thread); True always, False never.
 
     Attributes
     ----------
@@ -808,9 +1113,18 @@ class TfidfVectorizer(_TfidfBase):
     >>> vec = newsim.TfidfVectorizer(language="de")
     >>> X = vec.fit_transform(["Die Straße ist lang.", "Die STRASSE war länger."])
     >>> X.shape
-    (2, 3)
-    >>> list(vec.get_feature_names_out())
-    ['lang', 'lang', 'strass']
+    (2, 2)
+    >>> list(vec.get_feature_names_out())  # case folded, stemmed, stop words removed
+    ['lang', 'strass']
+
+    The bundled sample articles, with the language detected:
+
+    >>> sample = newsim.datasets.load_sample()
+    >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
+    >>> vec.language_, vec.n_documents_
+    ('de', 2)
+    >>> vec  # doctest: +ELLIPSIS
+    TfidfVectorizer()  # fitted: language_='de', n_documents_=2, len(vocabulary_)=...
     """
 
     def __init__(
@@ -845,7 +1159,7 @@ class TfidfVectorizer(_TfidfBase):
         k1: float = 1.2,
         b: float = 0.75,
         n_jobs: Optional[int] = None,
-        progress: bool = False,
+        progress: Optional[bool] = None,
     ) -> None:
         self.input = input
         self.encoding = encoding
@@ -896,8 +1210,10 @@ norm, use_idf, smooth_idf, sublinear_tf
         As in scikit-learn (``dtype`` defaults to ``np.float64``).
     n_jobs : int or None, default=None
         Threads (None: 1; -1: all cores).
-    progress : bool, default=False
-        Show a tqdm progress bar.
+    progress : bool or None, default=None
+        Show a tqdm progress bar in ``fit``, ``fit_transform`` and ``transform``. None shows one
+        when tqdm is installed and the call is estimated to take over a second (the corpus
+        exceeds about 50 million characters per thread); True always, False never.
 
     Examples
     --------
@@ -943,7 +1259,7 @@ norm, use_idf, smooth_idf, sublinear_tf
         smooth_idf: bool = True,
         sublinear_tf: bool = False,
         n_jobs: Optional[int] = None,
-        progress: bool = False,
+        progress: Optional[bool] = None,
     ) -> None:
         self.input = input
         self.encoding = encoding
@@ -968,3 +1284,171 @@ norm, use_idf, smooth_idf, sublinear_tf
         self.sublinear_tf = sublinear_tf
         self.n_jobs = n_jobs
         self.progress = progress
+
+
+class HashingVectorizer(_TfidfBase):
+    """scikit-learn's ``HashingVectorizer``, exactly, with optional idf from merged statistics.
+
+    No vocabulary is kept: a term's column is ``abs(h) % n_features`` of its MurmurHash3
+    (x86, 32-bit, seed 0, over the term's UTF-8 bytes, read as a signed integer — scikit-learn's
+    ``murmurhash3_32``), and with ``alternate_sign`` its count enters with the sign of ``h``.
+    Colliding counts add up (an entry that cancels stays as an explicit zero, as in
+    scikit-learn); ``binary`` then sets every entry to 1. With the default ``use_idf=False``
+    the transform is stateless (no fit needed) and equals scikit-learn's ``HashingVectorizer``.
+    With ``use_idf=True``, :meth:`fit`, :meth:`partial_fit` and :meth:`merge` gather each
+    column's document frequency (exactly mergeable), and the output equals scikit-learn's
+    ``HashingVectorizer(norm=None)`` followed by ``TfidfTransformer``.
+
+    Parameters
+    ----------
+    input, encoding, decode_error, strip_accents, lowercase, preprocessor, tokenizer, analyzer, \
+stop_words, token_pattern, ngram_range, n_features, binary, norm, alternate_sign, dtype
+        As in scikit-learn's ``HashingVectorizer``.
+    use_idf : bool, default=False
+        Weigh columns by idf gathered in ``fit`` / ``partial_fit`` / ``merge``.
+    smooth_idf, sublinear_tf : bool
+        As in scikit-learn's ``TfidfTransformer`` (``sublinear_tf`` keeps an entry's sign).
+    language : str or None, default=None
+        Analyze with newsim's stop words and stemmer for this language (None: scikit-learn's
+        analysis). ``'auto'`` is resolved on each batch it sees; set it explicitly for a
+        stateless transform.
+    n_jobs : int or None, default=None
+        Threads (None: 1; -1: all cores).
+    progress : bool or None, default=None
+        Show a tqdm progress bar (None: when a call is estimated to take over a second).
+
+    Examples
+    --------
+    >>> import newsim
+    >>> X = newsim.HashingVectorizer(n_features=2**10).transform(["the cat sat", "the dog sat"])
+    >>> X.shape
+    (2, 1024)
+    """
+
+    _hidden_defaults: ClassVar[dict[str, Any]] = {
+        "stemmer": "auto",
+        "min_token_len": 1,
+        "compounds": "split",
+        "weighting": "tfidf",
+        "k1": 1.2,
+        "b": 0.75,
+        "min_df": 1,
+        "max_df": 1.0,
+        "max_features": None,
+        "vocabulary": None,
+    }
+
+    def __init__(
+        self,
+        *,
+        input: str = "content",
+        encoding: str = "utf-8",
+        decode_error: str = "strict",
+        strip_accents: Optional[str] = None,
+        lowercase: bool = True,
+        preprocessor: Optional[Callable[[str], str]] = None,
+        tokenizer: Optional[Callable[[str], list[str]]] = None,
+        stop_words: Any = None,
+        token_pattern: Optional[str] = r"(?u)\b\w\w+\b",
+        ngram_range: tuple[int, int] = (1, 1),
+        analyzer: AnalyzerLike = "word",
+        n_features: int = 2**20,
+        binary: bool = False,
+        norm: Optional[str] = "l2",
+        alternate_sign: bool = True,
+        dtype: Any = np.float64,
+        use_idf: bool = False,
+        smooth_idf: bool = True,
+        sublinear_tf: bool = False,
+        language: Optional[str] = None,
+        n_jobs: Optional[int] = None,
+        progress: Optional[bool] = None,
+    ) -> None:
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.strip_accents = strip_accents
+        self.lowercase = lowercase
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.stop_words = stop_words
+        self.token_pattern = token_pattern
+        self.ngram_range = ngram_range
+        self.analyzer = analyzer
+        self.n_features = n_features
+        self.binary = binary
+        self.norm = norm
+        self.alternate_sign = alternate_sign
+        self.dtype = dtype
+        self.use_idf = use_idf
+        self.smooth_idf = smooth_idf
+        self.sublinear_tf = sublinear_tf
+        self.language = language
+        self.n_jobs = n_jobs
+        self.progress = progress
+
+    def _hashing_options(self) -> dict[str, Any]:
+        n = self.n_features
+        if isinstance(n, bool) or not isinstance(n, Integral) or not 1 <= n <= 2**31 - 1:
+            raise ValueError(f"n_features must be an int in the range [1, 2**31 - 1], got {n!r}")
+        return {"n_features": int(n), "alternate_sign": bool(self.alternate_sign)}
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return not self.use_idf or super().__sklearn_is_fitted__()
+
+    def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
+        """Hash documents into a matrix of ``n_features`` columns.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The documents.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_documents, n_features)
+            Hashed (signed) counts, idf-weighted with ``use_idf``, rows normalized per ``norm``.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.HashingVectorizer(n_features=16, alternate_sign=False, norm=None)
+        >>> float(vec.transform(["bb aa aa"]).sum())
+        3.0
+        """
+        if self.use_idf:
+            return super().transform(raw_documents)
+        docs = self._documents(raw_documents)
+        core = self._make_core(self._resolve_language(docs))
+        return self._matrix(self._run("transform", core, docs))
+
+    def _no_vocabulary(self) -> AttributeError:
+        return AttributeError("a HashingVectorizer has no vocabulary: columns are term hashes")
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """Not available: a hashing vectorizer keeps no vocabulary."""
+        raise self._no_vocabulary()
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Not available: a hashing vectorizer keeps no vocabulary.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        numpy.ndarray
+            Never: raises AttributeError.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> newsim.HashingVectorizer().get_feature_names_out()
+        Traceback (most recent call last):
+        ...
+        AttributeError: a HashingVectorizer has no vocabulary: columns are term hashes
+        """
+        raise self._no_vocabulary()

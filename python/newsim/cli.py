@@ -1,17 +1,524 @@
-"""The ``newsim`` command line."""
+"""The ``newsim`` command line.
+
+Usage::
+
+    newsim similar [PATH] [--top 5]           each article's most similar articles
+    newsim pairs [PATH] [--threshold 0.8]     pairs of near-duplicate articles
+    newsim keywords [PATH] [--top 10]         each article's top-weighted terms
+    newsim fit [PATH] -o model.newsim         fit a vectorizer and save it
+    newsim demo                               a tour of the bundled sample articles
+
+PATH is a folder of ``.txt`` files (one article per file; the id is the file name without
+``.txt``), a CSV or TSV file with a header (``--text-column``, ``--id-column``), a JSON Lines
+file (``--text-field``, ``--id-field``), a ``.txt`` file with one article per line, or ``-`` for
+JSON Lines on standard input. Without ``--id-column``, an article's id is the line on which its
+record starts. Without PATH, the bundled sample articles are used. ``similar``, ``pairs`` and
+``keywords`` fit a vectorizer on the articles, or only transform them with a saved one
+(``--model``). Output is an aligned table, or CSV or JSON Lines (``--format``).
+
+Exit codes (those of BSD's ``sysexits.h`` where one fits)::
+
+    0    success
+    1    an unexpected error: a bug in newsim (the traceback says where)
+    2    bad usage: an unknown option, a bad value, options that do not fit the input
+    65   bad data: not UTF-8 (the message names the file, byte offset and line), a missing
+         column or field, a syntax error, no articles, a repeated id, or data the vectorizer
+         rejects (e.g. only stop words)
+    66   no input: PATH or the --model file does not exist or cannot be read
+    73   cannot create the output file of ``fit -o``
+    130  interrupted (Ctrl-C)
+    141  standard output was closed early (``newsim similar | head``); nothing is printed
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
+import json
+import os
 import sys
-from collections.abc import Sequence
-from typing import Optional
+import textwrap
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
-__all__ = ["main"]
+# Only light modules at import time: `newsim --help` and usage errors answer at once; the
+# vectorizer (NumPy, SciPy, scikit-learn) is imported when a command needs it.
+from . import datasets
+from ._io import (
+    FORMATS,
+    Articles,
+    DataError,
+    InputUsageError,
+    NoInputError,
+    read_articles,
+)
+from ._stopwords import LANGUAGES
+
+if TYPE_CHECKING:
+    from ._similarity import SimilarityIndex
+    from ._vectorizer import TfidfVectorizer
+
+__all__ = [
+    "EX_BROKEN_PIPE",
+    "EX_CANTCREAT",
+    "EX_DATAERR",
+    "EX_INTERRUPTED",
+    "EX_NOINPUT",
+    "EX_OK",
+    "EX_USAGE",
+    "main",
+]
+
+EX_OK = 0
+#: argparse's exit code for bad usage.
+EX_USAGE = 2
+EX_DATAERR = 65
+EX_NOINPUT = 66
+EX_CANTCREAT = 73
+#: 128 + SIGINT, as a shell reports a process stopped by Ctrl-C.
+EX_INTERRUPTED = 130
+#: 128 + SIGPIPE, as a shell reports a process stopped by a closed pipe.
+EX_BROKEN_PIPE = 141
+
+_EPILOG = """\
+exit codes:
+  0    success
+  1    an unexpected error: a bug in newsim (the traceback says where)
+  2    bad usage: an unknown option, a bad value, options that do not fit the input
+  65   bad data: not UTF-8 (file, byte offset and line are named), a missing column or
+       field, a syntax error, no articles, a repeated id, or data the vectorizer rejects
+  66   no input: PATH or the --model file does not exist or cannot be read
+  73   cannot create the output file of `fit -o`
+  130  interrupted (Ctrl-C)
+  141  standard output was closed early (`newsim similar | head`); nothing is printed
+"""
+
+_HELP_WIDTH = 79
+_INPUT_HELP = textwrap.fill(
+    "PATH is a folder of .txt files (one article per file, id = file name without .txt), "
+    "a .csv or .tsv file with a header row, a .jsonl/.ndjson file (one JSON object per line), "
+    "a .txt file (one article per line), or - for JSON Lines on standard input. Without "
+    "--id-column, an article's id is the line on which its record starts. Without PATH: the "
+    "bundled sample articles.",
+    width=_HELP_WIDTH,
+)
+
+_SAMPLE_SOURCE = "the bundled sample articles"
+_LANGUAGE_CODES = sorted({language.code for language in LANGUAGES.values()})
+
+_Cell = Union[str, int, float]
+
+
+class _CannotCreateError(Exception):
+    """The output file cannot be written."""
+
+
+# --------------------------------------------------------------------------- argument types
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return number
+
+
+def _n_jobs(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number == 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a thread count (1, 2, ...; -1 for all CPUs), got {value!r}"
+        )
+    return number
+
+
+def _threshold(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0.0 < number <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a cosine in (0, 1], got {value!r}")
+    return number
+
+
+def _df(value: str) -> Union[int, float]:
+    """Read a document-frequency bound: an int counts documents, a float is a share."""
+    try:
+        count = int(value)
+    except ValueError:
+        pass
+    else:
+        if count < 0:
+            raise argparse.ArgumentTypeError(f"expected a count >= 0, got {value!r}")
+        return count
+    try:
+        share = float(value)
+    except ValueError:
+        share = float("nan")
+    if not 0.0 <= share <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"expected a document count (2) or a share between 0.0 and 1.0 (0.5), got {value!r}"
+        )
+    return share
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsim",
+        description="TF-IDF and article similarity.\n\n`newsim COMMAND --help` describes a "
+        "command; without a COMMAND, `newsim demo` runs.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    inputs = argparse.ArgumentParser(add_help=False)
+    group = inputs.add_argument_group("input")
+    group.add_argument("path", nargs="?", metavar="PATH", help="the articles (see above)")
+    group.add_argument(
+        "--input-format",
+        choices=FORMATS,
+        help="format of a file or of standard input (default: from the extension; "
+        "standard input: jsonl)",
+    )
+    group.add_argument(
+        "--text-column",
+        "--text-field",
+        dest="text_field",
+        metavar="NAME",
+        help="CSV column or JSON field holding the text (default: text)",
+    )
+    group.add_argument(
+        "--id-column",
+        "--id-field",
+        dest="id_field",
+        metavar="NAME",
+        help="CSV column or JSON field holding the article id (default: the line number)",
+    )
+    group.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        help=r"CSV field delimiter (default: ',' for .csv, a tab for .tsv; '\t' is a tab)",
+    )
+
+    vectorizer = argparse.ArgumentParser(add_help=False)
+    group = vectorizer.add_argument_group("vectorizer (when fitting)")
+    group.add_argument(
+        "--language",
+        choices=["auto", "none", *_LANGUAGE_CODES],
+        metavar="LANG",
+        help="stop words and stemming: auto (German or English, detected), none, or one of "
+        f"{', '.join(_LANGUAGE_CODES)} (default: auto)",
+    )
+    group.add_argument(
+        "--min-df",
+        type=_df,
+        metavar="N",
+        help="ignore terms in fewer articles than this: a count (2) or a share (0.01) (default: 1)",
+    )
+    group.add_argument(
+        "--max-df",
+        type=_df,
+        metavar="N",
+        help="ignore terms in more articles than this: a count (500) or a share (0.5) "
+        "(default: 1.0, no limit)",
+    )
+    group.add_argument(
+        "--ngram",
+        type=_positive_int,
+        metavar="N",
+        help="count word n-grams of 1 to N words (default: 1, single words)",
+    )
+
+    jobs = argparse.ArgumentParser(add_help=False)
+    jobs.add_argument(
+        "--n-jobs", type=_n_jobs, metavar="N", help="threads (default: 1; -1: all CPUs)"
+    )
+
+    model = argparse.ArgumentParser(add_help=False)
+    model.add_argument(
+        "--model",
+        metavar="FILE",
+        help="a vectorizer saved by `newsim fit -o FILE`: transform the articles with it "
+        "instead of fitting on them",
+    )
+
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
+        "--format",
+        choices=["table", "csv", "jsonl"],
+        default="table",
+        help="an aligned table for people, CSV or JSON Lines for programs (default: table)",
+    )
+
+    def command(
+        name: str,
+        run: Callable[[argparse.Namespace], int],
+        description: str,
+        *parents: argparse.ArgumentParser,
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name,
+            parents=list(parents),
+            help=description,
+            description="\n\n".join(
+                [textwrap.fill(description, width=_HELP_WIDTH), *([_INPUT_HELP] if parents else [])]
+            ),
+            epilog=_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        p.set_defaults(run=run, parser=p)
+        return p
+
+    p = command(
+        "similar",
+        _similar,
+        "For each article, its most similar articles: rank, neighbour id, cosine. An article "
+        "that shares no term with another has no rows.",
+        inputs,
+        model,
+        vectorizer,
+        jobs,
+        output,
+    )
+    p.add_argument(
+        "--top",
+        type=_positive_int,
+        default=5,
+        metavar="K",
+        help="neighbours per article (default: 5)",
+    )
+    p = command(
+        "pairs",
+        _pairs,
+        "Pairs of articles with a cosine of at least --threshold (near-duplicates), "
+        "most similar first.",
+        inputs,
+        model,
+        vectorizer,
+        jobs,
+        output,
+    )
+    p.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=0.8,
+        metavar="COSINE",
+        help="the smallest cosine, in (0, 1] (default: 0.8)",
+    )
+    p = command(
+        "keywords",
+        _keywords,
+        "For each article, its terms with the largest TF-IDF weights.",
+        inputs,
+        model,
+        vectorizer,
+        jobs,
+        output,
+    )
+    p.add_argument(
+        "--top",
+        type=_positive_int,
+        default=10,
+        metavar="N",
+        help="terms per article (default: 10)",
+    )
+    p = command(
+        "fit",
+        _fit,
+        "Fit a vectorizer on the articles and save it for --model.",
+        inputs,
+        vectorizer,
+        jobs,
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="where to save the vectorizer"
+    )
+    p = command("demo", _demo_command, "Vectorize the bundled sample articles and compare them.")
+    p.add_argument("--top", type=int, default=10, help="terms to show per article")
+    return parser
+
+
+# --------------------------------------------------------------------------- input and model
+
+
+def _articles(args: argparse.Namespace) -> Articles:
+    if args.path is None:
+        given = [
+            flag
+            for flag, value in (
+                ("--input-format", args.input_format),
+                ("--text-column", args.text_field),
+                ("--id-column", args.id_field),
+                ("--delimiter", args.delimiter),
+            )
+            if value is not None
+        ]
+        if given:
+            raise InputUsageError(f"{', '.join(given)} needs a PATH")
+        corpus = datasets.load_sample()
+        return Articles(texts=corpus.texts, ids=corpus.ids, source=_SAMPLE_SOURCE)
+    delimiter = "\t" if args.delimiter == r"\t" else args.delimiter
+    return read_articles(
+        args.path,
+        input_format=args.input_format,
+        text_field=args.text_field,
+        id_field=args.id_field,
+        delimiter=delimiter,
+    )
+
+
+def _fit_options_given(args: argparse.Namespace) -> list[str]:
+    """Return the vectorizer options given on the command line."""
+    options = {
+        "--language": args.language,
+        "--min-df": args.min_df,
+        "--max-df": args.max_df,
+        "--ngram": args.ngram,
+    }
+    return [flag for flag, value in options.items() if value is not None]
+
+
+@contextlib.contextmanager
+def _library_errors(source: str) -> Iterator[None]:
+    """Report the library's ValueError and TypeError as bad data in ``source``."""
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"{source}: {exc}") from exc
+
+
+def _new_vectorizer(args: argparse.Namespace) -> TfidfVectorizer:
+    from ._vectorizer import TfidfVectorizer
+
+    params: dict[str, Any] = {"n_jobs": args.n_jobs}
+    if args.language is not None:
+        params["language"] = None if args.language == "none" else args.language
+    if args.min_df is not None:
+        params["min_df"] = args.min_df
+    if args.max_df is not None:
+        params["max_df"] = args.max_df
+    if args.ngram is not None:
+        params["ngram_range"] = (1, args.ngram)
+    return TfidfVectorizer(**params)
+
+
+def _vectorizer(args: argparse.Namespace) -> tuple[Any, bool]:
+    """Return ``(vectorizer, fitted)``: the ``--model`` one, or a new one to fit."""
+    if args.model is None:
+        return _new_vectorizer(args), False
+    given = _fit_options_given(args)
+    if given:
+        raise InputUsageError(
+            f"{', '.join(given)} cannot be used with --model: the saved vectorizer's settings apply"
+        )
+    from ._vectorizer import TfidfVectorizer
+
+    try:
+        with _library_errors(f"model {args.model}"):
+            vec = TfidfVectorizer.load(args.model)
+            if args.n_jobs is not None:
+                vec.set_params(n_jobs=args.n_jobs)
+    except OSError as exc:
+        raise NoInputError(f"cannot read the model {args.model!r}: {exc.strerror}") from exc
+    return vec, True
+
+
+def _index(args: argparse.Namespace, articles: Articles) -> SimilarityIndex:
+    from ._similarity import SimilarityIndex
+
+    vec, fitted = _vectorizer(args)
+    with _library_errors(articles.source):
+        if fitted:
+            return SimilarityIndex(vec.transform(articles.texts), n_jobs=vec.n_jobs)
+        index: SimilarityIndex = vec.index(articles.texts)
+        return index
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _similar(args: argparse.Namespace) -> int:
+    articles = _articles(args)
+    index = _index(args, articles)
+    # More neighbours than other articles would only be padding (and memory).
+    top = index.top_k(min(args.top, len(articles) - 1))
+    rows: list[tuple[_Cell, ...]] = []
+    for r, (neighbours, scores) in enumerate(zip(top.ids.tolist(), top.scores.tolist())):
+        for rank, (j, score) in enumerate(zip(neighbours, scores), start=1):
+            if j < 0:  # padding: no more articles share a term with this one
+                break
+            rows.append((articles.ids[r], rank, articles.ids[j], score))
+    _write(args.format, ("article", "rank", "neighbor", "score"), rows)
+    return EX_OK
+
+
+def _pairs(args: argparse.Namespace) -> int:
+    articles = _articles(args)
+    index = _index(args, articles)
+    with _library_errors(articles.source):
+        pairs = index.pairs(args.threshold)
+    # Most similar first; sorted() is stable, so ties keep the library's order: i, then j.
+    found = sorted(
+        zip(pairs.i.tolist(), pairs.j.tolist(), pairs.score.tolist()), key=lambda p: -p[2]
+    )
+    rows: list[tuple[_Cell, ...]] = [
+        (articles.ids[i], articles.ids[j], score) for i, j, score in found
+    ]
+    _write(args.format, ("id_i", "id_j", "score"), rows)
+    return EX_OK
+
+
+def _keywords(args: argparse.Namespace) -> int:
+    articles = _articles(args)
+    vec, fitted = _vectorizer(args)
+    with _library_errors(articles.source):
+        if not fitted:
+            vec.fit(articles.texts)
+        n_terms = len(vec.get_feature_names_out())
+        keywords = vec.keywords(articles.texts, top=min(args.top, n_terms))
+    rows: list[tuple[_Cell, ...]] = [
+        (articles.ids[r], rank, term, weight)
+        for r, (terms, weights) in enumerate(zip(keywords.terms, keywords.weights))
+        for rank, (term, weight) in enumerate(zip(terms, weights.tolist()), start=1)
+    ]
+    _write(args.format, ("article", "rank", "term", "weight"), rows)
+    return EX_OK
+
+
+def _fit(args: argparse.Namespace) -> int:
+    articles = _articles(args)
+    vec = _new_vectorizer(args)
+    with _library_errors(articles.source):
+        vec.fit(articles.texts)
+    try:
+        vec.save(args.output)
+    except OSError as exc:
+        raise _CannotCreateError(f"cannot write {args.output!r}: {exc.strerror}") from exc
+    language = vec.language_ or "none"
+    print(
+        f"saved {args.output}: fitted on {len(articles)} articles from {articles.source}, "
+        f"language {language}, {len(vec.get_feature_names_out())} terms"
+    )
+    return EX_OK
+
+
+def _demo_command(args: argparse.Namespace) -> int:
+    return _demo(args.top)
 
 
 def _demo(top: int) -> int:
-    from . import datasets
     from ._vectorizer import TfidfVectorizer
 
     corpus = datasets.load_sample()
@@ -39,7 +546,61 @@ def _demo(top: int) -> int:
     print(f"why [0] and [1] are similar (cosine {why.score:.3f}):")
     for term, contribution in zip(why.terms, why.contributions):
         print(f"  {term:<24} {contribution:.4f}  ({contribution / why.score:.0%})")
-    return 0
+    return EX_OK
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _write(fmt: str, header: tuple[str, ...], rows: list[tuple[_Cell, ...]]) -> None:
+    """Write rows to standard output as an aligned table, CSV or JSON Lines.
+
+    Scores have 4 decimals in a table and 6 (float32's precision) in CSV and JSON Lines.
+    """
+    out = sys.stdout
+    if fmt == "table":
+        cells = [[f"{v:.4f}" if isinstance(v, float) else str(v) for v in row] for row in rows]
+        widths = [len(name) for name in header]
+        for row_cells in cells:
+            widths = [max(w, len(c)) for w, c in zip(widths, row_cells)]
+        numeric = [isinstance(v, (int, float)) for v in rows[0]] if rows else []
+
+        def line(values: Sequence[str]) -> str:
+            padded = [
+                v.rjust(w) if right else v.ljust(w)
+                for v, w, right in zip(values, widths, numeric or [False] * len(values))
+            ]
+            return "  ".join(padded).rstrip()
+
+        out.write(line(header) + "\n")
+        for row_cells in cells:
+            out.write(line(row_cells) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(tuple(_machine(v) for v in row) for row in rows)
+    else:
+        for row in rows:
+            record = dict(zip(header, (_machine(v) for v in row)))
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _machine(value: _Cell) -> _Cell:
+    return round(value, 6) if isinstance(value, float) else value
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _error(message: str) -> None:
+    print(f"newsim: error: {message}", file=sys.stderr)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that the flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -53,17 +614,36 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     Returns
     -------
     int
-        The exit code.
+        The exit code (listed in the module's documentation and in ``newsim --help``).
     """
-    parser = argparse.ArgumentParser(prog="newsim", description="TF-IDF and article similarity.")
-    sub = parser.add_subparsers(dest="command")
-    demo = sub.add_parser("demo", help="vectorize the bundled sample articles and compare them")
-    demo.add_argument("--top", type=int, default=10, help="terms to show per article")
-    args = parser.parse_args(argv)
-    if args.command in (None, "demo"):
-        return _demo(getattr(args, "top", 10))
-    parser.print_help()
-    return 2
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args(["demo"])
+        try:
+            code: int = args.run(args)
+            sys.stdout.flush()
+        except InputUsageError as exc:
+            args.parser.error(str(exc))
+        return code
+    except SystemExit as exc:  # argparse: --help, or bad usage
+        return exc.code if isinstance(exc.code, int) else EX_USAGE
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EX_BROKEN_PIPE
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EX_INTERRUPTED
+    except DataError as exc:
+        _error(str(exc))
+        return EX_DATAERR
+    except NoInputError as exc:
+        _error(str(exc))
+        return EX_NOINPUT
+    except _CannotCreateError as exc:
+        _error(str(exc))
+        return EX_CANTCREAT
 
 
 if __name__ == "__main__":

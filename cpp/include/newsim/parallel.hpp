@@ -17,6 +17,8 @@ class Monitor {
 struct RunContext {
   std::size_t n_jobs = 1;
   Monitor* monitor = nullptr;
+  /// Error messages number documents from here (a chunk of a larger stream).
+  std::size_t first_document = 0;
 };
 
 /// Resolves a user's n_jobs (<= 0 meaning "all cores minus (-n_jobs - 1)") to a thread count >= 1.

@@ -2,7 +2,7 @@
 //
 //   offset  size  field
 //   0       8     magic "NEWSIM\x00\x1a"
-//   8       4     format version (little-endian u32), currently 1
+//   8       4     format version (little-endian u32), currently 2 (1 still loads)
 //   12      8     payload length in bytes (u64)
 //   20      n     payload: options, vocabulary, statistics (see serialization.cpp)
 //   20+n    4     CRC-32 (IEEE) of the payload
@@ -17,7 +17,9 @@
 
 namespace newsim {
 
-inline constexpr std::uint32_t kFormatVersion = 1;
+/// 1: options, metadata, fitted state. 2 (newsim 0.2): also the corpus statistics (TermStats),
+/// from which loading recomputes the fitted state. Every version keeps loading.
+inline constexpr std::uint32_t kFormatVersion = 2;
 
 /// CRC-32 (IEEE 802.3, reflected, as zlib's crc32).
 std::uint32_t crc32(std::string_view bytes) noexcept;

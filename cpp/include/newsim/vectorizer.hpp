@@ -18,6 +18,20 @@
 
 namespace newsim {
 
+/// Feature hashing instead of a vocabulary, as scikit-learn's HashingVectorizer: a term's column
+/// is |h| mod n_features of h = MurmurHash3_x86_32(UTF-8 bytes, seed 0) read as a signed 32-bit
+/// integer (h = -2^31 maps to (2^31 - 1 - (n_features - 1)) mod n_features), and with
+/// `alternate_sign` its count is added with the sign of h. Colliding terms' counts add up; an
+/// entry that cancels to zero stays as an explicit zero, as in scikit-learn.
+struct HashingOptions {
+  std::size_t n_features = std::size_t{1} << 20;
+  bool alternate_sign = true;
+};
+
+/// MurmurHash3_x86_32 of `bytes` with `seed`, as a signed integer (scikit-learn's
+/// murmurhash3_32(..., positive=False)).
+std::int32_t murmurhash3_32(std::string_view bytes, std::uint32_t seed = 0) noexcept;
+
 struct VectorizerOptions {
   AnalyzerOptions analyzer;
   PruneOptions prune;
@@ -25,9 +39,15 @@ struct VectorizerOptions {
   /// A fixed vocabulary (columns in this order); pruning does not apply to it.
   std::optional<std::vector<std::string>> vocabulary;
   bool float64 = false;
+  /// Hashing mode: no vocabulary, a stateless transform (unless use_idf: then fit gathers each
+  /// column's document frequency), no pruning.
+  std::optional<HashingOptions> hashing;
 
   void validate() const;
 };
+
+/// The name of the first option in which `a` and `b` differ ("" when they are equal).
+std::string differing_option(const VectorizerOptions& a, const VectorizerOptions& b);
 
 /// The input of fit/transform: raw texts, or documents already analyzed into terms elsewhere
 /// (a Python analyzer callable). In the latter case document i's terms are
@@ -41,7 +61,8 @@ struct Documents {
   }
 };
 
-/// The statistics a fit leaves behind.
+/// The statistics a fit leaves behind. In hashing mode the vocabulary is empty and df/idf have
+/// one entry per hashed column.
 struct FittedState {
   Vocabulary vocabulary;
   std::vector<std::int64_t> df;  // per column
@@ -57,12 +78,31 @@ class Vectorizer {
   [[nodiscard]] const VectorizerOptions& options() const noexcept { return options_; }
   [[nodiscard]] const Analyzer& analyzer() const noexcept { return analyzer_; }
   [[nodiscard]] bool fitted() const noexcept { return state_.has_value(); }
+  /// Whether transform needs a fit first (false in hashing mode without idf).
+  [[nodiscard]] bool needs_fit() const noexcept {
+    return !options_.hashing || options_.weighting.use_idf;
+  }
   /// Throws NotFittedError before fit.
   [[nodiscard]] const FittedState& state() const;
 
   void fit(const Documents& docs, const RunContext& ctx);
   CsrAny fit_transform(const Documents& docs, const RunContext& ctx);
   [[nodiscard]] CsrAny transform(const Documents& docs, const RunContext& ctx) const;
+
+  /// Adds the documents' statistics to those gathered so far (by fit, partial_fit or merge).
+  /// The vectorizer then needs finalize() before it can transform.
+  void partial_fit(const Documents& docs, const RunContext& ctx);
+  /// Prunes and weights the statistics gathered so far into the fitted state (a no-op when it
+  /// is current). Throws EmptyVocabularyError / InvalidOptionError as fit does.
+  void finalize();
+  /// Whether the fitted state reflects every statistic gathered (false after partial_fit/merge).
+  [[nodiscard]] bool finalized() const noexcept { return state_.has_value(); }
+  /// The corpus statistics behind the fitted state; nullptr before any fit, or for a model read
+  /// from a format-1 file (which did not store them).
+  [[nodiscard]] const TermStats* stats() const noexcept { return stats_ ? &*stats_ : nullptr; }
+  /// A vectorizer with the statistics of both (associative and commutative); not finalized.
+  /// Throws InvalidOptionError naming the first option in which the two differ.
+  [[nodiscard]] Vectorizer merge(const Vectorizer& other) const;
 
   /// Free-form text saved with the model (the Python layer keeps its parameters there as JSON).
   [[nodiscard]] const std::string& metadata() const noexcept { return metadata_; }
@@ -74,11 +114,16 @@ class Vectorizer {
 
  private:
   Vectorizer(VectorizerOptions options, FittedState state);
+  void require_stats(const char* what) const;
   CsrAny fit_impl(const Documents& docs, const RunContext& ctx, bool want_matrix);
+  /// Hashing mode: the matrix (if wanted); with `learn`, adds the documents' per-column
+  /// document frequencies to it and weighs with its idf.
+  CsrAny hashed(const Documents& docs, const RunContext& ctx, FittedState* learn, bool want_matrix) const;
 
   VectorizerOptions options_;
   Analyzer analyzer_;
   std::optional<FittedState> state_;
+  std::optional<TermStats> stats_;
   std::string metadata_;
 };
 

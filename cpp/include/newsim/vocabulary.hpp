@@ -31,6 +31,43 @@ class Vocabulary {
   std::shared_ptr<const Data> data_;
 };
 
+/// The exact corpus statistics of a fit: every distinct term that occurred (in code-point order,
+/// which is byte order in UTF-8) with its document frequency and total count, plus the number of
+/// documents and of analyzed terms. Statistics of two parts of a corpus merge exactly (merge is
+/// associative and commutative), and pruning + idf over merged statistics give the vocabulary of
+/// one fit over the whole corpus.
+class TermStats {
+ public:
+  [[nodiscard]] std::size_t size() const noexcept { return df_.size(); }
+  [[nodiscard]] std::string_view term(std::size_t i) const noexcept;
+  [[nodiscard]] std::span<const std::int64_t> df() const noexcept { return df_; }
+  [[nodiscard]] std::span<const std::int64_t> tf() const noexcept { return tf_; }
+  [[nodiscard]] std::int64_t n_docs() const noexcept { return n_docs_; }
+  /// Terms analyzed over all documents (before pruning): BM25's mean document length.
+  [[nodiscard]] std::int64_t n_terms() const noexcept { return n_terms_; }
+
+  /// Appends a term; terms must come in strictly increasing byte order (std::invalid_argument).
+  void push_back(std::string_view term, std::int64_t df, std::int64_t tf);
+  void add_documents(std::int64_t n_docs, std::int64_t n_terms) noexcept {
+    n_docs_ += n_docs;
+    n_terms_ += n_terms;
+  }
+  void reserve(std::size_t n_terms, std::size_t bytes);
+
+  /// The statistics of both parts together (a linear merge of the sorted term lists).
+  [[nodiscard]] static TermStats merge(const TermStats& a, const TermStats& b);
+
+  friend bool operator==(const TermStats&, const TermStats&) = default;
+
+ private:
+  std::string arena_;
+  std::vector<std::uint64_t> ends_;  // term i is arena_[ends_[i-1], ends_[i])
+  std::vector<std::int64_t> df_;
+  std::vector<std::int64_t> tf_;
+  std::int64_t n_docs_ = 0;
+  std::int64_t n_terms_ = 0;
+};
+
 /// Document-frequency limits, as scikit-learn reads them: an integer bound counts documents, a
 /// fractional one is a proportion of the corpus.
 struct PruneOptions {

@@ -1,0 +1,367 @@
+"""Read articles for the command line: a folder of ``.txt`` files, CSV/TSV, JSON Lines or lines.
+
+Every reader decodes the whole input as strict UTF-8 first, so that a bad byte is reported with
+its exact byte offset and line, and then parses the text. A UTF-8 byte order mark is dropped.
+Problems are raised as one of three exceptions, which the command line maps to its exit codes:
+:class:`InputUsageError` (the options do not fit the input), :class:`NoInputError` (the input
+cannot be opened) and :class:`DataError` (its content is not a set of articles).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pathlib
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Optional
+
+__all__ = [
+    "FORMATS",
+    "Articles",
+    "DataError",
+    "InputUsageError",
+    "NoInputError",
+    "read_articles",
+]
+
+#: Input formats of a file or of standard input (a folder is always read as ``.txt`` files).
+FORMATS = ("csv", "tsv", "jsonl", "lines")
+#: Standard input, as a PATH.
+STDIN = "-"
+
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".txt": "lines",
+}
+_DEFAULT_TEXT = "text"
+_BOM = "\ufeff"
+
+
+class InputUsageError(Exception):
+    """The options do not fit the input (e.g. ``--delimiter`` with a folder)."""
+
+
+class NoInputError(Exception):
+    """The input does not exist or cannot be opened."""
+
+
+class DataError(Exception):
+    """The input's content cannot be read as articles (bad bytes, syntax, missing column)."""
+
+
+@dataclass(frozen=True)
+class Articles:
+    """Articles read from one input.
+
+    Parameters
+    ----------
+    texts : list of str
+        The article texts.
+    ids : list of str
+        One unique identifier per article.
+    source : str
+        The input's name, for messages.
+    """
+
+    texts: list[str]
+    ids: list[str]
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def read_articles(
+    path: str,
+    *,
+    input_format: Optional[str] = None,
+    text_field: Optional[str] = None,
+    id_field: Optional[str] = None,
+    delimiter: Optional[str] = None,
+) -> Articles:
+    """Read articles from a folder, a file or standard input.
+
+    Parameters
+    ----------
+    path : str
+        A folder of ``.txt`` files (one article per file, sorted by file name; the id is the
+        file name without ``.txt``; hidden files are skipped), a file, or ``-`` for standard
+        input.
+    input_format : {'csv', 'tsv', 'jsonl', 'lines'}, optional
+        The format of a file or of standard input. By default it follows the file's extension
+        (``.csv``; ``.tsv`` or ``.tab``; ``.jsonl`` or ``.ndjson``; ``.txt`` is ``lines``, one
+        article per line); standard input is read as JSON Lines.
+    text_field : str, optional
+        The CSV column or JSON field holding the text (default ``text``).
+    id_field : str, optional
+        The CSV column or JSON field holding the id. Without it, an article's id is the number
+        of the line on which its record starts (1-based).
+    delimiter : str, optional
+        The CSV field delimiter (default ``,`` for CSV, a tab for TSV).
+
+    Returns
+    -------
+    Articles
+        At least one article, with unique ids.
+
+    Raises
+    ------
+    InputUsageError
+        If the format cannot be told from the extension, or an option does not apply to it.
+    NoInputError
+        If the path does not exist or cannot be read.
+    DataError
+        If the input is not UTF-8 (naming the byte offset and line), cannot be parsed, lacks
+        the text or id column, holds no article, or repeats an id.
+    """
+    if path != STDIN and os.path.isdir(path):
+        given = [
+            flag
+            for flag, value in (
+                ("--input-format", input_format),
+                ("--text-column", text_field),
+                ("--id-column", id_field),
+                ("--delimiter", delimiter),
+            )
+            if value is not None
+        ]
+        if given:
+            raise InputUsageError(
+                f"{', '.join(given)} cannot be used with a folder: each .txt file is one article"
+            )
+        return _check(_read_folder(pathlib.Path(path)))
+    if path == STDIN:
+        source = "<stdin>"
+        fmt = input_format or "jsonl"
+        data = sys.stdin.buffer.read()
+    else:
+        source = path
+        data = _read_bytes(path)
+        fmt = input_format or _format_of(path)
+    if fmt not in FORMATS:
+        raise InputUsageError(f"unknown input format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if delimiter is not None and fmt not in ("csv", "tsv"):
+        raise InputUsageError(f"--delimiter applies to CSV and TSV input, not to {fmt}")
+    if fmt == "lines" and (text_field is not None or id_field is not None):
+        raise InputUsageError("--text-column and --id-column do not apply to 'lines' input")
+    text = _decode(data, source)
+    if fmt == "lines":
+        return _check(_read_lines(text, source))
+    if fmt == "jsonl":
+        return _check(_read_jsonl(text, source, text_field or _DEFAULT_TEXT, id_field))
+    sep = delimiter if delimiter is not None else ("," if fmt == "csv" else "\t")
+    return _check(_read_csv(text, source, sep, text_field or _DEFAULT_TEXT, id_field))
+
+
+def _format_of(path: str) -> str:
+    suffix = pathlib.Path(path).suffix.lower()
+    fmt = _EXTENSIONS.get(suffix)
+    if fmt is None:
+        known = ", ".join(_EXTENSIONS)
+        raise InputUsageError(
+            f"cannot tell the format of {path!r} from its extension (known: {known}); "
+            "name it with --input-format"
+        )
+    return fmt
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise NoInputError(f"cannot read {path!r}: {exc.strerror}") from exc
+
+
+def _decode(data: bytes, source: str) -> str:
+    """Decode strict UTF-8, naming the byte offset and line of the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.end].hex(" ")
+        raise DataError(
+            f"{source}: not valid UTF-8 at byte offset {exc.start} (line {line}): "
+            f"{exc.reason} (byte {bad}); convert the file to UTF-8"
+        ) from exc
+    return text[1:] if text.startswith(_BOM) else text
+
+
+def _read_folder(folder: pathlib.Path) -> Articles:
+    try:
+        entries = sorted(
+            (e for e in folder.iterdir() if _is_article_file(e)),
+            key=lambda e: e.name,
+        )
+    except OSError as exc:
+        raise NoInputError(f"cannot list the folder {str(folder)!r}: {exc.strerror}") from exc
+    if not entries:
+        raise DataError(f"{folder}: the folder holds no .txt files")
+    texts = [_decode(_read_bytes(str(e)), str(e)) for e in entries]
+    return Articles(texts=texts, ids=[e.stem for e in entries], source=str(folder))
+
+
+def _is_article_file(entry: pathlib.Path) -> bool:
+    """Tell whether a folder entry is an article: a ``.txt`` file, not hidden.
+
+    Hidden files are skipped as a shell's ``*.txt`` skips them (an editor's lock file, such as
+    Emacs' ``.#name.txt``, is often a dangling link).
+    """
+    return entry.suffix.lower() == ".txt" and not entry.name.startswith(".") and not entry.is_dir()
+
+
+def _physical_lines(text: str) -> Iterator[tuple[int, str]]:
+    r"""Yield ``(line number, line)``, split at ``\n`` only, as JSON Lines defines lines.
+
+    ``str.splitlines`` would also split at U+2028 and other separators that JSON strings may
+    hold unescaped.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        yield number, line.removesuffix("\r")
+
+
+def _read_lines(text: str, source: str) -> Articles:
+    texts: list[str] = []
+    ids: list[str] = []
+    for number, line in _physical_lines(text):
+        if line.strip():
+            texts.append(line)
+            ids.append(str(number))
+    return Articles(texts=texts, ids=ids, source=source)
+
+
+def _read_jsonl(text: str, source: str, text_field: str, id_field: Optional[str]) -> Articles:
+    texts: list[str] = []
+    ids: list[str] = []
+    for number, line in _physical_lines(text):
+        if not line.strip():
+            continue
+        where = f"{source}, line {number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{where}: not valid JSON: {exc.msg} (column {exc.colno})") from exc
+        if not isinstance(record, dict):
+            raise DataError(f"{where}: expected a JSON object, found {_json_type(record)}")
+        for flag, name in (("--text-field", text_field), ("--id-field", id_field)):
+            if name is not None and name not in record:
+                raise DataError(
+                    f"{where}: no field {name!r}; the record's fields are {_names(record)} "
+                    f"(choose one with {flag})"
+                )
+        value = record[text_field]
+        if not isinstance(value, str):
+            raise DataError(
+                f"{where}: field {text_field!r} is {_json_type(value)}, expected a string"
+            )
+        texts.append(value)
+        if id_field is None:
+            ids.append(str(number))
+        else:
+            key = record[id_field]
+            if isinstance(key, bool) or not isinstance(key, (str, int)):
+                raise DataError(
+                    f"{where}: field {id_field!r} is {_json_type(key)}, "
+                    "expected a string or an integer"
+                )
+            ids.append(str(key))
+    return Articles(texts=texts, ids=ids, source=source)
+
+
+def _read_csv(
+    text: str, source: str, delimiter: str, text_column: str, id_column: Optional[str]
+) -> Articles:
+    if len(delimiter) != 1:
+        raise InputUsageError(f"the delimiter must be one character, got {delimiter!r}")
+    records = _csv_records(text, source, delimiter)
+    if not records:
+        raise DataError(f"{source}: the file is empty; expected a header row naming the columns")
+    _, header = records[0]
+    columns = []
+    for flag, name in (("--text-column", text_column), ("--id-column", id_column)):
+        if name is None:
+            continue
+        count = header.count(name)
+        if count != 1:
+            problem = "no column" if count == 0 else f"{count} columns named"
+            raise DataError(
+                f"{source}: {problem} {name!r}; the columns are {_names(header)} "
+                f"(choose one with {flag})"
+            )
+        columns.append(header.index(name))
+    texts: list[str] = []
+    ids: list[str] = []
+    for line, row in records[1:]:
+        if len(row) != len(header):
+            raise DataError(
+                f"{source}, line {line}: expected {len(header)} fields as in the header, "
+                f"found {len(row)}"
+            )
+        texts.append(row[columns[0]])
+        ids.append(row[columns[1]] if id_column is not None else str(line))
+    return Articles(texts=texts, ids=ids, source=source)
+
+
+def _csv_records(text: str, source: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Return ``(line, record)`` for each non-blank record; ``line`` is where it starts.
+
+    Fields may be longer than the csv module's default limit (128 KiB), which a long article
+    can reach; the limit is raised while reading and restored afterwards.
+    """
+    # newline="": the csv module sees line breaks inside quoted fields as written.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    limit = csv.field_size_limit(2**31 - 1)
+    line = 1
+    try:
+        for row in reader:
+            if row:
+                records.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(f"{source}, line {line}: not valid CSV: {exc}") from exc
+    finally:
+        csv.field_size_limit(limit)
+    return records
+
+
+def _check(articles: Articles) -> Articles:
+    """Reject an input without articles or with a repeated id."""
+    if not articles.texts:
+        raise DataError(f"{articles.source}: no articles found")
+    seen: dict[str, int] = {}
+    for position, key in enumerate(articles.ids):
+        if key in seen:
+            raise DataError(
+                f"{articles.source}: the id {key!r} is used by articles {seen[key] + 1} and "
+                f"{position + 1}; ids must be unique"
+            )
+        seen[key] = position
+    return articles
+
+
+def _names(names: Iterable[str]) -> str:
+    listed = ", ".join(repr(n) for n in names)
+    return listed or "none"
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"

@@ -1,0 +1,581 @@
+"""TF-IDF and similarity on Dask: fit, transform and top-k over partitioned collections.
+
+Install the extra: ``pip install "newsim[dask]"``. Every function builds a Dask graph and runs
+it on the current scheduler (a ``distributed.Client`` if one is active); the workers need
+newsim installed, nothing else.
+
+* :func:`fit`: each partition's corpus statistics (``partial_fit`` on a clone), a tree
+  reduction of :meth:`TfidfVectorizer.merge`, one finalize on the last worker. The fitted
+  vectorizer equals one ``fit`` over the whole corpus: same vocabulary, idf and matrix.
+* :func:`transform`: one task per partition, the fitted model shipped once to each worker
+  that needs it (it pickles as the core's versioned bytes); the result is a Dask array whose
+  chunks are ``scipy.sparse.csr_matrix`` row blocks, one per partition.
+* :func:`top_k` and :func:`query`: each partition queried against an index over each
+  partition, the k-best lists merged per partition (:func:`newsim.merge_top_k`), exactly the
+  single-machine result.
+
+Non-string items raise the single-machine ``TypeError`` prefixed with the partition:
+``partition 3: documents[17] is int (5), expected str``.
+
+Examples
+--------
+>>> import dask.bag as db
+>>> import newsim
+>>> import newsim.dask as nd
+>>> texts = db.from_sequence(["the cat sat", "a cat sat down", "dogs bark"], npartitions=2)
+>>> vec = nd.fit(newsim.TfidfVectorizer(language="en"), texts)
+>>> X = nd.transform(vec, texts)  # dask array of CSR chunks
+>>> X.compute().shape
+(3, 4)
+>>> nd.top_k(X, k=1).ids.ravel().tolist()
+[1, 0, -1]
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import uuid
+from collections.abc import Sequence
+from numbers import Integral
+from typing import Any, Callable, Optional, cast
+
+import dask.array as da
+import dask.base
+import dask.config
+import numpy as np
+import scipy.sparse as sp
+from dask.delayed import Delayed, delayed
+from sklearn.base import clone
+
+from ._blocks import merge_top_k
+from ._similarity import SimilarityIndex, TopK, _check_k, _check_method
+from ._vectorizer import _detect_language
+
+__all__ = ["fit", "query", "top_k", "transform"]
+
+# dask's functions are not annotated: called through Any, so that mypy --strict accepts them.
+_compute: Any = dask.base.compute
+_is_dask_collection: Any = dask.base.is_dask_collection
+_from_delayed: Any = da.from_delayed
+_concatenate: Any = da.concatenate
+
+
+# ------------------------------------------------------------------------------ partitions
+
+
+def _is_dask_frame(obj: Any, *, series: bool) -> bool:
+    """Tell a dask DataFrame (series=False) or Series (True), without importing dask.dataframe."""
+    if not _is_dask_collection(obj) or not type(obj).__module__.startswith("dask.dataframe"):
+        return False
+    return getattr(obj, "ndim", None) == (1 if series else 2)
+
+
+def _text_partitions(collection: Any, column: Any) -> list[Delayed]:
+    """Return the partitions of a text collection, one Delayed per partition."""
+    import dask.bag as db
+
+    if _is_dask_frame(collection, series=False):
+        if column is None:
+            raise ValueError("collection is a dask DataFrame: pass column= to name the text column")
+        if column not in collection.columns:
+            raise ValueError(
+                f"column {column!r} is not in the DataFrame (columns: {list(collection.columns)})"
+            )
+        collection = collection[column]
+    elif column is not None:
+        raise ValueError("column= is only for a dask DataFrame")
+    if isinstance(collection, db.Bag) or _is_dask_frame(collection, series=True):
+        return list(cast(Any, collection).to_delayed())
+    if isinstance(collection, da.Array):
+        if collection.ndim != 1:
+            raise ValueError(f"a dask array of texts must be 1-D, got {collection.ndim}-D")
+        return list(cast(Any, collection).to_delayed().ravel())
+    if (
+        isinstance(collection, Sequence)
+        and not isinstance(collection, (str, bytes))
+        and len(collection) > 0
+        and all(isinstance(p, Delayed) for p in collection)
+    ):
+        return list(collection)
+    raise TypeError(
+        "collection must be a dask.bag.Bag of str, a dask Series of str, a dask DataFrame with "
+        "column=, a 1-D dask array of str or a list of dask.delayed partitions, got "
+        f"{type(collection).__name__}"
+    )
+
+
+def _documents(part: Any) -> list[Any]:
+    """Return a computed partition as a list (pandas Series and NumPy arrays by value)."""
+    if hasattr(part, "tolist"):
+        return list(part.tolist())
+    return list(part)
+
+
+def _in_partition(p: int, func: Callable[[], Any]) -> Any:
+    """Run ``func``, naming the partition in a TypeError or ValueError about a document."""
+    try:
+        return func()
+    except (TypeError, ValueError) as exc:
+        if type(exc) not in (TypeError, ValueError):
+            raise
+        raise type(exc)(f"partition {p}: {exc}") from exc
+
+
+# ------------------------------------------------------------------------------ tasks
+# Module-level functions: tasks pickle them by reference, so workers import newsim.dask.
+
+
+def _fit_partition(template: Any, part: Any, p: int) -> Any:
+    """Gather one partition's statistics: a clone of ``template`` after partial_fit."""
+    docs = _documents(part)
+    if not docs:
+        return None
+    est = clone(template)
+    return _in_partition(p, lambda: est.partial_fit(docs))
+
+
+def _merge(*partials: Any) -> Any:
+    """Sum the statistics of partially fitted vectorizers (None for empty partitions)."""
+    fitted = [v for v in partials if v is not None]
+    if not fitted:
+        return None
+    out = fitted[0]
+    for v in fitted[1:]:
+        out = out.merge(v)
+    return out
+
+
+def _finalize(est: Any) -> Any:
+    """Prune and weigh once, on the worker, before the model is sent anywhere."""
+    if est is not None:
+        est._fitted_core()
+    return est
+
+
+def _transform_partition(model: Any, part: Any, p: int) -> sp.csr_matrix:
+    docs = _documents(part)
+    X = _in_partition(p, lambda: model.transform(docs))
+    return sp.csr_matrix(X)
+
+
+def _n_rows(X: Any) -> int:
+    return int(X.shape[0])
+
+
+def _offsets(*sizes: int) -> list[int]:
+    return [0, *np.cumsum(sizes, dtype=np.int64).tolist()]
+
+
+def _hstack(*parts: Any) -> Any:
+    if all(sp.issparse(p) for p in parts):
+        return sp.hstack(parts, format="csr")
+    return np.hstack([p.toarray() if sp.issparse(p) else np.asarray(p) for p in parts])
+
+
+def _pair(
+    Xi: Any, Xj: Any, offsets: Any, j: int, k: int, diagonal: bool, method: str, n_jobs: Any
+) -> TopK:
+    """Rows of block i against an index over block j, ids made global."""
+    offset = int(offsets[j]) if offsets is not None else 0
+    index = SimilarityIndex(Xj, n_jobs=n_jobs, progress=False)
+    result = index.top_k(k, method=method) if diagonal else index.query(Xi, k, method=method)
+    ids = result.ids.astype(np.int64, copy=True)
+    if offset:
+        ids[ids >= 0] += offset
+    return TopK(ids, result.scores.astype(np.float32, copy=False))
+
+
+def _concat_results(*parts: TopK) -> TopK:
+    ids = np.concatenate([p.ids for p in parts], axis=0)
+    scores = np.concatenate([p.scores for p in parts], axis=0)
+    return TopK(ids, scores)
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _check_split_every(split_every: Any) -> int:
+    if isinstance(split_every, bool) or not isinstance(split_every, Integral):
+        raise TypeError(f"split_every must be an int, got {type(split_every).__name__}")
+    if split_every < 2:
+        raise ValueError(f"split_every must be >= 2, got {split_every}")
+    return int(split_every)
+
+
+def _tree(nodes: list[Any], combine: Callable[..., Any], split_every: int, name: str) -> Any:
+    """Reduce Delayed ``nodes`` with ``combine`` in a tree of fan-in ``split_every``."""
+    level = 0
+    while len(nodes) > 1:
+        nodes = [
+            delayed(combine, pure=True)(
+                *nodes[i : i + split_every], dask_key_name=f"{name}-{level}-{i // split_every}"
+            )
+            for i in range(0, len(nodes), split_every)
+        ]
+        level += 1
+    return nodes[0]
+
+
+def _token() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def _put(value: Any, name: str) -> Any:
+    """Put a large argument (a fitted model, a query matrix) into the graph once.
+
+    With a ``distributed`` client it is scattered to the workers (broadcast) and the tasks get
+    a future, so the graph stays small; with the local schedulers it is one graph key.
+    """
+    client = _distributed_client()
+    if client is not None:
+        return client.scatter(value, broadcast=True, hash=False)
+    return delayed(value, name=f"{name}-{_token()}")
+
+
+def _distributed_client() -> Any:
+    """Return the active ``distributed`` client, if the scheduler in use is one."""
+    if "distributed" not in sys.modules:
+        return None
+    import distributed
+
+    default_client: Any = distributed.default_client
+    try:
+        client = default_client()
+    except ValueError:  # no client
+        return None
+    scheduler = dask.config.get("scheduler", None)
+    if scheduler not in (None, "dask.distributed", "distributed"):
+        return None  # the user asked for a local scheduler
+    return client
+
+
+def _matrix_partitions(X: Any) -> tuple[list[Any], Optional[list[int]], int]:
+    """Split a partitioned matrix: (Delayed row blocks, their row counts if known, columns)."""
+    if isinstance(X, da.Array):
+        if X.ndim != 2:
+            raise ValueError(f"X must be a 2-D dask array, got {X.ndim}-D")
+        grid = cast(Any, X).to_delayed()
+        row_blocks = [
+            row[0] if len(row) == 1 else delayed(_hstack, pure=True)(*row) for row in grid
+        ]
+        rows = X.chunks[0]
+        known = None if any(math.isnan(r) for r in rows) else [int(r) for r in rows]
+        cols = X.shape[1]
+        return row_blocks, known, -1 if math.isnan(cols) else int(cols)
+    if sp.issparse(X) or isinstance(X, np.ndarray):
+        return [_put(X, "newsim-matrix")], [int(X.shape[0])], int(X.shape[1])
+    if isinstance(X, Sequence) and not isinstance(X, (str, bytes)) and len(X) > 0:
+        blocks: list[Any] = []
+        sizes: list[Optional[int]] = []
+        for b in X:
+            if isinstance(b, Delayed):
+                blocks.append(b)
+                sizes.append(None)
+            elif sp.issparse(b) or isinstance(b, np.ndarray):
+                blocks.append(_put(b, "newsim-block"))
+                sizes.append(int(b.shape[0]))
+            else:
+                raise TypeError(
+                    f"X[{len(blocks)}] is {type(b).__name__}, expected a sparse matrix, an "
+                    "array or a dask.delayed block"
+                )
+        known = None if any(s is None for s in sizes) else [int(s) for s in sizes if s is not None]
+        return blocks, known, -1
+    raise TypeError(
+        "X must be a dask array (e.g. from newsim.dask.transform), a sequence of row blocks "
+        f"(matrices or dask.delayed) or a matrix, got {type(X).__name__}"
+    )
+
+
+def _pairwise(
+    queries: list[Any],
+    blocks: list[Any],
+    sizes: Optional[list[int]],
+    k: int,
+    self_join: bool,
+    method: str,
+    n_jobs: Any,
+    split_every: int,
+) -> TopK:
+    token = _token()
+    if sizes is not None:
+        offsets: Any = _offsets(*sizes)
+    else:
+        counts = [delayed(_n_rows, pure=True)(b) for b in blocks]
+        offsets = delayed(_offsets, pure=True)(*counts, dask_key_name=f"newsim-offsets-{token}")
+    rows = []
+    for i, Qi in enumerate(queries):
+        parts = [
+            delayed(_pair, pure=True)(
+                Qi,
+                Xj,
+                offsets,
+                j,
+                k,
+                self_join and i == j,
+                method,
+                n_jobs,
+                dask_key_name=f"newsim-pair-{token}-{i}-{j}",
+            )
+            for j, Xj in enumerate(blocks)
+        ]
+        rows.append(_tree(parts, _KMerge(k), split_every, f"newsim-merge-{token}-{i}"))
+    (result,) = _compute(delayed(_concat_results, pure=True)(*rows))
+    return TopK(result.ids, result.scores)
+
+
+class _KMerge:
+    """``merge_top_k`` with a fixed k, picklable (a class instance, not a closure)."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+
+    def __call__(self, *parts: TopK) -> TopK:
+        return merge_top_k(parts, self.k)
+
+
+# ------------------------------------------------------------------------------ public API
+
+
+def fit(
+    vectorizer: Any,
+    collection: Any,
+    *,
+    column: Any = None,
+    split_every: int = 8,
+) -> Any:
+    """Fit a vectorizer on a partitioned text collection: statistics per partition, then merged.
+
+    Each partition runs ``partial_fit`` on a clone of ``vectorizer``; the partial statistics
+    are summed in a tree reduction (:meth:`TfidfVectorizer.merge`, fan-in ``split_every``) and
+    finalized once (pruning and idf over the whole corpus). The result equals
+    ``vectorizer.fit(all_documents)``: same vocabulary, idf and matrices. With
+    ``language='auto'`` the language is detected once, on the first non-empty partition
+    (computed once more for that), and set on the returned vectorizer, so that every
+    partition analyzes alike.
+
+    Parameters
+    ----------
+    vectorizer : TfidfVectorizer or SklearnTfidfVectorizer
+        The unfitted template (not modified).
+    collection : dask.bag.Bag, dask Series, dask DataFrame, 1-D dask array or list of Delayed
+        The documents (str), partitioned.
+    column : str, optional
+        The text column when ``collection`` is a dask DataFrame.
+    split_every : int, default=8
+        Fan-in of the reduction tree.
+
+    Returns
+    -------
+    TfidfVectorizer or SklearnTfidfVectorizer
+        A new fitted vectorizer (its ``language`` is the resolved one if it was ``'auto'``).
+
+    Raises
+    ------
+    TypeError
+        For a non-string document: the single-machine message prefixed with the partition,
+        e.g. ``partition 2: documents[5] is None, expected str``.
+    ValueError
+        If the collection holds no documents.
+
+    Examples
+    --------
+    >>> import dask.bag as db
+    >>> import newsim
+    >>> import newsim.dask as nd
+    >>> bag = db.from_sequence(["Die Katze schläft.", "Der Hund bellt laut."], npartitions=2)
+    >>> vec = nd.fit(newsim.TfidfVectorizer(language="de"), bag)
+    >>> vec.get_feature_names_out().tolist()
+    ['bellt', 'hund', 'katz', 'laut', 'schlaft']
+    """
+    split_every = _check_split_every(split_every)
+    if not hasattr(vectorizer, "partial_fit") or not hasattr(vectorizer, "merge"):
+        raise TypeError(
+            f"vectorizer must be a newsim TfidfVectorizer or SklearnTfidfVectorizer, got "
+            f"{type(vectorizer).__name__}"
+        )
+    parts = _text_partitions(collection, column)
+    template = clone(vectorizer)
+    params = template.get_params(deep=False)
+    if params.get("language") == "auto":
+        template.set_params(language=_first_language(parts))
+    model = delayed(template, name=f"newsim-template-{_token()}")
+    token = _token()
+    partials = [
+        delayed(_fit_partition, pure=True)(model, part, p, dask_key_name=f"newsim-fit-{token}-{p}")
+        for p, part in enumerate(parts)
+    ]
+    root = _tree(partials, _merge, split_every, f"newsim-merge-{token}")
+    (fitted,) = _compute(delayed(_finalize, pure=True)(root))
+    if fitted is None:
+        raise ValueError("cannot fit on an empty corpus: at least one document is needed")
+    return fitted
+
+
+def _first_language(parts: list[Delayed]) -> Optional[str]:
+    """Detect the language on the first non-empty partition (None: language-neutral)."""
+    for part in parts:
+        docs = _documents(_compute(part)[0])
+        if docs:
+            return _detect_language(docs)
+    return None
+
+
+def transform(vectorizer: Any, collection: Any, *, column: Any = None) -> da.Array:
+    """Transform a partitioned text collection: a Dask array of CSR row blocks.
+
+    Parameters
+    ----------
+    vectorizer : fitted TfidfVectorizer or SklearnTfidfVectorizer, or a stateless vectorizer
+        Anything with ``transform(list_of_str) -> sparse matrix``; it is sent to the workers
+        once (pickled as newsim's versioned bytes).
+    collection : dask.bag.Bag, dask Series, dask DataFrame, 1-D dask array or list of Delayed
+        The documents.
+    column : str, optional
+        The text column when ``collection`` is a dask DataFrame.
+
+    Returns
+    -------
+    dask.array.Array of shape (n_documents, n_features)
+        One chunk per partition, each a ``scipy.sparse.csr_matrix`` (row counts unknown until
+        computed: ``nan`` in ``chunks``). ``.compute()`` stacks them into one CSR matrix;
+        ``.to_delayed()`` gives the blocks; :func:`top_k` takes the array as it is.
+
+    Examples
+    --------
+    >>> import dask.bag as db
+    >>> import newsim
+    >>> import newsim.dask as nd
+    >>> bag = db.from_sequence(["the cat sat", "the dog sat"], npartitions=2)
+    >>> vec = nd.fit(newsim.TfidfVectorizer(language="en"), bag)
+    >>> nd.transform(vec, bag).compute().toarray().round(2)
+    array([[0.81, 0.  , 0.58],
+           [0.  , 0.81, 0.58]], dtype=float32)
+    """
+    parts = _text_partitions(collection, column)
+    meta = sp.csr_matrix(vectorizer.transform([]))  # NotFittedError now, not on the workers
+    n_features = int(meta.shape[1])
+    model = _put(vectorizer, "newsim-model")
+    token = _token()
+    chunks = [
+        _from_delayed(
+            delayed(_transform_partition, pure=True)(
+                model, part, p, dask_key_name=f"newsim-transform-{token}-{p}"
+            ),
+            shape=(math.nan, n_features),
+            dtype=meta.dtype,
+            meta=meta,
+        )
+        for p, part in enumerate(parts)
+    ]
+    return cast(da.Array, _concatenate(chunks, axis=0) if len(chunks) > 1 else chunks[0])
+
+
+def top_k(
+    X: Any,
+    k: int = 10,
+    *,
+    method: str = "auto",
+    n_jobs: Optional[int] = None,
+    split_every: int = 8,
+) -> TopK:
+    """Each article's k most similar other articles, over partitions, merged exactly.
+
+    For every pair of row blocks (i, j) one task queries block i against an index over block
+    j (on the diagonal, block j's own top-k, which excludes each article itself); each row
+    block's k-best lists are merged in a tree. The result equals
+    ``SimilarityIndex(X.compute()).top_k(k)``: ids, scores and the order of ties. A task
+    holds two blocks and one index; every block stays in the cluster's memory until its last
+    pair is done; the result, O(n·k), is gathered on the client. ``X`` is computed as part of
+    the graph: ``X.persist()`` first when you need it for anything else too.
+
+    Parameters
+    ----------
+    X : dask array or sequence of row blocks
+        E.g. the result of :func:`transform`; or a list of matrices or ``dask.delayed`` blocks.
+    k : int, default=10
+        Neighbours per article (padding: id -1, score 0.0).
+    method : {'auto', 'pruned', 'brute'}, default='auto'
+        As in :meth:`SimilarityIndex.top_k`.
+    n_jobs : int or None, default=None
+        Threads per task (None: 1).
+    split_every : int, default=8
+        Fan-in of the merge trees.
+
+    Returns
+    -------
+    TopK
+        ``(ids, scores)`` of shape (n_articles, k), ids global row numbers.
+
+    Examples
+    --------
+    >>> import dask.bag as db
+    >>> import newsim
+    >>> import newsim.dask as nd
+    >>> bag = db.from_sequence(["cats sleep", "cats purr", "dogs bark", "dogs run"], npartitions=2)
+    >>> vec = nd.fit(newsim.TfidfVectorizer(language="en"), bag)
+    >>> nd.top_k(nd.transform(vec, bag), k=1).ids.ravel().tolist()
+    [1, 0, 3, 2]
+    """
+    k = _check_k(k)
+    method = _check_method(method)
+    split_every = _check_split_every(split_every)
+    blocks, sizes, _ = _matrix_partitions(X)
+    return _pairwise(blocks, blocks, sizes, k, True, method, n_jobs, split_every)
+
+
+def query(
+    Q: Any,
+    X: Any,
+    k: int = 10,
+    *,
+    method: str = "auto",
+    n_jobs: Optional[int] = None,
+    split_every: int = 8,
+) -> TopK:
+    """Find the k most similar articles of a partitioned corpus for each query row.
+
+    Equals ``SimilarityIndex(X.compute()).query(Q, k)`` exactly.
+
+    Parameters
+    ----------
+    Q : sparse matrix, dask array or sequence of row blocks
+        The queries, transformed by the corpus's vectorizer.
+    X : dask array or sequence of row blocks
+        The corpus, e.g. the result of :func:`transform`.
+    k : int, default=10
+        Neighbours per query.
+    method : {'auto', 'pruned', 'brute'}, default='auto'
+        As in :meth:`SimilarityIndex.query`.
+    n_jobs : int or None, default=None
+        Threads per task.
+    split_every : int, default=8
+        Fan-in of the merge trees.
+
+    Returns
+    -------
+    TopK
+        ``(ids, scores)`` of shape (n_queries, k), ids global row numbers of X.
+
+    Examples
+    --------
+    >>> import dask.bag as db
+    >>> import newsim
+    >>> import newsim.dask as nd
+    >>> bag = db.from_sequence(["cats sleep", "cats purr", "dogs bark", "dogs run"], npartitions=2)
+    >>> vec = nd.fit(newsim.TfidfVectorizer(language="en"), bag)
+    >>> nd.query(vec.transform(["my dogs bark"]), nd.transform(vec, bag), k=1).ids.tolist()
+    [[2]]
+    """
+    k = _check_k(k)
+    method = _check_method(method)
+    split_every = _check_split_every(split_every)
+    blocks, sizes, cols = _matrix_partitions(X)
+    queries, _, q_cols = _matrix_partitions(Q)
+    if cols >= 0 and q_cols >= 0 and cols != q_cols:
+        raise ValueError(
+            f"Q has {q_cols} columns, X has {cols}; transform the queries with the vectorizer "
+            "that built X"
+        )
+    return _pairwise(queries, blocks, sizes, k, False, method, n_jobs, split_every)

@@ -1,0 +1,420 @@
+"""Plots of article similarity: a heatmap and a neighbour graph (matplotlib, optional).
+
+Use as ``from newsim import plot`` or ``import newsim.plot``. matplotlib is an optional
+dependency (``pip install newsim[notebook]``), imported the first time a plot is drawn. Every
+function draws into the Axes it is given (``ax=``), or into a new figure, and returns the Axes.
+
+Examples
+--------
+>>> import newsim
+>>> from newsim import plot
+>>> sample = newsim.datasets.load_sample()
+>>> X = newsim.TfidfVectorizer().fit_transform(sample.texts)
+>>> ax = plot.heatmap(X, labels=["Stargate", "DeepSeek"])
+>>> ax.images[0].get_array().shape
+(2, 2)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+import numpy as np
+
+from ._similarity import SimilarityIndex, TopK, _as_csr
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["heatmap", "neighbour_graph"]
+
+#: The most articles a heatmap draws: n x n cells must stay readable and fit in memory.
+MAX_HEATMAP_ARTICLES = 5000
+#: The most articles (nodes) a neighbour graph draws.
+MAX_GRAPH_NODES = 500
+
+_EXTRA_HINT = "pip install newsim[notebook]"
+
+
+def _pyplot() -> Any:
+    """Import matplotlib.pyplot, or explain how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise ImportError(
+            "newsim.plot needs matplotlib, an optional dependency of newsim: "
+            f"{_EXTRA_HINT} (or pip install matplotlib)"
+        ) from exc
+    return plt
+
+
+def _axes(ax: Optional[Axes], figsize: tuple[float, float]) -> Axes:
+    plt = _pyplot()
+    if ax is not None:
+        return ax
+    _, new_ax = plt.subplots(figsize=figsize)
+    result: Axes = new_ax
+    return result
+
+
+def _short(label: Any, width: int) -> str:
+    text = " ".join(str(label).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _order(order: Any, n: int) -> np.ndarray:
+    if order is None:
+        return np.arange(n)
+    idx = np.asarray(order)
+    if idx.ndim != 1 or not (idx.size == 0 or np.issubdtype(idx.dtype, np.integer)):
+        raise TypeError("order must be a 1-D sequence of article numbers (ints)")
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
+        raise IndexError(f"order refers to article {bad}, but there are {n} articles")
+    return idx.astype(np.int64)
+
+
+def _similarities(X_or_index: Any, rows: np.ndarray) -> np.ndarray:
+    """Return the dense similarity matrix of the given rows, in their order."""
+    if isinstance(X_or_index, SimilarityIndex):
+        index = X_or_index
+        n = index.n_articles
+        if n > MAX_HEATMAP_ARTICLES:
+            raise ValueError(
+                f"the index holds {n} articles; a heatmap from an index scores all of them "
+                f"(at most {MAX_HEATMAP_ARTICLES}): pass the matrix rows of the articles "
+                "to show instead"
+            )
+        full = np.zeros((n, n), dtype=np.float64)
+        if n > 1:
+            ids, scores = index.top_k(n - 1, progress=False)
+            r, c = np.nonzero(ids >= 0)
+            full[r, ids[r, c]] = scores[r, c]
+        for i in rows.tolist():
+            full[i, i] = index.explain(i, i, top=0).score
+        out: np.ndarray = full[np.ix_(rows, rows)]
+        return out
+    M = _as_csr(X_or_index, "X")[rows]
+    dense: np.ndarray = np.asarray((M @ M.T).toarray(), dtype=np.float64)
+    return dense
+
+
+def _runs(labels: Sequence[Any]) -> list[tuple[int, int, Any]]:
+    """Return ``(start, stop, label)`` for each run of equal consecutive labels."""
+    runs: list[tuple[int, int, Any]] = []
+    for pos, label in enumerate(labels):
+        if runs and runs[-1][2] == label:
+            runs[-1] = (runs[-1][0], pos + 1, label)
+        else:
+            runs.append((pos, pos + 1, label))
+    return runs
+
+
+def heatmap(
+    X_or_index: Union[SimilarityIndex, Any],
+    order: Optional[Union[Sequence[int], np.ndarray]] = None,
+    labels: Optional[Sequence[Any]] = None,
+    ax: Optional[Axes] = None,
+    *,
+    cmap: str = "viridis",
+    vmin: Optional[float] = 0.0,
+    vmax: Optional[float] = None,
+    colorbar: bool = True,
+    max_label: int = 40,
+) -> Axes:
+    """Draw the pairwise similarities of articles as a heatmap.
+
+    Parameters
+    ----------
+    X_or_index : SimilarityIndex, sparse matrix or array of shape (n_articles, n_features)
+        The articles: their TF-IDF rows (scores are the rows' dot products, cosines for
+        L2-normalized rows) or an index over them (at most 5,000 articles).
+    order : sequence of int, optional
+        The articles to show, in this order (a permutation or a subset of the row numbers);
+        e.g. ``numpy.argsort(topics, kind="stable")`` to group articles by topic.
+    labels : sequence, optional
+        One label per article, in the original row order (like ``ids=`` elsewhere). When
+        consecutive articles (after ``order``) share a label, as topics do once sorted, each
+        run gets one tick at its middle and white lines mark the boundaries; otherwise every
+        article gets a tick.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    cmap : str, default='viridis'
+        The colour map.
+    vmin, vmax : float or None, default=0.0 and None
+        The colour range (None: the data's minimum or maximum).
+    colorbar : bool, default=True
+        Add a colour bar.
+    max_label : int, default=40
+        Longer labels are shortened with an ellipsis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes, holding one image.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> from newsim import plot
+    >>> sample = newsim.datasets.load_sample()
+    >>> index = newsim.TfidfVectorizer().index(sample.texts)
+    >>> ax = plot.heatmap(index, labels=sample.titles)
+    >>> ax.images[0].get_array().round(1)  # doctest: +NORMALIZE_WHITESPACE
+    masked_array(
+      data=[[1. , 0.2],
+            [0.2, 1. ]],
+      mask=False,
+      fill_value=1e+20)
+    >>> len(ax.get_xticklabels())
+    2
+    """
+    plt = _pyplot()
+    n = (
+        X_or_index.n_articles
+        if isinstance(X_or_index, SimilarityIndex)
+        else _as_csr(X_or_index, "X").shape[0]
+    )
+    rows = _order(order, n)
+    if rows.size > MAX_HEATMAP_ARTICLES:
+        raise ValueError(
+            f"a heatmap of {rows.size} articles is unreadable (at most {MAX_HEATMAP_ARTICLES}); "
+            "choose a subset with order="
+        )
+    if labels is not None:
+        all_labels = list(labels)
+        if len(all_labels) != n:
+            raise ValueError(f"labels has {len(all_labels)} entries for {n} articles")
+        shown = [all_labels[i] for i in rows.tolist()]
+    S = _similarities(X_or_index, rows)
+    side = min(9.0, 3.0 + 0.25 * rows.size) if rows.size < 40 else 8.0
+    ax = _axes(ax, (side + 1.5, side))
+    image = ax.imshow(S, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    ax.set_xlabel("article")
+    ax.set_ylabel("article")
+    if labels is not None:
+        runs = _runs(shown)
+        if len(runs) < len(shown):  # groups: one tick per run, lines between runs
+            centres = [(start + stop - 1) / 2 for start, stop, _ in runs]
+            names = [_short(label, max_label) for _, _, label in runs]
+            for start, _, _ in runs[1:]:
+                ax.axhline(start - 0.5, color="white", linewidth=0.8)
+                ax.axvline(start - 0.5, color="white", linewidth=0.8)
+        else:
+            centres = list(range(len(shown)))
+            names = [_short(label, max_label) for label in shown]
+        ax.set_xticks(centres)
+        ax.set_xticklabels(names, rotation=90)
+        ax.set_yticks(centres)
+        ax.set_yticklabels(names)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+    if colorbar:
+        plt.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="similarity")
+    return ax
+
+
+def _circle_layout(n: int) -> np.ndarray:
+    angles = 2 * np.pi * np.arange(n) / max(n, 1)
+    return np.column_stack([np.cos(angles), np.sin(angles)])
+
+
+def _spring_layout(
+    n: int, edges: np.ndarray, weights: np.ndarray, seed: int, iterations: int = 300
+) -> np.ndarray:
+    """Return Fruchterman-Reingold positions: edges pull (by weight), all nodes repel."""
+    rng = np.random.default_rng(seed)
+    pos = _circle_layout(n) + rng.normal(scale=0.05, size=(n, 2))
+    if n < 3:
+        return pos
+    k = 1.0 / math.sqrt(n)
+    step = 0.1
+    i, j = (edges[:, 0], edges[:, 1]) if edges.size else (np.empty(0, int), np.empty(0, int))
+    for it in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist = np.maximum(np.linalg.norm(delta, axis=-1), 1e-3)
+        np.fill_diagonal(dist, np.inf)
+        disp = (delta * (k * k / dist**2)[..., None]).sum(axis=1)  # repulsion k²/d along delta/d
+        if i.size:
+            d = pos[i] - pos[j]
+            length = np.maximum(np.linalg.norm(d, axis=1), 1e-3)
+            pull = d * (length * weights / k)[:, None]  # attraction d²/k along d/d
+            np.add.at(disp, i, -pull)
+            np.add.at(disp, j, pull)
+        disp -= 0.3 * pos  # gravity keeps separate components in view
+        size = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
+        pos += disp / size[:, None] * np.minimum(size, step * (1 - it / iterations))[:, None]
+    pos -= pos.mean(axis=0)
+    scale = np.abs(pos).max()
+    out: np.ndarray = pos / scale if scale > 0 else pos
+    return out
+
+
+def neighbour_graph(
+    index_or_topk: Union[SimilarityIndex, TopK],
+    ids: Optional[Sequence[Any]] = None,
+    k: int = 3,
+    ax: Optional[Axes] = None,
+    *,
+    articles: Optional[Union[Sequence[int], np.ndarray]] = None,
+    groups: Optional[Sequence[Any]] = None,
+    layout: str = "spring",
+    seed: int = 0,
+    max_label: int = 30,
+) -> Axes:
+    """Draw articles and their nearest neighbours as a graph.
+
+    The nodes are the chosen articles and their ``k`` nearest neighbours (drawn smaller when
+    not chosen themselves); a line joins two nodes when one is among the other's ``k`` nearest
+    neighbours, wider for a higher score. The layout
+    is computed with NumPy (no graph library needed).
+
+    Parameters
+    ----------
+    index_or_topk : SimilarityIndex or TopK
+        An index (its :meth:`~SimilarityIndex.top_k` is computed) or the result of
+        ``index.top_k(...)``, whose rows are the indexed articles.
+    ids : sequence, optional
+        One label per indexed article (e.g. titles); row numbers by default.
+    k : int, default=3
+        Neighbours per article (at most the TopK's k).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    articles : sequence of int, optional
+        The articles whose neighbours to draw; all of them by default. At most 500 nodes
+        (chosen articles and their neighbours) are drawn.
+    groups : sequence, optional
+        One group per indexed article (e.g. topics): nodes are coloured by group, with a
+        legend.
+    layout : {'spring', 'circle'}, default='spring'
+        'spring' places similar articles close together (force-directed, deterministic for
+        a given ``seed``); 'circle' places the nodes evenly on a circle.
+    seed : int, default=0
+        Seed of the spring layout's starting jitter.
+    max_label : int, default=30
+        Longer labels are shortened with an ellipsis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes: one line collection for the edges, one scatter collection per group (one
+        in all without ``groups``) and one text label per node.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> from newsim import plot
+    >>> sample = newsim.datasets.load_sample()
+    >>> index = newsim.TfidfVectorizer().index(sample.texts)
+    >>> ax = plot.neighbour_graph(index, ids=["Stargate", "DeepSeek"], k=1)
+    >>> [t.get_text() for t in ax.texts]
+    ['Stargate', 'DeepSeek']
+    >>> len(ax.collections[0].get_segments())  # one edge: the two are each other's neighbour
+    1
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")
+    if layout not in ("spring", "circle"):
+        raise ValueError(f"layout must be 'spring' or 'circle', got {layout!r}")
+    if isinstance(index_or_topk, SimilarityIndex):
+        n_articles = index_or_topk.n_articles
+        topk = index_or_topk.top_k(k, progress=False)
+    elif isinstance(index_or_topk, TopK):
+        topk = index_or_topk
+        n_articles = int(topk.ids.shape[0])
+    else:
+        raise TypeError(
+            f"index_or_topk must be a SimilarityIndex or a TopK, got {type(index_or_topk).__name__}"
+        )
+    nb_ids = np.asarray(topk.ids)[:, :k]
+    nb_scores = np.asarray(topk.scores)[:, :k]
+    chosen = _order(articles, n_articles)
+    for name, values in (("ids", ids), ("groups", groups)):
+        if values is not None and len(values) != n_articles:
+            raise ValueError(f"{name} has {len(values)} entries for {n_articles} articles")
+    plt = _pyplot()
+    from matplotlib.collections import LineCollection
+
+    # Nodes: the chosen articles and their neighbours. Edges: every neighbour relation
+    # between two nodes (also between two neighbours), once per pair, with the best score.
+    nodes = list(dict.fromkeys(chosen.tolist() + [b for b in nb_ids[chosen].ravel() if b >= 0]))
+    drawn = set(nodes)
+    best: dict[tuple[int, int], float] = {}
+    for a in nodes:
+        for b, s in zip(nb_ids[a].tolist(), nb_scores[a].tolist()):
+            if b >= 0 and b in drawn:
+                key = (min(a, b), max(a, b))
+                best[key] = max(best.get(key, 0.0), float(s))
+    if len(nodes) > MAX_GRAPH_NODES:
+        raise ValueError(
+            f"the graph would have {len(nodes)} nodes (at most {MAX_GRAPH_NODES}); "
+            "choose fewer articles or a smaller k"
+        )
+    where = {node: p for p, node in enumerate(nodes)}
+    edges = np.array([(where[a], where[b]) for a, b in best], dtype=np.int64).reshape(-1, 2)
+    weights = np.array(list(best.values()), dtype=np.float64)
+    if layout == "circle":
+        pos = _circle_layout(len(nodes))
+    else:
+        pos = _spring_layout(len(nodes), edges, weights, seed)
+
+    ax = _axes(ax, (9.0, 9.0))
+    top = float(weights.max()) if weights.size else 1.0
+    segments = [[tuple(pos[a]), tuple(pos[b])] for a, b in edges.tolist()]
+    ax.add_collection(
+        LineCollection(
+            segments,
+            linewidths=0.5 + 3.0 * weights / (top or 1.0),
+            colors="grey",
+            alpha=0.6,
+            zorder=1,
+        )
+    )
+    is_chosen = np.isin(np.asarray(nodes, dtype=np.int64), chosen)
+    sizes = np.where(is_chosen, 90.0, 35.0)
+    if groups is None:
+        ax.scatter(pos[:, 0], pos[:, 1], s=sizes, c="tab:blue", edgecolors="white", zorder=2)
+    else:
+        node_groups = [groups[node] for node in nodes]
+        names = list(dict.fromkeys(node_groups))
+        colours = plt.get_cmap("tab10" if len(names) <= 10 else "tab20")
+        for g, name in enumerate(names):
+            mask = np.array([ng == name for ng in node_groups])
+            ax.scatter(
+                pos[mask, 0],
+                pos[mask, 1],
+                s=sizes[mask],
+                color=colours(g % colours.N),
+                edgecolors="white",
+                label=str(name),
+                zorder=2,
+            )
+        ax.legend(loc="best", fontsize="small", frameon=False)
+    for p, node in enumerate(nodes):
+        label = ids[node] if ids is not None else node
+        ax.text(
+            pos[p, 0],
+            pos[p, 1] + 0.03,
+            _short(label, max_label),
+            fontsize=8 if is_chosen[p] else 6.5,
+            ha="center",
+            va="bottom",
+            zorder=3,
+        )
+    ax.set_xlim(-1.25, 1.25)
+    ax.set_ylim(-1.2, 1.25)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax

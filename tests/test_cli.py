@@ -1,0 +1,593 @@
+"""The ``newsim`` command line, through ``main()`` and through its real entry point.
+
+Most cases call :func:`newsim.cli.main` in-process (fast); a few run ``python -m newsim`` as a
+subprocess, end to end: output, standard input, a non-UTF-8 file and a closed pipe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from newsim import cli, datasets
+
+# "rates" and "rates-copy" are the planted near-duplicates; the others are on other topics.
+ARTICLES = {
+    "rates": "The central bank raised interest rates by half a point on Tuesday to fight "
+    "inflation, and stock markets fell as investors feared a slowdown.",
+    "rates-copy": "The central bank raised interest rates by half a point on Tuesday to fight "
+    "stubborn inflation, and stock markets fell as investors feared a slowdown.",
+    "football": "The football club won the championship after a dramatic penalty shootout "
+    "in front of a sold-out stadium.",
+    "frog": "Scientists discovered a new species of tree frog in the rainforest of Peru, "
+    "hidden among the leaves.",
+    "München": "Voters in Munich elected a new mayor after a long campaign about housing "
+    "and public transport.",
+}
+IDS = list(ARTICLES)
+TEXTS = list(ARTICLES.values())
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: Any) -> tuple[int, str, str]:
+    """Run ``main()`` in-process; return (exit code, stdout, stderr)."""
+    code = cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_process(*args: Any, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """Run ``python -m newsim`` with this environment (PYTHONPATH kept)."""
+    return subprocess.run(
+        [sys.executable, "-m", "newsim", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        env=dict(os.environ),
+        timeout=120,
+        check=False,
+    )
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+@pytest.fixture
+def folder(tmp_path: pathlib.Path) -> pathlib.Path:
+    """A folder with one .txt file per article, the file name stem being the id."""
+    path = tmp_path / "articles"
+    path.mkdir()
+    for key, text in ARTICLES.items():
+        (path / f"{key}.txt").write_text(text, encoding="utf-8")
+    (path / "README.md").write_text("not an article", encoding="utf-8")
+    (path / ".#rates.txt").symlink_to("user@host.1234")  # an editor's lock: skipped
+    return path
+
+
+def write_csv(path: pathlib.Path, header: list[str], rows: list[list[str]], sep: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=sep)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+@pytest.fixture
+def csv_file(tmp_path: pathlib.Path) -> pathlib.Path:
+    path = tmp_path / "articles.csv"
+    write_csv(path, ["slug", "body"], [[k, t] for k, t in ARTICLES.items()], ",")
+    return path
+
+
+@pytest.fixture
+def jsonl_file(tmp_path: pathlib.Path) -> pathlib.Path:
+    path = tmp_path / "articles.jsonl"
+    lines = [json.dumps({"n": n, "body": t}, ensure_ascii=False) for n, t in enumerate(TEXTS)]
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- output parsers
+
+
+def parse(fmt: str, out: str) -> list[dict[str, str]]:
+    """Parse command output back into rows of strings, whatever the format."""
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(out)))
+    if fmt == "jsonl":
+        return [{k: str(v) for k, v in json.loads(line).items()} for line in out.splitlines()]
+    header, *lines = out.splitlines()
+    names = header.split()
+    return [dict(zip(names, line.split())) for line in lines]
+
+
+def neighbours(rows: list[dict[str, str]]) -> dict[str, list[tuple[str, float]]]:
+    found: dict[str, list[tuple[str, float]]] = {}
+    for row in rows:
+        found.setdefault(row["article"], []).append((row["neighbor"], float(row["score"])))
+    return found
+
+
+# ----------------------------------------------------------------------------- similar
+
+
+def test_similar_on_a_folder_is_an_aligned_table(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path
+) -> None:
+    code, out, err = run_cli(capsys, "similar", folder, "--top", 3)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split() == ["article", "rank", "neighbor", "score"]
+    # Right-aligned numbers in the last column: every line ends at the same column.
+    assert len({len(line) for line in lines}) == 1
+    found = neighbours(parse("table", out))
+    assert found["rates"][0][0] == "rates-copy"
+    assert found["rates-copy"][0][0] == "rates"
+    assert found["rates"][0][1] > 0.9
+    assert all(re.fullmatch(r"\d\.\d{4}", line.split()[-1]) for line in lines[1:])
+    for ranked in found.values():
+        assert len(ranked) <= 3
+        assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+
+
+def test_similar_csv_with_id_column_as_jsonl(
+    capsys: pytest.CaptureFixture[str], csv_file: pathlib.Path
+) -> None:
+    columns = ["--text-column", "body", "--id-column", "slug"]
+    code, out, _ = run_cli(capsys, "similar", csv_file, *columns, "--format", "jsonl", "--top", 1)
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert {r["rank"] for r in records} == {1}
+    by_article = {r["article"]: r for r in records}
+    assert by_article["rates"]["neighbor"] == "rates-copy"
+    assert by_article["rates-copy"]["neighbor"] == "rates"
+    assert by_article["rates"]["score"] > 0.9
+    assert set(by_article) <= set(IDS)
+
+
+def test_csv_without_id_column_uses_the_line_of_each_record(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "articles.csv"
+    # The first record's text spans two lines, so the second record starts on line 4.
+    texts = [TEXTS[0].replace(", and", ",\nand"), *TEXTS[1:]]
+    write_csv(path, ["text"], [[t] for t in texts], ",")
+    code, out, _ = run_cli(capsys, "similar", path, "--format", "csv", "--top", 1)
+    assert code == 0
+    found = neighbours(parse("csv", out))
+    assert found["2"][0][0] == "4"
+    assert found["4"][0][0] == "2"
+
+
+def test_similar_without_path_uses_the_bundled_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "similar", "--format", "csv")
+    assert code == 0
+    a, b = datasets.load_sample().ids
+    found = neighbours(parse("csv", out))
+    assert [n for n, _ in found[a]] == [b]
+    assert [n for n, _ in found[b]] == [a]
+
+
+def test_top_larger_than_the_corpus(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path
+) -> None:
+    code, out, _ = run_cli(capsys, "similar", folder, "--top", 10**9, "--format", "csv")
+    assert code == 0
+    rows = parse("csv", out)
+    assert 0 < len(rows) <= len(IDS) * (len(IDS) - 1)
+    assert max(int(r["rank"]) for r in rows) <= len(IDS) - 1
+
+
+# ----------------------------------------------------------------------------- pairs
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "jsonl"])
+def test_pairs_finds_exactly_the_planted_duplicate(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path, fmt: str
+) -> None:
+    path = tmp_path / "articles.tsv"
+    write_csv(path, ["id", "text"], [[k, t] for k, t in ARTICLES.items()], "\t")
+    code, out, _ = run_cli(capsys, "pairs", path, "--id-column", "id", "--format", fmt)
+    assert code == 0
+    rows = parse(fmt, out)
+    assert [(r["id_i"], r["id_j"]) for r in rows] == [("rates", "rates-copy")]
+    assert 0.9 < float(rows[0]["score"]) <= 1.0
+
+
+def test_pairs_are_sorted_by_score(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path
+) -> None:
+    code, out, _ = run_cli(capsys, "pairs", folder, "--threshold", 0.01, "--format", "csv")
+    assert code == 0
+    scores = [float(r["score"]) for r in parse("csv", out)]
+    assert len(scores) > 1
+    assert scores == sorted(scores, reverse=True)
+
+
+# ----------------------------------------------------------------------------- keywords
+
+
+def test_keywords_from_jsonl_fields(
+    capsys: pytest.CaptureFixture[str], jsonl_file: pathlib.Path
+) -> None:
+    fields = ["--text-field", "body", "--id-field", "n"]
+    code, out, _ = run_cli(
+        capsys, "keywords", jsonl_file, *fields, "--top", 4, "--language", "en", "--format", "jsonl"
+    )
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert {r["article"] for r in records} == {str(n) for n in range(len(TEXTS))}
+    frog = [r for r in records if r["article"] == "3"]
+    assert [r["rank"] for r in frog] == [1, 2, 3, 4]
+    weights = [r["weight"] for r in frog]
+    assert weights == sorted(weights, reverse=True)
+    assert "frog" in {r["term"] for r in records if r["article"] == "3"}
+
+
+def test_lines_file_and_vectorizer_options(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "headlines.txt"
+    path.write_text("\n".join(TEXTS[:3]) + "\n\n", encoding="utf-8")
+    options = ["--ngram", 2, "--min-df", 2, "--language", "en", "--top", 10**9]
+    code, out, _ = run_cli(capsys, "keywords", path, *options, "--format", "csv")
+    assert code == 0
+    rows = parse("csv", out)
+    # Line 3 (football) shares no term with the others: --min-df 2 leaves it no keyword.
+    assert {r["article"] for r in rows} == {"1", "2"}
+    assert "central bank" in {r["term"] for r in rows}
+
+
+# ----------------------------------------------------------------------------- fit and --model
+
+
+def test_fit_then_model_gives_the_same_results(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path, csv_file: pathlib.Path
+) -> None:
+    model = folder.parent / "model.newsim"
+    code, out, _ = run_cli(capsys, "fit", folder, "-o", model, "--language", "en")
+    assert code == 0
+    assert model.stat().st_size > 0
+    assert f"{len(ARTICLES)} articles" in out
+    assert "language en" in out
+
+    fitted = run_cli(capsys, "keywords", folder, "--language", "en", "--format", "csv")
+    saved = run_cli(capsys, "keywords", folder, "--model", model, "--format", "csv")
+    assert fitted == saved
+    assert fitted[0] == 0
+    assert {r["article"] for r in parse("csv", fitted[1])} == set(IDS)  # ids as given: München
+
+    # The same model on the same texts from a CSV (in another order: the folder is sorted by
+    # file name): the same neighbours and scores.
+    code, from_folder, _ = run_cli(capsys, "similar", folder, "--model", model, "--format", "csv")
+    assert code == 0
+    columns = ["--text-column", "body", "--id-column", "slug"]
+    code, from_csv, _ = run_cli(
+        capsys, "similar", csv_file, *columns, "--model", model, "--format", "csv", "--n-jobs", 2
+    )
+    assert code == 0
+    assert sorted(from_folder.splitlines()) == sorted(from_csv.splitlines())
+    assert neighbours(parse("csv", from_csv))["rates"][0][0] == "rates-copy"
+
+
+def test_model_settings_cannot_be_overridden(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path
+) -> None:
+    model = folder.parent / "model.newsim"
+    assert run_cli(capsys, "fit", folder, "-o", model)[0] == 0
+    code, _, err = run_cli(capsys, "similar", folder, "--model", model, "--min-df", 2)
+    assert code == cli.EX_USAGE
+    assert "--min-df cannot be used with --model" in err
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_non_utf8_file_in_a_folder_names_file_offset_and_line(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path
+) -> None:
+    bad = folder / "latin1.txt"
+    bad.write_bytes(b"First line\nCaf\xe9 au lait\n")
+    code, out, err = run_cli(capsys, "similar", folder)
+    assert (code, out) == (cli.EX_DATAERR, "")
+    assert err.startswith("newsim: error: ")
+    assert str(bad) in err
+    assert "byte offset 14 (line 2)" in err
+    assert err.count("\n") == 1
+
+
+def test_non_utf8_csv_names_offset_and_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(b"id,text\na,fine\nb,\x93quoted\x94\n")
+    code, _, err = run_cli(capsys, "keywords", path)
+    assert code == cli.EX_DATAERR
+    assert f"{path}: not valid UTF-8 at byte offset 17 (line 3)" in err
+
+
+@pytest.mark.parametrize(
+    ("header", "options", "message"),
+    [
+        (
+            ["id", "body"],
+            [],
+            "no column 'text'; the columns are 'id', 'body' (choose one with --text-column)",
+        ),
+        (["id", "body"], ["--text-column", "body", "--id-column", "slug"], "no column 'slug'"),
+        (["text", "text"], [], "2 columns named 'text'"),
+    ],
+    ids=["text", "id", "twice"],
+)
+def test_csv_column_problems_name_the_column(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: pathlib.Path,
+    header: list[str],
+    options: list[str],
+    message: str,
+) -> None:
+    path = tmp_path / "articles.csv"
+    write_csv(path, header, [["1", "some text"]], ",")
+    code, _, err = run_cli(capsys, "similar", path, *options)
+    assert code == cli.EX_DATAERR
+    assert f"newsim: error: {path}: {message}" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "options", "message"),
+    [
+        (
+            '{"text": "a"}\n{"body": "b", "id": 2}\n',
+            [],
+            "line 2: no field 'text'; the record's fields are 'body', 'id' (choose one with "
+            "--text-field)",
+        ),
+        ('{"text": "a"}\n{"text": "b"\n', [], "line 2: not valid JSON"),
+        ('{"text": "a"}\n["b"]\n', [], "line 2: expected a JSON object, found an array"),
+        ('{"text": null}\n', [], "line 1: field 'text' is null, expected a string"),
+        ('{"text": "a", "id": 1.5}\n', ["--id-field", "id"], "line 1: field 'id' is a number"),
+    ],
+    ids=["missing-field", "syntax", "not-object", "null-text", "float-id"],
+)
+def test_jsonl_problems_name_the_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: pathlib.Path,
+    content: str,
+    options: list[str],
+    message: str,
+) -> None:
+    path = tmp_path / "articles.ndjson"
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run_cli(capsys, "pairs", path, *options)
+    assert code == cli.EX_DATAERR
+    assert f"{path}, {message}" in err
+
+
+def test_csv_row_with_wrong_field_count(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "articles.csv"
+    path.write_text("id,text\n1,one\n2,two,three\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "similar", path)
+    assert code == cli.EX_DATAERR
+    assert f"{path}, line 3: expected 2 fields as in the header, found 3" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", "", "the file is empty; expected a header row"),
+        ("header.csv", "id,text\n\n", "no articles found"),
+        ("blank.txt", "\n  \n", "no articles found"),
+        ("empty.jsonl", "", "no articles found"),
+    ],
+)
+def test_inputs_without_articles(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: pathlib.Path,
+    name: str,
+    content: str,
+    message: str,
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run_cli(capsys, "similar", path)
+    assert (code, out) == (cli.EX_DATAERR, "")
+    assert f"{path}: {message}" in err
+
+
+def test_empty_folder(capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path) -> None:
+    (tmp_path / "notes.md").write_text("no articles here", encoding="utf-8")
+    code, _, err = run_cli(capsys, "keywords", tmp_path)
+    assert code == cli.EX_DATAERR
+    assert f"{tmp_path}: the folder holds no .txt files" in err
+
+
+def test_repeated_id(capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "articles.csv"
+    write_csv(path, ["id", "text"], [["a", "one"], ["b", "two"], ["a", "three"]], ",")
+    code, _, err = run_cli(capsys, "similar", path, "--id-column", "id")
+    assert code == cli.EX_DATAERR
+    assert "the id 'a' is used by articles 1 and 3" in err
+
+
+def test_library_errors_are_one_line_data_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "stop.txt"
+    path.write_text("the and of\nto be or not to be\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "similar", path, "--language", "en")
+    assert code == cli.EX_DATAERR
+    assert err == (
+        f"newsim: error: {path}: empty vocabulary; perhaps the documents only contain stop words\n"
+    )
+
+
+def test_missing_and_unreadable_inputs(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path
+) -> None:
+    missing = folder.parent / "missing.csv"
+    code, _, err = run_cli(capsys, "similar", missing)
+    assert code == cli.EX_NOINPUT
+    assert f"cannot read {str(missing)!r}: No such file or directory" in err
+
+    dangling = folder / "zz.txt"
+    dangling.symlink_to(folder.parent / "gone.txt")
+    code, _, err = run_cli(capsys, "pairs", folder)
+    assert code == cli.EX_NOINPUT
+    assert repr(str(dangling)) in err
+
+
+def test_model_problems(capsys: pytest.CaptureFixture[str], folder: pathlib.Path) -> None:
+    missing = folder.parent / "missing.newsim"
+    code, _, err = run_cli(capsys, "similar", folder, "--model", missing)
+    assert code == cli.EX_NOINPUT
+    assert f"cannot read the model {str(missing)!r}" in err
+
+    garbage = folder.parent / "garbage.newsim"
+    garbage.write_bytes(b"not a model at all")
+    code, _, err = run_cli(capsys, "keywords", folder, "--model", garbage)
+    assert code == cli.EX_DATAERR
+    assert f"newsim: error: model {garbage}: " in err
+
+    code, _, err = run_cli(capsys, "fit", folder, "-o", folder.parent / "no" / "m.newsim")
+    assert code == cli.EX_CANTCREAT
+    assert "no/m.newsim" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["similar", "--top", "0"], "argument --top: expected a positive integer"),
+        (["pairs", "--threshold", "1.5"], "argument --threshold: expected a cosine in (0, 1]"),
+        (["similar", "--min-df", "2.5"], "argument --min-df: expected a document count"),
+        (["similar", "--n-jobs", "0"], "argument --n-jobs: expected a thread count"),
+        (["similar", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
+        (["similar", "--text-column", "body"], "--text-column needs a PATH"),
+        (["fit"], "the following arguments are required: -o/--output"),
+        (["similarity"], "invalid choice: 'similarity'"),
+    ],
+)
+def test_bad_usage(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    code, out, err = run_cli(capsys, *args)
+    assert (code, out) == (cli.EX_USAGE, "")
+    assert message in err
+    assert err.startswith("usage: newsim")
+
+
+def test_options_that_do_not_fit_the_input(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    code, _, err = run_cli(capsys, "similar", folder, "--delimiter", ";")
+    assert code == cli.EX_USAGE
+    assert "--delimiter cannot be used with a folder" in err
+
+    path = tmp_path / "articles.csv"
+    write_csv(path, ["id", "text"], [["1", "one"]], ",")
+    code, _, err = run_cli(capsys, "similar", path, "--delimiter", ";;")
+    assert code == cli.EX_USAGE
+    assert "the delimiter must be one character, got ';;'" in err
+
+    unknown = tmp_path / "articles.xml"
+    unknown.write_text("<a/>", encoding="utf-8")
+    code, _, err = run_cli(capsys, "similar", unknown)
+    assert code == cli.EX_USAGE
+    assert "cannot tell the format" in err
+    assert "--input-format" in err
+
+
+def test_input_format_and_delimiter_override(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "export.dat"
+    write_csv(path, ["id", "text"], [[k, t] for k, t in ARTICLES.items()], ";")
+    options = ["--input-format", "csv", "--delimiter", ";", "--id-column", "id"]
+    code, out, _ = run_cli(capsys, "pairs", path, *options, "--format", "csv")
+    assert code == 0
+    assert [(r["id_i"], r["id_j"]) for r in parse("csv", out)] == [("rates", "rates-copy")]
+
+
+# ----------------------------------------------------------------------------- help and demo
+
+
+def test_help_and_docstring_document_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "--help")
+    assert code == 0
+    for command in ("similar", "pairs", "keywords", "fit", "demo"):
+        assert command in out
+    codes = [0, 1, 2, 65, 66, 73, 130, 141]
+    assert [cli.EX_OK, cli.EX_USAGE, cli.EX_DATAERR, cli.EX_NOINPUT] == [0, 2, 65, 66]
+    assert [cli.EX_CANTCREAT, cli.EX_INTERRUPTED, cli.EX_BROKEN_PIPE] == [73, 130, 141]
+    assert cli.__doc__ is not None
+    for text in (out, cli.__doc__):
+        documented = [int(c) for c in re.findall(r"^ +(\d+) {2,}", text, flags=re.MULTILINE)]
+        assert documented == codes
+    code, out, _ = run_cli(capsys, "pairs", "--help")
+    assert code == 0
+    assert "--threshold COSINE" in out
+    assert "exit codes:" in out
+
+
+def test_demo_is_the_default_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "demo")
+    assert code == 0
+    assert out.startswith("newsim demo: 2 bundled articles, language detected: de")
+    assert "top 10 terms of [1]:" in out
+    assert "why [0] and [1] are similar" in out
+    assert run_cli(capsys) == (0, out, "")
+
+
+# ----------------------------------------------------------------------------- end to end
+
+
+def test_entry_point_end_to_end(folder: pathlib.Path) -> None:
+    result = run_process("similar", folder, "--format", "csv", "--top", 1)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr == b""
+    found = neighbours(parse("csv", result.stdout.decode("utf-8")))
+    assert [n for n, _ in found["rates"]] == ["rates-copy"]
+    assert [n for n, _ in found["rates-copy"]] == ["rates"]
+    assert found["rates"][0][1] == found["rates-copy"][0][1] > 0.9
+
+
+def test_entry_point_reads_jsonl_from_stdin() -> None:
+    lines = [json.dumps({"id": k, "text": t}, ensure_ascii=False) for k, t in ARTICLES.items()]
+    stdin = ("\n".join(lines) + "\n").encode("utf-8")
+    result = run_process("pairs", "-", "--id-field", "id", "--format", "jsonl", stdin=stdin)
+    assert result.returncode == 0, result.stderr.decode()
+    records = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [(r["id_i"], r["id_j"]) for r in records] == [("rates", "rates-copy")]
+
+
+def test_entry_point_non_utf8(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(b'{"text": "ok"}\n{"text": "Stra\xdfe"}\n')
+    result = run_process("keywords", path)
+    assert result.returncode == cli.EX_DATAERR
+    assert result.stdout == b""
+    message = result.stderr.decode("utf-8")
+    assert message == (
+        f"newsim: error: {path}: not valid UTF-8 at byte offset 29 (line 2): invalid "
+        "continuation byte (byte df); convert the file to UTF-8\n"
+    )
+
+
+def test_entry_point_closed_pipe_exits_quietly(folder: pathlib.Path) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-m", "newsim", "similar", folder],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # like `| head` that has stopped reading, before anything is written
+        err = proc.stderr.read()
+        code = proc.wait(timeout=120)
+    assert err == b""
+    assert code == cli.EX_BROKEN_PIPE

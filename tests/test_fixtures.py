@@ -1,0 +1,117 @@
+"""Model files of every format version keep loading, and give what they gave when written.
+
+The fixtures under ``tests/fixtures/v<N>/`` were written by ``tests/fixtures/make_fixtures.py``
+with the newsim of format version N: a saved model, a pickle of the same vectorizer, and the
+feature names, idf and probe matrix that the model gave then.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import pickle
+import struct
+from typing import Any
+
+import numpy as np
+import pytest
+
+import newsim
+from newsim import SklearnTfidfVectorizer, TfidfVectorizer
+
+FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures"
+RECORDS = sorted(FIXTURES.glob("v*/*.json"))
+
+
+def _version(path: pathlib.Path) -> int:
+    return int(path.parent.name[1:])
+
+
+def _header_version(blob: bytes) -> int:
+    return int(struct.unpack_from("<I", blob, 8)[0])
+
+
+def _current_version() -> int:
+    vec = TfidfVectorizer(language=None).fit(["ein Haus", "zwei Häuser"])
+    return _header_version(vec.__getstate__()["_core_bytes"])
+
+
+def _ids(records: list[pathlib.Path]) -> list[str]:
+    return [f"{p.parent.name}-{p.stem}" for p in records]
+
+
+def assert_matches_record(vec: Any, record: dict[str, Any]) -> None:
+    assert type(vec).__name__ == record["class"]
+    params = {k: repr(v) for k, v in sorted(vec.get_params().items())}
+    assert params == record["params"]
+    assert getattr(vec, "language_", None) == record["language_"]
+    if record["feature_names"] is not None:  # None: a hashing model, no vocabulary
+        assert [str(t) for t in vec.get_feature_names_out()] == record["feature_names"]
+    idf = np.asarray(vec.idf_)
+    assert str(idf.dtype) == record["idf_dtype"]
+    assert [float(v).hex() for v in idf.astype(np.float64)] == record["idf"]
+    X = vec.transform(record["probe"])
+    m = record["matrix"]
+    assert list(X.shape) == m["shape"]
+    assert str(X.dtype) == m["dtype"]
+    assert X.indptr.tolist() == m["indptr"]
+    assert X.indices.tolist() == m["indices"]
+    want = np.array([float.fromhex(v) for v in m["data"]])
+    # Same terms and counts; the arithmetic of a later newsim may round in another order.
+    np.testing.assert_allclose(X.data.astype(np.float64), want, rtol=1e-6, atol=0)
+
+
+def test_fixtures_exist_for_every_format_version() -> None:
+    versions = sorted({_version(p) for p in RECORDS})
+    current = _current_version()
+    assert versions, "no model fixtures found"
+    assert versions == list(range(1, current + 1)), (
+        f"fixtures exist for format versions {versions}, newsim writes version {current}: "
+        "run `python tests/fixtures/make_fixtures.py` with this newsim and commit the new folder"
+    )
+
+
+@pytest.mark.parametrize("record_path", RECORDS, ids=_ids(RECORDS))
+def test_saved_model_loads(record_path: pathlib.Path) -> None:
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    model = record_path.with_suffix(".newsim")
+    blob = model.read_bytes()
+    assert blob.startswith(b"NEWSIM\x00\x1a")
+    assert _header_version(blob) == _version(record_path) == record["format_version"]
+    for loader in (TfidfVectorizer, SklearnTfidfVectorizer, newsim.HashingVectorizer):
+        assert_matches_record(loader.load(model), record)
+
+
+@pytest.mark.parametrize("record_path", RECORDS, ids=_ids(RECORDS))
+def test_pickled_model_loads(record_path: pathlib.Path) -> None:
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    vec = pickle.loads(record_path.with_suffix(".pickle").read_bytes())
+    assert_matches_record(vec, record)
+
+
+@pytest.mark.parametrize("record_path", RECORDS, ids=_ids(RECORDS))
+def test_old_model_saves_in_the_current_version(
+    record_path: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    vec = newsim.TfidfVectorizer.load(record_path.with_suffix(".newsim"))
+    vec.save(tmp_path / "again.newsim")
+    blob = (tmp_path / "again.newsim").read_bytes()
+    assert _header_version(blob) == _current_version()
+    assert_matches_record(newsim.TfidfVectorizer.load(tmp_path / "again.newsim"), record)
+    assert_matches_record(pickle.loads(pickle.dumps(vec)), record)
+
+
+@pytest.mark.parametrize("record_path", RECORDS, ids=_ids(RECORDS))
+def test_damaged_fixture_is_rejected(record_path: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """Old versions get the same protection: a flipped bit or a cut file is an error."""
+    blob = record_path.with_suffix(".newsim").read_bytes()
+    for pos in (0, 8, 12, 20, len(blob) // 2, len(blob) - 5, len(blob) - 1):
+        damaged = bytearray(blob)
+        damaged[pos] ^= 0x10
+        (tmp_path / "damaged.newsim").write_bytes(bytes(damaged))
+        with pytest.raises(newsim.ModelFormatError, match="newsim model"):
+            TfidfVectorizer.load(tmp_path / "damaged.newsim")
+    (tmp_path / "cut.newsim").write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(newsim.ModelFormatError, match="truncated"):
+        TfidfVectorizer.load(tmp_path / "cut.newsim")
