@@ -45,7 +45,7 @@ demo: install
 	$(VENV)/bin/newsim demo
 
 # ------------------------------------------------------------------------------- tests
-test: install test-cpp test-asan fuzz-smoke lint test-python test-wheel
+test: install test-cpp test-asan fuzz-smoke lint test-python test-asan-python test-wheel
 
 test-cpp: $(STAMPS)/venv
 	$(VENV)/bin/cmake -S . -B build/cpp-tests -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV)/bin/ninja) \
@@ -99,7 +99,7 @@ test-wheel: wheel
 bench: install
 	$(VPY) benchmarks/bench_vectorize.py --copies 10 --rounds 5 --out benchmarks/RESULTS.md
 	$(VPY) benchmarks/bench_similarity.py --n 10000 --rounds 3 --out benchmarks/RESULTS.md
-	$(VPY) benchmarks/quality.py --k 1 5 10
+	$(VPY) benchmarks/quality.py --k 1 5 10 --out benchmarks/RESULTS.md
 
 bench-quick: install
 	$(VPY) benchmarks/bench_vectorize.py --quick

@@ -115,3 +115,17 @@ def test_damaged_fixture_is_rejected(record_path: pathlib.Path, tmp_path: pathli
     (tmp_path / "cut.newsim").write_bytes(blob[: len(blob) // 2])
     with pytest.raises(newsim.ModelFormatError, match="truncated"):
         TfidfVectorizer.load(tmp_path / "cut.newsim")
+
+
+def test_v1_idf_that_contradicts_its_statistics_is_rejected(tmp_path: pathlib.Path) -> None:
+    """F15: a format-1 file stores idf next to df; a resealed file with a foreign idf is refused
+    (it used to load, and 1e308 overflowed a row's norm into a silently zero row)."""
+    import zlib
+
+    blob = bytearray((FIXTURES / "v1" / "newsim-vocabulary.newsim").read_bytes())
+    end = len(blob) - 4  # the idf values are the payload's last bytes, the CRC-32 follows
+    blob[end - 8 : end] = struct.pack("<d", 1e308)
+    blob[end:] = struct.pack("<I", zlib.crc32(bytes(blob[20:end])))
+    (tmp_path / "resealed.newsim").write_bytes(bytes(blob))
+    with pytest.raises(newsim.ModelFormatError, match="idf does not match the document frequen"):
+        TfidfVectorizer.load(tmp_path / "resealed.newsim")

@@ -175,13 +175,12 @@ def test_sklearn_mode_equals_scikit_learn(options: dict[str, Any], docs: list[st
     np.testing.assert_allclose(X.toarray(), R.toarray(), rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="F13: the core's table of Python word characters comes from ICU 72 (Unicode 15.0); "
-    "Python 3.11's re uses Unicode 14.0, so 4,388 code points new in 15.0 (e.g. CJK Ext. H "
-    "U+31350-U+323AF, Kawi U+11F00-) are word characters for newsim only",
-)
 def test_word_characters_follow_python() -> None:
+    """F13 (fixed): code points newer than this Python's Unicode data are not word characters.
+
+    ICU 72 has Unicode 15.0, Python 3.11's ``re`` Unicode 14.0: CJK Ext. H (U+31350-) and Kawi
+    (U+11F00-) were word characters for newsim only until the core took Python's version.
+    """
     docs = ["Haus", "0\U00031350 x\U00011f04"]
     ours = SklearnTfidfVectorizer().fit(docs)
     ref = ScikitTfidfVectorizer().fit(docs)

@@ -284,3 +284,28 @@ def test_hashing_saves_loads_and_rejects_bad_options(tmp_path, bbc_texts: list[s
         vec.get_feature_names_out()
     with pytest.raises(ValueError, match="parameter 'n_features' differs"):
         vec.merge(HashingVectorizer(n_features=2**10, use_idf=True).fit(bbc_texts[:5]))
+
+
+def test_discarded_statistics_shrink_the_model_and_block_merging(
+    tmp_path, gnad_texts: list[str]
+) -> None:
+    vec = newsim.TfidfVectorizer(language="de", ngram_range=(1, 2), min_df=2).fit(gnad_texts)
+    X = vec.transform(gnad_texts[:20])
+    vec.save(tmp_path / "full.newsim")
+    vec.discard_statistics()
+    vec.save(tmp_path / "lean.newsim")
+    full, lean = (
+        (tmp_path / "full.newsim").stat().st_size,
+        (tmp_path / "lean.newsim").stat().st_size,
+    )
+    assert lean < full / 4  # the statistics hold every bigram seen, the model only the kept ones
+    for model in (vec, newsim.TfidfVectorizer.load(tmp_path / "lean.newsim")):
+        assert (model.transform(gnad_texts[:20]) != X).nnz == 0
+        with pytest.raises(ValueError, match=r"no corpus statistics .* merge needs them"):
+            model.merge(
+                newsim.TfidfVectorizer(language="de", ngram_range=(1, 2), min_df=2).fit(
+                    gnad_texts[:5]
+                )
+            )
+        with pytest.raises(ValueError, match="partial_fit needs them"):
+            model.partial_fit(gnad_texts[:5])

@@ -197,6 +197,8 @@ void register_vectorizer(py::module_& m) {
            "Prunes and weights the statistics gathered so far (a no-op when current).")
       .def("merge", &Vectorizer::merge, py::arg("other"),
            "A new vectorizer with the statistics of both (not finalized).")
+      .def("discard_stats", &Vectorizer::discard_stats,
+           "Finalize, then free the corpus statistics (partial_fit and merge then fail).")
       .def_property_readonly("finalized", &Vectorizer::finalized)
       .def_property_readonly("has_stats", [](const Vectorizer& v) { return v.stats() != nullptr; })
       .def_property_readonly("stats_n_docs",

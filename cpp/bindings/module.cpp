@@ -1,6 +1,9 @@
 // newsim._core — the C++ core exposed to Python. One register_* per component.
 #include <pybind11/pybind11.h>
 
+#include <cstdio>
+#include <string>
+
 #include "common.hpp"
 
 namespace py = pybind11;
@@ -25,6 +28,12 @@ PYBIND11_MODULE(_core, m) {
     }
   });
 
+  // The scikit-learn mode's \w follows this Python's Unicode data (older than ICU's, maybe).
+  const std::string unidata = py::str(py::module_::import("unicodedata").attr("unidata_version"));
+  unsigned major = 0;
+  unsigned minor = 0;
+  if (std::sscanf(unidata.c_str(), "%u.%u", &major, &minor) == 2)
+    set_python_unicode_version(major, minor);
   py_bindings::register_vectorizer(m);
   py_bindings::register_similarity(m);
 }

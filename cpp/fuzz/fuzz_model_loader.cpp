@@ -56,26 +56,6 @@ const std::vector<std::string>& probe_texts() {
   return texts;
 }
 
-/// Known finding (reported, awaiting a loader fix): with the max_features flag 0, the loader
-/// ignores the u64 after it instead of requiring 0, so a resealed payload with garbage there
-/// loads and writes back zeros. Tolerated unless NEWSIM_FUZZ_STRICT is set; delete this once
-/// the loader rejects it.
-bool known_noncanonical_max_features(const std::string& read, const std::string& written,
-                                     const Vectorizer& v) {
-  static const bool strict = std::getenv("NEWSIM_FUZZ_STRICT") != nullptr;
-  if (strict || read.size() != written.size() || v.options().prune.max_features) return false;
-  const AnalyzerOptions& a = v.options().analyzer;
-  std::size_t flag = 20 + 4 + 8;  // header, four option bytes, stop word count
-  for (const std::string& w : a.stop_words) flag += 8 + w.size();
-  flag += 8 + a.stemmer.size() + 4 * 8 + 1 + 8 + 1 + 8 + 1;
-  if (flag + 9 > read.size() || read[flag] != 0) return false;
-  std::string fixed = read;
-  std::fill(fixed.begin() + static_cast<std::ptrdiff_t>(flag) + 1,
-            fixed.begin() + static_cast<std::ptrdiff_t>(flag) + 9, '\0');
-  // The CRC differs too: compare all but the trailer.
-  return fixed.compare(0, fixed.size() - 4, written, 0, written.size() - 4) == 0;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -96,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // older version is written in the current one, and must stay the same model (below).
   const std::string again = loaded->to_bytes();
   const bool current = header_version(bytes) == kFormatVersion;
-  if (current && again != bytes && !known_noncanonical_max_features(bytes, again, *loaded)) {
+  if (current && again != bytes) {
     std::size_t at = 0;
     while (at < again.size() && at < bytes.size() && again[at] == bytes[at]) ++at;
     std::fprintf(stderr, "read %zu bytes, wrote %zu; first difference at file offset %zu\n",

@@ -250,6 +250,7 @@ Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
   const bool has_max_features = p.flag("max_features");
   const std::uint64_t max_features = p.u64();
   if (has_max_features) r.max_features = static_cast<std::size_t>(max_features);
+  else if (max_features != 0) Reader::bad("max_features value without its flag");
   WeightingOptions& w = o.weighting;
   w.scheme = p.enumeration<Scheme>(1, "weighting");
   w.binary = p.flag("binary");
@@ -348,6 +349,9 @@ Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
     v = p.f64();
     if (!std::isfinite(v)) Reader::bad("non-finite idf");
   }
+  // The stored idf must be the one its statistics give (a format-1 file stores both).
+  if (s.idf != compute_idf(o.weighting, s.df, s.n_docs))
+    Reader::bad("the idf does not match the document frequencies");
   if (p.remaining() != 0) Reader::bad("trailing bytes");
   try {
     s.vocabulary = Vocabulary(terms);

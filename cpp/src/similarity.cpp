@@ -352,14 +352,28 @@ struct SimilarityIndex::Impl {
       BestLists& best = *lists[w];
       double* acc = accs[w].data();
       std::uint64_t* mark = marks[w].data();
+      const auto emit = [&](std::size_t i, std::size_t d) {
+        const auto sc = static_cast<float>(acc[d]);
+        acc[d] = 0.0;
+        best.offer(i, sc, static_cast<std::int32_t>(d));
+        best.offer(d, sc, static_cast<std::int32_t>(i));
+      };
       for (std::size_t i = b; i < e; ++i) {
         const Query q = row(rows, i);
+        // Postings visited and the range of rows they touch, per term (not per posting).
+        std::size_t visits = 0;
+        std::size_t lo = n;
+        std::size_t hi = 0;
         for (std::size_t t = 0; t < q.n; ++t) {
           const std::int32_t col = q.cols[t];
           const double qv = q.vals[t];
           const std::int32_t* first = p_inner + p_outer[col];
           const std::int32_t* last = p_inner + p_outer[col + 1];
           const std::int32_t* it = std::upper_bound(first, last, static_cast<std::int32_t>(i));
+          if (it == last) continue;
+          visits += static_cast<std::size_t>(last - it);
+          lo = std::min(lo, static_cast<std::size_t>(*it));
+          hi = std::max(hi, static_cast<std::size_t>(last[-1]));
           const float* v = p_vals + (it - p_inner);
           for (; it != last; ++it, ++v) {
             const auto d = static_cast<std::size_t>(*it);
@@ -367,17 +381,33 @@ struct SimilarityIndex::Impl {
             mark[d >> 6] |= std::uint64_t{1} << (d & 63);
           }
         }
-        for (std::size_t word = (i + 1) >> 6; word < marks[w].size(); ++word) {
-          std::uint64_t bits = mark[word];
-          if (bits == 0) continue;
-          mark[word] = 0;
-          while (bits != 0) {
-            const std::size_t d = word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
-            bits &= bits - 1;
-            const auto sc = static_cast<float>(acc[d]);
-            acc[d] = 0.0;
-            best.offer(i, sc, static_cast<std::int32_t>(d));
-            best.offer(d, sc, static_cast<std::int32_t>(i));
+        if (visits == 0) continue;
+        if ((hi >> 6) - (lo >> 6) <= 4 * visits + 16) {
+          // Dense enough: scan the marked words of the touched range.
+          for (std::size_t word = lo >> 6; word <= hi >> 6; ++word) {
+            std::uint64_t bits = mark[word];
+            if (bits == 0) continue;
+            mark[word] = 0;
+            while (bits != 0) {
+              emit(i, word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+              bits &= bits - 1;
+            }
+          }
+        } else {
+          // Few rows spread far apart: walk the postings again instead of the range, so that
+          // the cost stays O(postings), never O(n) per row.
+          for (std::size_t t = 0; t < q.n; ++t) {
+            const std::int32_t col = q.cols[t];
+            const std::int32_t* last = p_inner + p_outer[col + 1];
+            for (const std::int32_t* it = std::upper_bound(p_inner + p_outer[col], last,
+                                                           static_cast<std::int32_t>(i));
+                 it != last; ++it) {
+              const auto d = static_cast<std::size_t>(*it);
+              const std::uint64_t bit = std::uint64_t{1} << (d & 63);
+              if ((mark[d >> 6] & bit) == 0) continue;  // emitted already (another term)
+              mark[d >> 6] &= ~bit;
+              emit(i, d);
+            }
           }
         }
       }

@@ -7,6 +7,7 @@
 #include <unicode/unistr.h>
 
 #include <array>
+#include <atomic>
 #include <bitset>
 #include <memory>
 #include <stdexcept>
@@ -54,10 +55,16 @@ bool is_ascii(std::string_view s) noexcept {
   return true;
 }
 
+std::atomic<unsigned> python_unicode_version{~0u};  // major << 8 | minor
+
 struct WordTable {
   std::bitset<0x110000> bits;
   WordTable() {
+    const unsigned limit = python_unicode_version.load();
     for (UChar32 c = 0; c < 0x110000; ++c) {
+      UVersionInfo age;
+      u_charAge(c, age);
+      if ((static_cast<unsigned>(age[0]) << 8 | age[1]) > limit) continue;  // newer than Python
       const auto gc = static_cast<UCharCategory>(u_charType(c));
       const bool alpha = gc == U_UPPERCASE_LETTER || gc == U_LOWERCASE_LETTER ||
                          gc == U_TITLECASE_LETTER || gc == U_MODIFIER_LETTER || gc == U_OTHER_LETTER;
@@ -73,6 +80,10 @@ const WordTable& word_table() {
 }
 
 }  // namespace
+
+void set_python_unicode_version(unsigned major, unsigned minor) noexcept {
+  python_unicode_version.store(std::min(major, 255u) << 8 | std::min(minor, 255u));
+}
 
 void nfkc_casefold(std::string_view in, std::string& out) { normalize(0, in, out); }
 void nfkc(std::string_view in, std::string& out) { normalize(1, in, out); }

@@ -26,6 +26,8 @@ void strip_accents_token(std::string_view in, std::string& out);
 /// Python's `\w` for str patterns: str.isalnum() (letters and every code point with a numeric
 /// type) or '_'.
 bool python_is_word(char32_t c) noexcept;
+/// See newsim::set_python_unicode_version.
+void set_python_unicode_version(unsigned major, unsigned minor) noexcept;
 /// Python's str.isspace().
 bool python_is_space(char32_t c) noexcept;
 

@@ -576,10 +576,15 @@ void Vectorizer::finalize() {
   state_ = finalize_stats(options_, *stats_).first;
 }
 
+void Vectorizer::discard_stats() {
+  finalize();
+  stats_.reset();
+}
+
 void Vectorizer::require_stats(const char* what) const {
   if (state_ && !stats_ && !options_.hashing)
-    throw InvalidOptionError(what, std::string("this model was loaded from a format-1 file, which "
-                                               "does not store corpus statistics; ") +
+    throw InvalidOptionError(what, std::string("this model has no corpus statistics (it was read "
+                                               "from a format-1 file, or they were discarded); ") +
                                        what + " needs them: fit it again");
 }
 

@@ -105,3 +105,34 @@ TEST(Serialization, NewerVersionAndForeignFiles) {
   EXPECT_THROW((void)Vectorizer::from_bytes("PK\x03\x04 a zip file"), FormatError);
   EXPECT_THROW((void)Vectorizer::from_bytes(""), FormatError);
 }
+
+namespace {
+/// `bytes` with payload byte `at` (counted from the payload's start) set to `value` and the CRC
+/// recomputed: a well-sealed file with one deliberate inconsistency.
+std::string resealed(std::string bytes, std::size_t at, char value) {
+  constexpr std::size_t kHeader = 20;
+  bytes[kHeader + at] = value;
+  const std::string_view payload(bytes.data() + kHeader, bytes.size() - kHeader - 4);
+  const std::uint32_t c = crc32(payload);
+  for (int k = 0; k < 4; ++k) bytes[bytes.size() - 4 + k] = static_cast<char>((c >> (8 * k)) & 0xFF);
+  return bytes;
+}
+}  // namespace
+
+TEST(Serialization, ResealedInconsistenciesAreRejected) {
+  // An unfitted vectorizer without max_features: the u64 after its flag must be 0.
+  VectorizerOptions o;
+  const std::string b = Vectorizer(o).to_bytes();
+  // payload: 4 option bytes, stop-word count (8), stemmer (8 + 0), 4 sizes (32), compounds (1),
+  // min_df (8), flag (1), max_df (8), flag (1), max_features flag (1), then its value (8).
+  const std::size_t value_at = 4 + 8 + 8 + 32 + 1 + 8 + 1 + 8 + 1 + 1;
+  ASSERT_EQ(b[20 + value_at - 1], 0);  // the flag
+  try {
+    (void)Vectorizer::from_bytes(resealed(b, value_at, 7));
+    FAIL();
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("max_features value without its flag"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_NO_THROW((void)Vectorizer::from_bytes(resealed(b, value_at, 0)));
+}

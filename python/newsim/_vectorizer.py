@@ -599,6 +599,32 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
         merged.fixed_vocabulary_ = self.fixed_vocabulary_
         return merged
 
+    def discard_statistics(self) -> _TfidfBase:
+        """Free the corpus statistics kept for :meth:`partial_fit` and :meth:`merge`.
+
+        A fit keeps every distinct term's document frequency and count, pruned terms included,
+        so that parts can be merged exactly. A model that will only transform does not need
+        them: with n-grams and pruning they can be ten times the size of the vocabulary (and of
+        the saved file). Afterwards ``partial_fit`` and ``merge`` raise ``ValueError``; a new
+        ``fit`` starts over.
+
+        Returns
+        -------
+        self
+            The same fitted vectorizer, smaller.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.TfidfVectorizer(language="en", min_df=2)
+        >>> X = vec.fit_transform(["the cat sat", "the dog sat", "a dog ran"])
+        >>> _ = vec.discard_statistics()
+        >>> (vec.transform(["the dog sat"]) != X[1]).nnz
+        0
+        """
+        self._fitted_core().discard_stats()
+        return self
+
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
         """Transform documents to the document-term matrix of the fitted vocabulary.
 

@@ -51,6 +51,12 @@ struct AnalyzerOptions {
 /// Names of the Snowball algorithms available to `AnalyzerOptions::stemmer`.
 std::vector<std::string> stemmer_languages();
 
+/// The Unicode version of the Python whose `\w` the scikit-learn mode emulates (Python's `re`
+/// follows its own unicodedata, which may be older than ICU's data): code points assigned
+/// after it are not word characters. Call it before the first analysis (the Python module does
+/// at import); later calls have no effect. Default: no limit (ICU's version).
+void set_python_unicode_version(unsigned major, unsigned minor) noexcept;
+
 struct AnalyzerImpl;  // defined in the implementation: ICU and Snowball stay out of this header
 
 /// An immutable, validated analyzer; cheap to copy, safe to share between threads.

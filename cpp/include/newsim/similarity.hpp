@@ -56,6 +56,8 @@ struct Contribution {
   double value;
 };
 
+/// Immutable after construction: every query (top_k, query, pairs, explain) may run
+/// concurrently on one index.
 class SimilarityIndex {
  public:
   /// Copies and validates the matrix: throws InvalidOptionError("X") for malformed CSR arrays

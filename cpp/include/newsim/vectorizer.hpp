@@ -71,6 +71,9 @@ struct FittedState {
   double avg_doc_len = 0.0;      // BM25
 };
 
+/// Thread safety: the const members (transform, state, stats, to_bytes, analyzer, metadata)
+/// may run concurrently on one object; fit, fit_transform, partial_fit, finalize,
+/// discard_stats and set_metadata need exclusive access (as any std container).
 class Vectorizer {
  public:
   explicit Vectorizer(VectorizerOptions options);
@@ -100,6 +103,10 @@ class Vectorizer {
   /// The corpus statistics behind the fitted state; nullptr before any fit, or for a model read
   /// from a format-1 file (which did not store them).
   [[nodiscard]] const TermStats* stats() const noexcept { return stats_ ? &*stats_ : nullptr; }
+  /// Finalizes, then frees the statistics (a deployed model needs only the fitted state; with
+  /// n-grams and pruning the statistics can be ten times its size). partial_fit and merge then
+  /// throw.
+  void discard_stats();
   /// A vectorizer with the statistics of both (associative and commutative); not finalized.
   /// Throws InvalidOptionError naming the first option in which the two differ.
   [[nodiscard]] Vectorizer merge(const Vectorizer& other) const;

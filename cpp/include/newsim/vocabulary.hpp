@@ -12,7 +12,8 @@
 
 namespace newsim {
 
-/// An immutable term list (column i holds term(i)) with hash lookup. Cheap to copy.
+/// An immutable term list (column i holds term(i)) with hash lookup. Cheap to copy; safe to
+/// use from several threads (the lookup table is built once, under std::call_once).
 class Vocabulary {
  public:
   Vocabulary();
