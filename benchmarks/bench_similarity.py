@@ -498,7 +498,7 @@ def make_newsim(k: int = K, n_jobs: int = 1, method: str | None = None) -> Calla
     kw = {} if method is None else {"method": method}
 
     def run(X: Any) -> Any:
-        return newsim.SimilarityIndex(X, n_jobs=n_jobs).top_k(k=k, **kw)
+        return newsim.SimilarityIndex(X, n_jobs=n_jobs, progress=False).top_k(k=k, **kw)
 
     return run
 
@@ -535,7 +535,7 @@ def make_newsim_pairs(threshold: float = THRESHOLD, n_jobs: int = 1) -> Callable
     import newsim
 
     def run(X: Any) -> Any:
-        p = newsim.SimilarityIndex(X, n_jobs=n_jobs).pairs(threshold=threshold)
+        p = newsim.SimilarityIndex(X, n_jobs=n_jobs, progress=False).pairs(threshold=threshold)
         return np.asarray(p.i), np.asarray(p.j), np.asarray(p.score)
 
     return run
@@ -1014,7 +1014,7 @@ def run_latency(
 
     try:
         t0 = time.perf_counter()
-        index = newsim.SimilarityIndex(X, n_jobs=1)
+        index = newsim.SimilarityIndex(X, n_jobs=1, progress=False)
         out.build_seconds = time.perf_counter() - t0
         for q in queries[:5]:
             index.query(q, k=k)

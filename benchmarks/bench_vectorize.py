@@ -75,7 +75,7 @@ def make_newsim(cls: str = "TfidfVectorizer", **params: Any) -> harness.Runner:
     import newsim
 
     klass = getattr(newsim, cls)
-    kw = _params(params)
+    kw = {"progress": False, **_params(params)}  # no progress bar inside the timed work
 
     def run(texts: Sequence[str]) -> Any:
         return klass(**kw).fit_transform(list(texts))

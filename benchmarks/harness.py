@@ -578,17 +578,20 @@ def machine_info() -> dict[str, str]:
 
 
 def package_version(name: str) -> str:
-    """Installed version of ``name`` (distribution metadata, else ``module.__version__``)."""
+    """Version of ``name`` as it runs: ``module.__version__`` of the module that imports (a
+    development tree on ``PYTHONPATH`` wins over an installed copy), else the metadata."""
     from importlib import metadata
 
+    module = {"scikit-learn": "sklearn"}.get(name, name)
+    try:
+        version = getattr(importlib.import_module(module), "__version__", None)
+    except Exception:
+        version = None
+    if version is not None:
+        return str(version)
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
-        pass
-    module = {"scikit-learn": "sklearn"}.get(name, name)
-    try:
-        return str(getattr(importlib.import_module(module), "__version__", "unknown"))
-    except Exception:
         return "not installed"
 
 
