@@ -395,7 +395,9 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
         Parameters
         ----------
         raw_documents : iterable of str
-            The documents.
+            The documents. An iterable that is not a sized sequence (a generator, an open
+            file, an iterator) is read in chunks of at most 20,000 documents or about 32 M
+            characters, in bounded memory, with exactly the result of one fit over a list.
         y : None
             Ignored.
 
@@ -421,7 +423,8 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
         Parameters
         ----------
         raw_documents : iterable of str
-            The documents.
+            The documents (read into memory whole: the matrix holds them all anyway; for a
+            stream, ``fit`` it and ``transform`` it chunk by chunk).
         y : None
             Ignored.
 
