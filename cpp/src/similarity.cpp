@@ -343,6 +343,18 @@ struct SimilarityIndex::Impl {
     const float* p_vals = postings.valuePtr();
     std::vector<std::vector<double>> accs(n_workers);
     std::vector<std::vector<std::uint64_t>> marks(n_workers);
+    // For each stored entry (i, t) of the rows, where t's postings continue after row i: the
+    // rows' entries in row order fill each term's postings in order, so one pass gives every
+    // position and the kernel needs no binary search per row and term.
+    const std::int32_t* r_outer = rows.outerIndexPtr();
+    const std::int32_t* r_inner = rows.innerIndexPtr();
+    std::vector<std::int32_t> after(static_cast<std::size_t>(r_outer[n]));
+    {
+      std::vector<std::int32_t> cursor(p_outer, p_outer + postings.outerSize());
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::int32_t e = r_outer[i]; e < r_outer[i + 1]; ++e)
+          after[static_cast<std::size_t>(e)] = ++cursor[static_cast<std::size_t>(r_inner[e])];
+    }
     parallel_chunks(n, kChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
       if (!lists[w]) {
         lists[w] = std::make_unique<BestLists>(n, kk);
@@ -364,12 +376,12 @@ struct SimilarityIndex::Impl {
         std::size_t visits = 0;
         std::size_t lo = n;
         std::size_t hi = 0;
+        const std::int32_t* q_after = after.data() + r_outer[i];
         for (std::size_t t = 0; t < q.n; ++t) {
           const std::int32_t col = q.cols[t];
           const double qv = q.vals[t];
-          const std::int32_t* first = p_inner + p_outer[col];
           const std::int32_t* last = p_inner + p_outer[col + 1];
-          const std::int32_t* it = std::upper_bound(first, last, static_cast<std::int32_t>(i));
+          const std::int32_t* it = p_inner + q_after[t];
           if (it == last) continue;
           visits += static_cast<std::size_t>(last - it);
           lo = std::min(lo, static_cast<std::size_t>(*it));
@@ -397,11 +409,8 @@ struct SimilarityIndex::Impl {
           // Few rows spread far apart: walk the postings again instead of the range, so that
           // the cost stays O(postings), never O(n) per row.
           for (std::size_t t = 0; t < q.n; ++t) {
-            const std::int32_t col = q.cols[t];
-            const std::int32_t* last = p_inner + p_outer[col + 1];
-            for (const std::int32_t* it = std::upper_bound(p_inner + p_outer[col], last,
-                                                           static_cast<std::int32_t>(i));
-                 it != last; ++it) {
+            const std::int32_t* last = p_inner + p_outer[q.cols[t] + 1];
+            for (const std::int32_t* it = p_inner + q_after[t]; it != last; ++it) {
               const auto d = static_cast<std::size_t>(*it);
               const std::uint64_t bit = std::uint64_t{1} << (d & 63);
               if ((mark[d >> 6] & bit) == 0) continue;  // emitted already (another term)
