@@ -360,3 +360,25 @@ def test_resealed_payload_corruption_never_escapes_as_another_error(
         f"{name} at file bytes {sorted(set(at))}, e.g. {first[name]!r}"
         for name, at in unexpected.items()
     )
+
+
+def test_interrupted_save_keeps_the_previous_file(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """save writes beside the target and renames: a failure mid-way leaves the old model."""
+    from newsim import _vectorizer
+
+    path = tmp_path / "model.newsim"
+    old = newsim.TfidfVectorizer(language="de").fit(["ein Haus", "ein See"])
+    old.save(path)
+    before = path.read_bytes()
+
+    def fail(src: str, dst: str) -> None:
+        raise KeyboardInterrupt  # as if Ctrl-C arrived between writing and renaming
+
+    monkeypatch.setattr(_vectorizer.os, "replace", fail)
+    new = newsim.TfidfVectorizer(language="de").fit(["zwei Häuser", "drei Seen", "ein Boot"])
+    with pytest.raises(KeyboardInterrupt):
+        new.save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.newsim"]  # no temporary left behind

@@ -895,8 +895,7 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
             "language_": getattr(self, "language_", None),
         }
         core.metadata = json.dumps({_PARAMS_KEY: meta})
-        with open(path, "wb") as fh:
-            fh.write(core.to_bytes())
+        _write_atomically(os.fspath(path), core.to_bytes())
 
     @classmethod
     def load(cls, path: Union[str, os.PathLike[str]]) -> Any:
@@ -995,6 +994,22 @@ def _chunks(iterator: Iterator[Any]) -> Iterator[list[Any]]:
             chunk, chars = [], 0
     if chunk:
         yield chunk
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    An interrupted save (Ctrl-C, a full disk) leaves any earlier file at ``path`` intact.
+    """
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def _float_param(name: str, value: Any) -> float:
