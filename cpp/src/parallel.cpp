@@ -13,6 +13,19 @@
 
 namespace newsim {
 
+bool PhaseMonitor::poll(std::size_t done, std::size_t total) {
+  if (outer_ == nullptr) return true;
+  const std::size_t span = to_ - from_;
+  const std::size_t step = total == 0 ? span : std::min(span, done * span / total);
+  return outer_->poll(from_ + step, total_);
+}
+
+RunContext with_monitor(const RunContext& ctx, PhaseMonitor& phase) noexcept {
+  RunContext out = ctx;
+  if (ctx.monitor != nullptr) out.monitor = &phase;
+  return out;
+}
+
 std::size_t resolve_n_jobs(long long n_jobs) noexcept {
   const long long cores = std::max(1u, std::thread::hardware_concurrency());
   long long n = n_jobs;

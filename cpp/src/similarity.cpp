@@ -3,6 +3,7 @@
 #include <Eigen/SparseCore>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -83,6 +84,10 @@ RowMatrix to_eigen(const CsrInput& in, const char* name) {
 }
 
 constexpr double kNoScore = -std::numeric_limits<double>::infinity();
+/// The pruned top-k kernel treats terms in more than this share of the rows as common. Measured
+/// (n_jobs=1, 10kGNAD x 10 and the 100k generated corpus): 0.2-0.3 scan the least for the fewest
+/// completions; 0.1 completes too many pairs, 0.5 saves too little scanning.
+constexpr double kCommonShare = 0.3;
 
 /// Per-thread scratch: a dense accumulator with generation stamps (never cleared in full) and
 /// the rows touched.
@@ -117,6 +122,23 @@ struct Workspace {
   }
 };
 
+/// acc[rows[p]] += qv * vals[p] for p < count (the rows of one postings list are distinct).
+inline void scatter(double* acc, const std::int32_t* rows, const float* vals, std::ptrdiff_t count,
+                    double qv) {
+  std::ptrdiff_t p = 0;
+  for (; p + 4 <= count; p += 4) {
+    const double a = qv * static_cast<double>(vals[p]);
+    const double b = qv * static_cast<double>(vals[p + 1]);
+    const double c = qv * static_cast<double>(vals[p + 2]);
+    const double d = qv * static_cast<double>(vals[p + 3]);
+    acc[static_cast<std::size_t>(rows[p])] += a;
+    acc[static_cast<std::size_t>(rows[p + 1])] += b;
+    acc[static_cast<std::size_t>(rows[p + 2])] += c;
+    acc[static_cast<std::size_t>(rows[p + 3])] += d;
+  }
+  for (; p < count; ++p) acc[static_cast<std::size_t>(rows[p])] += qv * static_cast<double>(vals[p]);
+}
+
 /// Better first: higher score, then lower id.
 bool better(const std::pair<double, std::int32_t>& a, const std::pair<double, std::int32_t>& b) {
   return a.first > b.first || (a.first == b.first && a.second < b.second);
@@ -131,6 +153,7 @@ struct SimilarityIndex::Impl {
   double max_row_norm = 0.0;
   bool normalized = true;
   bool non_negative = true;
+  bool positive = true;  // every stored weight > 0
 
   /// A query row as parallel arrays.
   struct Query {
@@ -274,8 +297,9 @@ struct SimilarityIndex::Impl {
     }
   }
 
-  /// Pruning pays off for thresholds (pairs); for top-k the floor rises too slowly on news
-  /// text, so 'auto' scores every posting there (measured: tests/ and benchmarks/).
+  /// For queries and pairs: per-row pruning pays off for thresholds (pairs); for top-k
+  /// queries the floor rises too slowly on news text, so 'auto' scores every posting there
+  /// (measured: tests/ and benchmarks/). All-pairs top-k has its own kernel (symmetric_top_k).
   [[nodiscard]] bool use_pruning(SimilarityMethod method, bool threshold_search) const {
     if (method == SimilarityMethod::brute) return false;
     if (method == SimilarityMethod::automatic && !threshold_search) return false;
@@ -294,10 +318,15 @@ struct SimilarityIndex::Impl {
     std::vector<std::int32_t> worst_id;
     std::vector<std::uint8_t> worst_at;
     BestLists(std::size_t n, std::size_t k_)
-        : k(k_), score(n * k_), id(n * k_), size(n, 0), worst_score(n, 0.0f), worst_id(n, 0),
-          worst_at(n, 0) {}
-    /// Is (s, d) better than the worst kept entry of row r?
-    void offer(std::size_t r, float s, std::int32_t d) {
+        : k(k_), score(n * k_), id(n * k_), size(n, 0),
+          worst_score(n, -std::numeric_limits<float>::infinity()), worst_id(n, 0), worst_at(n, 0) {}
+    /// Keeps (s, d) if it is better than the worst kept entry of row r (or the list is not
+    /// full: its worst score is minus infinity then). Most offers end at the first comparison.
+    __attribute__((always_inline)) void offer(std::size_t r, float s, std::int32_t d) {
+      if (s < worst_score[r] || (s == worst_score[r] && d > worst_id[r])) return;
+      insert(r, s, d);
+    }
+    void insert(std::size_t r, float s, std::int32_t d) {
       const std::size_t base = r * k;
       if (size[r] < k) {
         score[base + size[r]] = s;
@@ -305,10 +334,14 @@ struct SimilarityIndex::Impl {
         if (++size[r] == k) find_worst(r);
         return;
       }
-      if (s < worst_score[r] || (s == worst_score[r] && d > worst_id[r])) return;
       score[base + worst_at[r]] = s;
       id[base + worst_at[r]] = d;
       find_worst(r);
+    }
+    /// Calls add(score, id) for each entry of row r.
+    template <class Add>
+    void each(std::size_t r, const Add& add) const {
+      for (std::size_t c = 0; c < size[r]; ++c) add(score[r * k + c], id[r * k + c]);
     }
     void find_worst(std::size_t r) {
       const std::size_t base = r * k;
@@ -323,10 +356,96 @@ struct SimilarityIndex::Impl {
     }
   };
 
+  /// The common terms of the pruned symmetric kernel: columns with df > tau * n. Their postings
+  /// are never scanned; what they add to s(i, j) is at most ||x_i^C|| ||x_j^C|| (Cauchy-Schwarz)
+  /// and is computed exactly, from row j's own common entries, only for pairs whose bound can
+  /// reach the k-th score of row i or row j.
+  struct CommonTerms {
+    std::vector<std::int32_t> slot;   // per column: its position among the common terms, or -1
+    std::size_t count = 0;
+    std::vector<std::int32_t> outer;  // each row's common entries (CSR over slots)
+    std::vector<std::int32_t> col;
+    std::vector<float> val;
+    std::vector<double> norm;         // ||x_i^C||
+
+    /// Writes row i's common weights into `dense` (by slot), and clears them again.
+    void load(std::size_t i, double* dense) const {
+      for (std::int32_t p = outer[i]; p < outer[i + 1]; ++p)
+        dense[static_cast<std::size_t>(col[static_cast<std::size_t>(p)])] = val[static_cast<std::size_t>(p)];
+    }
+    void unload(std::size_t i, double* dense) const {
+      for (std::int32_t p = outer[i]; p < outer[i + 1]; ++p) dense[static_cast<std::size_t>(col[static_cast<std::size_t>(p)])] = 0.0;
+    }
+    /// What the loaded row's common terms add to s(i, d), and whether the rows share one.
+    [[nodiscard]] std::pair<double, bool> part(std::size_t d, const double* dense) const {
+      double sum = 0.0;
+      bool shared = false;
+      for (std::int32_t p = outer[d]; p < outer[d + 1]; ++p) {
+        const double c = dense[static_cast<std::size_t>(col[static_cast<std::size_t>(p)])];
+        shared = shared || c != 0.0;
+        sum += c * static_cast<double>(val[static_cast<std::size_t>(p)]);
+      }
+      return {sum, shared};
+    }
+  };
+
+  [[nodiscard]] CommonTerms common_terms(double tau) const {
+    const auto n = static_cast<std::size_t>(rows.rows());
+    const std::int32_t* p_outer = postings.outerIndexPtr();
+    CommonTerms c;
+    c.slot.assign(static_cast<std::size_t>(postings.outerSize()), -1);
+    for (std::size_t t = 0; t < c.slot.size(); ++t)
+      if (static_cast<double>(p_outer[t + 1] - p_outer[t]) > tau * static_cast<double>(n))
+        c.slot[t] = static_cast<std::int32_t>(c.count++);
+    c.outer.assign(n + 1, 0);
+    c.norm.assign(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Query q = row(rows, i);
+      double sq = 0.0;
+      for (std::size_t t = 0; t < q.n; ++t) {
+        const std::int32_t s = c.slot[static_cast<std::size_t>(q.cols[t])];
+        if (s < 0) continue;
+        c.col.push_back(s);
+        c.val.push_back(q.vals[t]);
+        sq += static_cast<double>(q.vals[t]) * q.vals[t];
+      }
+      c.outer[i + 1] = static_cast<std::int32_t>(c.col.size());
+      c.norm[i] = std::sqrt(sq);
+    }
+    return c;
+  }
+
+  /// Writes, for every row r, the best kk of the entries `each(r, add)` lists into row r of
+  /// `out` (best first, ties to the lower id).
+  template <class Each>
+  static void best_of(std::size_t n, std::size_t kk, const Each& each, TopK& out, const RunContext& ctx) {
+    const std::size_t k = out.k;
+    parallel_chunks(n, 256, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
+      std::vector<std::pair<double, std::int32_t>> merged;
+      for (std::size_t r = b; r < e; ++r) {
+        merged.clear();
+        each(r, [&](float score, std::int32_t id) { merged.emplace_back(score, id); });
+        const std::size_t keep = std::min(kk, merged.size());
+        std::partial_sort(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(keep), merged.end(), better);
+        for (std::size_t c = 0; c < k; ++c) {
+          out.ids[r * k + c] = c < keep ? merged[c].second : -1;
+          out.scores[r * k + c] = c < keep ? static_cast<float>(merged[c].first) : 0.0f;
+        }
+      }
+    });
+  }
+
   /// Exact all-pairs top-k using the symmetry s(i, j) = s(j, i): row i accumulates only rows
   /// j > i (half the postings), densely and without branches, and offers each score to both
   /// rows' lists. Threads keep their own lists, merged at the end.
-  TopK symmetric_top_k(std::size_t k, const RunContext& ctx) const {
+  ///
+  /// With `prune` (all weights > 0), the common terms' postings are not scanned (see
+  /// CommonTerms). A pair that shares another term gets a partial score from the scan; it is
+  /// completed and offered only if the partial score plus the bound of the common terms can
+  /// still enter row i's or row j's list (their k-th entries so far are lower bounds of the
+  /// final ones). Pairs that share only common terms are found afterwards, from the rows
+  /// ordered by that bound against the lists' final k-th scores.
+  TopK symmetric_top_k(std::size_t k, bool prune, const RunContext& ctx) const {
     const auto n = static_cast<std::size_t>(rows.rows());
     TopK out;
     out.rows = n;
@@ -337,12 +456,28 @@ struct SimilarityIndex::Impl {
     const std::size_t kk = std::min(k, n - 1);
     constexpr std::size_t kChunk = 16;
     const std::size_t n_workers = workers_for(n, kChunk, ctx);
+
+    CommonTerms common;
+    prune = prune && positive;
+    if (prune) {
+      common = common_terms(kCommonShare);
+      prune = common.count > 0;
+    }
+    const bool pruning = prune;
+    // A score or bound may differ in its last bits from the float score it is compared with in
+    // the lists: the slack keeps every pair that could tie with a k-th entry.
+    constexpr double kSlack = 1.0 + 1e-6;
+
     std::vector<std::unique_ptr<BestLists>> lists(n_workers);
     const std::int32_t* p_outer = postings.outerIndexPtr();
     const std::int32_t* p_inner = postings.innerIndexPtr();
     const float* p_vals = postings.valuePtr();
-    std::vector<std::vector<double>> accs(n_workers);
-    std::vector<std::vector<std::uint64_t>> marks(n_workers);
+    struct Scratch {
+      std::vector<double> acc;
+      std::vector<std::uint64_t> mark;
+      std::vector<double> common;  // row i's common weights by slot
+    };
+    std::vector<std::unique_ptr<Scratch>> scratch(n_workers);
     // For each stored entry (i, t) of the rows, where t's postings continue after row i: the
     // rows' entries in row order fill each term's postings in order, so one pass gives every
     // position and the kernel needs no binary search per row and term.
@@ -355,90 +490,223 @@ struct SimilarityIndex::Impl {
         for (std::int32_t e = r_outer[i]; e < r_outer[i + 1]; ++e)
           after[static_cast<std::size_t>(e)] = ++cursor[static_cast<std::size_t>(r_inner[e])];
     }
-    parallel_chunks(n, kChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
+    // The last row of each term's postings (for the touched range without touching the end).
+    std::vector<std::int32_t> last_row(static_cast<std::size_t>(postings.outerSize()), 0);
+    for (std::size_t t = 0; t < last_row.size(); ++t)
+      if (p_outer[t + 1] > p_outer[t]) last_row[t] = p_inner[p_outer[t + 1] - 1];
+
+    PhaseMonitor scan_phase(ctx.monitor, 0, 90, 100);
+    parallel_chunks(n, kChunk, with_monitor(ctx, scan_phase), [&](std::size_t w, std::size_t b, std::size_t e) {
       if (!lists[w]) {
         lists[w] = std::make_unique<BestLists>(n, kk);
-        accs[w].assign(n, 0.0);
-        marks[w].assign((n + 63) / 64, 0);
+        scratch[w] = std::make_unique<Scratch>();
+        scratch[w]->acc.assign(n, 0.0);
+        if (!positive) scratch[w]->mark.assign((n + 63) / 64, 0);
+        if (pruning) scratch[w]->common.assign(common.count, 0.0);
       }
       BestLists& best = *lists[w];
-      double* acc = accs[w].data();
-      std::uint64_t* mark = marks[w].data();
-      const auto emit = [&](std::size_t i, std::size_t d) {
-        const auto sc = static_cast<float>(acc[d]);
-        acc[d] = 0.0;
+      double* acc = scratch[w]->acc.data();
+      std::uint64_t* mark = scratch[w]->mark.data();
+      double* qc = scratch[w]->common.data();
+      const double* norm_of = common.norm.data();
+      const auto offer = [&](std::size_t i, std::size_t d, double score) __attribute__((always_inline)) {
+        const auto sc = static_cast<float>(score);
         best.offer(i, sc, static_cast<std::int32_t>(d));
         best.offer(d, sc, static_cast<std::int32_t>(i));
       };
       for (std::size_t i = b; i < e; ++i) {
         const Query q = row(rows, i);
+        const double norm_i = pruning ? norm_of[i] : 0.0;
+        if (pruning) common.load(i, qc);
         // Postings visited and the range of rows they touch, per term (not per posting).
         std::size_t visits = 0;
         std::size_t lo = n;
         std::size_t hi = 0;
         const std::int32_t* q_after = after.data() + r_outer[i];
+        // Each term's postings start somewhere far from the last: fetch them a few terms ahead.
+        constexpr std::size_t kAhead = 6;
+        const auto prefetch = [&](std::size_t t) {
+          __builtin_prefetch(p_inner + q_after[t]);
+          __builtin_prefetch(p_vals + q_after[t]);
+        };
+        for (std::size_t t = 0; t < std::min(kAhead, q.n); ++t) prefetch(t);
         for (std::size_t t = 0; t < q.n; ++t) {
+          if (t + kAhead < q.n) prefetch(t + kAhead);
           const std::int32_t col = q.cols[t];
+          if (pruning && common.slot[static_cast<std::size_t>(col)] >= 0) continue;
           const double qv = q.vals[t];
-          const std::int32_t* last = p_inner + p_outer[col + 1];
           const std::int32_t* it = p_inner + q_after[t];
+          const std::int32_t* last = p_inner + p_outer[col + 1];
           if (it == last) continue;
           visits += static_cast<std::size_t>(last - it);
           lo = std::min(lo, static_cast<std::size_t>(*it));
-          hi = std::max(hi, static_cast<std::size_t>(last[-1]));
+          hi = std::max(hi, static_cast<std::size_t>(last_row[static_cast<std::size_t>(col)]));
           const float* v = p_vals + (it - p_inner);
-          for (; it != last; ++it, ++v) {
-            const auto d = static_cast<std::size_t>(*it);
-            acc[d] += qv * static_cast<double>(*v);
-            mark[d >> 6] |= std::uint64_t{1} << (d & 63);
-          }
-        }
-        if (visits == 0) continue;
-        if ((hi >> 6) - (lo >> 6) <= 4 * visits + 16) {
-          // Dense enough: scan the marked words of the touched range.
-          for (std::size_t word = lo >> 6; word <= hi >> 6; ++word) {
-            std::uint64_t bits = mark[word];
-            if (bits == 0) continue;
-            mark[word] = 0;
-            while (bits != 0) {
-              emit(i, word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
-              bits &= bits - 1;
-            }
-          }
-        } else {
-          // Few rows spread far apart: walk the postings again instead of the range, so that
-          // the cost stays O(postings), never O(n) per row.
-          for (std::size_t t = 0; t < q.n; ++t) {
-            const std::int32_t* last = p_inner + p_outer[q.cols[t] + 1];
-            for (const std::int32_t* it = p_inner + q_after[t]; it != last; ++it) {
+          if (positive) {
+            // Every product is > 0, so a touched row has acc > 0: no marks to keep.
+            scatter(acc, it, v, last - it, qv);
+          } else {
+            for (; it != last; ++it, ++v) {
               const auto d = static_cast<std::size_t>(*it);
-              const std::uint64_t bit = std::uint64_t{1} << (d & 63);
-              if ((mark[d >> 6] & bit) == 0) continue;  // emitted already (another term)
-              mark[d >> 6] &= ~bit;
-              emit(i, d);
+              acc[d] += qv * static_cast<double>(*v);
+              mark[d >> 6] |= std::uint64_t{1} << (d & 63);
             }
           }
         }
-      }
-    });
-    // Merge the threads' lists row by row: best first, ties to the lower id.
-    parallel_chunks(n, 256, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-      std::vector<std::pair<double, std::int32_t>> merged;
-      for (std::size_t r = b; r < e; ++r) {
-        merged.clear();
-        for (const auto& l : lists)
-          if (l)
-            for (std::size_t c = 0; c < l->size[r]; ++c)
-              merged.emplace_back(l->score[r * kk + c], l->id[r * kk + c]);
-        const std::size_t keep = std::min(kk, merged.size());
-        std::partial_sort(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(keep), merged.end(), better);
-        for (std::size_t c = 0; c < keep; ++c) {
-          out.ids[r * k + c] = merged[c].second;
-          out.scores[r * k + c] = static_cast<float>(merged[c].first);
+        // Offers the pair (i, d) of a touched row d: at once, or completed with the common
+        // terms if its bound can still enter row i's or row d's list.
+        const auto emit = [&](std::size_t d) __attribute__((always_inline)) {
+          const double partial = acc[d];
+          acc[d] = 0.0;
+          if (!pruning) return offer(i, d, partial);
+          const double bound = (partial + norm_i * norm_of[d]) * kSlack;
+          if (bound < best.worst_score[i] && bound < best.worst_score[d]) return;
+          offer(i, d, partial + common.part(d, qc).first);
+        };
+        if (visits > 0) {
+          const bool dense = hi - lo <= 4 * visits + 64;
+          if (positive && dense) {
+            // Scan the touched range of the accumulator, eight rows at a time.
+            std::size_t d = lo;
+            for (; d + 8 <= hi + 1; d += 8) {
+              std::uint64_t any = 0;
+              for (std::size_t u = 0; u < 8; ++u) any |= std::bit_cast<std::uint64_t>(acc[d + u]);
+              if (any == 0) continue;
+              for (std::size_t u = 0; u < 8; ++u)
+                if (acc[d + u] != 0.0) emit(d + u);
+            }
+            for (; d <= hi; ++d)
+              if (acc[d] != 0.0) emit(d);
+          } else if (positive) {
+            // Few rows spread far apart: walk the postings again instead of the range, so that
+            // the cost stays O(postings), never O(n) per row.
+            for (std::size_t t = 0; t < q.n; ++t) {
+              if (pruning && common.slot[static_cast<std::size_t>(q.cols[t])] >= 0) continue;
+              const std::int32_t* last = p_inner + p_outer[q.cols[t] + 1];
+              for (const std::int32_t* it = p_inner + q_after[t]; it != last; ++it)
+                if (acc[static_cast<std::size_t>(*it)] != 0.0) emit(static_cast<std::size_t>(*it));
+            }
+          } else if (dense) {
+            // Scan the marked words of the touched range.
+            for (std::size_t word = lo >> 6; word <= hi >> 6; ++word) {
+              std::uint64_t bits = mark[word];
+              if (bits == 0) continue;
+              mark[word] = 0;
+              while (bits != 0) {
+                emit(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+                bits &= bits - 1;
+              }
+            }
+          } else {
+            for (std::size_t t = 0; t < q.n; ++t) {
+              const std::int32_t* last = p_inner + p_outer[q.cols[t] + 1];
+              for (const std::int32_t* it = p_inner + q_after[t]; it != last; ++it) {
+                const auto d = static_cast<std::size_t>(*it);
+                const std::uint64_t bit = std::uint64_t{1} << (d & 63);
+                if ((mark[d >> 6] & bit) == 0) continue;  // emitted already (another term)
+                mark[d >> 6] &= ~bit;
+                emit(d);
+              }
+            }
+          }
         }
+        if (pruning) common.unload(i, qc);
       }
     });
+    // Merge the threads' lists row by row.
+    PhaseMonitor merge_phase(ctx.monitor, 90, pruning ? 93 : 100, 100);
+    best_of(n, kk, [&](std::size_t r, const auto& add) {
+      for (const auto& l : lists)
+        if (l) l->each(r, add);
+    }, out, with_monitor(ctx, merge_phase));
+    if (pruning) common_only_pairs(kk, common, out, ctx);
     return out;
+  }
+
+  /// The pairs of the pruned kernel that share only common terms: s(i, j) <= norm_i * norm_j,
+  /// which must reach the k-th score of row i (rows by decreasing norm) or of row j (rows by
+  /// increasing k-th score / norm). Merged into `out`, which holds every other pair's result.
+  void common_only_pairs(std::size_t kk, const CommonTerms& common, TopK& out, const RunContext& ctx) const {
+    const auto n = static_cast<std::size_t>(rows.rows());
+    const std::size_t k = out.k;
+    constexpr double kSlack = 1.0 + 1e-6;
+    std::vector<double> ratio(n, 0.0);
+    std::vector<std::int32_t> by_norm, by_ratio;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (common.norm[j] == 0.0) continue;
+      const bool full = out.ids[j * k + kk - 1] >= 0;
+      ratio[j] = full ? out.scores[j * k + kk - 1] / common.norm[j] : kNoScore;
+      by_norm.push_back(static_cast<std::int32_t>(j));
+      by_ratio.push_back(static_cast<std::int32_t>(j));
+    }
+    std::sort(by_norm.begin(), by_norm.end(), [&](std::int32_t a, std::int32_t b) {
+      return common.norm[static_cast<std::size_t>(a)] > common.norm[static_cast<std::size_t>(b)];
+    });
+    std::sort(by_ratio.begin(), by_ratio.end(), [&](std::int32_t a, std::int32_t b) {
+      return ratio[static_cast<std::size_t>(a)] < ratio[static_cast<std::size_t>(b)];
+    });
+    constexpr std::size_t kChunk = 16;
+    const std::size_t n_workers = workers_for(n, kChunk, ctx);
+    struct Scratch {
+      std::vector<double> common;
+      std::vector<std::uint32_t> seen;    // row + 1 that last considered a row
+      std::vector<std::uint32_t> column;  // row + 1 that last held a column
+    };
+    std::vector<std::unique_ptr<BestLists>> lists(n_workers);
+    std::vector<std::unique_ptr<Scratch>> scratch(n_workers);
+    PhaseMonitor phase(ctx.monitor, 93, 97, 100);
+    parallel_chunks(n, kChunk, with_monitor(ctx, phase), [&](std::size_t w, std::size_t b, std::size_t e) {
+      if (!lists[w]) {
+        lists[w] = std::make_unique<BestLists>(n, kk);
+        scratch[w] = std::make_unique<Scratch>();
+        scratch[w]->common.assign(common.count, 0.0);
+        scratch[w]->seen.assign(n, 0);
+        scratch[w]->column.assign(static_cast<std::size_t>(rows.cols()), 0);
+      }
+      BestLists& best = *lists[w];
+      Scratch& s = *scratch[w];
+      for (std::size_t i = b; i < e; ++i) {
+        const double norm_i = common.norm[i];
+        if (norm_i == 0.0) continue;
+        const bool full = out.ids[i * k + kk - 1] >= 0;
+        const double theta_i = full ? static_cast<double>(out.scores[i * k + kk - 1]) : kNoScore;
+        const auto stamp = static_cast<std::uint32_t>(i + 1);
+        const Query q = row(rows, i);
+        for (std::size_t t = 0; t < q.n; ++t) s.column[static_cast<std::size_t>(q.cols[t])] = stamp;
+        common.load(i, s.common.data());
+        const auto consider = [&](std::int32_t dj) {
+          const auto d = static_cast<std::size_t>(dj);
+          if (d <= i || s.seen[d] == stamp) return;
+          s.seen[d] = stamp;
+          const Query r = row(rows, d);
+          for (std::size_t t = 0; t < r.n; ++t) {
+            const auto col = static_cast<std::size_t>(r.cols[t]);
+            if (s.column[col] == stamp && common.slot[col] < 0) return;  // scanned already
+          }
+          const auto [score, shared] = common.part(d, s.common.data());
+          if (!shared) return;
+          best.offer(i, static_cast<float>(score), static_cast<std::int32_t>(d));
+          best.offer(d, static_cast<float>(score), static_cast<std::int32_t>(i));
+        };
+        for (const std::int32_t d : by_norm) {
+          if (norm_i * common.norm[static_cast<std::size_t>(d)] * kSlack < theta_i) break;
+          consider(d);
+        }
+        for (const std::int32_t d : by_ratio) {
+          if (ratio[static_cast<std::size_t>(d)] > norm_i * kSlack) break;
+          consider(d);
+        }
+        common.unload(i, s.common.data());
+      }
+    });
+    PhaseMonitor merge_phase(ctx.monitor, 97, 100, 100);
+    const TopK before = out;
+    best_of(n, kk, [&](std::size_t r, const auto& add) {
+      for (std::size_t c = 0; c < kk && before.ids[r * k + c] >= 0; ++c)
+        add(before.scores[r * k + c], static_cast<std::int32_t>(before.ids[r * k + c]));
+      for (const auto& l : lists)
+        if (l) l->each(r, add);
+    }, out, with_monitor(ctx, merge_phase));
   }
 
   template <class QueryOf>
@@ -474,6 +742,7 @@ SimilarityIndex::SimilarityIndex(const CsrInput& matrix) : impl_(std::make_uniqu
   const std::int32_t* c = x.rows.innerIndexPtr();
   for (std::int64_t k = 0; k < x.rows.nonZeros(); ++k) {
     x.non_negative = x.non_negative && v[k] >= 0.0f;
+    x.positive = x.positive && v[k] > 0.0f;
     auto& mw = x.max_weight[static_cast<std::size_t>(c[k])];
     mw = std::max(mw, std::fabs(v[k]));
   }
@@ -497,7 +766,8 @@ bool SimilarityIndex::non_negative() const noexcept { return impl_->non_negative
 
 TopK SimilarityIndex::top_k(std::size_t k, SimilarityMethod method, const RunContext& ctx) const {
   const Impl& x = *impl_;
-  if (method == SimilarityMethod::automatic && k <= 255) return x.symmetric_top_k(k, ctx);
+  if (method != SimilarityMethod::brute && k <= 255)
+    return x.symmetric_top_k(k, true, ctx);
   return x.run_top_k(rows(), k, true, method, ctx, [&](std::size_t r) { return x.row(x.rows, r); });
 }
 

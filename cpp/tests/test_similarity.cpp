@@ -2,6 +2,7 @@
 // matrix whose dot products are exact in binary floating point, plus input validation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -374,3 +375,55 @@ TEST(TopEntries, LargestFirstTiesToLowerColumnPadded) {
   EXPECT_EQ(t.ids, (std::vector<std::int64_t>{1, 0, -1, -1, 2, -1}));
   EXPECT_EQ(t.scores, (std::vector<float>{2.0f, 0.5f, 0, 0, 1.0f, 0}));
 }
+
+namespace {
+
+/// Random non-negative rows over a few common columns (in most rows) and many rare ones, with
+/// weights in multiples of 1/8, so that every dot product is exact in any order of summation
+/// and the kernels must agree bit for bit, ties included.
+Csr<> mixed(std::size_t n, std::uint32_t seed) {
+  std::uint32_t state = seed;
+  const auto next = [&](std::uint32_t bound) {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % bound;
+  };
+  constexpr std::int32_t kCommon = 4;
+  constexpr std::int32_t kCols = 60;
+  std::vector<std::vector<std::pair<std::int32_t, float>>> rows(n);
+  for (auto& r : rows) {
+    if (next(20) == 0) continue;  // an empty row now and then
+    for (std::int32_t c = 0; c < kCommon; ++c)
+      if (next(10) < 7) r.emplace_back(c, 0.125f * static_cast<float>(1 + next(16)));
+    if (next(4) == 0) continue;  // only common terms: found by the bounds, never scanned
+    for (std::uint32_t e = next(4); e-- > 0;) {
+      const auto c = static_cast<std::int32_t>(kCommon + next(kCols - kCommon));
+      if (std::none_of(r.begin(), r.end(), [&](const auto& x) { return x.first == c; }))
+        r.emplace_back(c, 0.125f * static_cast<float>(1 + next(16)));
+    }
+    std::sort(r.begin(), r.end());
+  }
+  return Csr<>(kCols, rows);
+}
+
+TEST(Similarity, PrunedSymmetricTopKEqualsBruteForceBitForBit) {
+  for (const std::size_t n : {2u, 7u, 60u, 400u}) {
+    for (std::uint32_t seed = 1; seed <= 4; ++seed) {
+      const auto m = mixed(n, seed);
+      const SimilarityIndex index(m.input());
+      for (const std::size_t k : {1u, 3u, 10u}) {
+        const TopK brute = index.top_k(k, SimilarityMethod::brute, jobs(1));
+        for (const auto method : {SimilarityMethod::automatic, SimilarityMethod::pruned})
+          for (const std::size_t n_jobs : {1u, 2u}) {
+            const TopK t = index.top_k(k, method, jobs(n_jobs));
+            const std::string what = "n=" + std::to_string(n) + " seed=" + std::to_string(seed) +
+                                     " k=" + std::to_string(k) + " " + name(method) +
+                                     " n_jobs=" + std::to_string(n_jobs);
+            EXPECT_EQ(t.ids, brute.ids) << what;
+            EXPECT_EQ(t.scores, brute.scores) << what;
+          }
+      }
+    }
+  }
+}
+
+}  // namespace

@@ -14,12 +14,28 @@ class Monitor {
   virtual bool poll(std::size_t done, std::size_t total) = 0;
 };
 
+/// Reports one phase of a longer call to `outer` as the part [from, to] of `total` steps, so
+/// that a progress bar fed by several phases moves forward once, from 0 to `total`.
+class PhaseMonitor final : public Monitor {
+ public:
+  PhaseMonitor(Monitor* outer, std::size_t from, std::size_t to, std::size_t total) noexcept
+      : outer_(outer), from_(from), to_(to), total_(total) {}
+  bool poll(std::size_t done, std::size_t total) override;
+
+ private:
+  Monitor* outer_;
+  std::size_t from_, to_, total_;
+};
+
 struct RunContext {
   std::size_t n_jobs = 1;
   Monitor* monitor = nullptr;
   /// Error messages number documents from here (a chunk of a larger stream).
   std::size_t first_document = 0;
 };
+
+/// `ctx` reporting to `phase` (when it has a monitor at all).
+RunContext with_monitor(const RunContext& ctx, PhaseMonitor& phase) noexcept;
 
 /// Resolves a user's n_jobs (<= 0 meaning "all cores minus (-n_jobs - 1)") to a thread count >= 1.
 std::size_t resolve_n_jobs(long long n_jobs) noexcept;

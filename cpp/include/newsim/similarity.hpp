@@ -8,6 +8,12 @@
 // score, no new candidates are admitted, candidates that cannot reach it are dropped, and the
 // rest are completed from their own rows. It needs non-negative weights; with negative weights
 // the index falls back to the brute-force method, which scores every posting.
+//
+// All-pairs top-k (k <= 255) uses the symmetry s(i, j) = s(j, i) instead: row i scans only the
+// postings after it and offers each score to both rows. With positive weights it also leaves
+// the common terms (in more than 30 % of the rows) out of the scan and bounds what they add by
+// Cauchy-Schwarz; a pair is completed from its rows only where that bound can still reach the
+// k-th score of either row.
 #pragma once
 
 #include <cstddef>
@@ -75,7 +81,8 @@ class SimilarityIndex {
   /// True when no weight is negative (the pruned method applies).
   [[nodiscard]] bool non_negative() const noexcept;
 
-  /// Every row's k most similar other rows.
+  /// Every row's k most similar other rows. 'automatic' and 'pruned' are the symmetric kernel
+  /// (pruned where the weights are positive) for k <= 255; 'brute' scores every posting per row.
   [[nodiscard]] TopK top_k(std::size_t k, SimilarityMethod method, const RunContext& ctx) const;
   /// Each query row's k most similar rows of the index (nothing excluded).
   [[nodiscard]] TopK query(const CsrInput& queries, std::size_t k, SimilarityMethod method,
