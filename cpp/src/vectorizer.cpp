@@ -174,6 +174,72 @@ Analysis analyze_all(const AnalyzerImpl& impl, const Documents& docs, const RunC
   return a;
 }
 
+/// Puts one row's (column, count) entries, columns distinct, in column order: by sorting, or
+/// for rows that are long next to the number of columns, through a bitmap of the columns
+/// (linear in the row plus a scan of n_cols / 4096 summary words).
+class RowSorter {
+ public:
+  explicit RowSorter(std::size_t n_cols) : n_cols_(n_cols) {}
+
+  void clear() noexcept { row_.clear(); }
+  void add(std::uint64_t col, std::uint32_t count) { row_.push_back((col << 32) | count); }
+
+  /// Writes the row in column order into `cols` and `vals` (the counts).
+  void sorted(std::vector<std::int64_t>& cols, std::vector<double>& vals) {
+    const std::size_t n = row_.size();
+    cols.resize(n);
+    vals.resize(n);
+    if (use_bitmap(n)) {
+      if (bits_.empty()) {
+        bits_.assign((n_cols_ + 63) / 64, 0);
+        summary_.assign((bits_.size() + 63) / 64, 0);
+        counts_.assign(n_cols_, 0);
+      }
+      for (const std::uint64_t x : row_) {
+        const std::size_t col = static_cast<std::size_t>(x >> 32);
+        bits_[col >> 6] |= std::uint64_t{1} << (col & 63);
+        summary_[col >> 12] |= std::uint64_t{1} << ((col >> 6) & 63);
+        counts_[col] = static_cast<std::uint32_t>(x);
+      }
+      std::size_t j = 0;
+      for (std::size_t s = 0; s < summary_.size(); ++s) {
+        for (std::uint64_t sw = summary_[s]; sw != 0; sw &= sw - 1) {
+          const std::size_t wi = s * 64 + static_cast<std::size_t>(std::countr_zero(sw));
+          for (std::uint64_t bw = bits_[wi]; bw != 0; bw &= bw - 1) {
+            const std::size_t col = wi * 64 + static_cast<std::size_t>(std::countr_zero(bw));
+            cols[j] = static_cast<std::int64_t>(col);
+            vals[j] = static_cast<double>(counts_[col]);
+            ++j;
+          }
+          bits_[wi] = 0;
+        }
+        summary_[s] = 0;
+      }
+      return;
+    }
+    std::sort(row_.begin(), row_.end());
+    for (std::size_t j = 0; j < n; ++j) {
+      cols[j] = static_cast<std::int64_t>(row_[j] >> 32);
+      vals[j] = static_cast<double>(row_[j] & 0xFFFFFFFFu);
+    }
+  }
+
+ private:
+  [[nodiscard]] bool use_bitmap(std::size_t n) const noexcept {
+    // The bitmap's scratch (about 4.1 bytes per column) stays small next to the matrix.
+    if (n < 32 || n_cols_ > (std::size_t{1} << 22)) return false;
+    const std::size_t sort_cost = n * static_cast<std::size_t>(std::bit_width(n)) * 2;
+    const std::size_t bitmap_cost = 3 * n + n_cols_ / 4096;
+    return bitmap_cost < sort_cost;
+  }
+
+  std::size_t n_cols_;
+  std::vector<std::uint64_t> row_;
+  std::vector<std::uint64_t> bits_;     // one bit per column
+  std::vector<std::uint64_t> summary_;  // one bit per word of bits_
+  std::vector<std::uint32_t> counts_;   // by column, valid where its bit is set
+};
+
 /// Maps every worker's local term ids to final columns (-1: not a column).
 using Remap = std::vector<std::vector<std::int64_t>>;
 
@@ -214,10 +280,9 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, std::size_t n_co
   const auto nnz = static_cast<std::size_t>(m.indptr[n_rows]);
   m.indices.resize(nnz);
   m.data.resize(nnz);
-  // Pass 2: sorted columns and weights. A (column, count) pair packs into one integer, so the
-  // per-row sort compares plain integers.
+  // Pass 2: sorted columns and weights.
   parallel_chunks(a.chunks.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-    std::vector<std::uint64_t> row;
+    RowSorter sorter(n_cols);
     std::vector<std::int64_t> cols;
     std::vector<double> vals;
     for (std::size_t c = b; c < e; ++c) {
@@ -225,21 +290,15 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, std::size_t n_co
       const auto& map = remap[ch.worker];
       std::size_t k = 0;
       for (std::size_t r = 0; r < ch.row_nnz.size(); ++r) {
-        row.clear();
+        sorter.clear();
         for (std::size_t t = 0; t < ch.row_nnz[r]; ++t, ++k) {
           const std::int64_t col = map[ch.ids[k]];
-          if (col >= 0) row.push_back((static_cast<std::uint64_t>(col) << 32) | ch.counts[k]);
+          if (col >= 0) sorter.add(static_cast<std::uint64_t>(col), ch.counts[k]);
         }
-        std::sort(row.begin(), row.end());
-        cols.resize(row.size());
-        vals.resize(row.size());
-        for (std::size_t j = 0; j < row.size(); ++j) {
-          cols[j] = static_cast<std::int64_t>(row[j] >> 32);
-          vals[j] = static_cast<double>(row[j] & 0xFFFFFFFFu);
-        }
+        sorter.sorted(cols, vals);
         weight_row(w, cols, vals, idf, ch.doc_len[r], avg_len);
         const std::size_t out = static_cast<std::size_t>(m.indptr[chunk_row0[c] + r]);
-        for (std::size_t j = 0; j < row.size(); ++j) {
+        for (std::size_t j = 0; j < cols.size(); ++j) {
           m.indices[out + j] = static_cast<I>(cols[j]);
           m.data[out + j] = static_cast<T>(vals[j]);
         }
@@ -300,52 +359,101 @@ struct Counted {
   std::vector<std::vector<std::uint32_t>> entry_of;
 };
 
-Counted count_terms(const Analysis& a, const Vocabulary* fixed) {
-  // Merge the workers' term tables into one list of distinct terms that occur.
-  detail::StringMap merged;
-  std::size_t local_terms = 0;
-  for (const Worker& wk : a.workers)
-    if (wk.session) local_terms += wk.session->n_terms();
-  merged.reserve(a.workers.size() == 1 ? local_terms : local_terms * 3 / 4);
-  std::vector<std::int64_t> df, tf;
+/// The first eight bytes of `t`, zero-padded, as a big-endian integer: comparing two of them
+/// orders terms as byte-wise comparison does, up to ties that need the full comparison.
+std::uint64_t prefix_key(std::string_view t) noexcept {
+  std::uint64_t k = 0;
+  const std::size_t n = std::min<std::size_t>(t.size(), 8);
+  for (std::size_t i = 0; i < n; ++i)
+    k |= static_cast<std::uint64_t>(static_cast<unsigned char>(t[i])) << (56 - 8 * i);
+  return k;
+}
+
+/// A worker's counted terms in byte order of the term.
+struct SortedTerms {
+  std::vector<std::uint64_t> keys;  // prefix_key of each term, in the sorted order
+  std::vector<TermId> ids;          // local term ids
+};
+
+SortedTerms sorted_terms(const Worker& wk, const Vocabulary* fixed) {
+  struct Item {
+    std::uint64_t key;
+    TermId id;
+  };
+  std::vector<Item> items;
+  const Session& s = *wk.session;
+  items.reserve(s.n_terms());
+  for (TermId id = 0; id < s.n_terms(); ++id) {
+    if (wk.stats[id].df == 0) continue;  // interned only as part of an n-gram
+    const std::string_view t = s.term(id);
+    if (fixed != nullptr && fixed->find(t) < 0) continue;
+    items.push_back({prefix_key(t), id});
+  }
+  std::sort(items.begin(), items.end(), [&](const Item& x, const Item& y) {
+    if (x.key != y.key) return x.key < y.key;
+    return s.term(x.id) < s.term(y.id);
+  });
+  SortedTerms out;
+  out.keys.reserve(items.size());
+  out.ids.reserve(items.size());
+  for (const Item& it : items) {
+    out.keys.push_back(it.key);
+    out.ids.push_back(it.id);
+  }
+  return out;
+}
+
+Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext& ctx) {
+  // Each worker's terms in byte order (in parallel), then one linear merge of the sorted lists.
+  const std::size_t n_workers = a.workers.size();
+  std::vector<SortedTerms> sorted(n_workers);
+  parallel_chunks(n_workers, 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
+    for (std::size_t w = b; w < e; ++w)
+      if (a.workers[w].session) sorted[w] = sorted_terms(a.workers[w], fixed);
+  });
   Counted c;
-  c.entry_of.resize(a.workers.size());
+  c.entry_of.resize(n_workers);
+  std::size_t upper = 0;
   std::size_t bytes = 0;
-  for (std::size_t w = 0; w < a.workers.size(); ++w) {
+  for (std::size_t w = 0; w < n_workers; ++w) {
     const Worker& wk = a.workers[w];
     if (!wk.session) continue;
     c.entry_of[w].assign(wk.session->n_terms(), detail::StringMap::npos);
-    for (TermId id = 0; id < wk.session->n_terms(); ++id) {
-      if (wk.stats[id].df == 0) continue;  // interned only as part of an n-gram
-      const std::string_view t = wk.session->term(id);
-      if (fixed != nullptr && fixed->find(t) < 0) continue;
-      const std::uint64_t h = detail::hash_bytes(t);
-      const std::uint32_t* found = merged.find(t, h);
-      std::uint32_t g = found != nullptr ? *found : detail::StringMap::npos;
-      if (found == nullptr) {
-        g = merged.insert(t, h, static_cast<std::uint32_t>(merged.size()));
-        df.push_back(0);
-        tf.push_back(0);
-        bytes += t.size();
+    upper = std::max(upper, sorted[w].ids.size());
+    for (const TermId id : sorted[w].ids) bytes += wk.session->term(id).size();
+  }
+  c.stats.reserve(upper, bytes);
+  std::vector<std::size_t> pos(n_workers, 0);
+  std::vector<std::size_t> at;  // the workers whose next term is the smallest
+  for (;;) {
+    at.clear();
+    std::uint64_t best_key = 0;
+    std::string_view best;
+    for (std::size_t w = 0; w < n_workers; ++w) {
+      if (pos[w] >= sorted[w].ids.size()) continue;
+      const std::uint64_t k = sorted[w].keys[pos[w]];
+      const std::string_view t = a.workers[w].session->term(sorted[w].ids[pos[w]]);
+      if (!at.empty()) {
+        if (k > best_key || (k == best_key && t > best)) continue;
+        if (k < best_key || t < best) at.clear();
       }
-      df[g] += wk.stats[id].df;
-      tf[g] += wk.stats[id].tf;
-      c.entry_of[w][id] = g;
+      best_key = k;
+      best = t;
+      at.push_back(w);
     }
+    if (at.empty()) break;
+    std::int64_t df = 0;
+    std::int64_t tf = 0;
+    const auto rank = static_cast<std::uint32_t>(c.stats.size());
+    for (const std::size_t w : at) {
+      const TermId id = sorted[w].ids[pos[w]++];
+      const Worker::TermStat& st = a.workers[w].stats[id];
+      df += st.df;
+      tf += st.tf;
+      c.entry_of[w][id] = rank;
+    }
+    c.stats.push_back(best, df, tf);
   }
-  std::vector<std::uint32_t> order(merged.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(),
-            [&](std::uint32_t x, std::uint32_t y) { return merged.key(x) < merged.key(y); });
-  std::vector<std::uint32_t> rank(order.size());
-  c.stats.reserve(order.size(), bytes);
-  for (std::size_t r = 0; r < order.size(); ++r) {
-    rank[order[r]] = static_cast<std::uint32_t>(r);
-    c.stats.push_back(merged.key(order[r]), df[order[r]], tf[order[r]]);
-  }
-  for (auto& map : c.entry_of)
-    for (auto& e : map)
-      if (e != detail::StringMap::npos) e = rank[e];
   std::size_t n_docs = 0;
   for (const auto& ch : a.chunks) n_docs += ch.row_nnz.size();
   c.stats.add_documents(static_cast<std::int64_t>(n_docs), total_doc_len(a));
@@ -535,7 +643,7 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
   Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   std::optional<Vocabulary> fixed;
   if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
-  Counted c = count_terms(a, fixed ? &*fixed : nullptr);
+  Counted c = count_terms(a, fixed ? &*fixed : nullptr, ctx);
   auto [st, column] = finalize_stats(options_, c.stats);
   CsrAny result;
   if (want_matrix) {
@@ -565,7 +673,7 @@ void Vectorizer::partial_fit(const Documents& docs, const RunContext& ctx) {
   const Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   std::optional<Vocabulary> fixed;
   if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
-  Counted c = count_terms(a, fixed ? &*fixed : nullptr);
+  Counted c = count_terms(a, fixed ? &*fixed : nullptr, ctx);
   stats_ = stats_ ? TermStats::merge(*stats_, c.stats) : std::move(c.stats);
   state_.reset();
 }
