@@ -185,6 +185,13 @@ TermId Session::lookup(std::string_view raw, std::uint64_t h) {
   return id;
 }
 
+TermId Session::lookup_short(std::string_view raw, ShortKey key, std::uint64_t h) {
+  if (const std::uint32_t* id = raw_cache_.find_short(key, raw.size(), h)) return *id;
+  const TermId id = normalize(raw);
+  raw_cache_.insert(raw, h, id);
+  return id;
+}
+
 TermId Session::ngram(const TermId* ids, std::size_t n) {
   const std::string_view key(reinterpret_cast<const char*>(ids), n * sizeof(TermId));
   const std::uint64_t h = hash_bytes(key);
@@ -210,10 +217,20 @@ void Session::word_terms(std::string_view text, std::vector<TermId>& out) {
   // Hash tokens a few ahead and prefetch their slots: the cache lookups then overlap their
   // memory latency instead of paying it one after another.
   constexpr std::size_t kAhead = 12;
-  hashes_.resize(n_seg);
+  keys_.resize(n_seg);
   auto hash_at = [&](std::size_t k) {
-    hashes_[k] = hash_bytes(src.substr(segments_[k].begin, segments_[k].end - segments_[k].begin));
-    raw_cache_.prefetch(hashes_[k]);
+    const Segment& sg = segments_[k];
+    const std::size_t len = sg.end - sg.begin;
+    TokenKey& tk = keys_[k];
+    if (len <= kShortKey) {
+      // Tokens short enough for a short key, read with whole-word loads where 16 bytes remain.
+      tk.key = sg.begin + kShortKey <= src.size() ? short_key_padded(src.data() + sg.begin, len)
+                                                  : short_key(src.substr(sg.begin, len));
+      tk.hash = hash_short(tk.key, len);
+    } else {
+      tk.hash = hash_bytes(src.substr(sg.begin, len));
+    }
+    raw_cache_.prefetch(tk.hash);
   };
   std::size_t hashed = 0;
   for (std::size_t i = 0; i < n_seg; ++i) {
@@ -235,8 +252,9 @@ void Session::word_terms(std::string_view text, std::vector<TermId>& out) {
       i = j;
       continue;
     }
-    const TermId id =
-        lookup(src.substr(segments_[i].begin, segments_[i].end - segments_[i].begin), hashes_[i]);
+    const std::string_view raw = src.substr(segments_[i].begin, segments_[i].end - segments_[i].begin);
+    const TermId id = raw.size() <= kShortKey ? lookup_short(raw, keys_[i].key, keys_[i].hash)
+                                              : lookup(raw, keys_[i].hash);
     if (id != kDropped) unigrams_.push_back(id);
   }
   // Word n-grams as scikit-learn forms them: unigrams first, then bigrams, ...

@@ -62,6 +62,8 @@ class Session {
   void char_terms(std::string_view text, std::vector<TermId>& out);
   TermId lookup(std::string_view raw) { return lookup(raw, hash_bytes(raw)); }
   TermId lookup(std::string_view raw, std::uint64_t h);
+  /// lookup() of a raw token of at most 16 bytes, given as its short key.
+  TermId lookup_short(std::string_view raw, ShortKey key, std::uint64_t h);
   TermId normalize(std::string_view raw);
   TermId ngram(const TermId* ids, std::size_t n);
   [[nodiscard]] std::size_t hyphen_between(std::string_view text, const Segment& a,
@@ -74,7 +76,11 @@ class Session {
   StringMap terms_;      // term -> (its own index)
   StringMap ngrams_;     // bytes of a TermId sequence -> TermId
   std::vector<Segment> segments_;
-  std::vector<std::uint64_t> hashes_;
+  struct TokenKey {
+    ShortKey key;      // valid for tokens of at most 16 bytes
+    std::uint64_t hash;
+  };
+  std::vector<TokenKey> keys_;
   std::vector<TermId> unigrams_;
   std::vector<TermId> extras_;
   std::string buf_a_, buf_b_, buf_c_;

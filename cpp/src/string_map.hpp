@@ -3,9 +3,11 @@
 // the key's bytes.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -13,6 +15,44 @@
 #include <vector>
 
 namespace newsim::detail {
+
+/// Eight bytes as a little-endian integer, whatever the machine's byte order.
+inline std::uint64_t load_le64(const char* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  return v;
+}
+
+/// A key of at most 16 bytes as two little-endian words, zero-padded.
+struct ShortKey {
+  std::uint64_t w0 = 0;
+  std::uint64_t w1 = 0;
+};
+inline constexpr std::size_t kShortKey = 16;
+
+/// The short key of `n <= 16` bytes at `p`, where 16 bytes are readable from `p` (two whole
+/// loads, masked: no branch on the length).
+inline ShortKey short_key_padded(const char* p, std::size_t n) noexcept {
+  static constexpr auto masks = [] {
+    std::array<std::uint64_t, 2 * (kShortKey + 1)> m{};
+    for (std::size_t k = 0; k <= kShortKey; ++k) {
+      const std::size_t lo = std::min<std::size_t>(k, 8);
+      const std::size_t hi = k > 8 ? k - 8 : 0;
+      m[2 * k] = lo == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * lo)) - 1;
+      m[2 * k + 1] = hi == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * hi)) - 1;
+    }
+    return m;
+  }();
+  return {load_le64(p) & masks[2 * n], load_le64(p + 8) & masks[2 * n + 1]};
+}
+
+/// The short key of `s` (at most 16 bytes), reading only its own bytes.
+inline ShortKey short_key(std::string_view s) noexcept {
+  char buf[2 * 8] = {};
+  std::memcpy(buf, s.data(), std::min(s.size(), kShortKey));
+  return {load_le64(buf), load_le64(buf + 8)};
+}
 
 inline std::uint64_t mix64(std::uint64_t x) noexcept {
   x ^= x >> 33;
@@ -23,38 +63,30 @@ inline std::uint64_t mix64(std::uint64_t x) noexcept {
   return x;
 }
 
-/// A fast non-cryptographic hash of a byte string (word-sized loads only; short keys are read
-/// with overlapping loads instead of a byte loop).
+/// hash_bytes of a key of `n <= 16` bytes given as its short key.
+inline std::uint64_t hash_short(ShortKey k, std::size_t n) noexcept {
+  constexpr std::uint64_t k1 = 0x87c37b91114253d5ULL;
+  constexpr std::uint64_t k2 = 0x4cf5ad432745937fULL;
+  constexpr std::uint64_t k3 = 0x9E3779B97F4A7C15ULL;
+  return mix64((k.w0 * k1) ^ std::rotl(k.w1 * k2, 31) ^ (static_cast<std::uint64_t>(n) * k3));
+}
+
+/// A fast non-cryptographic hash of a byte string: keys of up to 16 bytes through their short
+/// key (hash_short), longer ones with word-sized loads.
 inline std::uint64_t hash_bytes(std::string_view s) noexcept {
-  const char* p = s.data();
   const std::size_t n = s.size();
+  if (n <= kShortKey) return hash_short(short_key(s), n);
+  const char* p = s.data();
   constexpr std::uint64_t k1 = 0x87c37b91114253d5ULL;
   constexpr std::uint64_t k2 = 0x4cf5ad432745937fULL;
   std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * k1);
-  auto load64 = [](const char* q) {
-    std::uint64_t v;
-    std::memcpy(&v, q, 8);
-    return v;
-  };
-  auto load32 = [](const char* q) {
-    std::uint32_t v;
-    std::memcpy(&v, q, 4);
-    return static_cast<std::uint64_t>(v);
-  };
   auto round = [&](std::uint64_t v) {
     h ^= v * k1;
     h = ((h << 31) | (h >> 33)) * k2;
   };
-  if (n >= 8) {
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) round(load64(p + i));
-    if (i < n) round(load64(p + n - 8));  // the tail, overlapping the last block
-  } else if (n >= 4) {
-    round((load32(p) << 32) | load32(p + n - 4));
-  } else if (n > 0) {
-    const auto b = [&](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])); };
-    round((b(0) << 16) | (b(n >> 1) << 8) | b(n - 1));
-  }
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) round(load_le64(p + i));
+  if (i < n) round(load_le64(p + n - 8));  // the tail, overlapping the last block
   return mix64(h);
 }
 
@@ -90,6 +122,23 @@ class StringMap {
     }
   }
 
+  /// find() for a key of at most 16 bytes given as its short key (one comparison of whole
+  /// words, the key's bytes untouched).
+  [[nodiscard]] const std::uint32_t* find_short(ShortKey key, std::size_t n,
+                                                std::uint64_t h) const noexcept {
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    const auto len = static_cast<std::uint32_t>(n);
+    std::size_t pos = static_cast<std::size_t>(h) & mask_;
+    for (;;) {
+      const Slot& s = slots_[pos];
+      if (s.len == kEmpty) return nullptr;
+      if (((s.tag ^ tag) | (s.len ^ len)) == 0 &&
+          ((load_le64(s.head) ^ key.w0) | (load_le64(s.head + 8) ^ key.w1)) == 0)
+        return &s.value;
+      pos = (pos + 1) & mask_;
+    }
+  }
+
   /// Starts loading the slot where `h` begins its probe (lookups in flight hide memory latency).
   void prefetch(std::uint64_t h) const noexcept {
     __builtin_prefetch(&slots_[static_cast<std::size_t>(h) & mask_]);
@@ -117,7 +166,7 @@ class StringMap {
 
  private:
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-  static constexpr std::size_t kInline = 16;
+  static constexpr std::size_t kInline = kShortKey;
   /// Two slots per cache line; keys of up to 16 bytes compare without touching the arena.
   struct alignas(32) Slot {
     std::uint32_t tag = 0;
