@@ -7,8 +7,13 @@
 #include <unicode/uscript.h>
 #include <unicode/utext.h>
 
+#include <bit>
 #include <stdexcept>
 #include <string>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "newsim/text.hpp"
 #include "unicode.hpp"
@@ -33,6 +38,57 @@ bool icu_single_word(icu::BreakIterator& it, const std::u16string& text) {
   it.first();
   return it.next() == static_cast<int32_t>(text.size()) && it.getRuleStatus() >= UBRK_WORD_NONE_LIMIT;
 }
+
+#if defined(__SSE2__)
+/// Per byte of the 64 bytes at `p`: bit i of `word` is set where byte i is part of a word by
+/// itself (an ASCII letter or digit, or either byte of a letter U+00C0-U+00FF), bit i of
+/// `special` where byte i needs the full rules (any other non-ASCII byte, the ASCII bytes of the
+/// model's special list, and middle characters with word bytes on both sides; a middle character
+/// in the last byte counts as having a word byte after it). Every other byte separates words.
+struct BlockBits {
+  std::uint64_t word;
+  std::uint64_t special;
+};
+
+BlockBits classify_block(const unsigned char* p, const SegmenterData::BlockModel& m) noexcept {
+  auto range = [](__m128i x, unsigned char lo, unsigned char span) {
+    const __m128i t = _mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(lo)));
+    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(static_cast<char>(span))), t);
+  };
+  auto any_of = [](__m128i x, const std::uint8_t* list, std::size_t cap) {
+    __m128i r = _mm_setzero_si128();
+    for (std::size_t k = 0; k < cap && list[k] != 0xFF; ++k)
+      r = _mm_or_si128(r, _mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(list[k]))));
+    return r;
+  };
+  std::uint64_t alnum = 0, middle = 0, special = 0, high = 0, lead = 0, second = 0;
+  for (unsigned k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    const __m128i an = _mm_or_si128(_mm_or_si128(range(lower, 'a', 25), range(v, '0', 9)),
+                                    any_of(v, m.extra_alnum, 4));
+    const __m128i sec = _mm_andnot_si128(any_of(v, m.latin1_not_letter, 4), range(v, 0x80, 0x3F));
+    auto bits = [](__m128i x) {
+      return static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(x)));
+    };
+    const unsigned shift = 16 * k;
+    alnum |= bits(an) << shift;
+    middle |= bits(any_of(v, m.middle, 8)) << shift;
+    special |= bits(any_of(v, m.special, 4)) << shift;
+    high |= bits(v) << shift;
+    lead |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xC3)))) << shift;
+    second |= bits(sec) << shift;
+  }
+  const std::uint64_t latin = lead & (second >> 1);  // C3 followed by a letter's second byte
+  const std::uint64_t latin_bytes = latin | (latin << 1);
+  const std::uint64_t word = alnum | latin_bytes;
+  // A middle character can join only with a word byte before it and, after it, a word byte or a
+  // non-ASCII character (an extending mark may come between).
+  const std::uint64_t joined_middle =
+      middle & (word << 1) & (((word | high) >> 1) | (std::uint64_t{1} << 63));
+  return {word, special | (high & ~latin_bytes) | joined_middle};
+}
+#endif
 
 }  // namespace
 
@@ -103,6 +159,31 @@ void SegmenterData::finish_byte_kinds() {
     else if (k == kOther || k == kMidLetter || k == kMidNum || k == kMidNumLet)
       byte_kind_[b] = 2;
   }
+  // The block model, if this table fits it (lists that overflow leave it disabled).
+  BlockModel m;
+  std::size_t n_extra = 0, n_middle = 0, n_special = 0, n_latin = 0;
+  bool fits = true;
+  auto add = [&](std::uint8_t* list, std::size_t& n, std::size_t cap, unsigned b) {
+    if (n == cap) {
+      fits = false;
+      return;
+    }
+    list[n++] = static_cast<std::uint8_t>(b);
+  };
+  for (unsigned b = 0; b < 0x80; ++b) {
+    const Cls k = table_[b];
+    const bool alnum = (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z');
+    const bool word = k == kALetter || k == kNumeric;
+    if (alnum && !word) fits = false;
+    if (!alnum && word) add(m.extra_alnum, n_extra, 4, b);
+    if (k == kMidLetter || k == kMidNum || k == kMidNumLet) add(m.middle, n_middle, 8, b);
+    if (!word && k != kOther && k != kMidLetter && k != kMidNum && k != kMidNumLet)
+      add(m.special, n_special, 4, b);
+  }
+  for (char32_t c = 0xC0; c < 0x100; ++c)
+    if (table_[c] != kALetter) add(m.latin1_not_letter, n_latin, 4, 0x80 + (c - 0xC0));
+  m.enabled = fits;
+  block_ = m;
 }
 
 std::unique_ptr<icu::BreakIterator> SegmenterData::make_iterator() const {
@@ -163,7 +244,46 @@ bool UnicodeSegmenter::segment_fast(std::string_view text, std::vector<Segment>&
   };
 
   std::size_t i = 0;
+#if defined(__SSE2__)
+  const SegmenterData::BlockModel& model = data_.block_model();
+  std::size_t scalar_until = 0;  // no block before this offset (after blocks that did little)
+  unsigned misses = 0;
+#endif
   while (i < n) {
+#if defined(__SSE2__)
+    // 64 bytes at a time: the words that are runs of word bytes with plain separators on both
+    // sides (before the first byte that needs the full rules) are taken as they are; the rest
+    // goes through the rules below, one word at a time. Every iteration starts outside a word.
+    if (model.enabled && i >= scalar_until && i + 64 <= n) {
+      const BlockBits bb = classify_block(bytes + i, model);
+      const auto stop = static_cast<unsigned>(bb.special == 0 ? 64 : std::countr_zero(bb.special));
+      std::uint64_t starts = bb.word & ~(bb.word << 1);
+      std::uint64_t ends = bb.word & ~(bb.word >> 1);
+      std::size_t next = i + stop;
+      while (starts != 0) {
+        const auto s = static_cast<unsigned>(std::countr_zero(starts));
+        if (s >= stop) break;
+        const auto e = static_cast<unsigned>(std::countr_zero(ends)) + 1;
+        if (e >= stop) {  // touches the first special byte or the block's end: not known yet
+          next = i + s;
+          break;
+        }
+        out.push_back({i + s, i + e});
+        starts &= starts - 1;
+        ends &= ends - 1;
+      }
+      if (next - i >= 32) {
+        misses = 0;
+      } else {  // little done: leave the next 64, 128, ... bytes to the rules
+        scalar_until = i + (std::size_t{64} << std::min(misses, 4u));
+        ++misses;
+      }
+      if (next > i) {
+        i = next;
+        continue;
+      }
+    }
+#endif
     // Outside words, ASCII other than letters, digits and '_' only separates.
     while (i < n && kind[bytes[i]] == 2) ++i;
     if (i >= n) break;

@@ -41,6 +41,19 @@ class SegmenterData {
   /// For each byte: 1 if it is an ASCII letter or digit, 2 if it is ASCII that cannot start or
   /// continue a word by itself (space, most punctuation), 0 otherwise (needs the full rules).
   [[nodiscard]] const std::uint8_t* byte_kind() const noexcept { return byte_kind_.data(); }
+
+  /// How 64-byte blocks are classified at once (see UnicodeSegmenter::segment_fast): the ASCII
+  /// bytes beyond [0-9A-Za-z] that are letters or digits, the ASCII middle characters, the ASCII
+  /// bytes that need the full rules, and the second bytes of U+00C0-U+00FF that are not letters.
+  /// Lists end at the first 0xFF (a byte absent from UTF-8).
+  struct BlockModel {
+    bool enabled = false;
+    std::uint8_t extra_alnum[4] = {0xFF, 0xFF, 0xFF, 0xFF};
+    std::uint8_t middle[8] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    std::uint8_t special[4] = {0xFF, 0xFF, 0xFF, 0xFF};
+    std::uint8_t latin1_not_letter[4] = {0xFF, 0xFF, 0xFF, 0xFF};
+  };
+  [[nodiscard]] const BlockModel& block_model() const noexcept { return block_; }
   [[nodiscard]] std::unique_ptr<icu::BreakIterator> make_iterator() const;
 
   static const SegmenterData& instance();
@@ -49,6 +62,7 @@ class SegmenterData {
   void finish_byte_kinds();
   std::vector<Cls> table_;
   std::vector<std::uint8_t> byte_kind_;
+  BlockModel block_;
   std::unique_ptr<icu::BreakIterator> prototype_;
 };
 

@@ -96,6 +96,39 @@ TEST(Segmenter, FastPathEqualsIcuOnRandomStrings) {
   EXPECT_GT(covered, 5000);
 }
 
+TEST(Segmenter, FastPathEqualsIcuOnLongRandomStrings) {
+  // Long enough for the 64-byte blocks, without the characters that force the ICU path, so
+  // that words cross block boundaries and meet every kind of byte at every position.
+  UnicodeSegmenter seg;
+  const std::vector<std::string> alphabet = {
+      "a", "Wort", "B", "z", "ab", "Strasse", "\xC3\xA4", "\xC3\x9F", "\xC3\x84", "\xC3\x97",
+      "\xC3\xB7", "\xCE\xB1", "\xD0\x96", "\xC5\x82", "1", "9", "2024", ".", ",", ";", ":", "'",
+      "\xE2\x80\x99", "\xC2\xB7", "_", "\xE2\x80\xBF", "-", " ", " ", " ", "\n", "\r", "@",
+      "\xCC\x88", "\xC2\xAD", "\xE2\x80\x8B", "\xE2\x80\x9E", "\xE2\x80\x9C", "\xE2\x80\x93", "/",
+      "%", "\xE2\x82\xAC", "\t", "\"", "\xE2\x80\xA4", "\xC2\xA0", "$", "\xE2\x80\xA2", "(", ")",
+      "\xC2\xAA", "\xC2\xB5", "\xD9\xA3"};
+  std::mt19937 rng(2024);
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  std::uniform_int_distribution<int> len(20, 160);
+  std::uniform_int_distribution<int> plain(0, 3);
+  int covered = 0;
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string s;
+    const int n = len(rng);
+    const bool mostly_plain = plain(rng) != 0;  // long runs of letters and spaces
+    for (int k = 0; k < n; ++k) {
+      const std::size_t a = pick(rng);
+      s += mostly_plain && a % 4 != 0 ? (a % 2 == 0 ? std::string("Wort") : std::string(" ")) : alphabet[a];
+    }
+    std::vector<Segment> fast;
+    if (seg.segment_fast(s, fast)) {
+      ++covered;
+      ASSERT_EQ(words(s, fast), icu_words(seg, s)) << "text: [" << s << "]";
+    }
+  }
+  EXPECT_GT(covered, 8000);
+}
+
 TEST(Segmenter, FastPathEqualsIcuOnTheGermanCorpus) {
   const char* dir = std::getenv("NEWSIM_DATA_DIR");
   if (dir == nullptr) GTEST_SKIP() << "NEWSIM_DATA_DIR is not set (make test sets it)";
