@@ -332,6 +332,18 @@ CsrAny assemble(const Analysis& a, const Remap& remap, std::size_t n_cols,
   });
 }
 
+/// Frees the workers' sessions and scratch once their terms are mapped to columns: the matrix
+/// needs only the chunks' counts, and its memory then takes the place of the term tables.
+void release_sessions(Analysis& a) noexcept {
+  for (Worker& wk : a.workers) {
+    wk.session.reset();
+    wk.stats = {};
+    wk.touched = {};
+    wk.ids = {};
+    wk.buffer = {};
+  }
+}
+
 /// Columns of each worker's local terms in a fixed vocabulary.
 Remap remap_to(const Analysis& a, const Vocabulary& vocab) {
   Remap remap(a.workers.size());
@@ -653,6 +665,8 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
       for (std::size_t id = 0; id < c.entry_of[w].size(); ++id)
         if (c.entry_of[w][id] != detail::StringMap::npos) remap[w][id] = column[c.entry_of[w][id]];
     }
+    c.entry_of = {};
+    release_sessions(a);
     result = assemble(a, remap, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
   }
   state_ = std::move(st);
@@ -773,8 +787,9 @@ CsrAny Vectorizer::transform(const Documents& docs, const RunContext& ctx) const
     return hashed(docs, ctx, nullptr, true);
   }
   const FittedState& st = state();
-  const Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
+  Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   const Remap remap = remap_to(a, st.vocabulary);
+  release_sessions(a);
   return assemble(a, remap, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
 }
 
