@@ -53,6 +53,23 @@ RowMatrix to_eigen(const CsrInput& in, const char* name) {
   for (std::size_t r = 0; r < in.rows; ++r) {
     const std::int64_t b = ptr(r), e = ptr(r + 1);
     if (e < b || e > nnz) fail("indptr must be non-decreasing and end at the number of stored values");
+    // Fast path: columns strictly increasing (scipy's canonical form), copied as they come.
+    bool canonical = true;
+    for (std::int64_t k = b; k < e && canonical; ++k) {
+      const std::int64_t c = idx(static_cast<std::size_t>(k));
+      const double v = val(static_cast<std::size_t>(k));
+      canonical = c >= 0 && c < static_cast<std::int64_t>(in.cols) && std::isfinite(v) &&
+                  (k == b || c > inner[out + (k - b) - 1]);
+      if (canonical) {
+        inner[out + (k - b)] = static_cast<std::int32_t>(c);
+        values[out + (k - b)] = static_cast<float>(v);
+      }
+    }
+    if (canonical) {
+      out += static_cast<std::int32_t>(e - b);
+      outer[r + 1] = out;
+      continue;
+    }
     row.clear();
     bool sorted = true;
     for (std::int64_t k = b; k < e; ++k) {
