@@ -105,6 +105,9 @@ constexpr double kNoScore = -std::numeric_limits<double>::infinity();
 /// (n_jobs=1, 10kGNAD x 10 and the 100k generated corpus): 0.2-0.3 scan the least for the fewest
 /// completions; 0.1 completes too many pairs, 0.5 saves too little scanning.
 constexpr double kCommonShare = 0.3;
+/// A score or bound may differ in its last bits from the float score it is compared with in the
+/// k-best lists: bounds are widened by this factor, keeping every pair that could tie a k-th entry.
+constexpr double kSlack = 1.0 + 1e-6;
 
 /// Per-thread scratch: a dense accumulator with generation stamps (never cleared in full) and
 /// the rows touched.
@@ -481,9 +484,6 @@ struct SimilarityIndex::Impl {
       prune = common.count > 0;
     }
     const bool pruning = prune;
-    // A score or bound may differ in its last bits from the float score it is compared with in
-    // the lists: the slack keeps every pair that could tie with a k-th entry.
-    constexpr double kSlack = 1.0 + 1e-6;
 
     std::vector<std::unique_ptr<BestLists>> lists(n_workers);
     const std::int32_t* p_outer = postings.outerIndexPtr();
@@ -646,7 +646,6 @@ struct SimilarityIndex::Impl {
   void common_only_pairs(std::size_t kk, const CommonTerms& common, TopK& out, const RunContext& ctx) const {
     const auto n = static_cast<std::size_t>(rows.rows());
     const std::size_t k = out.k;
-    constexpr double kSlack = 1.0 + 1e-6;
     std::vector<double> ratio(n, 0.0);
     std::vector<std::int32_t> by_norm, by_ratio;
     for (std::size_t j = 0; j < n; ++j) {
