@@ -10,6 +10,10 @@
 #include <stdexcept>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "newsim/errors.hpp"
 
 namespace newsim {
@@ -143,9 +147,27 @@ struct Workspace {
 };
 
 /// acc[rows[p]] += qv * vals[p] for p < count (the rows of one postings list are distinct).
+/// The products (float x float in double) are exact, so computing them two at a time changes
+/// no result; the sums are added one by one in the same order as before.
 inline void scatter(double* acc, const std::int32_t* rows, const float* vals, std::ptrdiff_t count,
                     double qv) {
   std::ptrdiff_t p = 0;
+#if defined(__SSE2__)
+  const __m128d q = _mm_set1_pd(qv);
+  const auto add = [acc](std::int32_t d, __m128d x) __attribute__((always_inline)) {
+    double* a = acc + d;
+    _mm_store_sd(a, _mm_add_sd(_mm_load_sd(a), x));
+  };
+  for (; p + 4 <= count; p += 4) {
+    const __m128 v = _mm_loadu_ps(vals + p);
+    const __m128d lo = _mm_mul_pd(_mm_cvtps_pd(v), q);
+    const __m128d hi = _mm_mul_pd(_mm_cvtps_pd(_mm_movehl_ps(v, v)), q);
+    add(rows[p], lo);
+    add(rows[p + 1], _mm_unpackhi_pd(lo, lo));
+    add(rows[p + 2], hi);
+    add(rows[p + 3], _mm_unpackhi_pd(hi, hi));
+  }
+#else
   for (; p + 4 <= count; p += 4) {
     const double a = qv * static_cast<double>(vals[p]);
     const double b = qv * static_cast<double>(vals[p + 1]);
@@ -156,7 +178,42 @@ inline void scatter(double* acc, const std::int32_t* rows, const float* vals, st
     acc[static_cast<std::size_t>(rows[p + 2])] += c;
     acc[static_cast<std::size_t>(rows[p + 3])] += d;
   }
+#endif
   for (; p < count; ++p) acc[static_cast<std::size_t>(rows[p])] += qv * static_cast<double>(vals[p]);
+}
+
+/// Rows tested at once by bound_test.
+constexpr std::size_t kBlock = 8;
+
+/// Bit u set for each row d + u of a block (u < kBlock) that the pruned symmetric kernel must
+/// complete: it shares a scanned term with row i (partial score acc > 0) and its bound
+/// (acc + norm_i * norm_d) * kSlack reaches row i's k-th score or its own (worst_d). The same
+/// double arithmetic as the one-row test, so the same rows pass.
+inline unsigned bound_test(const double* acc, const double* norm, const float* worst_d,
+                           double norm_i, float worst_i) {
+#if defined(__SSE2__)
+  const __m128d ni = _mm_set1_pd(norm_i);
+  const __m128d wi = _mm_set1_pd(static_cast<double>(worst_i));
+  const __m128d slack = _mm_set1_pd(kSlack);
+  const __m128d zero = _mm_setzero_pd();
+  unsigned pass = 0;
+  for (std::size_t u = 0; u < kBlock; u += 2) {
+    const __m128d a = _mm_loadu_pd(acc + u);
+    const __m128d bound = _mm_mul_pd(_mm_add_pd(a, _mm_mul_pd(ni, _mm_loadu_pd(norm + u))), slack);
+    const __m128d wd = _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(worst_d + u))));
+    const __m128d reach = _mm_or_pd(_mm_cmpge_pd(bound, wi), _mm_cmpge_pd(bound, wd));
+    pass |= static_cast<unsigned>(_mm_movemask_pd(_mm_and_pd(_mm_cmpneq_pd(a, zero), reach))) << u;
+  }
+  return pass;
+#else
+  unsigned pass = 0;
+  for (std::size_t u = 0; u < kBlock; ++u) {
+    const double bound = (acc[u] + norm_i * norm[u]) * kSlack;
+    const bool reach = !(bound < static_cast<double>(worst_i) && bound < static_cast<double>(worst_d[u]));
+    pass |= static_cast<unsigned>(acc[u] != 0.0 && reach) << u;
+  }
+  return pass;
+#endif
 }
 
 /// Better first: higher score, then lower id.
@@ -507,10 +564,13 @@ struct SimilarityIndex::Impl {
         for (std::int32_t e = r_outer[i]; e < r_outer[i + 1]; ++e)
           after[static_cast<std::size_t>(e)] = ++cursor[static_cast<std::size_t>(r_inner[e])];
     }
-    // The last row of each term's postings (for the touched range without touching the end).
-    std::vector<std::int32_t> last_row(static_cast<std::size_t>(postings.outerSize()), 0);
-    for (std::size_t t = 0; t < last_row.size(); ++t)
-      if (p_outer[t + 1] > p_outer[t]) last_row[t] = p_inner[p_outer[t + 1] - 1];
+    // Where each term's scan ends: the end of its postings, or 0 for a common term (never
+    // scanned), so that one test (begin >= end) skips both common and exhausted terms. One
+    // small array read per term instead of the postings offsets and the common-term slots.
+    std::vector<std::int32_t> scan_end(p_outer + 1, p_outer + 1 + postings.outerSize());
+    if (pruning)
+      for (std::size_t t = 0; t < scan_end.size(); ++t)
+        if (common.slot[t] >= 0) scan_end[t] = 0;
 
     PhaseMonitor scan_phase(ctx.monitor, 0, 90, 100);
     parallel_chunks(n, kChunk, with_monitor(ctx, scan_phase), [&](std::size_t w, std::size_t b, std::size_t e) {
@@ -540,24 +600,28 @@ struct SimilarityIndex::Impl {
         std::size_t lo = n;
         std::size_t hi = 0;
         const std::int32_t* q_after = after.data() + r_outer[i];
-        // Each term's postings start somewhere far from the last: fetch them a few terms ahead.
+        // Each term's postings start somewhere far from the last: fetch them a few terms ahead,
+        // and the terms' scan ends (a random access into a column array) further ahead still.
         constexpr std::size_t kAhead = 6;
+        constexpr std::size_t kAheadEnd = 16;
+        const std::int32_t* end_of = scan_end.data();
         const auto prefetch = [&](std::size_t t) {
           __builtin_prefetch(p_inner + q_after[t]);
           __builtin_prefetch(p_vals + q_after[t]);
         };
         for (std::size_t t = 0; t < std::min(kAhead, q.n); ++t) prefetch(t);
+        for (std::size_t t = 0; t < std::min(kAheadEnd, q.n); ++t) __builtin_prefetch(end_of + q.cols[t]);
         for (std::size_t t = 0; t < q.n; ++t) {
+          if (t + kAheadEnd < q.n) __builtin_prefetch(end_of + q.cols[t + kAheadEnd]);
           if (t + kAhead < q.n) prefetch(t + kAhead);
-          const std::int32_t col = q.cols[t];
-          if (pruning && common.slot[static_cast<std::size_t>(col)] >= 0) continue;
+          const std::int32_t stop = end_of[static_cast<std::size_t>(q.cols[t])];
+          if (q_after[t] >= stop) continue;  // a common term, or no rows after i
           const double qv = q.vals[t];
           const std::int32_t* it = p_inner + q_after[t];
-          const std::int32_t* last = p_inner + p_outer[col + 1];
-          if (it == last) continue;
+          const std::int32_t* last = p_inner + stop;
           visits += static_cast<std::size_t>(last - it);
           lo = std::min(lo, static_cast<std::size_t>(*it));
-          hi = std::max(hi, static_cast<std::size_t>(last_row[static_cast<std::size_t>(col)]));
+          hi = std::max(hi, static_cast<std::size_t>(last[-1]));
           const float* v = p_vals + (it - p_inner);
           if (positive) {
             // Every product is > 0, so a touched row has acc > 0: no marks to keep.
@@ -582,7 +646,26 @@ struct SimilarityIndex::Impl {
         };
         if (visits > 0) {
           const bool dense = hi - lo <= 4 * visits + 64;
-          if (positive && dense) {
+          if (pruning && dense) {
+            // Nearly every row after i shares a term with it (10kGNAD: 49 M of 53 M pairs), so
+            // the bound test runs over the touched range with no branch per row: a block of
+            // rows is tested at once and only the rows that pass (about 2 %) are completed.
+            // Row i's k-th score may rise while its block is completed; the next block reads
+            // it again, and a stale (lower) value only lets more rows through to offer(),
+            // which decides with the current lists: the result is the same.
+            std::size_t d = lo;
+            for (; d + kBlock <= hi + 1; d += kBlock) {
+              const unsigned pass = bound_test(acc + d, norm_of + d, best.worst_score.data() + d,
+                                               norm_i, best.worst_score[i]);
+              for (unsigned bits = pass; bits != 0; bits &= bits - 1) {
+                const std::size_t r = d + static_cast<std::size_t>(std::countr_zero(bits));
+                offer(i, r, acc[r] + common.part(r, qc).first);
+              }
+              std::fill(acc + d, acc + d + kBlock, 0.0);
+            }
+            for (; d <= hi; ++d)
+              if (acc[d] != 0.0) emit(d);
+          } else if (positive && dense) {
             // Scan the touched range of the accumulator, eight rows at a time.
             std::size_t d = lo;
             for (; d + 8 <= hi + 1; d += 8) {
@@ -598,9 +681,8 @@ struct SimilarityIndex::Impl {
             // Few rows spread far apart: walk the postings again instead of the range, so that
             // the cost stays O(postings), never O(n) per row.
             for (std::size_t t = 0; t < q.n; ++t) {
-              if (pruning && common.slot[static_cast<std::size_t>(q.cols[t])] >= 0) continue;
-              const std::int32_t* last = p_inner + p_outer[q.cols[t] + 1];
-              for (const std::int32_t* it = p_inner + q_after[t]; it != last; ++it)
+              const std::int32_t* last = p_inner + scan_end[static_cast<std::size_t>(q.cols[t])];
+              for (const std::int32_t* it = p_inner + q_after[t]; it < last; ++it)  // < : common
                 if (acc[static_cast<std::size_t>(*it)] != 0.0) emit(static_cast<std::size_t>(*it));
             }
           } else if (dense) {
@@ -751,22 +833,40 @@ struct SimilarityIndex::Impl {
 SimilarityIndex::SimilarityIndex(const CsrInput& matrix) : impl_(std::make_unique<Impl>()) {
   Impl& x = *impl_;
   x.rows = to_eigen(matrix, "X");
-  x.postings = x.rows;  // Eigen converts the row-major storage to column-major: the postings
-  x.postings.makeCompressed();
-  x.max_weight.assign(static_cast<std::size_t>(x.rows.cols()), 0.0f);
+  // The postings (column-major copy) by one counting sort over the rows instead of Eigen's
+  // generic conversion; the weights' signs, each column's largest weight and the row norms come
+  // from the same two passes. Rows are visited in order, so each column's rows are sorted.
+  const auto n_rows = x.rows.rows();
+  const auto n_cols = x.rows.cols();
+  const auto nnz = x.rows.nonZeros();
   const float* v = x.rows.valuePtr();
   const std::int32_t* c = x.rows.innerIndexPtr();
-  for (std::int64_t k = 0; k < x.rows.nonZeros(); ++k) {
+  const std::int32_t* r_outer = x.rows.outerIndexPtr();
+  x.postings.resize(n_rows, n_cols);  // compressed, column offsets zeroed
+  x.postings.resizeNonZeros(nnz);
+  std::int32_t* p_outer = x.postings.outerIndexPtr();
+  std::int32_t* p_inner = x.postings.innerIndexPtr();
+  float* p_vals = x.postings.valuePtr();
+  x.max_weight.assign(static_cast<std::size_t>(n_cols), 0.0f);
+  for (Eigen::Index k = 0; k < nnz; ++k) {
     x.non_negative = x.non_negative && v[k] >= 0.0f;
     x.positive = x.positive && v[k] > 0.0f;
-    auto& mw = x.max_weight[static_cast<std::size_t>(c[k])];
-    mw = std::max(mw, std::fabs(v[k]));
+    const auto col = static_cast<std::size_t>(c[k]);
+    x.max_weight[col] = std::max(x.max_weight[col], std::fabs(v[k]));
+    ++p_outer[col + 1];
   }
-  for (Eigen::Index r = 0; r < x.rows.rows(); ++r) {
-    double s = 0.0;
-    for (RowMatrix::InnerIterator it(x.rows, r); it; ++it) s += static_cast<double>(it.value()) * it.value();
-    if (s > 0.0 && std::fabs(s - 1.0) > 1e-4) x.normalized = false;
-    x.max_row_norm = std::max(x.max_row_norm, std::sqrt(s));
+  for (Eigen::Index t = 0; t < n_cols; ++t) p_outer[t + 1] += p_outer[t];
+  std::vector<std::int32_t> next(p_outer, p_outer + n_cols);
+  for (Eigen::Index r = 0; r < n_rows; ++r) {
+    double sq = 0.0;
+    for (std::int32_t k = r_outer[r]; k < r_outer[r + 1]; ++k) {
+      const std::int32_t pos = next[static_cast<std::size_t>(c[k])]++;
+      p_inner[pos] = static_cast<std::int32_t>(r);
+      p_vals[pos] = v[k];
+      sq += static_cast<double>(v[k]) * v[k];
+    }
+    if (sq > 0.0 && std::fabs(sq - 1.0) > 1e-4) x.normalized = false;
+    x.max_row_norm = std::max(x.max_row_norm, std::sqrt(sq));
   }
 }
 

@@ -378,7 +378,8 @@ class SimilarityIndex(SummaryReprMixin):
         self.progress = progress
         # Document frequencies, for the work estimates that decide on a progress bar.
         self._df = np.bincount(M.indices, minlength=M.shape[1]).astype(np.float64)
-        self._work = float(self._df @ self._df)
+        # Not `df @ df`: a BLAS dot wakes OpenBLAS's threads, which then spin beside the kernel.
+        self._work = float(np.square(self._df).sum())
         if feature_names is not None:
             names = np.asarray(list(feature_names), dtype=object)
             if names.shape != (M.shape[1],):
