@@ -603,8 +603,9 @@ Csr<T, I> write_hashed(const std::vector<HashedRows>& rows, std::size_t n_cols,
         const std::size_t len = h.row_nnz[r];
         cols.assign(h.cols.begin() + static_cast<std::ptrdiff_t>(k), h.cols.begin() + static_cast<std::ptrdiff_t>(k + len));
         vals.assign(h.vals.begin() + static_cast<std::ptrdiff_t>(k), h.vals.begin() + static_cast<std::ptrdiff_t>(k + len));
-        if (w.sublinear_tf)
-          for (double& v : vals) v = std::copysign(std::log(std::fabs(v)) + 1.0, v);
+        if (w.sublinear_tf)  // a count cancelled to 0 by colliding signs stays 0
+          for (double& v : vals)
+            if (v != 0.0) v = std::copysign(std::log(std::fabs(v)) + 1.0, v);
         weight_row(plain, cols, vals, idf, 0.0, 0.0);
         const auto out = static_cast<std::size_t>(m.indptr[row0[c] + r]);
         for (std::size_t j = 0; j < len; ++j) {

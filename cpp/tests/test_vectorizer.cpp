@@ -325,6 +325,13 @@ TEST(Hashing, CollisionsAddWithSignsAndCancelledEntriesStayAsZeros) {
   const Corpus d({pos + " " + neg});
   const auto cancelled = v.transform(d.docs(), {});
   EXPECT_EQ((as<double, std::int32_t>(cancelled).data), (std::vector<double>{0.0}));
+  // With sublinear tf and l2 norm the cancelled entry stays 0, not 1 + ln(0) = -inf (found by
+  // the model-loader fuzzer).
+  o.weighting.sublinear_tf = true;
+  o.weighting.norm = Norm::l2;
+  const Vectorizer sub(o);
+  const auto m2 = sub.transform(d.docs(), {});
+  EXPECT_EQ((as<double, std::int32_t>(m2).data), (std::vector<double>{0.0}));
 }
 
 TEST(Hashing, IdfFromPartialFitsAndMergesEqualsOneFit) {
