@@ -47,7 +47,8 @@ Vectorizer make_vectorizer(const std::string& analyzer, const std::string& token
                            std::vector<std::string> stop_words, const std::string& stemmer,
                            std::size_t min_token_len, std::size_t min_word_run,
                            std::pair<std::size_t, std::size_t> ngram_range,
-                           const std::string& compounds, double min_df, bool min_df_is_count,
+                           const std::string& compounds, bool decompound,
+                           std::int64_t ngram_min_df, double min_df, bool min_df_is_count,
                            double max_df, bool max_df_is_count,
                            std::optional<std::size_t> max_features, const std::string& weighting,
                            bool binary, bool use_idf, bool smooth_idf, bool sublinear_tf,
@@ -67,6 +68,8 @@ Vectorizer make_vectorizer(const std::string& analyzer, const std::string& token
   a.ngram_min = ngram_range.first;
   a.ngram_max = ngram_range.second;
   a.compounds = parse("compounds", compounds, kCompounds);
+  a.decompound = decompound;
+  o.prune.ngram_min_df = ngram_min_df;
   o.prune.min_df = min_df;
   o.prune.min_df_is_count = min_df_is_count;
   o.prune.max_df = max_df;
@@ -100,6 +103,8 @@ py::dict options_dict(const Vectorizer& v) {
   d["min_word_run"] = a.min_word_run;
   d["ngram_range"] = py::make_tuple(a.ngram_min, a.ngram_max);
   d["compounds"] = name_of(a.compounds, kCompounds);
+  d["decompound"] = a.decompound;
+  d["ngram_min_df"] = o.prune.ngram_min_df;
   d["min_df"] = o.prune.min_df;
   d["min_df_is_count"] = o.prune.min_df_is_count;
   d["max_df"] = o.prune.max_df;
@@ -135,7 +140,8 @@ void register_vectorizer(py::module_& m) {
            py::arg("strip_accents") = "none", py::arg("stop_words") = std::vector<std::string>{},
            py::arg("stemmer") = "", py::arg("min_token_len") = 1, py::arg("min_word_run") = 2,
            py::arg("ngram_range") = std::pair<std::size_t, std::size_t>{1, 1},
-           py::arg("compounds") = "split", py::arg("min_df") = 1.0,
+           py::arg("compounds") = "split", py::arg("decompound") = false,
+           py::arg("ngram_min_df") = 1, py::arg("min_df") = 1.0,
            py::arg("min_df_is_count") = true, py::arg("max_df") = 1.0,
            py::arg("max_df_is_count") = false, py::arg("max_features") = py::none(),
            py::arg("weighting") = "tfidf", py::arg("binary") = false, py::arg("use_idf") = true,
@@ -225,8 +231,12 @@ void register_vectorizer(py::module_& m) {
       .def_property("metadata", &Vectorizer::metadata, &Vectorizer::set_metadata)
       .def(
           "analyze",
-          [](const Vectorizer& v, py::handle text) { return v.analyzer().analyze(utf8_of(text)); },
-          py::arg("text"), "The terms of one document, in order.")
+          [](const Vectorizer& v, py::handle text) { return v.analyze(utf8_of(text)); },
+          py::arg("text"), "The terms of one document as fit and transform count them.")
+      .def(
+          "compound_parts",
+          [](const Vectorizer& v, py::handle word) { return v.compound_parts(utf8_of(word)); },
+          py::arg("word"), "The terms of the parts decompounding splits a word into.")
       .def(
           "tokenize",
           [](const Vectorizer& v, py::handle text) { return v.analyzer().tokenize(utf8_of(text)); },

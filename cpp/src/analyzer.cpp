@@ -3,10 +3,12 @@
 #include <libstemmer.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 #include "newsim/errors.hpp"
 #include "newsim/text.hpp"
+#include "decompound.hpp"
 #include "session.hpp"
 #include "unicode.hpp"
 
@@ -55,6 +57,9 @@ void AnalyzerOptions::validate() const {
   if (ngram_max > 64)
     throw InvalidOptionError("ngram_range", "ngram_range upper bound must be at most 64, got " +
                                                 std::to_string(ngram_max) + ".");
+  if (decompound && (analyzer != AnalyzerKind::word || tokenization != Tokenization::unicode))
+    throw InvalidOptionError("decompound",
+                             "decompound needs analyzer='word' with newsim's own tokenization.");
   if (min_word_run < 1)
     throw InvalidOptionError("token_pattern", "the minimum word run must be at least 1.");
   if (!stemmer.empty()) {
@@ -133,6 +138,7 @@ std::size_t Session::hyphen_between(std::string_view text, const Segment& a,
 TermId Session::intern(std::string_view term) {
   const std::uint64_t h = hash_bytes(term);
   if (const std::uint32_t* id = terms_.find(term, h)) return *id;
+  if (terms_.size() >= kSurfaceBit) throw std::length_error("more than 2^31 distinct terms");
   return terms_.insert(term, h, static_cast<std::uint32_t>(terms_.size()));
 }
 
@@ -165,6 +171,15 @@ TermId Session::normalize(std::string_view raw) {
   }
   if (t.empty() || count_code_points(t) < o.min_token_len) return kDropped;
   if (an_.stop_words.find(t) != an_.stop_words.end()) return kDropped;
+  const bool candidate = o.decompound && compound_candidate(t);
+  std::uint32_t surface = 0;
+  if (candidate) {
+    const std::uint64_t h = hash_bytes(t);
+    if (const std::uint32_t* s = surfaces_.find(t, h)) {
+      return kSurfaceBit | *s;  // another raw form of a known surface: same term
+    }
+    surface = surfaces_.insert(t, h, static_cast<std::uint32_t>(surfaces_.size()));
+  }
   // Snowball's replacements move the rest of the word, quadratic in its length: tokens longer
   // than any word (256 bytes) stay unstemmed, so that a 10 MB token costs linear time.
   constexpr std::size_t kMaxStemBytes = 256;
@@ -175,7 +190,10 @@ TermId Session::normalize(std::string_view raw) {
     t = std::string_view(reinterpret_cast<const char*>(s),
                          static_cast<std::size_t>(sb_stemmer_length(stemmer_.get())));
   }
-  return intern(t);
+  const TermId id = intern(t);
+  if (!candidate) return id;
+  surface_term_.push_back(id);
+  return kSurfaceBit | surface;
 }
 
 TermId Session::lookup(std::string_view raw, std::uint64_t h) {
@@ -239,10 +257,10 @@ void Session::word_terms(std::string_view text, std::vector<TermId>& out) {
     if (compounds)
       while (j + 1 < n_seg && hyphen_between(src, segments_[j], segments_[j + 1]) > 0) ++j;
     if (j > i) {  // segments i..j form a hyphenated compound
-      const TermId whole = lookup(src.substr(segments_[i].begin, segments_[j].end - segments_[i].begin));
+      const TermId whole = resolve(lookup(src.substr(segments_[i].begin, segments_[j].end - segments_[i].begin)));
       if (o.compounds == Compounds::both) {
         for (std::size_t k = i; k <= j; ++k) {
-          const TermId id = lookup(src.substr(segments_[k].begin, segments_[k].end - segments_[k].begin));
+          const TermId id = resolve(lookup(src.substr(segments_[k].begin, segments_[k].end - segments_[k].begin)));
           if (id != kDropped) unigrams_.push_back(id);
         }
         if (whole != kDropped) extras_.push_back(whole);
@@ -253,8 +271,8 @@ void Session::word_terms(std::string_view text, std::vector<TermId>& out) {
       continue;
     }
     const std::string_view raw = src.substr(segments_[i].begin, segments_[i].end - segments_[i].begin);
-    const TermId id = raw.size() <= kShortKey ? lookup_short(raw, keys_[i].key, keys_[i].hash)
-                                              : lookup(raw, keys_[i].hash);
+    const TermId id = resolve(raw.size() <= kShortKey ? lookup_short(raw, keys_[i].key, keys_[i].hash)
+                                                      : lookup(raw, keys_[i].hash));
     if (id != kDropped) unigrams_.push_back(id);
   }
   // Word n-grams as scikit-learn forms them: unigrams first, then bigrams, ...
@@ -369,7 +387,9 @@ void Session::char_terms(std::string_view text, std::vector<TermId>& out) {
   }
 }
 
-void Session::analyze(std::string_view text, std::vector<TermId>& out) {
+void Session::analyze(std::string_view text, std::vector<TermId>& out,
+                      std::vector<std::uint32_t>* surfaces) {
+  surfaces_out_ = surfaces;
   if (an_.options.analyzer == AnalyzerKind::word)
     word_terms(text, out);
   else

@@ -98,6 +98,15 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
+void write_stats(Writer& p, const TermStats& t) {
+  p.i64(t.n_docs());
+  p.i64(t.n_terms());
+  p.u64(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) p.str(t.term(i));
+  for (const auto d : t.df()) p.i64(d);
+  for (const auto f : t.tf()) p.i64(f);
+}
+
 TermStats read_stats(Reader& p) {
   TermStats t;
   const std::int64_t n_docs = p.i64();
@@ -173,17 +182,14 @@ std::string Vectorizer::to_bytes() const {
   p.u8(options_.float64);
   p.u64(options_.hashing ? options_.hashing->n_features : 0);  // format 2: 0 = no hashing
   p.u8(options_.hashing && options_.hashing->alternate_sign);
+  p.u8(a.decompound);  // format 3
+  p.i64(r.ngram_min_df);
   p.str(metadata_);
   // Format 2: the corpus statistics, from which loading recomputes the fitted state.
   p.u8(stats_.has_value());
   if (stats_) {
-    const TermStats& t = *stats_;
-    p.i64(t.n_docs());
-    p.i64(t.n_terms());
-    p.u64(t.size());
-    for (std::size_t i = 0; i < t.size(); ++i) p.str(t.term(i));
-    for (const auto d : t.df()) p.i64(d);
-    for (const auto f : t.tf()) p.i64(f);
+    write_stats(p, *stats_);
+    if (a.decompound) write_stats(p, *compounds_);  // format 3
   }
   p.u8(state_.has_value());
   if (state_ && options_.hashing) {  // per-column document frequencies; idf is recomputed
@@ -197,6 +203,11 @@ std::string Vectorizer::to_bytes() const {
     for (const auto& t : s.vocabulary.terms()) p.str(t);
     for (const auto d : s.df) p.i64(d);
     for (const auto v : s.idf) p.f64(v);
+    if (a.decompound) {  // format 3
+      p.u64(s.lexicon->stems.size());
+      for (const auto& t : s.lexicon->stems.terms()) p.str(t);
+      for (const auto d : s.lexicon->df) p.i64(d);
+    }
   }
   Writer file;
   file.bytes().append(kMagic, sizeof kMagic);
@@ -227,147 +238,187 @@ Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
   if (tail.u32() != crc32(payload))
     throw FormatError("corrupted newsim model: checksum mismatch (the file was modified or damaged)");
 
-  Reader p(payload);
-  VectorizerOptions o;
-  AnalyzerOptions& a = o.analyzer;
-  a.analyzer = p.enumeration<AnalyzerKind>(2, "analyzer");
-  a.tokenization = p.enumeration<Tokenization>(1, "tokenization");
-  a.lowercase = p.flag("lowercase");
-  a.strip_accents = p.enumeration<AccentStrip>(2, "strip_accents");
-  const std::size_t n_stop = p.count(8, "stop word");
-  for (std::size_t i = 0; i < n_stop; ++i) a.stop_words.push_back(p.str("stop word"));
-  a.stemmer = p.str("stemmer");
-  a.min_token_len = static_cast<std::size_t>(p.u64());
-  a.min_word_run = static_cast<std::size_t>(p.u64());
-  a.ngram_min = static_cast<std::size_t>(p.u64());
-  a.ngram_max = static_cast<std::size_t>(p.u64());
-  a.compounds = p.enumeration<Compounds>(2, "compounds");
-  PruneOptions& r = o.prune;
-  r.min_df = p.f64();
-  r.min_df_is_count = p.flag("min_df");
-  r.max_df = p.f64();
-  r.max_df_is_count = p.flag("max_df");
-  const bool has_max_features = p.flag("max_features");
-  const std::uint64_t max_features = p.u64();
-  if (has_max_features) r.max_features = static_cast<std::size_t>(max_features);
-  else if (max_features != 0) Reader::bad("max_features value without its flag");
-  WeightingOptions& w = o.weighting;
-  w.scheme = p.enumeration<Scheme>(1, "weighting");
-  w.binary = p.flag("binary");
-  w.use_idf = p.flag("use_idf");
-  w.smooth_idf = p.flag("smooth_idf");
-  w.sublinear_tf = p.flag("sublinear_tf");
-  w.norm = p.enumeration<Norm>(2, "norm");
-  w.k1 = p.f64();
-  w.b = p.f64();
-  const bool fixed_vocabulary = p.flag("vocabulary");
-  if (fixed_vocabulary && version >= 2) {
-    const std::size_t n = p.count(8, "vocabulary term");
-    std::vector<std::string> terms;
-    terms.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) terms.push_back(p.str("vocabulary term"));
-    try {
-      Vocabulary check(terms);
-    } catch (const InvalidOptionError&) {
-      Reader::bad("duplicate term in the fixed vocabulary");
-    }
-    if (terms.empty()) Reader::bad("empty fixed vocabulary");
-    o.vocabulary = std::move(terms);
-  }
-  o.float64 = p.flag("dtype");
-  if (version >= 2) {
-    const std::uint64_t n_features = p.u64();
-    const bool alternate_sign = p.flag("alternate_sign");
-    if (n_features > 0) o.hashing = HashingOptions{static_cast<std::size_t>(n_features), alternate_sign};
-    else if (alternate_sign) Reader::bad("alternate_sign without hashing");
-  }
-  std::string metadata = p.str("metadata");
-  std::optional<TermStats> stats;
-  if (version >= 2 && p.flag("statistics")) stats = read_stats(p);
-  const bool fitted = p.flag("fitted");
-  try {
-    o.analyzer.validate();
-    o.prune.validate();
-    o.weighting.validate();
-    if (o.hashing) o.validate();
-  } catch (const InvalidOptionError& e) {
-    throw FormatError(std::string("corrupted newsim model: invalid option: ") + e.what());
-  }
-  if (o.hashing) {
-    if (stats) Reader::bad("statistics in a hashing model");
-    Vectorizer v(std::move(o));
-    v.set_metadata(std::move(metadata));
-    if (fitted) {
-      FittedState s;
-      s.n_docs = p.i64();
-      if (s.n_docs <= 0) Reader::bad("invalid statistics");
-      const std::size_t n = v.options_.hashing->n_features;
-      if (p.remaining() / 8 < n) Reader::bad("truncated document frequencies");
-      s.df.resize(n);
-      for (auto& d : s.df) {
-        d = p.i64();
-        if (d < 0 || d > s.n_docs) Reader::bad("document frequency out of range");
+  // A payload that does not parse under the version its header names: say which version it
+  // was read as (a flipped version bit reads a valid file as another version).
+  auto parse = [&]() -> Vectorizer {
+    Reader p(payload);
+    VectorizerOptions o;
+    AnalyzerOptions& a = o.analyzer;
+    a.analyzer = p.enumeration<AnalyzerKind>(2, "analyzer");
+    a.tokenization = p.enumeration<Tokenization>(1, "tokenization");
+    a.lowercase = p.flag("lowercase");
+    a.strip_accents = p.enumeration<AccentStrip>(2, "strip_accents");
+    const std::size_t n_stop = p.count(8, "stop word");
+    for (std::size_t i = 0; i < n_stop; ++i) a.stop_words.push_back(p.str("stop word"));
+    a.stemmer = p.str("stemmer");
+    a.min_token_len = static_cast<std::size_t>(p.u64());
+    a.min_word_run = static_cast<std::size_t>(p.u64());
+    a.ngram_min = static_cast<std::size_t>(p.u64());
+    a.ngram_max = static_cast<std::size_t>(p.u64());
+    a.compounds = p.enumeration<Compounds>(2, "compounds");
+    PruneOptions& r = o.prune;
+    r.min_df = p.f64();
+    r.min_df_is_count = p.flag("min_df");
+    r.max_df = p.f64();
+    r.max_df_is_count = p.flag("max_df");
+    const bool has_max_features = p.flag("max_features");
+    const std::uint64_t max_features = p.u64();
+    if (has_max_features) r.max_features = static_cast<std::size_t>(max_features);
+    else if (max_features != 0) Reader::bad("max_features value without its flag");
+    WeightingOptions& w = o.weighting;
+    w.scheme = p.enumeration<Scheme>(1, "weighting");
+    w.binary = p.flag("binary");
+    w.use_idf = p.flag("use_idf");
+    w.smooth_idf = p.flag("smooth_idf");
+    w.sublinear_tf = p.flag("sublinear_tf");
+    w.norm = p.enumeration<Norm>(2, "norm");
+    w.k1 = p.f64();
+    w.b = p.f64();
+    const bool fixed_vocabulary = p.flag("vocabulary");
+    if (fixed_vocabulary && version >= 2) {
+      const std::size_t n = p.count(8, "vocabulary term");
+      std::vector<std::string> terms;
+      terms.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) terms.push_back(p.str("vocabulary term"));
+      try {
+        Vocabulary check(terms);
+      } catch (const InvalidOptionError&) {
+        Reader::bad("duplicate term in the fixed vocabulary");
       }
-      s.idf = compute_idf(v.options_.weighting, s.df, s.n_docs);
-      v.state_ = std::move(s);
+      if (terms.empty()) Reader::bad("empty fixed vocabulary");
+      o.vocabulary = std::move(terms);
     }
-    if (p.remaining() != 0) Reader::bad("trailing bytes");
-    return v;
-  }
-  if (version == 1 && fixed_vocabulary && !fitted) Reader::bad("fixed vocabulary without fitted state");
-  if (!fitted || stats) {
-    if (p.remaining() != 0) Reader::bad("trailing bytes");
-    Vectorizer v(std::move(o));
-    v.set_metadata(std::move(metadata));
-    if (stats) {
-      v.stats_ = std::move(*stats);
+    o.float64 = p.flag("dtype");
+    if (version >= 2) {
+      const std::uint64_t n_features = p.u64();
+      const bool alternate_sign = p.flag("alternate_sign");
+      if (n_features > 0) o.hashing = HashingOptions{static_cast<std::size_t>(n_features), alternate_sign};
+      else if (alternate_sign) Reader::bad("alternate_sign without hashing");
+    }
+    if (version >= 3) {
+      a.decompound = p.flag("decompound");
+      r.ngram_min_df = p.i64();
+    }
+    std::string metadata = p.str("metadata");
+    std::optional<TermStats> stats;
+    std::optional<TermStats> compounds;
+    if (version >= 2 && p.flag("statistics")) {
+      stats = read_stats(p);
+      if (a.decompound) {
+        compounds = read_stats(p);
+        if (compounds->n_docs() != stats->n_docs()) Reader::bad("compound statistics of other documents");
+      }
+    }
+    const bool fitted = p.flag("fitted");
+    try {
+      o.analyzer.validate();
+      o.prune.validate();
+      o.weighting.validate();
+      if (o.hashing) o.validate();
+    } catch (const InvalidOptionError& e) {
+      throw FormatError(std::string("corrupted newsim model: invalid option: ") + e.what());
+    }
+    if (o.hashing) {
+      if (stats) Reader::bad("statistics in a hashing model");
+      Vectorizer v(std::move(o));
+      v.set_metadata(std::move(metadata));
       if (fitted) {
-        try {
-          v.finalize();
-        } catch (const std::invalid_argument& e) {
-          throw FormatError(std::string("corrupted newsim model: its statistics do not finalize: ") + e.what());
+        FittedState s;
+        s.n_docs = p.i64();
+        if (s.n_docs <= 0) Reader::bad("invalid statistics");
+        const std::size_t n = v.options_.hashing->n_features;
+        if (p.remaining() / 8 < n) Reader::bad("truncated document frequencies");
+        s.df.resize(n);
+        for (auto& d : s.df) {
+          d = p.i64();
+          if (d < 0 || d > s.n_docs) Reader::bad("document frequency out of range");
+        }
+        s.idf = compute_idf(v.options_.weighting, s.df, s.n_docs);
+        v.state_ = std::move(s);
+      }
+      if (p.remaining() != 0) Reader::bad("trailing bytes");
+      return v;
+    }
+    if (version == 1 && fixed_vocabulary && !fitted) Reader::bad("fixed vocabulary without fitted state");
+    if (!fitted || stats) {
+      if (p.remaining() != 0) Reader::bad("trailing bytes");
+      Vectorizer v(std::move(o));
+      v.set_metadata(std::move(metadata));
+      if (stats) {
+        v.stats_ = std::move(*stats);
+        v.compounds_ = std::move(compounds);
+        if (fitted) {
+          try {
+            v.finalize();
+          } catch (const std::invalid_argument& e) {
+            throw FormatError(std::string("corrupted newsim model: its statistics do not finalize: ") + e.what());
+          }
         }
       }
+      return v;
     }
+    FittedState s;
+    s.n_docs = p.i64();
+    s.avg_doc_len = p.f64();
+    if (s.n_docs <= 0 || !std::isfinite(s.avg_doc_len) || s.avg_doc_len < 0) Reader::bad("invalid statistics");
+    const std::size_t n_terms = p.count(8 + 8 + 8, "term");
+    std::vector<std::string> terms;
+    terms.reserve(n_terms);
+    for (std::size_t i = 0; i < n_terms; ++i) terms.push_back(p.str("term"));
+    s.df.resize(n_terms);
+    for (auto& d : s.df) {
+      d = p.i64();
+      if (d < 0 || d > s.n_docs) Reader::bad("document frequency out of range");
+    }
+    s.idf.resize(n_terms);
+    for (auto& v : s.idf) {
+      v = p.f64();
+      if (!std::isfinite(v)) Reader::bad("non-finite idf");
+    }
+    // The stored idf must be the one its statistics give (a format-1 file stores both).
+    if (s.idf != compute_idf(o.weighting, s.df, s.n_docs))
+      Reader::bad("the idf does not match the document frequencies");
+    if (a.decompound) {
+      const std::size_t n = p.count(8 + 8, "lexicon term");
+      std::vector<std::string> stems;
+      stems.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) stems.push_back(p.str("lexicon term"));
+      CompoundLexicon lex;
+      lex.df.resize(n);
+      for (auto& d : lex.df) {
+        d = p.i64();
+        if (d < 2 || d > s.n_docs) Reader::bad("lexicon document frequency out of range");
+      }
+      try {
+        lex.stems = Vocabulary(std::move(stems));
+      } catch (const InvalidOptionError&) {
+        Reader::bad("duplicate term in the compound lexicon");
+      }
+      s.lexicon = std::move(lex);
+    }
+    if (p.remaining() != 0) Reader::bad("trailing bytes");
+    try {
+      s.vocabulary = Vocabulary(terms);
+    } catch (const InvalidOptionError&) {
+      Reader::bad("duplicate term in vocabulary");
+    }
+    if (fixed_vocabulary) {
+      if (version == 1) {
+        o.vocabulary = std::move(terms);
+      } else if (*o.vocabulary != terms) {
+        Reader::bad("the fitted vocabulary differs from the fixed one");
+      }
+    }
+    Vectorizer v(std::move(o), std::move(s));
+    v.set_metadata(std::move(metadata));
     return v;
-  }
-  FittedState s;
-  s.n_docs = p.i64();
-  s.avg_doc_len = p.f64();
-  if (s.n_docs <= 0 || !std::isfinite(s.avg_doc_len) || s.avg_doc_len < 0) Reader::bad("invalid statistics");
-  const std::size_t n_terms = p.count(8 + 8 + 8, "term");
-  std::vector<std::string> terms;
-  terms.reserve(n_terms);
-  for (std::size_t i = 0; i < n_terms; ++i) terms.push_back(p.str("term"));
-  s.df.resize(n_terms);
-  for (auto& d : s.df) {
-    d = p.i64();
-    if (d < 0 || d > s.n_docs) Reader::bad("document frequency out of range");
-  }
-  s.idf.resize(n_terms);
-  for (auto& v : s.idf) {
-    v = p.f64();
-    if (!std::isfinite(v)) Reader::bad("non-finite idf");
-  }
-  // The stored idf must be the one its statistics give (a format-1 file stores both).
-  if (s.idf != compute_idf(o.weighting, s.df, s.n_docs))
-    Reader::bad("the idf does not match the document frequencies");
-  if (p.remaining() != 0) Reader::bad("trailing bytes");
+  };
   try {
-    s.vocabulary = Vocabulary(terms);
-  } catch (const InvalidOptionError&) {
-    Reader::bad("duplicate term in vocabulary");
+    return parse();
+  } catch (const FormatError& e) {
+    if (version == kFormatVersion) throw;
+    throw FormatError(std::string(e.what()) + " (read as format version " + std::to_string(version) + ')');
   }
-  if (fixed_vocabulary) {
-    if (version == 1) {
-      o.vocabulary = std::move(terms);
-    } else if (*o.vocabulary != terms) {
-      Reader::bad("the fitted vocabulary differs from the fixed one");
-    }
-  }
-  Vectorizer v(std::move(o), std::move(s));
-  v.set_metadata(std::move(metadata));
-  return v;
 }
 
 }  // namespace newsim

@@ -36,6 +36,8 @@ namespace detail {
 
 using TermId = std::uint32_t;
 inline constexpr TermId kDropped = 0xFFFFFFFFu;
+/// Marks a cached token as a compound candidate (term ids stay below it).
+inline constexpr TermId kSurfaceBit = 0x80000000u;
 
 struct StemmerDeleter {
   void operator()(sb_stemmer* s) const noexcept;
@@ -46,12 +48,19 @@ class Session {
   explicit Session(const AnalyzerImpl& analyzer);
 
   /// Appends the ids of `text`'s terms (UTF-8), in scikit-learn's order: unigrams, then bigrams...
-  void analyze(std::string_view text, std::vector<TermId>& out);
+  /// With the decompound option, also appends to `surfaces` (if given) the surface id of every
+  /// unigram occurrence that is a compound candidate (its term is in `out` as usual).
+  void analyze(std::string_view text, std::vector<TermId>& out,
+               std::vector<std::uint32_t>* surfaces = nullptr);
   /// Interns a term given verbatim (documents analyzed elsewhere).
   TermId intern(std::string_view term);
 
   [[nodiscard]] std::string_view term(TermId id) const noexcept { return terms_.key(id); }
   [[nodiscard]] std::size_t n_terms() const noexcept { return terms_.size(); }
+  /// Compound candidates (decompound option): normalized, unstemmed tokens, and their terms.
+  [[nodiscard]] std::string_view surface(std::uint32_t id) const noexcept { return surfaces_.key(id); }
+  [[nodiscard]] TermId surface_term(std::uint32_t id) const noexcept { return surface_term_[id]; }
+  [[nodiscard]] std::size_t n_surfaces() const noexcept { return surfaces_.size(); }
   /// Raw tokens (segments) of `text`, before normalization; for inspection.
   void tokens(std::string_view text, std::vector<std::string>& out);
 
@@ -64,7 +73,15 @@ class Session {
   TermId lookup(std::string_view raw, std::uint64_t h);
   /// lookup() of a raw token of at most 16 bytes, given as its short key.
   TermId lookup_short(std::string_view raw, ShortKey key, std::uint64_t h);
+  /// The term id of a raw token, or kDropped, or kSurfaceBit | surface id for a compound
+  /// candidate (the raw cache keeps these marked ids; resolve() unmarks them).
   TermId normalize(std::string_view raw);
+  TermId resolve(TermId id) {
+    if (id < kSurfaceBit || id == kDropped) return id;
+    const std::uint32_t s = id & ~kSurfaceBit;
+    if (surfaces_out_ != nullptr) surfaces_out_->push_back(s);
+    return surface_term_[s];
+  }
   TermId ngram(const TermId* ids, std::size_t n);
   [[nodiscard]] std::size_t hyphen_between(std::string_view text, const Segment& a,
                                            const Segment& b) const noexcept;
@@ -75,6 +92,9 @@ class Session {
   StringMap raw_cache_;  // raw token -> TermId or kDropped
   StringMap terms_;      // term -> (its own index)
   StringMap ngrams_;     // bytes of a TermId sequence -> TermId
+  StringMap surfaces_;   // compound candidate -> its own index
+  std::vector<TermId> surface_term_;  // by surface index
+  std::vector<std::uint32_t>* surfaces_out_ = nullptr;
   std::vector<Segment> segments_;
   struct TokenKey {
     ShortKey key;      // valid for tokens of at most 16 bytes

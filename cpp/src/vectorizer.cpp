@@ -8,6 +8,7 @@
 #include <numeric>
 #include <string>
 
+#include "decompound.hpp"
 #include "newsim/errors.hpp"
 #include "session.hpp"
 
@@ -29,6 +30,8 @@ void VectorizerOptions::validate() const {
     if (vocabulary) throw InvalidOptionError("vocabulary", "a fixed vocabulary cannot be used with hashing");
     if (weighting.scheme != Scheme::tfidf)
       throw InvalidOptionError("weighting", "hashing supports weighting='tfidf' only");
+    if (analyzer.decompound)
+      throw InvalidOptionError("decompound", "decompound needs a fitted vocabulary; it cannot be used with hashing");
   }
 }
 
@@ -94,6 +97,10 @@ struct ChunkCounts {
   std::vector<std::uint32_t> counts;
   std::vector<std::uint32_t> row_nnz;
   std::vector<std::uint32_t> doc_len;  // terms analyzed per document (BM25)
+  // Decompounding: each row's compound candidates (session surface ids) and their counts.
+  std::vector<std::uint32_t> sids;
+  std::vector<std::uint32_t> scounts;
+  std::vector<std::uint32_t> row_snnz;
 };
 
 /// Per worker: a session and its dense counting scratch (cache-line aligned: workers write
@@ -108,6 +115,9 @@ struct alignas(64) Worker {
   std::vector<TermStat> stats;  // by local term id: one cache line per term touched
   std::vector<TermId> touched;
   std::vector<TermId> ids;
+  std::vector<TermStat> sstats;  // by surface id (decompounding)
+  std::vector<std::uint32_t> stouched;
+  std::vector<std::uint32_t> sids;
   std::string buffer;
 };
 
@@ -123,10 +133,34 @@ std::size_t chunk_size(std::size_t n_docs, std::size_t n_jobs) {
   return std::clamp<std::size_t>(target, 8, 512);
 }
 
+/// Counts one document's ids (terms or compound candidates, below `n_ids`) into `stats`;
+/// appends each distinct id and its count (1 when binary) to `ids`/`counts`; returns how many.
+std::uint32_t count_document(std::span<const std::uint32_t> doc, std::size_t n_ids, bool binary,
+                             std::vector<Worker::TermStat>& stats,
+                             std::vector<std::uint32_t>& touched, std::vector<std::uint32_t>& ids,
+                             std::vector<std::uint32_t>& counts) {
+  if (stats.size() < n_ids) stats.resize(std::max(n_ids, stats.size() * 2), Worker::TermStat{0, 0, 0});
+  for (const std::uint32_t id : doc)
+    if (stats[id].count++ == 0) touched.push_back(id);
+  for (const std::uint32_t id : touched) {
+    Worker::TermStat& st = stats[id];
+    const std::uint32_t c = binary ? 1u : st.count;
+    ids.push_back(id);
+    counts.push_back(c);
+    st.df += 1;
+    st.tf += c;
+    st.count = 0;
+  }
+  const auto n = static_cast<std::uint32_t>(touched.size());
+  touched.clear();
+  return n;
+}
+
 Analysis analyze_all(const AnalyzerImpl& impl, const Documents& docs, const RunContext& ctx,
                      bool binary) {
   Analysis a;
   const std::size_t n = docs.size();
+  const bool decompound = impl.options.decompound && !docs.analyzed();
   a.chunk = chunk_size(n, ctx.n_jobs);
   a.workers.resize(workers_for(n, a.chunk, ctx));
   a.chunks.resize((n + a.chunk - 1) / a.chunk);
@@ -149,34 +183,26 @@ Analysis analyze_all(const AnalyzerImpl& impl, const Documents& docs, const RunC
         for (std::size_t t = docs.term_offsets[d]; t < docs.term_offsets[d + 1]; ++t)
           wk.ids.push_back(wk.session->intern(to_utf8(docs.texts[t], wk.buffer, ctx.first_document + d)));
       } else {
-        wk.session->analyze(to_utf8(docs.texts[d], wk.buffer, ctx.first_document + d), wk.ids);
+        wk.sids.clear();
+        wk.session->analyze(to_utf8(docs.texts[d], wk.buffer, ctx.first_document + d), wk.ids,
+                            decompound ? &wk.sids : nullptr);
       }
-      const std::size_t n_terms = wk.session->n_terms();
-      if (wk.stats.size() < n_terms)
-        wk.stats.resize(std::max(n_terms, wk.stats.size() * 2), Worker::TermStat{0, 0, 0});
-      for (const TermId id : wk.ids)
-        if (wk.stats[id].count++ == 0) wk.touched.push_back(id);
-      for (const TermId id : wk.touched) {
-        Worker::TermStat& st = wk.stats[id];
-        const std::uint32_t c = binary ? 1u : st.count;
-        out.ids.push_back(id);
-        out.counts.push_back(c);
-        st.df += 1;
-        st.tf += c;
-        st.count = 0;
-      }
-      out.row_nnz.push_back(static_cast<std::uint32_t>(wk.touched.size()));
+      out.row_nnz.push_back(count_document(wk.ids, wk.session->n_terms(), binary, wk.stats,
+                                           wk.touched, out.ids, out.counts));
       out.doc_len.push_back(static_cast<std::uint32_t>(wk.ids.size()));
-      wk.touched.clear();
+      if (decompound)  // the same counting for the compound candidates
+        out.row_snnz.push_back(count_document(wk.sids, wk.session->n_surfaces(), binary,
+                                              wk.sstats, wk.stouched, out.sids, out.scounts));
     }
     a.chunks[b / a.chunk] = std::move(out);
   });
   return a;
 }
 
-/// Puts one row's (column, count) entries, columns distinct, in column order: by sorting, or
-/// for rows that are long next to the number of columns, through a bitmap of the columns
-/// (linear in the row plus a scan of n_cols / 4096 summary words).
+/// Puts one row's (column, count) entries in column order, adding up the counts of a column that
+/// comes more than once (compound parts): by sorting, or for rows that are long next to the
+/// number of columns, through a bitmap of the columns (linear in the row plus a scan of
+/// n_cols / 4096 summary words).
 class RowSorter {
  public:
   explicit RowSorter(std::size_t n_cols) : n_cols_(n_cols) {}
@@ -197,7 +223,12 @@ class RowSorter {
       }
       for (const std::uint64_t x : row_) {
         const std::size_t col = static_cast<std::size_t>(x >> 32);
-        bits_[col >> 6] |= std::uint64_t{1} << (col & 63);
+        const std::uint64_t bit = std::uint64_t{1} << (col & 63);
+        if ((bits_[col >> 6] & bit) != 0) {
+          counts_[col] += static_cast<std::uint32_t>(x);
+          continue;
+        }
+        bits_[col >> 6] |= bit;
         summary_[col >> 12] |= std::uint64_t{1} << ((col >> 6) & 63);
         counts_[col] = static_cast<std::uint32_t>(x);
       }
@@ -215,13 +246,25 @@ class RowSorter {
         }
         summary_[s] = 0;
       }
+      cols.resize(j);
+      vals.resize(j);
       return;
     }
     std::sort(row_.begin(), row_.end());
-    for (std::size_t j = 0; j < n; ++j) {
-      cols[j] = static_cast<std::int64_t>(row_[j] >> 32);
-      vals[j] = static_cast<double>(row_[j] & 0xFFFFFFFFu);
+    std::size_t j = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto col = static_cast<std::int64_t>(row_[k] >> 32);
+      const auto count = static_cast<double>(row_[k] & 0xFFFFFFFFu);
+      if (j > 0 && cols[j - 1] == col) {
+        vals[j - 1] += count;
+        continue;
+      }
+      cols[j] = col;
+      vals[j] = count;
+      ++j;
     }
+    cols.resize(j);
+    vals.resize(j);
   }
 
  private:
@@ -243,10 +286,27 @@ class RowSorter {
 /// Maps every worker's local term ids to final columns (-1: not a column).
 using Remap = std::vector<std::vector<std::int64_t>>;
 
+/// The splits of compound candidates: candidate e's parts are the statistics entries
+/// parts[ptr[e] .. ptr[e + 1]).
+struct Splits {
+  std::vector<std::size_t> ptr{0};
+  std::vector<std::uint32_t> parts;
+  std::vector<std::int64_t> own;  // by candidate: the entry of its own term (-1: unknown)
+  [[nodiscard]] bool empty() const noexcept { return parts.empty(); }
+};
+
+/// Decompounding, per worker: the columns each compound candidate (by surface id) adds, its
+/// parts', in cols[ptr[s] .. ptr[s + 1]) (pruned parts left out). Empty: no decompounding.
+struct PartColumns {
+  std::vector<std::size_t> ptr{0};
+  std::vector<std::int64_t> cols;
+};
+using PartRemap = std::vector<PartColumns>;
+
 template <class T, class I>
-Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, std::size_t n_cols,
-                         const WeightingOptions& w, std::span<const double> idf, double avg_len,
-                         const RunContext& ctx) {
+Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, const PartRemap& parts,
+                         std::size_t n_cols, const WeightingOptions& w, std::span<const double> idf,
+                         double avg_len, const RunContext& ctx) {
   Csr<T, I> m;
   std::size_t n_rows = 0;
   for (const auto& c : a.chunks) n_rows += c.row_nnz.size();
@@ -260,14 +320,37 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, std::size_t n_co
   bool all_kept = true;
   for (const auto& map : remap)
     for (const std::int64_t col : map) all_kept = all_kept && col >= 0;
-  parallel_chunks(a.chunks.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
+  const bool split = !parts.empty();
+  // Compound parts may repeat a column of the row: distinct columns are counted with row stamps
+  // (per worker, allocated once).
+  std::vector<std::vector<std::size_t>> stamps(workers_for(a.chunks.size(), 1, ctx));
+  parallel_chunks(a.chunks.size(), 1, ctx, [&](std::size_t wid, std::size_t b, std::size_t e) {
+    std::vector<std::size_t>& stamp = stamps[wid];
+    if (split && stamp.empty()) stamp.assign(n_cols, 0);
     for (std::size_t c = b; c < e; ++c) {
       const ChunkCounts& ch = a.chunks[c];
       const auto& map = remap[ch.worker];
       std::size_t k = 0;
+      std::size_t ks = 0;
       for (std::size_t r = 0; r < ch.row_nnz.size(); ++r) {
         I nnz = static_cast<I>(ch.row_nnz[r]);
-        if (!all_kept) {
+        if (split) {
+          const std::size_t row = chunk_row0[c] + r + 1;  // never 0: stamps start at 0
+          std::size_t distinct = 0;
+          auto visit = [&](std::int64_t col) {
+            if (col < 0 || stamp[static_cast<std::size_t>(col)] == row) return;
+            stamp[static_cast<std::size_t>(col)] = row;
+            ++distinct;
+          };
+          for (std::size_t t = 0; t < ch.row_nnz[r]; ++t) visit(map[ch.ids[k + t]]);
+          const PartColumns& pc = parts[ch.worker];
+          for (std::size_t t = 0; t < ch.row_snnz[r]; ++t) {
+            const std::uint32_t sid = ch.sids[ks + t];
+            for (std::size_t q = pc.ptr[sid]; q < pc.ptr[sid + 1]; ++q) visit(pc.cols[q]);
+          }
+          ks += ch.row_snnz[r];
+          nnz = static_cast<I>(distinct);
+        } else if (!all_kept) {
           nnz = 0;
           for (std::size_t t = 0; t < ch.row_nnz[r]; ++t) nnz += map[ch.ids[k + t]] >= 0;
         }
@@ -289,11 +372,20 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, std::size_t n_co
       const ChunkCounts& ch = a.chunks[c];
       const auto& map = remap[ch.worker];
       std::size_t k = 0;
+      std::size_t ks = 0;
       for (std::size_t r = 0; r < ch.row_nnz.size(); ++r) {
         sorter.clear();
         for (std::size_t t = 0; t < ch.row_nnz[r]; ++t, ++k) {
           const std::int64_t col = map[ch.ids[k]];
           if (col >= 0) sorter.add(static_cast<std::uint64_t>(col), ch.counts[k]);
+        }
+        if (split) {  // each occurrence of a split candidate counts for its parts too
+          const PartColumns& pc = parts[ch.worker];
+          for (std::size_t t = 0; t < ch.row_snnz[r]; ++t, ++ks) {
+            const std::uint32_t sid = ch.sids[ks];
+            for (std::size_t q = pc.ptr[sid]; q < pc.ptr[sid + 1]; ++q)
+              sorter.add(static_cast<std::uint64_t>(pc.cols[q]), ch.scounts[ks]);
+          }
         }
         sorter.sorted(cols, vals);
         weight_row(w, cols, vals, idf, ch.doc_len[r], avg_len);
@@ -322,14 +414,60 @@ CsrAny with_csr_types(bool float64, std::size_t nnz_bound, std::size_t n_cols, F
   return make.template operator()<float, std::int64_t>();
 }
 
-CsrAny assemble(const Analysis& a, const Remap& remap, std::size_t n_cols,
+CsrAny assemble(const Analysis& a, const Remap& remap, const PartRemap& parts, std::size_t n_cols,
                 const VectorizerOptions& o, std::span<const double> idf, double avg_len,
                 const RunContext& ctx) {
   std::size_t nnz_bound = 0;
-  for (const auto& c : a.chunks) nnz_bound += c.ids.size();
+  for (const auto& c : a.chunks) {
+    nnz_bound += c.ids.size();
+    if (!parts.empty()) {
+      const PartColumns& pc = parts[c.worker];
+      for (const std::uint32_t sid : c.sids) nnz_bound += pc.ptr[sid + 1] - pc.ptr[sid];
+    }
+  }
   return with_csr_types(o.float64, nnz_bound, n_cols, [&]<class T, class I>() {
-    return assemble_typed<T, I>(a, remap, n_cols, o.weighting, idf, avg_len, ctx);
+    return assemble_typed<T, I>(a, remap, parts, n_cols, o.weighting, idf, avg_len, ctx);
   });
+}
+
+/// The part columns of every worker's compound candidates, from the candidates' statistics
+/// entries (`entry_of`), their splits into statistics entries and those entries' columns.
+PartRemap part_columns_fit(const Analysis& a, const std::vector<std::vector<std::uint32_t>>& entry_of,
+                           const Splits& splits, std::span<const std::int64_t> column) {
+  PartRemap out(a.workers.size());
+  for (std::size_t w = 0; w < a.workers.size(); ++w) {
+    if (!a.workers[w].session) continue;
+    PartColumns& pc = out[w];
+    for (const std::uint32_t e : entry_of[w]) {
+      if (e != detail::StringMap::npos)
+        for (std::size_t k = splits.ptr[e]; k < splits.ptr[e + 1]; ++k)
+          if (const std::int64_t col = column[splits.parts[k]]; col >= 0) pc.cols.push_back(col);
+      pc.ptr.push_back(pc.cols.size());
+    }
+  }
+  return out;
+}
+
+/// The part columns of every worker's compound candidates, split against a fitted lexicon
+/// (compiled with its columns).
+PartRemap part_columns_transform(const Analysis& a, const AnalyzerImpl& an,
+                                 const detail::CompiledLexicon& compiled, const RunContext& ctx) {
+  const std::vector<std::int64_t>& lex_col = compiled.columns;
+  PartRemap out(a.workers.size());
+  parallel_chunks(a.workers.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
+    detail::Decompounder dec(an, compiled);
+    for (std::size_t w = b; w < e; ++w) {
+      const Worker& wk = a.workers[w];
+      if (!wk.session) continue;
+      PartColumns& pc = out[w];
+      for (std::uint32_t sid = 0; sid < wk.session->n_surfaces(); ++sid) {
+        for (const std::uint32_t p : dec.split(wk.session->surface(sid)))
+          if (lex_col[p] >= 0) pc.cols.push_back(lex_col[p]);
+        pc.ptr.push_back(pc.cols.size());
+      }
+    }
+  });
+  return out;
 }
 
 /// Frees the workers' sessions and scratch once their terms are mapped to columns: the matrix
@@ -340,6 +478,9 @@ void release_sessions(Analysis& a) noexcept {
     wk.stats = {};
     wk.touched = {};
     wk.ids = {};
+    wk.sstats = {};
+    wk.stouched = {};
+    wk.sids = {};
     wk.buffer = {};
   }
 }
@@ -387,23 +528,37 @@ struct SortedTerms {
   std::vector<TermId> ids;          // local term ids
 };
 
-SortedTerms sorted_terms(const Worker& wk, const Vocabulary* fixed) {
+/// Which of a worker's tables to count: its terms, or its compound candidates.
+enum class Table { terms, surfaces };
+
+std::size_t table_size(const Worker& wk, Table t) noexcept {
+  return t == Table::terms ? wk.session->n_terms() : wk.session->n_surfaces();
+}
+std::string_view table_key(const Worker& wk, Table t, TermId id) noexcept {
+  return t == Table::terms ? wk.session->term(id) : wk.session->surface(id);
+}
+const Worker::TermStat& table_stat(const Worker& wk, Table t, TermId id) noexcept {
+  return t == Table::terms ? wk.stats[id] : wk.sstats[id];
+}
+
+SortedTerms sorted_terms(const Worker& wk, Table table, const Vocabulary* fixed) {
   struct Item {
     std::uint64_t key;
     TermId id;
   };
   std::vector<Item> items;
-  const Session& s = *wk.session;
-  items.reserve(s.n_terms());
-  for (TermId id = 0; id < s.n_terms(); ++id) {
-    if (wk.stats[id].df == 0) continue;  // interned only as part of an n-gram
-    const std::string_view t = s.term(id);
+  const std::size_t n = table_size(wk, table);
+  items.reserve(n);
+  for (TermId id = 0; id < n; ++id) {
+    // Unseen: a term interned only as part of an n-gram.
+    if (table_stat(wk, table, id).df == 0) continue;
+    const std::string_view t = table_key(wk, table, id);
     if (fixed != nullptr && fixed->find(t) < 0) continue;
     items.push_back({prefix_key(t), id});
   }
   std::sort(items.begin(), items.end(), [&](const Item& x, const Item& y) {
     if (x.key != y.key) return x.key < y.key;
-    return s.term(x.id) < s.term(y.id);
+    return table_key(wk, table, x.id) < table_key(wk, table, y.id);
   });
   SortedTerms out;
   out.keys.reserve(items.size());
@@ -415,13 +570,14 @@ SortedTerms sorted_terms(const Worker& wk, const Vocabulary* fixed) {
   return out;
 }
 
-Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext& ctx) {
+Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext& ctx,
+                    Table table = Table::terms) {
   // Each worker's terms in byte order (in parallel), then one linear merge of the sorted lists.
   const std::size_t n_workers = a.workers.size();
   std::vector<SortedTerms> sorted(n_workers);
   parallel_chunks(n_workers, 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
     for (std::size_t w = b; w < e; ++w)
-      if (a.workers[w].session) sorted[w] = sorted_terms(a.workers[w], fixed);
+      if (a.workers[w].session) sorted[w] = sorted_terms(a.workers[w], table, fixed);
   });
   Counted c;
   c.entry_of.resize(n_workers);
@@ -430,9 +586,9 @@ Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext
   for (std::size_t w = 0; w < n_workers; ++w) {
     const Worker& wk = a.workers[w];
     if (!wk.session) continue;
-    c.entry_of[w].assign(wk.session->n_terms(), detail::StringMap::npos);
+    c.entry_of[w].assign(table_size(wk, table), detail::StringMap::npos);
     upper = std::max(upper, sorted[w].ids.size());
-    for (const TermId id : sorted[w].ids) bytes += wk.session->term(id).size();
+    for (const TermId id : sorted[w].ids) bytes += table_key(wk, table, id).size();
   }
   c.stats.reserve(upper, bytes);
   std::vector<std::size_t> pos(n_workers, 0);
@@ -444,7 +600,7 @@ Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext
     for (std::size_t w = 0; w < n_workers; ++w) {
       if (pos[w] >= sorted[w].ids.size()) continue;
       const std::uint64_t k = sorted[w].keys[pos[w]];
-      const std::string_view t = a.workers[w].session->term(sorted[w].ids[pos[w]]);
+      const std::string_view t = table_key(a.workers[w], table, sorted[w].ids[pos[w]]);
       if (!at.empty()) {
         if (k > best_key || (k == best_key && t > best)) continue;
         if (k < best_key || t < best) at.clear();
@@ -459,7 +615,7 @@ Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext
     const auto rank = static_cast<std::uint32_t>(c.stats.size());
     for (const std::size_t w : at) {
       const TermId id = sorted[w].ids[pos[w]++];
-      const Worker::TermStat& st = a.workers[w].stats[id];
+      const Worker::TermStat& st = table_stat(a.workers[w], table, id);
       df += st.df;
       tf += st.tf;
       c.entry_of[w][id] = rank;
@@ -468,37 +624,123 @@ Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext
   }
   std::size_t n_docs = 0;
   for (const auto& ch : a.chunks) n_docs += ch.row_nnz.size();
-  c.stats.add_documents(static_cast<std::int64_t>(n_docs), total_doc_len(a));
+  c.stats.add_documents(static_cast<std::int64_t>(n_docs), table == Table::terms ? total_doc_len(a) : 0);
   return c;
 }
 
+/// Statistics over the same documents with no entries (no compound candidates met).
+TermStats empty_like(const TermStats& stats) {
+  TermStats t;
+  t.add_documents(stats.n_docs(), 0);
+  return t;
+}
+
+/// Splits every compound candidate of `compounds` against the lexicon of `stats`, in parallel.
+Splits split_candidates(const AnalyzerImpl& an, const CompoundLexicon& lex,
+                        std::span<const std::size_t> lex_entry, const TermStats& compounds,
+                        const RunContext& ctx) {
+  const std::size_t n = compounds.size();
+  constexpr std::size_t kChunk = 2048;
+  std::vector<Splits> chunks((n + kChunk - 1) / kChunk);
+  // One splitter per worker: its cache of candidate parts serves all the worker's chunks.
+  const detail::CompiledLexicon compiled(an, lex);
+  std::vector<std::unique_ptr<detail::Decompounder>> decs(workers_for(n, kChunk, ctx));
+  parallel_chunks(n, kChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
+    if (!decs[w]) decs[w] = std::make_unique<detail::Decompounder>(an, compiled);
+    detail::Decompounder& dec = *decs[w];
+    Splits& out = chunks[b / kChunk];
+    out.ptr.reserve(e - b + 1);
+    for (std::size_t i = b; i < e; ++i) {
+      const std::span<const std::uint32_t> parts = dec.split(compounds.term(i));
+      for (const std::uint32_t p : parts) out.parts.push_back(static_cast<std::uint32_t>(lex_entry[p]));
+      out.ptr.push_back(out.parts.size());
+      std::int64_t own = -1;
+      if (!parts.empty())
+        if (const std::int64_t k = dec.own_stem(compounds.term(i)); k >= 0)
+          own = static_cast<std::int64_t>(lex_entry[static_cast<std::size_t>(k)]);
+      out.own.push_back(own);
+    }
+  });
+  Splits all;
+  all.ptr.reserve(n + 1);
+  for (const Splits& c : chunks) {
+    const std::size_t base = all.parts.size();
+    for (std::size_t k = 1; k < c.ptr.size(); ++k) all.ptr.push_back(base + c.ptr[k]);
+    all.parts.insert(all.parts.end(), c.parts.begin(), c.parts.end());
+    all.own.insert(all.own.end(), c.own.begin(), c.own.end());
+  }
+  return all;
+}
+
 /// Prunes and weights statistics into a fitted state; also returns each statistics entry's
-/// column (-1: pruned).
-std::pair<FittedState, std::vector<std::int64_t>> finalize_stats(const VectorizerOptions& o,
-                                                                  const TermStats& stats) {
-  FittedState st;
+/// column (-1: pruned) and, when decompounding, the candidates' splits.
+struct Finalized {
+  FittedState state;
+  std::vector<std::int64_t> column;
+  Splits splits;
+};
+
+Finalized finalize_stats(const VectorizerOptions& o, const AnalyzerImpl& an, const TermStats& stats,
+                         const TermStats* compounds, const RunContext& ctx) {
+  Finalized f;
+  FittedState& st = f.state;
   st.n_docs = stats.n_docs();
   st.avg_doc_len = st.n_docs > 0
                        ? static_cast<double>(stats.n_terms()) / static_cast<double>(st.n_docs)
                        : 0.0;
-  std::vector<std::int64_t> column(stats.size(), -1);
+  // Decompounding: every occurrence of a split candidate also counts for its parts. A part's
+  // document frequency is estimated as min(n, df(part) + sum of df(candidate) over the distinct
+  // candidates split into it): a function of the merged statistics alone, so that fits of parts
+  // of a corpus merge exactly (the exact post-split frequency would need every document again).
+  std::vector<std::int64_t> df(stats.df().begin(), stats.df().end());
+  std::vector<std::int64_t> tf(stats.tf().begin(), stats.tf().end());
+  if (o.analyzer.decompound && compounds != nullptr) {
+    std::vector<std::size_t> lex_entry;
+    st.lexicon = detail::make_lexicon(stats, an, &lex_entry);
+    f.splits = split_candidates(an, *st.lexicon, lex_entry, *compounds, ctx);
+    std::vector<std::uint32_t> seen;
+    for (std::size_t e = 0; e < compounds->size(); ++e) {
+      seen.clear();
+      for (std::size_t k = f.splits.ptr[e]; k < f.splits.ptr[e + 1]; ++k) {
+        const std::uint32_t q = f.splits.parts[k];
+        tf[q] += compounds->tf()[e];
+        // A part that is the word's own term (entscheidende -> entscheid + end) already counts
+        // the word's documents.
+        if (static_cast<std::int64_t>(q) == f.splits.own[e]) continue;
+        if (std::find(seen.begin(), seen.end(), q) != seen.end()) continue;
+        seen.push_back(q);
+        df[q] = std::min(st.n_docs, df[q] + compounds->df()[e]);
+      }
+    }
+  } else if (o.analyzer.decompound) {
+    st.lexicon = CompoundLexicon{};
+  }
+  std::vector<std::int64_t>& column = f.column;
+  column.assign(stats.size(), -1);
   if (o.vocabulary) {
     st.vocabulary = Vocabulary(*o.vocabulary);
     st.df.assign(st.vocabulary.size(), 0);
     for (std::size_t e = 0; e < stats.size(); ++e) {
       column[e] = st.vocabulary.find(stats.term(e));
-      if (column[e] >= 0) st.df[static_cast<std::size_t>(column[e])] = stats.df()[e];
+      if (column[e] >= 0) st.df[static_cast<std::size_t>(column[e])] = df[e];
     }
   } else {
     if (stats.size() == 0)
       throw EmptyVocabularyError("empty vocabulary; perhaps the documents only contain stop words");
-    const std::vector<bool> keep = prune_terms(o.prune, stats.df(), stats.tf(), st.n_docs);
+    std::vector<bool> ngram;
+    if (o.prune.ngram_min_df > 1 && o.analyzer.analyzer == AnalyzerKind::word) {
+      // Word n-grams are their words joined by one space, which no word contains.
+      ngram.resize(stats.size());
+      for (std::size_t e = 0; e < stats.size(); ++e)
+        ngram[e] = stats.term(e).find(' ') != std::string_view::npos;
+    }
+    const std::vector<bool> keep = prune_terms(o.prune, df, tf, st.n_docs, ngram);
     std::vector<std::string> terms;
     for (std::size_t e = 0; e < stats.size(); ++e) {
       if (!keep[e]) continue;
       column[e] = static_cast<std::int64_t>(terms.size());
       terms.emplace_back(stats.term(e));
-      st.df.push_back(stats.df()[e]);
+      st.df.push_back(df[e]);
     }
     if (terms.empty())
       throw EmptyVocabularyError(
@@ -506,7 +748,7 @@ std::pair<FittedState, std::vector<std::int64_t>> finalize_stats(const Vectorize
     st.vocabulary = Vocabulary(std::move(terms), /*checked_unique=*/true);
   }
   st.idf = compute_idf(o.weighting, st.df, st.n_docs);
-  return {std::move(st), std::move(column)};
+  return f;
 }
 
 /// Rows of hashed columns with their summed (signed) counts, per chunk.
@@ -657,21 +899,30 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
   std::optional<Vocabulary> fixed;
   if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
   Counted c = count_terms(a, fixed ? &*fixed : nullptr, ctx);
-  auto [st, column] = finalize_stats(options_, c.stats);
+  std::optional<Counted> cand;  // compound candidates
+  if (options_.analyzer.decompound && !docs.analyzed())
+    cand = count_terms(a, nullptr, ctx, Table::surfaces);
+  Finalized f = finalize_stats(options_, analyzer_.impl(), c.stats, cand ? &cand->stats : nullptr, ctx);
+  FittedState& st = f.state;
   CsrAny result;
   if (want_matrix) {
     Remap remap(a.workers.size());
     for (std::size_t w = 0; w < a.workers.size(); ++w) {
       remap[w].assign(c.entry_of[w].size(), -1);
       for (std::size_t id = 0; id < c.entry_of[w].size(); ++id)
-        if (c.entry_of[w][id] != detail::StringMap::npos) remap[w][id] = column[c.entry_of[w][id]];
+        if (c.entry_of[w][id] != detail::StringMap::npos) remap[w][id] = f.column[c.entry_of[w][id]];
     }
     c.entry_of = {};
+    PartRemap parts;
+    if (cand && !f.splits.empty()) parts = part_columns_fit(a, cand->entry_of, f.splits, f.column);
+    if (cand) cand->entry_of = {};
     release_sessions(a);
-    result = assemble(a, remap, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
+    result = assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
   }
   state_ = std::move(st);
   stats_ = std::move(c.stats);
+  if (cand) compounds_ = std::move(cand->stats);
+  else if (options_.analyzer.decompound) compounds_ = empty_like(*stats_);
   return result;
 }
 
@@ -689,6 +940,10 @@ void Vectorizer::partial_fit(const Documents& docs, const RunContext& ctx) {
   std::optional<Vocabulary> fixed;
   if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
   Counted c = count_terms(a, fixed ? &*fixed : nullptr, ctx);
+  if (options_.analyzer.decompound) {
+    TermStats cand = docs.analyzed() ? empty_like(c.stats) : count_terms(a, nullptr, ctx, Table::surfaces).stats;
+    compounds_ = compounds_ ? TermStats::merge(*compounds_, cand) : std::move(cand);
+  }
   stats_ = stats_ ? TermStats::merge(*stats_, c.stats) : std::move(c.stats);
   state_.reset();
 }
@@ -696,12 +951,15 @@ void Vectorizer::partial_fit(const Documents& docs, const RunContext& ctx) {
 void Vectorizer::finalize() {
   if (state_ || (options_.hashing && !options_.weighting.use_idf)) return;
   if (!stats_) throw NotFittedError("This vectorizer is not fitted yet; call fit or partial_fit first.");
-  state_ = finalize_stats(options_, *stats_).first;
+  state_ = finalize_stats(options_, analyzer_.impl(), *stats_, compounds_ ? &*compounds_ : nullptr,
+                          RunContext{})
+               .state;
 }
 
 void Vectorizer::discard_stats() {
   finalize();
   stats_.reset();
+  compounds_.reset();
 }
 
 void Vectorizer::require_stats(const char* what) const {
@@ -734,6 +992,7 @@ Vectorizer Vectorizer::merge(const Vectorizer& other) const {
     throw NotFittedError("cannot merge a vectorizer that has seen no documents; fit or partial_fit it first");
   Vectorizer m(options_);
   m.stats_ = TermStats::merge(*stats_, *other.stats_);
+  if (compounds_ && other.compounds_) m.compounds_ = TermStats::merge(*compounds_, *other.compounds_);
   m.metadata_ = metadata_;
   return m;
 }
@@ -751,11 +1010,13 @@ std::string differing_option(const VectorizerOptions& x, const VectorizerOptions
   if (a.min_word_run != b.min_word_run) return "token_pattern";
   if (a.ngram_min != b.ngram_min || a.ngram_max != b.ngram_max) return "ngram_range";
   if (a.compounds != b.compounds) return "compounds";
+  if (a.decompound != b.decompound) return "decompound";
   const PruneOptions& p = x.prune;
   const PruneOptions& q = y.prune;
   if (p.min_df != q.min_df || p.min_df_is_count != q.min_df_is_count) return "min_df";
   if (p.max_df != q.max_df || p.max_df_is_count != q.max_df_is_count) return "max_df";
   if (p.max_features != q.max_features) return "max_features";
+  if (p.ngram_min_df != q.ngram_min_df) return "ngram_min_df";
   const WeightingOptions& v = x.weighting;
   const WeightingOptions& w = y.weighting;
   if (v.scheme != w.scheme) return "weighting";
@@ -776,6 +1037,51 @@ std::string differing_option(const VectorizerOptions& x, const VectorizerOptions
   return "";
 }
 
+std::shared_ptr<const detail::CompiledLexicon> Vectorizer::compiled_lexicon() const {
+  const FittedState& st = state();
+  const CompoundLexicon& lex = *st.lexicon;
+  if (auto c = compiled_.get(); c && c->compiled_from(lex)) return c;
+  auto c = std::make_shared<detail::CompiledLexicon>(analyzer_.impl(), lex);
+  c->columns.resize(lex.stems.size());
+  for (std::size_t k = 0; k < c->columns.size(); ++k) c->columns[k] = st.vocabulary.find(lex.stems.term(k));
+  compiled_.set(c);  // two threads may both compile once; either result is the same
+  return c;
+}
+
+std::vector<std::string> Vectorizer::analyze(std::string_view utf8) const {
+  if (!options_.analyzer.decompound || !state_ || !state_->lexicon) return analyzer_.analyze(utf8);
+  Session session(analyzer_.impl());
+  std::vector<TermId> ids;
+  std::vector<std::uint32_t> surfaces;
+  std::string buf;
+  session.analyze(to_utf8(TextRef::utf8(utf8), buf, 0), ids, &surfaces);
+  std::vector<std::string> out;
+  out.reserve(ids.size());
+  for (const TermId id : ids) out.emplace_back(session.term(id));
+  const auto compiled = compiled_lexicon();
+  detail::Decompounder dec(analyzer_.impl(), *compiled);
+  for (const std::uint32_t sid : surfaces)
+    for (const std::uint32_t p : dec.split(session.surface(sid))) out.emplace_back(state_->lexicon->stems.term(p));
+  return out;
+}
+
+std::vector<std::string> Vectorizer::compound_parts(std::string_view word) const {
+  const FittedState& st = state();
+  std::vector<std::string> out;
+  if (!options_.analyzer.decompound || !st.lexicon) return out;
+  Session session(analyzer_.impl());
+  std::vector<TermId> ids;
+  std::vector<std::uint32_t> surfaces;
+  std::string buf;
+  session.analyze(to_utf8(TextRef::utf8(word), buf, 0), ids, &surfaces);
+  if (surfaces.size() != 1 || ids.size() != 1) return out;  // not one candidate word
+  const auto compiled = compiled_lexicon();
+  detail::Decompounder dec(analyzer_.impl(), *compiled);
+  for (const std::uint32_t p : dec.split(session.surface(surfaces[0])))
+    out.emplace_back(st.lexicon->stems.term(p));
+  return out;
+}
+
 void Vectorizer::fit(const Documents& docs, const RunContext& ctx) { fit_impl(docs, ctx, false); }
 
 CsrAny Vectorizer::fit_transform(const Documents& docs, const RunContext& ctx) {
@@ -790,8 +1096,11 @@ CsrAny Vectorizer::transform(const Documents& docs, const RunContext& ctx) const
   const FittedState& st = state();
   Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   const Remap remap = remap_to(a, st.vocabulary);
+  PartRemap parts;
+  if (options_.analyzer.decompound && !docs.analyzed() && st.lexicon && st.lexicon->stems.size() > 0)
+    parts = part_columns_transform(a, analyzer_.impl(), *compiled_lexicon(), ctx);
   release_sessions(a);
-  return assemble(a, remap, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
+  return assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
 }
 
 }  // namespace newsim

@@ -116,12 +116,16 @@ void PruneOptions::validate() const {
   };
   check("min_df", min_df, min_df_is_count);
   check("max_df", max_df, max_df_is_count);
+  if (ngram_min_df < 1)
+    throw InvalidOptionError("ngram_min_df", "ngram_min_df must be an int >= 1, got " +
+                                                 std::to_string(ngram_min_df) + ".");
   if (max_features && *max_features < 1)
     throw InvalidOptionError("max_features", "max_features must be a positive int or None.");
 }
 
 std::vector<bool> prune_terms(const PruneOptions& options, std::span<const std::int64_t> df,
-                              std::span<const std::int64_t> tf, std::int64_t n_docs) {
+                              std::span<const std::int64_t> tf, std::int64_t n_docs,
+                              const std::vector<bool>& ngram) {
   const auto n = static_cast<double>(n_docs);
   const double high = options.max_df_is_count ? options.max_df : options.max_df * n;
   const double low = options.min_df_is_count ? options.min_df : options.min_df * n;
@@ -130,7 +134,7 @@ std::vector<bool> prune_terms(const PruneOptions& options, std::span<const std::
   std::size_t kept = 0;
   for (std::size_t i = 0; i < df.size(); ++i) {
     const auto d = static_cast<double>(df[i]);
-    keep[i] = d <= high && d >= low;
+    keep[i] = d <= high && d >= low && (ngram.empty() || !ngram[i] || df[i] >= options.ngram_min_df);
     kept += keep[i];
   }
   if (options.max_features && kept > *options.max_features) {

@@ -5,25 +5,14 @@
 #include <vector>
 
 #include "newsim/errors.hpp"
+#include "corpus.hpp"
 #include "newsim/vectorizer.hpp"
 
 using namespace newsim;
+using newsim::testing::as;
+using newsim::testing::Corpus;
 
 namespace {
-
-struct Corpus {
-  std::vector<std::string> text;
-  std::vector<TextRef> refs;
-  explicit Corpus(std::vector<std::string> t) : text(std::move(t)) {
-    for (const auto& s : text) refs.push_back(TextRef::utf8(s));
-  }
-  Documents docs() const { return Documents{refs, {}}; }
-};
-
-template <class T, class I>
-const Csr<T, I>& as(const CsrAny& m) {
-  return std::get<Csr<T, I>>(m);
-}
 
 VectorizerOptions sklearn_options() {
   VectorizerOptions o;

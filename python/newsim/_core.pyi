@@ -26,6 +26,8 @@ class Vectorizer:
         min_word_run: int = 2,
         ngram_range: tuple[int, int] = (1, 1),
         compounds: str = "split",
+        decompound: bool = False,
+        ngram_min_df: int = 1,
         min_df: float = 1.0,
         min_df_is_count: bool = True,
         max_df: float = 1.0,
@@ -105,6 +107,7 @@ class Vectorizer:
     def options(self) -> dict[str, Any]: ...
     metadata: str
     def analyze(self, text: str) -> list[str]: ...
+    def compound_parts(self, word: str) -> list[str]: ...
     def tokenize(self, text: str) -> list[str]: ...
     def to_bytes(self) -> bytes: ...
     @staticmethod

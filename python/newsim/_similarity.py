@@ -359,7 +359,7 @@ class SimilarityIndex(SummaryReprMixin):
     >>> ids.ravel().tolist()
     [1, 0, -1]
     >>> index  # doctest: +ELLIPSIS
-    SimilarityIndex(n_articles=3, n_features=6, nnz=8, scores=cosine, dtype=float32, memory=...)
+    SimilarityIndex(n_articles=3, n_features=7, nnz=10, scores=cosine, dtype=float32, memory=...)
     """
 
     def __init__(

@@ -140,7 +140,7 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
             analyzer=analyzer,
             stop_words=stop,
             token_pattern=token_pattern if token_pattern is not None else r"(?u)\b\w\w+\b",
-            ngram_range=self._param("ngram_range"),
+            ngram_range=self._ngram_range(),
             lowercase=self._param("lowercase"),
             strip_accents=self._param("strip_accents"),
         )
@@ -187,10 +187,39 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
             return LANGUAGES[key].snowball
         return key
 
+    def _ngram_range(self) -> Any:
+        """``ngram_range`` with ``'auto'`` resolved: (1, 2) for word analysis, else (1, 1)."""
+        ngram_range = self._param("ngram_range")
+        if isinstance(ngram_range, str) and ngram_range == "auto":
+            return (1, 2) if self._param("analyzer") == "word" else (1, 1)
+        return ngram_range
+
+    def _ngram_min_df(self) -> int:
+        value = self._param("ngram_min_df")
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+            raise ValueError(f"ngram_min_df must be an int >= 1, got {value!r}")
+        if callable(self._param("analyzer")):
+            return 1  # a callable's terms are not n-grams newsim formed
+        return min(int(value), 2**62)
+
+    def _decompound(self, language: Optional[str], native_word: bool) -> bool:
+        """Resolve ``decompound``: 'auto' splits German compounds in newsim's own analysis."""
+        value = self._param("decompound")
+        if isinstance(value, str) and value == "auto":
+            return native_word and language == "de"
+        if not isinstance(value, bool):
+            raise ValueError(f"decompound must be True, False or 'auto', got {value!r}")
+        if value and not native_word:
+            raise ValueError(
+                "decompound=True needs analyzer='word' with newsim's own analysis "
+                "(token_pattern=None, no preprocessor or tokenizer)"
+            )
+        return value
+
     def _make_core(self, language: Optional[str]) -> _core.Vectorizer:
         analyzer = self._param("analyzer")
         python_side = self._python_analyzer() is not None
-        ngram_range = self._param("ngram_range")
+        ngram_range = self._ngram_range()
         if (
             not isinstance(ngram_range, tuple)
             or len(ngram_range) != 2
@@ -244,8 +273,10 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
             or min_token_len < 0
         ):
             raise ValueError(f"min_token_len must be an int >= 0, got {min_token_len!r}")
+        native_word = not python_side and analyzer == "word" and token_pattern is None
         options: dict[str, Any] = dict(
             lowercase=bool(self._param("lowercase")),
+            ngram_min_df=self._ngram_min_df(),
             min_df=min_df,
             min_df_is_count=min_is_count,
             max_df=max_df,
@@ -278,6 +309,7 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
                 min_word_run=_NATIVE_PATTERNS.get(token_pattern, 2) if token_pattern else 2,
                 ngram_range=(int(ngram_range[0]), int(ngram_range[1])),
                 compounds=self._param("compounds"),
+                decompound=self._decompound(language, native_word),
             )
         return _core.Vectorizer(**options)
 
@@ -687,7 +719,11 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
 
     @property
     def df_(self) -> np.ndarray:
-        """Document frequency of each feature in the fitted corpus."""
+        """Document frequency of each feature in the fitted corpus.
+
+        With ``decompound``, a compound part's frequency is the estimate its idf uses: its own
+        document frequency plus those of the words split into it (at most the corpus size).
+        """
         return self._fitted_core().df
 
     @property
@@ -725,13 +761,15 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
         -------
         callable
             ``analyzer(doc) -> list[str]``, the terms exactly as the vectorizer counts them.
+            With ``decompound``, the parts of split words follow the terms once the vectorizer
+            is fitted (the parts come from the fitted corpus); before, there are none.
 
         Examples
         --------
         >>> import newsim
         >>> analyze = newsim.TfidfVectorizer(language="de").build_analyzer()
-        >>> analyze("Die STRASSE und die Straße")
-        ['strass', 'strass']
+        >>> analyze("Die STRASSE und die Straße")  # two words, one pair (ngram_range='auto')
+        ['strass', 'strass', 'strass strass']
         """
         python_side = self._python_analyzer()
         if python_side is not None:
@@ -740,6 +778,33 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
             self._resolve_language(None) if self._param("language") != "auto" else None
         )
         return core.analyze
+
+    def compound_parts(self, word: str) -> list[str]:
+        """Return the terms a word is split into by ``decompound``, after normalization.
+
+        Parameters
+        ----------
+        word : str
+            One word, as it appears in a text.
+
+        Returns
+        -------
+        list of str
+            The parts' terms in order; empty when the word is not split (it is not a compound
+            of parts known from the fitted corpus, or ``decompound`` is off).
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.TfidfVectorizer(language="de").fit(
+        ...     ["Das Wasser ist knapp.", "Wasser und Versorgung.", "Die Versorgung klappt.",
+        ...      "Die Wasserversorgung der Stadt."])
+        >>> vec.compound_parts("Wasserversorgung")
+        ['wass', 'versorg']
+        """
+        if not isinstance(word, str):
+            raise TypeError(f"word must be a str, got {type(word).__name__}")
+        return list(self._fitted_core().compound_parts(word))
 
     # ---------------------------------------------------------------- similarity
 
@@ -852,6 +917,7 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
     def __setstate__(self, state: dict[str, Any]) -> None:
         state = dict(state)
         blob = state.pop("_core_bytes", None)
+        state = {**_legacy_params(type(self), state), **state}
         self.__dict__.update(state)
         if blob is not None:
             if not isinstance(blob, bytes):
@@ -934,6 +1000,7 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
                 "HashingVectorizer": HashingVectorizer,
             }[meta["class"]]
             params = {k: _from_jsonable(k, v) for k, v in meta["params"].items()}
+            params = {**_legacy_params(klass, params), **params}
         except (ValueError, KeyError, TypeError) as exc:
             raise _core.ModelFormatError(
                 f"{os.fspath(path)!r} is a newsim core model without vectorizer parameters"
@@ -950,6 +1017,18 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
         est._vocabulary_cache = None
         est.fixed_vocabulary_ = params.get("vocabulary") is not None
         return est
+
+
+#: Parameters added after models were first saved, with the values that reproduce what a model
+#: saved without them does (its core options are in the file; the Python parameters must say
+#: the same).
+_LEGACY_PARAMS: dict[str, Any] = {"decompound": False, "ngram_min_df": 1}
+
+
+def _legacy_params(klass: type[BaseEstimator], saved: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the parameters ``saved`` lacks that ``klass`` has, at their legacy values."""
+    names = klass._get_param_names()
+    return {k: v for k, v in _LEGACY_PARAMS.items() if k in names and k not in saved}
 
 
 def _jsonable(name: str, value: Any) -> Any:
@@ -1107,8 +1186,14 @@ class TfidfVectorizer(_TfidfBase):
     token_pattern : str or None, default=None
         None: Unicode word segmentation (UAX #29). A regular expression gives scikit-learn's
         regex tokenization with ``str.lower()`` (its default pattern runs natively).
-    ngram_range : tuple (min_n, max_n), default=(1, 1)
-        The n-gram sizes to extract.
+    ngram_range : tuple (min_n, max_n) or 'auto', default='auto'
+        The n-gram sizes to extract. ``'auto'`` is (1, 2) for ``analyzer='word'`` (word pairs,
+        kept when frequent enough: see ``ngram_min_df``) and (1, 1) for character analyzers.
+        scikit-learn's default is (1, 1).
+    ngram_min_df : int, default=2
+        Word n-grams (n >= 2) enter the vocabulary only if they occur in at least this many
+        documents (on top of ``min_df``, which also applies to single words); 1 keeps every
+        n-gram, as scikit-learn does. Not applied to the terms of a callable ``analyzer``.
     max_df, min_df : float or int, default=1.0 and 1
         Document-frequency limits: an int counts documents, a float is a share of them.
     max_features : int or None, default=None
@@ -1131,6 +1216,12 @@ class TfidfVectorizer(_TfidfBase):
         Drop tokens shorter than this many characters.
     compounds : {'split', 'whole', 'both'}, default='split'
         Hyphenated compounds (``KI-Infrastruktur``): parts only, whole only, or both.
+    decompound : bool or 'auto', default='auto'
+        Split closed compounds (``Wasserversorgungsplan``) into parts learned from the fitted
+        corpus: each occurrence also counts for its parts' stems (``wass``, ``versorg``,
+        ``plan``), which are terms of the corpus already. ``'auto'``: for German
+        (``language_ == 'de'``) with newsim's own word analysis. See the User guide in README
+        for the rule and its measured effect.
     weighting : {'tfidf', 'bm25'}, default='tfidf'
         Term weighting scheme; BM25 uses ``k1`` and ``b``.
     k1, b : float, default=1.2 and 0.75
@@ -1157,9 +1248,9 @@ class TfidfVectorizer(_TfidfBase):
     >>> vec = newsim.TfidfVectorizer(language="de")
     >>> X = vec.fit_transform(["Die Straße ist lang.", "Die STRASSE war länger."])
     >>> X.shape
-    (2, 2)
+    (2, 3)
     >>> list(vec.get_feature_names_out())  # case folded, stemmed, stop words removed
-    ['lang', 'strass']
+    ['lang', 'strass', 'strass lang']
 
     The bundled sample articles, with the language detected:
 
@@ -1185,7 +1276,8 @@ class TfidfVectorizer(_TfidfBase):
         analyzer: AnalyzerLike = "word",
         stop_words: Any = "auto",
         token_pattern: Optional[str] = None,
-        ngram_range: tuple[int, int] = (1, 1),
+        ngram_range: Union[tuple[int, int], str] = "auto",
+        ngram_min_df: int = 2,
         max_df: float = 1.0,
         min_df: float = 1,
         max_features: Optional[int] = None,
@@ -1199,6 +1291,7 @@ class TfidfVectorizer(_TfidfBase):
         stemmer: Optional[str] = "auto",
         min_token_len: int = 2,
         compounds: str = "split",
+        decompound: Union[bool, str] = "auto",
         weighting: str = "tfidf",
         k1: float = 1.2,
         b: float = 0.75,
@@ -1217,6 +1310,7 @@ class TfidfVectorizer(_TfidfBase):
         self.stop_words = stop_words
         self.token_pattern = token_pattern
         self.ngram_range = ngram_range
+        self.ngram_min_df = ngram_min_df
         self.max_df = max_df
         self.min_df = min_df
         self.max_features = max_features
@@ -1230,6 +1324,7 @@ class TfidfVectorizer(_TfidfBase):
         self.stemmer = stemmer
         self.min_token_len = min_token_len
         self.compounds = compounds
+        self.decompound = decompound
         self.weighting = weighting
         self.k1 = k1
         self.b = b
@@ -1273,6 +1368,8 @@ norm, use_idf, smooth_idf, sublinear_tf
         "stemmer": None,
         "min_token_len": 1,
         "compounds": "split",
+        "decompound": False,
+        "ngram_min_df": 1,
         "weighting": "tfidf",
         "k1": 1.2,
         "b": 0.75,
@@ -1373,6 +1470,8 @@ stop_words, token_pattern, ngram_range, n_features, binary, norm, alternate_sign
         "stemmer": "auto",
         "min_token_len": 1,
         "compounds": "split",
+        "decompound": False,
+        "ngram_min_df": 1,
         "weighting": "tfidf",
         "k1": 1.2,
         "b": 0.75,

@@ -238,7 +238,8 @@ def _parser() -> argparse.ArgumentParser:
         "--ngram",
         type=_positive_int,
         metavar="N",
-        help="count word n-grams of 1 to N words (default: 1, single words)",
+        help="count word n-grams of 1 to N words (default: words and word pairs, pairs kept "
+        "when in at least 2 documents)",
     )
 
     jobs = argparse.ArgumentParser(add_help=False)

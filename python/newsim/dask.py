@@ -25,8 +25,8 @@ Examples
 >>> texts = db.from_sequence(["the cat sat", "a cat sat down", "dogs bark"], npartitions=2)
 >>> vec = nd.fit(newsim.TfidfVectorizer(language="en"), texts)
 >>> X = nd.transform(vec, texts)  # dask array of CSR chunks
->>> X.compute().shape
-(3, 4)
+>>> X.compute().shape  # bark, cat, dog, sat and the pair "cat sat" (in two documents)
+(3, 5)
 >>> nd.top_k(X, k=1).ids.ravel().tolist()
 [1, 0, -1]
 """

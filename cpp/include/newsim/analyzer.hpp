@@ -43,6 +43,10 @@ struct AnalyzerOptions {
   std::size_t ngram_min = 1;
   std::size_t ngram_max = 1;
   Compounds compounds = Compounds::split;
+  /// Split closed compounds into parts known from the fitted corpus (see the vectorizer): the
+  /// analyzer marks the candidates (letters only, at least 8 code points); word analyzer with
+  /// unicode tokenization only.
+  bool decompound = false;
 
   /// Throws InvalidOptionError naming the first invalid option.
   void validate() const;

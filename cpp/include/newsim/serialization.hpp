@@ -18,8 +18,10 @@
 namespace newsim {
 
 /// 1: options, metadata, fitted state. 2 (newsim 0.2): also the corpus statistics (TermStats),
-/// from which loading recomputes the fitted state. Every version keeps loading.
-inline constexpr std::uint32_t kFormatVersion = 2;
+/// from which loading recomputes the fitted state. 3: the decompound and ngram_min_df options,
+/// the compound candidates' statistics and (without statistics) the compound lexicon. Every
+/// version keeps loading; models are written in the current one.
+inline constexpr std::uint32_t kFormatVersion = 3;
 
 /// CRC-32 (IEEE 802.3, reflected, as zlib's crc32).
 std::uint32_t crc32(std::string_view bytes) noexcept;

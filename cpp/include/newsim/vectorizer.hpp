@@ -3,6 +3,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,6 +19,10 @@
 #include "newsim/weighting.hpp"
 
 namespace newsim {
+
+namespace detail {
+struct CompiledLexicon;
+}
 
 /// Feature hashing instead of a vocabulary, as scikit-learn's HashingVectorizer: a term's column
 /// is |h| mod n_features of h = MurmurHash3_x86_32(UTF-8 bytes, seed 0) read as a signed 32-bit
@@ -69,6 +75,8 @@ struct FittedState {
   std::vector<double> idf;       // per column
   std::int64_t n_docs = 0;
   double avg_doc_len = 0.0;      // BM25
+  /// The known parts of compound splitting (decompound option only).
+  std::optional<CompoundLexicon> lexicon;
 };
 
 /// Thread safety: the const members (transform, state, stats, to_bytes, analyzer, metadata)
@@ -92,6 +100,14 @@ class Vectorizer {
   CsrAny fit_transform(const Documents& docs, const RunContext& ctx);
   [[nodiscard]] CsrAny transform(const Documents& docs, const RunContext& ctx) const;
 
+  /// The terms of one UTF-8 document as fit and transform count them: the analyzer's terms,
+  /// then (once fitted with decompounding) the parts of each split word occurrence.
+  [[nodiscard]] std::vector<std::string> analyze(std::string_view utf8) const;
+
+  /// The terms of the parts `word` is split into by decompounding (after the analyzer's
+  /// normalization), in order; empty when it is not split or the option is off. Needs a fit.
+  [[nodiscard]] std::vector<std::string> compound_parts(std::string_view word) const;
+
   /// Adds the documents' statistics to those gathered so far (by fit, partial_fit or merge).
   /// The vectorizer then needs finalize() before it can transform.
   void partial_fit(const Documents& docs, const RunContext& ctx);
@@ -103,6 +119,11 @@ class Vectorizer {
   /// The corpus statistics behind the fitted state; nullptr before any fit, or for a model read
   /// from a format-1 file (which did not store them).
   [[nodiscard]] const TermStats* stats() const noexcept { return stats_ ? &*stats_ : nullptr; }
+  /// With the decompound option: the document frequencies of the compound candidates (letters
+  /// only, at least 8 code points, unstemmed), part of the statistics; else nullptr.
+  [[nodiscard]] const TermStats* compound_stats() const noexcept {
+    return compounds_ ? &*compounds_ : nullptr;
+  }
   /// Finalizes, then frees the statistics (a deployed model needs only the fitted state; with
   /// n-grams and pruning the statistics can be ten times its size). partial_fit and merge then
   /// throw.
@@ -131,7 +152,30 @@ class Vectorizer {
   Analyzer analyzer_;
   std::optional<FittedState> state_;
   std::optional<TermStats> stats_;
+  std::optional<TermStats> compounds_;  // with stats_, when decompounding
   std::string metadata_;
+  /// The fitted lexicon compiled for splitting, built on first use and shared by transforms
+  /// (compiling takes milliseconds: too much for each one-document transform).
+  [[nodiscard]] std::shared_ptr<const detail::CompiledLexicon> compiled_lexicon() const;
+  struct CompiledCache {
+    mutable std::mutex mutex;
+    std::shared_ptr<const detail::CompiledLexicon> compiled;
+    CompiledCache() = default;
+    CompiledCache(const CompiledCache& o) : compiled(o.get()) {}
+    CompiledCache& operator=(const CompiledCache& o) {
+      if (this != &o) set(o.get());
+      return *this;
+    }
+    [[nodiscard]] std::shared_ptr<const detail::CompiledLexicon> get() const {
+      const std::lock_guard lock(mutex);
+      return compiled;
+    }
+    void set(std::shared_ptr<const detail::CompiledLexicon> c) {
+      const std::lock_guard lock(mutex);
+      compiled = std::move(c);
+    }
+  };
+  mutable CompiledCache compiled_;
 };
 
 }  // namespace newsim

@@ -69,6 +69,17 @@ class TermStats {
   std::int64_t n_terms_ = 0;
 };
 
+/// The known parts of compound splitting (the decompound option): the letters-only terms of a
+/// corpus with a document frequency of at least 2, stop-word stems excluded, with those
+/// frequencies. A function of the corpus statistics, kept with a fitted model.
+struct CompoundLexicon {
+  Vocabulary stems;
+  std::vector<std::int64_t> df;
+  friend bool operator==(const CompoundLexicon& a, const CompoundLexicon& b) {
+    return a.stems.terms() == b.stems.terms() && a.df == b.df;
+  }
+};
+
 /// Document-frequency limits, as scikit-learn reads them: an integer bound counts documents, a
 /// fractional one is a proportion of the corpus.
 struct PruneOptions {
@@ -79,13 +90,17 @@ struct PruneOptions {
   /// Keep only the terms with the largest corpus term frequency; ties go to the term that sorts
   /// first (a stable, documented rule).
   std::optional<std::size_t> max_features;
+  /// Word n-grams (n >= 2) also need at least this many documents (on top of min_df).
+  std::int64_t ngram_min_df = 1;
 
   void validate() const;
 };
 
-/// Which terms survive pruning. `df` and `tf` are per term; returns a keep mask.
+/// Which terms survive pruning. `df` and `tf` are per term, `ngram` (empty: none) marks the word
+/// n-grams that ngram_min_df applies to; returns a keep mask.
 /// Throws InvalidOptionError when max_df corresponds to fewer documents than min_df.
 std::vector<bool> prune_terms(const PruneOptions& options, std::span<const std::int64_t> df,
-                              std::span<const std::int64_t> tf, std::int64_t n_docs);
+                              std::span<const std::int64_t> tf, std::int64_t n_docs,
+                              const std::vector<bool>& ngram = {});
 
 }  // namespace newsim
