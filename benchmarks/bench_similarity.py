@@ -9,13 +9,15 @@ Tasks (k = 10, cosine of L2-normalised float32 TF-IDF rows):
 
 1. **All-pairs top-k** (self excluded) on ``--n`` documents: 10kGNAD repeated with
    :func:`benchmarks.corpora.scaled` (``--n 10000`` -> 10 copies = 10,280 docs), vectorised
-   once with ``newsim.TfidfVectorizer(language="de")``; the same matrix ``X`` goes to every
+   once with ``newsim.TfidfVectorizer(language="de")`` (newsim's defaults: word pairs and
+   compound splitting included); the same matrix ``X`` goes to every
    contender.  The anchor is scikit-learn's dense ``cosine_similarity`` + ``argpartition``
    (float64); its output is the reference of the agreement column.
 2. **Scaling in n** (``--scaling``, default 1k, 10k, 100k): 1k and 10k from the real corpus,
    100k from :mod:`benchmarks.generate` (synthetic news-like text, vectorised with
    ``newsim.TfidfVectorizer(language=None, stop_words=generate.function_words(),
-   stemmer=None)``: the generator's function words play the German stop words' part;
+   stemmer=None, ngram_range=(1, 1))``: the generator's function words play the German stop
+   words' part;
    ``--keep-function-words`` keeps them, which makes X X^T ~3.7x denser).  A contender is
    skipped with "would need X GB" when its predicted memory exceeds ``--mem-limit-gb``, or
    when its time extrapolated from the previous size exceeds ``--time-limit`` per run.
@@ -662,10 +664,15 @@ class Dataset:
         return int(self.X.shape[0])
 
 
+#: Extra TfidfVectorizer parameters for the real corpus (``--real-params``).
+REAL_PARAMS: dict[str, Any] = {}
+
+
 def _vectorizer(synthetic: bool, stop_function_words: bool = True) -> tuple[Any, str]:
     """The vectorizer of a data set and its description.
 
-    Real corpus: ``newsim.TfidfVectorizer(language="de")`` (German stop words removed).
+    Real corpus: ``newsim.TfidfVectorizer(language="de", **REAL_PARAMS)`` (German stop words
+    removed; newsim's defaults unless ``--real-params`` says otherwise).
     Synthetic corpus: no language, no stemmer, and the generator's function words as the
     stop-word list (the counterpart of the German list) unless ``stop_function_words`` is
     False.
@@ -676,7 +683,11 @@ def _vectorizer(synthetic: bool, stop_function_words: bool = True) -> tuple[Any,
         newsim = None
     if not synthetic:
         if newsim is not None:
-            return newsim.TfidfVectorizer(language="de"), 'newsim.TfidfVectorizer(language="de")'
+            extra = "".join(f", {k}={v!r}" for k, v in REAL_PARAMS.items())
+            return (
+                newsim.TfidfVectorizer(language="de", **REAL_PARAMS),
+                f'newsim.TfidfVectorizer(language="de"{extra})',
+            )
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         return (
@@ -689,8 +700,12 @@ def _vectorizer(synthetic: bool, stop_function_words: bool = True) -> tuple[Any,
     stop_desc = "generate.function_words()" if stop_function_words else "None"
     if newsim is not None:
         return (
-            newsim.TfidfVectorizer(language=None, stop_words=stop, stemmer=None),
-            f"newsim.TfidfVectorizer(language=None, stop_words={stop_desc}, stemmer=None)",
+            # Single words: the generator draws words independently (its pairs mean nothing).
+            newsim.TfidfVectorizer(
+                language=None, stop_words=stop, stemmer=None, ngram_range=(1, 1)
+            ),
+            f"newsim.TfidfVectorizer(language=None, stop_words={stop_desc}, stemmer=None, "
+            "ngram_range=(1, 1))",
         )
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -1436,6 +1451,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not remove the generator's function words (stop words) from synthetic corpora",
     )
+    p.add_argument(
+        "--real-params",
+        default=None,
+        metavar="JSON",
+        help='extra TfidfVectorizer parameters for 10kGNAD, e.g. \'{"ngram_range": [1, 1], '
+        '"decompound": false}\' (the single-word analysis of the runs before word pairs and '
+        "compound splitting became defaults)",
+    )
     p.add_argument("--quick", action="store_true", help="smoke test: 1k docs, 1 round")
     p.add_argument("--out", help="markdown file whose 'similarity' section is replaced")
     p.add_argument("--section", default=SECTION, help="marker name of the results section")
@@ -1552,6 +1575,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    if args.real_params:
+        REAL_PARAMS.clear()
+        REAL_PARAMS.update(
+            {
+                k: tuple(v) if isinstance(v, list) else v
+                for k, v in json.loads(args.real_params).items()
+            }
+        )
     if args.render_json:
         plot = args.plot or (
             str(Path(__file__).resolve().parent / "similarity_scaling.png") if args.out else None
