@@ -99,14 +99,16 @@ CompiledLexicon::CompiledLexicon(const AnalyzerImpl& analyzer, const CompoundLex
   }
   german = analyzer.options.stemmer == "german" && analyzer.options.lowercase;
   if (!german) return;
-  std::string chain;
+  std::unordered_set<std::string> chains;
   for (const auto s3 : kGermanStep3)
     for (const auto s2 : kGermanStep2)
-      for (const auto s1 : kGermanStep1) {
-        chain.assign(s3).append(s2).append(s1);
-        const std::uint64_t h = hash_bytes(chain);
-        if (suffixes.find(chain, h) == nullptr) suffixes.insert(chain, h, 0);
-      }
+      for (const auto s1 : kGermanStep1) chains.insert(std::string(s3).append(s2).append(s1));
+  for (const std::string& chain : chains)  // every prefix of a chain, 1 when a chain itself
+    for (std::size_t n = 0; n <= chain.size(); ++n) {
+      const std::string_view p(chain.data(), n);
+      const std::uint64_t h = hash_bytes(p);
+      if (suffixes.find(p, h) == nullptr) suffixes.insert(p, h, chains.count(std::string(p)) != 0 ? 1u : 0u);
+    }
   // About 16 bits per prefix and per stem: few false positives, and 256 KB for 100k stems.
   auto bits_for = [](std::size_t n, std::vector<std::uint64_t>& bits, std::uint64_t& mask) {
     std::size_t n_bits = 4096;
@@ -137,29 +139,43 @@ Decompounder::Decompounder(const AnalyzerImpl& analyzer, const CompiledLexicon& 
 
 bool Decompounder::may_be_known(std::size_t from, std::size_t to) {
   if (post_.empty()) return true;  // not filtering this word
-  if (!stems_done_[from]) {        // the lengths of the lexicon stems starting at `from`
-    std::vector<std::uint8_t>& at = stems_at_[from];
-    at.clear();
+  const std::size_t span = to - from;
+  if (span >= 64) return true;  // beyond the masks (no part is this long): let stemming decide
+  if (!known_done_[from]) {
+    // Bit j of known_to_[from]: [from, from + j) is a lexicon stem followed by a suffix chain.
+    // The stems starting at `from` come from a scan of its prefixes; the chains after a
+    // position depend on that position only, so they are found once per word and position.
+    std::uint64_t mask = 0;
     const std::size_t begin = post_offsets_[from];
     for (std::size_t e = from + 3; e < post_offsets_.size(); ++e) {  // German stems: >= 3
       const std::string_view p(post_.data() + begin, post_offsets_[e] - begin);
       const std::uint64_t h = hash_bytes(p);
       if (!CompiledLexicon::test(lex_.prefix_bits, lex_.prefix_mask, h)) break;  // no stem goes on
-      if (CompiledLexicon::test(lex_.stem_bits, lex_.stem_mask, h) && lex_.stems.find(p, h) != nullptr)
-        at.push_back(static_cast<std::uint8_t>(e - from));
+      if (e - from < 64 && CompiledLexicon::test(lex_.stem_bits, lex_.stem_mask, h) &&
+          lex_.stems.find(p, h) != nullptr)
+        mask |= chains_after(e) << (e - from);  // bits past 63 are spans handled above
     }
-    stems_done_[from] = true;
+    known_to_[from] = mask;
+    known_done_[from] = true;
   }
-  for (const std::uint8_t len : stems_at_[from]) {
-    if (from + len > to) break;
-    const std::size_t b = post_offsets_[from + len];
-    const std::size_t n = post_offsets_[to] - b;
-    if (n == 0) return true;
-    if (n > CompiledLexicon::kMaxChain) continue;
-    const std::string_view rest(post_.data() + b, n);
-    if (lex_.suffixes.find(rest, hash_bytes(rest)) != nullptr) return true;
+  return ((known_to_[from] >> span) & 1u) != 0;
+}
+
+std::uint64_t Decompounder::chains_after(std::size_t at) {
+  if (chains_done_[at]) return chains_[at];
+  // Bit n: the n code points after `at` form one of the chains (n = 0: the empty chain).
+  std::uint64_t bits = 0;
+  const std::size_t b = post_offsets_[at];
+  const std::size_t last = post_offsets_.size() - 1;
+  for (std::size_t n = 0; n <= CompiledLexicon::kMaxChain && at + n <= last; ++n) {
+    const std::string_view rest(post_.data() + b, post_offsets_[at + n] - b);
+    const std::uint32_t* v = lex_.suffixes.find(rest, hash_bytes(rest));
+    if (v == nullptr) break;  // no chain goes on
+    if (*v != 0) bits |= std::uint64_t{1} << n;
   }
-  return false;
+  chains_done_[at] = true;
+  chains_[at] = bits;
+  return bits;
 }
 
 std::uint32_t Decompounder::part(std::size_t from, std::size_t to) {
@@ -237,8 +253,10 @@ std::span<const std::uint32_t> Decompounder::split(std::string_view word) {
       else post_.append(c);
     }
     post_offsets_.push_back(post_.size());
-    stems_at_.resize(offsets_.size());
-    stems_done_.assign(offsets_.size(), false);
+    known_to_.resize(offsets_.size());
+    known_done_.assign(offsets_.size(), false);
+    chains_.resize(offsets_.size());
+    chains_done_.assign(offsets_.size(), false);
   }
   const std::size_t slots = offsets_.size() * kMaxParts;
   memo_.assign(slots, Best{});

@@ -78,7 +78,7 @@ struct CompiledLexicon {
   std::vector<std::uint64_t> stem_bits;
   std::uint64_t prefix_mask = 0;
   std::uint64_t stem_mask = 0;
-  StringMap suffixes;  // the chains (at most kMaxChain bytes)
+  StringMap suffixes;  // the chains (at most kMaxChain bytes) and their prefixes: 1 = a chain
   static constexpr std::size_t kMaxChain = 14;
   [[nodiscard]] static bool test(const std::vector<std::uint64_t>& bits, std::uint64_t mask,
                                  std::uint64_t h) noexcept {
@@ -116,6 +116,8 @@ class Decompounder {
   std::uint32_t part(std::size_t from, std::size_t to);
   /// German: whether the part [from, to) can be known at all (see CompiledLexicon::german).
   bool may_be_known(std::size_t from, std::size_t to);
+  /// The suffix chains that start at code point `at` of the post form, as a bit per length.
+  std::uint64_t chains_after(std::size_t at);
   const Best& best_split(std::size_t from, std::size_t depth);
 
   const AnalyzerImpl& an_;
@@ -128,8 +130,10 @@ class Decompounder {
   std::vector<std::size_t> offsets_;  // byte offset of each code point, then the end
   std::string post_;                  // its post form (when filtering), one code point each
   std::vector<std::size_t> post_offsets_;
-  std::vector<std::vector<std::uint8_t>> stems_at_;  // by start: lengths of lexicon stems there
-  std::vector<bool> stems_done_;
+  std::vector<std::uint64_t> known_to_;  // by start: bit j = [start, start + j) may be known
+  std::vector<bool> known_done_;
+  std::vector<std::uint64_t> chains_;    // by position: bit n = the next n code points are a chain
+  std::vector<bool> chains_done_;
   std::vector<Best> memo_;            // by from * kMaxParts + depth
   std::vector<bool> done_;
   std::vector<std::uint32_t> result_;
