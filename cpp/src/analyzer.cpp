@@ -214,6 +214,32 @@ TermId Session::ngram(const TermId* ids, std::size_t n) {
   const std::string_view key(reinterpret_cast<const char*>(ids), n * sizeof(TermId));
   const std::uint64_t h = hash_bytes(key);
   if (const std::uint32_t* id = ngrams_.find(key, h)) return *id;
+  return new_ngram(ids, n, h);
+}
+
+void Session::bigrams(std::vector<TermId>& out) {
+  // ngram() for every pair of neighbours, with the keys hashed first and their slots fetched a
+  // few pairs ahead: the table of a large corpus's pairs is far bigger than the cache, and
+  // lookups in flight overlap their memory latency.
+  const std::size_t m = unigrams_.size() - 1;
+  pair_keys_.resize(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::string_view key(reinterpret_cast<const char*>(unigrams_.data() + i), 2 * sizeof(TermId));
+    const ShortKey k = short_key(key);
+    pair_keys_[i] = TokenKey{k, hash_short(k, key.size())};  // = hash_bytes(key)
+  }
+  constexpr std::size_t kAhead = 12;
+  for (std::size_t i = 0; i < std::min(kAhead, m); ++i) ngrams_.prefetch(pair_keys_[i].hash);
+  for (std::size_t i = 0; i < m; ++i) {
+    if (i + kAhead < m) ngrams_.prefetch(pair_keys_[i + kAhead].hash);
+    const TokenKey& k = pair_keys_[i];
+    const std::uint32_t* id = ngrams_.find_short(k.key, 2 * sizeof(TermId), k.hash);
+    out.push_back(id != nullptr ? *id : new_ngram(unigrams_.data() + i, 2, k.hash));
+  }
+}
+
+TermId Session::new_ngram(const TermId* ids, std::size_t n, std::uint64_t h) {
+  const std::string_view key(reinterpret_cast<const char*>(ids), n * sizeof(TermId));
   std::string joined;
   for (std::size_t k = 0; k < n; ++k) {
     if (k > 0) joined.push_back(' ');
@@ -283,8 +309,13 @@ void Session::word_terms(std::string_view text, std::vector<TermId>& out) {
     out.insert(out.end(), extras_.begin(), extras_.end());
     n_min = 2;
   }
-  for (std::size_t n = n_min; n <= std::min(o.ngram_max, n_tok); ++n)
+  for (std::size_t n = n_min; n <= std::min(o.ngram_max, n_tok); ++n) {
+    if (n == 2) {
+      bigrams(out);
+      continue;
+    }
     for (std::size_t i = 0; i + n <= n_tok; ++i) out.push_back(ngram(unigrams_.data() + i, n));
+  }
 }
 
 void Session::char_terms(std::string_view text, std::vector<TermId>& out) {

@@ -83,6 +83,10 @@ class Session {
     return surface_term_[s];
   }
   TermId ngram(const TermId* ids, std::size_t n);
+  /// Appends ngram(i, 2) for every pair of neighbouring unigrams (fetched ahead).
+  void bigrams(std::vector<TermId>& out);
+  /// Interns the n-gram `ids` (absent from ngrams_, `h` its key's hash) and returns its term.
+  TermId new_ngram(const TermId* ids, std::size_t n, std::uint64_t h);
   [[nodiscard]] std::size_t hyphen_between(std::string_view text, const Segment& a,
                                            const Segment& b) const noexcept;
 
@@ -101,6 +105,7 @@ class Session {
     std::uint64_t hash;
   };
   std::vector<TokenKey> keys_;
+  std::vector<TokenKey> pair_keys_;
   std::vector<TermId> unigrams_;
   std::vector<TermId> extras_;
   std::string buf_a_, buf_b_, buf_c_;
