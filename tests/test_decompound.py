@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 import pickle
 from typing import Any
 
@@ -13,16 +14,12 @@ from sklearn.feature_extraction.text import CountVectorizer
 from newsim import SklearnTfidfVectorizer, TfidfVectorizer
 from newsim.datasets import Corpus
 
-# Parts are known when their stem is in at least two documents.
+# Parts are known when their stem is in at least two documents (the file says which).
+_TEXTS_FILE = pathlib.Path(__file__).resolve().parent / "fixtures" / "decompound_de.txt"
 TEXTS = [
-    "Das Wasser ist sauber. Die Versorgung klappt.",
-    "Wasser und Versorgung sind wichtig, der Plan auch.",
-    "Der Plan steht. Die Bahn kommt.",
-    "Die Wasserversorgung ist gesichert.",
-    "Ein Wasserversorgungsplan wurde vorgelegt, der Plan ist gut.",
-    "Am Bahnhof wartet die Bahn, der Hof ist leer.",
-    "Der Hof und die Bahn.",
-    "Die Versorgungsplanung der Stadt.",
+    line
+    for line in _TEXTS_FILE.read_text(encoding="utf-8").splitlines()
+    if line and not line.startswith("#")
 ]
 
 

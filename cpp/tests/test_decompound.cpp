@@ -19,21 +19,14 @@ using newsim::testing::Corpus;
 
 namespace {
 
-
-// The parts must occur on their own in at least two documents to be known.
+// The documents of tests/fixtures/decompound_de.txt (shared with the Python tests).
 std::vector<std::string> german_texts() {
-  return {
-      "Das Wasser ist sauber. Die Versorgung klappt.",
-      "Wasser und Versorgung sind wichtig, der Plan auch.",
-      "Der Plan steht. Die Bahn kommt.",
-      "Die Wasserversorgung ist gesichert.",
-      "Ein Wasserversorgungsplan wurde vorgelegt, der Plan ist gut.",
-      "Am Bahnhof wartet die Bahn, der Hof ist leer.",
-      "Der Hof und die Bahn.",
-      "Die Versorgungsplanung der Stadt.",
-      "Entscheidende Fragen, entscheidende Antworten.",
-      "Eine entscheidende Wahl.",
-  };
+  std::ifstream in(std::string(NEWSIM_SOURCE_DIR) + "/tests/fixtures/decompound_de.txt");
+  EXPECT_TRUE(in.good()) << "cannot read tests/fixtures/decompound_de.txt";
+  std::vector<std::string> texts;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line[0] != '#') texts.push_back(line);
+  return texts;
 }
 
 VectorizerOptions german(bool decompound) {
