@@ -75,6 +75,7 @@ void register_similarity(py::module_& m) {
       .def_property_readonly("rows", &SimilarityIndex::rows)
       .def_property_readonly("cols", &SimilarityIndex::cols)
       .def_property_readonly("nnz", &SimilarityIndex::nnz)
+      .def("document_frequencies", [](const SimilarityIndex& x) { return to_numpy(x.document_frequencies()); })
       .def_property_readonly("normalized", &SimilarityIndex::normalized)
       .def_property_readonly("non_negative", &SimilarityIndex::non_negative)
       .def(

@@ -877,6 +877,12 @@ SimilarityIndex& SimilarityIndex::operator=(SimilarityIndex&&) noexcept = defaul
 std::size_t SimilarityIndex::rows() const noexcept { return static_cast<std::size_t>(impl_->rows.rows()); }
 std::size_t SimilarityIndex::cols() const noexcept { return static_cast<std::size_t>(impl_->rows.cols()); }
 std::size_t SimilarityIndex::nnz() const noexcept { return static_cast<std::size_t>(impl_->rows.nonZeros()); }
+std::vector<std::int64_t> SimilarityIndex::document_frequencies() const {
+  const std::int32_t* p = impl_->postings.outerIndexPtr();
+  std::vector<std::int64_t> df(cols());
+  for (std::size_t t = 0; t < df.size(); ++t) df[t] = p[t + 1] - p[t];
+  return df;
+}
 bool SimilarityIndex::normalized() const noexcept { return impl_->normalized; }
 bool SimilarityIndex::non_negative() const noexcept { return impl_->non_negative; }
 

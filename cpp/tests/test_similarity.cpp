@@ -112,6 +112,7 @@ TEST(Similarity, Properties) {
   EXPECT_EQ(index.nnz(), 9u);
   EXPECT_FALSE(index.normalized());
   EXPECT_TRUE(index.non_negative());
+  EXPECT_EQ(index.document_frequencies(), (std::vector<std::int64_t>{3, 3, 2, 1}));
 
   const Csr<> unit(2, {{{0, 0.6f}, {1, 0.8f}}, {}, {{1, 1.0f}}});
   EXPECT_TRUE(SimilarityIndex(unit.input()).normalized());  // empty rows do not count
@@ -291,6 +292,7 @@ TEST(Similarity, UnsortedAndDuplicateEntriesAreCanonicalized) {
                     {{3, 2.0f}}});
   const SimilarityIndex index(m.input());
   EXPECT_EQ(index.nnz(), 9u);
+  EXPECT_EQ(index.document_frequencies(), (std::vector<std::int64_t>{3, 3, 2, 1}));  // r1's c1 once
   for (const auto method : kMethods) expect_rows(index.top_k(3, method, jobs(1)), kIds3, kScores3, name(method));
 }
 

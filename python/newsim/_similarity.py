@@ -377,7 +377,7 @@ class SimilarityIndex(SummaryReprMixin):
         self.n_jobs = n_jobs
         self.progress = progress
         # Document frequencies, for the work estimates that decide on a progress bar.
-        self._df = np.bincount(M.indices, minlength=M.shape[1]).astype(np.float64)
+        self._df = self._index.document_frequencies().astype(np.float64)
         # Not `df @ df`: a BLAS dot wakes OpenBLAS's threads, which then spin beside the kernel.
         self._work = float(np.square(self._df).sum())
         if feature_names is not None:

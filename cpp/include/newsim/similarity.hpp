@@ -76,6 +76,8 @@ class SimilarityIndex {
   [[nodiscard]] std::size_t rows() const noexcept;
   [[nodiscard]] std::size_t cols() const noexcept;
   [[nodiscard]] std::size_t nnz() const noexcept;
+  /// The number of rows with an entry in each column.
+  [[nodiscard]] std::vector<std::int64_t> document_frequencies() const;
   /// True when every row has unit L2 norm (or is empty): scores are cosines.
   [[nodiscard]] bool normalized() const noexcept;
   /// True when no weight is negative (the pruned method applies).
