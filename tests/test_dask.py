@@ -38,6 +38,9 @@ def client() -> Any:
             threads_per_worker=1,
             host="127.0.0.1",
             dashboard_address=None,
+            # Not the default port 8787 for the scheduler's HTTP routes (metrics): another
+            # cluster on this machine (a second test run) may hold it, and the start fails.
+            scheduler_kwargs={"dashboard_address": ":0"},
             silence_logs=50,
         ) as cluster,
         distributed.Client(cluster) as c,
