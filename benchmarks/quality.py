@@ -53,15 +53,15 @@ def configurations() -> list[tuple[str, Callable[[], Any]]]:
         ("scikit-learn, sublinear_tf=True", lambda: TfidfVectorizer(sublinear_tf=True)),
         ("newsim defaults: TfidfVectorizer()", lambda: newsim.TfidfVectorizer()),
         # What each default contributes: word pairs (ngram_range='auto' = (1, 2) with
-        # ngram_min_df=2) and German compound splitting (decompound='auto').
+        # ngram_min_df=2) and German compound splitting (decompound='auto': on with word pairs).
         (
-            "newsim, ngram_range=(1, 1) (no word pairs)",
+            "newsim, ngram_range=(1, 1) (no word pairs, so no compound splitting)",
             lambda: newsim.TfidfVectorizer(ngram_range=(1, 1)),
         ),
         ("newsim, decompound=False", lambda: newsim.TfidfVectorizer(decompound=False)),
         (
-            "newsim, ngram_range=(1, 1), decompound=False (the defaults before both)",
-            lambda: newsim.TfidfVectorizer(ngram_range=(1, 1), decompound=False),
+            "newsim, ngram_range=(1, 1), decompound=True (splitting without word pairs)",
+            lambda: newsim.TfidfVectorizer(ngram_range=(1, 1), decompound=True),
         ),
         (
             "newsim, ngram_min_df=1 (every word pair)",

@@ -56,7 +56,7 @@ def test_german_default_splits_compounds_into_corpus_parts() -> None:
 
 
 def test_analyzer_shows_the_parts_once_fitted() -> None:
-    vec = TfidfVectorizer(language="de", ngram_range=(1, 1))
+    vec = TfidfVectorizer(language="de", ngram_range=(1, 1), decompound=True)
     assert vec.build_analyzer()("Die Wasserversorgung") == ["wasserversorg"]  # nothing learned
     vec.fit(TEXTS)
     assert vec.build_analyzer()("Die Wasserversorgung") == ["wasserversorg", "wass", "versorg"]
@@ -95,12 +95,21 @@ def test_save_pickle_and_load_keep_the_splits(tmp_path: Any, lean: bool) -> None
         assert_same_matrix(loaded.transform(TEXTS), X)
 
 
-def test_auto_is_german_only_and_off_for_regex_tokenization() -> None:
+def test_auto_is_german_with_word_pairs_only_and_off_for_regex_tokenization() -> None:
     english = TfidfVectorizer(language="en").fit(["the waterworks plan", "water works", "plan"])
     assert english._core.options()["decompound"] is False
     regex = TfidfVectorizer(language="de", token_pattern=r"(?u)\b\w\w+\b").fit(TEXTS)
     assert regex._core.options()["decompound"] is False
     assert TfidfVectorizer(language="de").fit(TEXTS)._core.options()["decompound"] is True
+    # With single words only, splitting does not raise quality (benchmarks/quality.py) and
+    # costs time: 'auto' leaves it off; True still turns it on.
+    unigrams = TfidfVectorizer(language="de", ngram_range=(1, 1)).fit(TEXTS)
+    assert unigrams._core.options()["decompound"] is False
+    assert unigrams.compound_parts("Wasserversorgungsplan") == []
+    forced = TfidfVectorizer(language="de", ngram_range=(1, 1), decompound=True).fit(TEXTS)
+    assert forced._core.options()["decompound"] is True
+    pairs = TfidfVectorizer(language="de", ngram_range=(1, 3)).fit(TEXTS)
+    assert pairs._core.options()["decompound"] is True
     assert SklearnTfidfVectorizer().fit(TEXTS)._core.options()["decompound"] is False
 
 
@@ -147,7 +156,7 @@ def test_ngram_min_df_floors_word_pairs_only() -> None:
 @pytest.mark.slow
 def test_on_the_german_corpus_parts_only_raise_document_frequencies(gnad: Corpus) -> None:
     texts = gnad.texts[:400]
-    vec = TfidfVectorizer(language="de", ngram_range=(1, 1)).fit(texts)
+    vec = TfidfVectorizer(language="de", ngram_range=(1, 1), decompound=True).fit(texts)
     plain = TfidfVectorizer(language="de", ngram_range=(1, 1), decompound=False).fit(texts)
     assert vec.vocabulary_ == plain.vocabulary_
     assert np.all(vec.df_ >= plain.df_)
