@@ -1,7 +1,13 @@
 #include "newsim/text.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <string>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "newsim/errors.hpp"
 
@@ -20,6 +26,48 @@ std::string hex(char32_t c) {
   return s;
 }
 
+/// Copies the run of ASCII code units that starts at p[i] to `o`, a block at a time; returns
+/// how many units it copied (stopping at the first non-ASCII unit or where fewer than a block
+/// remain). May write up to one block's worth of bytes past the run: the caller's buffer holds
+/// at least one byte per remaining unit, which covers it.
+template <class Unit>
+std::size_t copy_ascii_run(const Unit* p, std::size_t i, std::size_t n, char* o) noexcept {
+  const std::size_t start = i;
+#if defined(__SSE2__)
+  if constexpr (sizeof(Unit) == 1) {  // 16 units per block: the sign bits mark non-ASCII
+    while (i + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + (i - start)), v);
+      const auto high = static_cast<unsigned>(_mm_movemask_epi8(v));
+      if (high != 0) return i + static_cast<std::size_t>(std::countr_zero(high)) - start;
+      i += 16;
+    }
+    return i - start;
+  } else if constexpr (sizeof(Unit) == 2) {  // 8 units per block, narrowed to bytes
+    const __m128i non_ascii = _mm_set1_epi16(static_cast<short>(0xFF80));
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 8 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(o + (i - start)), _mm_packus_epi16(v, v));
+      const __m128i ascii = _mm_cmpeq_epi16(_mm_and_si128(v, non_ascii), zero);
+      const auto high = static_cast<unsigned>(~_mm_movemask_epi8(ascii)) & 0xFFFFu;
+      if (high != 0) return i + static_cast<std::size_t>(std::countr_zero(high)) / 2 - start;
+      i += 8;
+    }
+    return i - start;
+  }
+#endif
+  // Eight code units at a time.
+  while (i + 8 <= n) {
+    std::uint64_t any_high = 0;
+    for (std::size_t k = 0; k < 8; ++k) any_high |= static_cast<std::uint64_t>(p[i + k]);
+    if (any_high >= 0x80) break;
+    for (std::size_t k = 0; k < 8; ++k) o[i - start + k] = static_cast<char>(p[i + k]);
+    i += 8;
+  }
+  return i - start;
+}
+
 /// Writes the UTF-8 form into `out` (grown to the worst case, never shrunk, so a reused buffer
 /// is not cleared again for every document); returns the number of bytes written.
 template <class Unit>
@@ -29,15 +77,11 @@ std::size_t fixed_to_utf8(const Unit* p, std::size_t n, std::string& out, std::s
   char* o = out.data();
   std::size_t i = 0;
   while (i < n) {
-    // Runs of ASCII, eight code units at a time.
-    while (i + 8 <= n) {
-      std::uint64_t any_high = 0;
-      for (std::size_t k = 0; k < 8; ++k) any_high |= static_cast<std::uint64_t>(p[i + k]);
-      if (any_high >= 0x80) break;
-      for (std::size_t k = 0; k < 8; ++k) o[k] = static_cast<char>(p[i + k]);
-      o += 8;
-      i += 8;
-    }
+    // Runs of ASCII in blocks; a run's block-sized stores stay inside `out`, whose worst-case
+    // size leaves at least one byte for every unit not yet written.
+    const std::size_t run = copy_ascii_run(p, i, n, o);
+    o += run;
+    i += run;
     if (i >= n) break;
     const char32_t c = p[i++];
     if (c < 0x80) {

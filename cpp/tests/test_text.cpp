@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -51,4 +53,71 @@ TEST(Text, CountsCodePoints) {
   EXPECT_EQ(count_code_points(""), 0u);
   EXPECT_EQ(count_code_points("Stra\xC3\x9F" "e"), 6u);
   EXPECT_EQ(count_code_points("\xF0\x9F\x99\x82"), 1u);
+}
+
+namespace {
+
+std::string reference_utf8(const std::vector<char32_t>& cps) {
+  std::string s;
+  for (const char32_t c : cps) {
+    if (c < 0x80) {
+      s.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      s.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      s.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      s.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      s.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      s.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      s.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      s.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      s.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      s.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return s;
+}
+
+template <class Unit>
+void check_random_conversions(Encoding enc, char32_t max_code_point) {
+  // ASCII runs of every length around the block sizes (8 and 16 units), broken by non-ASCII
+  // code points at every offset, in strings of lengths 0..80: the block copy must stop at the
+  // first non-ASCII unit, and its tail must never reach past the output.
+  std::mt19937 rng(42);
+  std::string buf;
+  for (int trial = 0; trial < 3000; ++trial) {
+    const std::size_t len = rng() % 81;
+    std::vector<char32_t> cps;
+    for (std::size_t k = 0; k < len; ++k) {
+      const bool high = rng() % 9 == 0;
+      char32_t c = high ? 0x80 + rng() % (max_code_point - 0x7F) : rng() % 0x80;
+      if (c >= 0xD800 && c <= 0xDFFF) c = 0xE4;  // no surrogates here
+      cps.push_back(c);
+    }
+    const std::vector<Unit> units(cps.begin(), cps.end());
+    if (trial % 2 == 0) buf.clear();  // fresh and reused buffers
+    EXPECT_EQ(to_utf8({units.data(), units.size(), enc}, buf, 0), reference_utf8(cps)) << "trial " << trial;
+  }
+}
+
+}  // namespace
+
+TEST(Text, FixedWidthConversionsMatchAReferenceOnRandomStrings) {
+  check_random_conversions<std::uint8_t>(Encoding::latin1, 0xFF);
+  check_random_conversions<std::uint16_t>(Encoding::ucs2, 0xFFFF);
+  check_random_conversions<std::uint32_t>(Encoding::ucs4, 0x10FFFF);
+}
+
+TEST(Text, LoneSurrogateAfterALongAsciiRunIsFoundAtItsPosition) {
+  std::string buf;
+  std::vector<std::uint16_t> ucs2(37, 'a');
+  ucs2.push_back(0xDC00);
+  ucs2.push_back('b');
+  try {
+    (void)to_utf8({ucs2.data(), ucs2.size(), Encoding::ucs2}, buf, 3);
+    FAIL() << "no exception";
+  } catch (const DocumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("character 37"), std::string::npos) << e.what();
+  }
 }
