@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -124,6 +125,8 @@ struct Workspace {
   std::vector<double> suffix;
   std::vector<std::pair<double, std::int32_t>> scored;
   std::vector<std::int32_t> candidates;
+  std::vector<double> dense;  // all zeros between queries (dense scoring); allocated on first use
+  std::vector<float> best;    // min-heap of the k best scores so far (dense scoring)
 
   explicit Workspace(std::size_t n_rows)
       : acc(n_rows, 0.0), stamp(n_rows, 0) {}
@@ -360,6 +363,59 @@ struct SimilarityIndex::Impl {
     for (const std::int32_t d : cand) ws.scored.emplace_back(ws.acc[static_cast<std::size_t>(d)], d);
   }
 
+  /// Whether score_dense() may serve query `q`: positive weights in the index and the query
+  /// (a row then shares a term with q exactly when its score is > 0), and enough postings that
+  /// one pass over the n scores costs less than marking the rows touched one posting at a time.
+  [[nodiscard]] bool dense_pays(const Query& q) const {
+    if (!positive) return false;
+    const std::int32_t* p_outer = postings.outerIndexPtr();
+    std::size_t work = 0;
+    for (std::size_t t = 0; t < q.n; ++t) {
+      if (!(q.vals[t] > 0.0f)) return false;
+      work += static_cast<std::size_t>(p_outer[q.cols[t] + 1] - p_outer[q.cols[t]]);
+    }
+    return work * 4 >= static_cast<std::size_t>(rows.rows());
+  }
+
+  /// score() without pruning for a top-k query with method 'auto' ('brute' keeps score() as the
+  /// reference), for queries that touch a large share of the rows (dense_pays): the postings are added into a dense array of scores without marking
+  /// touched rows (the sums are the same as score()'s, term by term in the same order), then
+  /// one pass over the array keeps every row that can still be among the k best (by float
+  /// score, then lower id) and zeroes the array again. ws.scored gets a superset of the k best.
+  void score_dense(const Query& q, std::size_t k, std::int64_t exclude, Workspace& ws) const {
+    const auto n = static_cast<std::size_t>(rows.rows());
+    if (ws.dense.size() != n) ws.dense.assign(n, 0.0);
+    double* acc = ws.dense.data();
+    const std::int32_t* p_outer = postings.outerIndexPtr();
+    for (std::size_t t = 0; t < q.n; ++t) {
+      const std::int32_t b = p_outer[q.cols[t]];
+      scatter(acc, postings.innerIndexPtr() + b, postings.valuePtr() + b, p_outer[q.cols[t] + 1] - b,
+              static_cast<double>(q.vals[t]));
+    }
+    ws.scored.clear();
+    auto& best = ws.best;  // rows go by increasing id: a later row must beat the k-th strictly
+    best.clear();
+    const auto heap_greater = std::greater<float>();
+    for (std::size_t d = 0; d < n; ++d) {
+      if (acc[d] == 0.0) continue;
+      const double a = acc[d];
+      acc[d] = 0.0;
+      if (static_cast<std::int64_t>(d) == exclude) continue;
+      const auto f = static_cast<float>(a);
+      if (best.size() < k) {
+        best.push_back(f);
+        std::push_heap(best.begin(), best.end(), heap_greater);
+      } else if (f > best.front()) {
+        std::pop_heap(best.begin(), best.end(), heap_greater);
+        best.back() = f;
+        std::push_heap(best.begin(), best.end(), heap_greater);
+      } else {
+        continue;
+      }
+      ws.scored.emplace_back(a, static_cast<std::int32_t>(d));
+    }
+  }
+
   /// Writes the best k of ws.scored into row `r` of `out`.
   static void select(Workspace& ws, std::size_t k, std::size_t r, TopK& out) {
     auto& s = ws.scored;
@@ -376,7 +432,8 @@ struct SimilarityIndex::Impl {
 
   /// For queries and pairs: per-row pruning pays off for thresholds (pairs); for top-k
   /// queries the floor rises too slowly on news text, so 'auto' scores every posting there
-  /// (measured: tests/ and benchmarks/). All-pairs top-k has its own kernel (symmetric_top_k).
+  /// (measured: tests/ and benchmarks/), in a dense array where a query reaches many rows
+  /// (score_dense). All-pairs top-k has its own kernel (symmetric_top_k).
   [[nodiscard]] bool use_pruning(SimilarityMethod method, bool threshold_search) const {
     if (method == SimilarityMethod::brute) return false;
     if (method == SimilarityMethod::automatic && !threshold_search) return false;
@@ -822,7 +879,12 @@ struct SimilarityIndex::Impl {
       if (!spaces[w]) spaces[w] = std::make_unique<Workspace>(static_cast<std::size_t>(rows.rows()));
       Workspace& ws = *spaces[w];
       for (std::size_t r = b; r < e; ++r) {
-        score(query_of(r), k, kNoScore, self ? static_cast<std::int64_t>(r) : -1, -1, pruned, ws);
+        const Query q = query_of(r);
+        const std::int64_t exclude = self ? static_cast<std::int64_t>(r) : -1;
+        if (!pruned && method == SimilarityMethod::automatic && dense_pays(q))
+          score_dense(q, k, exclude, ws);
+        else
+          score(q, k, kNoScore, exclude, -1, pruned, ws);
         select(ws, k, r, out);
       }
     });

@@ -428,4 +428,47 @@ TEST(Similarity, PrunedSymmetricTopKEqualsBruteForceBitForBit) {
   }
 }
 
+TEST(Similarity, DenseQueryScoringEqualsBruteForceBitForBit) {
+  // method 'auto' scores queries that reach many rows in a dense array (no touched-row marks);
+  // 'brute' keeps the marked accumulator: same sums in the same order, so the same bits, ties
+  // to the lower id included. Queries: the index's own rows (identical rows tie) and others.
+  for (const std::size_t n : {2u, 7u, 60u, 400u}) {
+    for (std::uint32_t seed = 1; seed <= 3; ++seed) {
+      const auto m = mixed(n, seed);
+      const SimilarityIndex index(m.input());
+      const auto other = mixed(n + 5, seed + 100);
+      for (const auto* q : {&m, &other})
+        for (const std::size_t k : {1u, 3u, 10u, 500u})
+          for (const std::size_t n_jobs : {1u, 2u}) {
+            const TopK brute = index.query(q->input(), k, SimilarityMethod::brute, jobs(1));
+            const TopK t = index.query(q->input(), k, SimilarityMethod::automatic, jobs(n_jobs));
+            const std::string what = "n=" + std::to_string(n) + " seed=" + std::to_string(seed) +
+                                     " k=" + std::to_string(k) + " n_jobs=" + std::to_string(n_jobs) +
+                                     (q == &m ? " own rows" : " other rows");
+            EXPECT_EQ(t.ids, brute.ids) << what;
+            EXPECT_EQ(t.scores, brute.scores) << what;
+          }
+      // All-pairs top-k with k > 255 (beyond the symmetric kernel) scores rows as queries
+      // with themselves excluded.
+      const TopK all_brute = index.top_k(300, SimilarityMethod::brute, jobs(1));
+      const TopK all = index.top_k(300, SimilarityMethod::automatic, jobs(2));
+      EXPECT_EQ(all.ids, all_brute.ids) << "top_k(300) n=" << n << " seed=" << seed;
+      EXPECT_EQ(all.scores, all_brute.scores) << "top_k(300) n=" << n << " seed=" << seed;
+    }
+  }
+}
+
+TEST(Similarity, DenseQueryScoringFallsBackForStoredZeroQueryWeights) {
+  // A row that shares only a term of weight 0 with the query scores exactly 0 but shares a
+  // term: the marked accumulator lists it, the dense array could not tell it apart.
+  const Csr<> m(3, {{{0, 1.0f}}, {{0, 0.5f}, {1, 0.5f}}, {{1, 1.0f}}});
+  const SimilarityIndex index(m.input());
+  const Csr<> q(3, {{{0, 1.0f}, {1, 0.0f}}});
+  const TopK a = index.query(q.input(), 3, SimilarityMethod::automatic, jobs(1));
+  const TopK b = index.query(q.input(), 3, SimilarityMethod::brute, jobs(1));
+  EXPECT_EQ(a.ids, b.ids);
+  EXPECT_EQ(a.scores, b.scores);
+  EXPECT_EQ(a.ids, (std::vector<std::int64_t>{0, 1, 2}));  // row 2 scores 0 and is kept
+}
+
 }  // namespace
