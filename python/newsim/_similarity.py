@@ -465,10 +465,12 @@ class SimilarityIndex(SummaryReprMixin):
             padded with id -1 and score 0.0 (also when k > n - 1).
         method : {'auto', 'pruned', 'brute'}, default='auto'
             'auto' uses the symmetric kernel (each pair scored once, for both rows; k <= 255)
-            and otherwise scores every posting; 'pruned' skips postings that cannot change
-            the result (exact; needs non-negative weights, else falls back to 'brute'; it pays
-            off for :meth:`pairs`, rarely for top-k); 'brute' scores every shared posting of
-            each row. All give the same neighbours (equal scores go to the lower id).
+            and otherwise scores every posting (into a dense array of n scores when a row's
+            postings reach many articles: a query's usual case); 'pruned' skips postings
+            that cannot change the result (exact; needs non-negative weights, else falls back
+            to 'brute'; it pays off for :meth:`pairs`, rarely for top-k); 'brute' scores every
+            shared posting of each row. All give the same neighbours (equal scores go to the
+            lower id).
         progress : bool or None, default=None
             Progress bar for this call; None uses the index's ``progress``.
 
