@@ -378,10 +378,11 @@ struct SimilarityIndex::Impl {
   }
 
   /// score() without pruning for a top-k query with method 'auto' ('brute' keeps score() as the
-  /// reference), for queries that touch a large share of the rows (dense_pays): the postings are added into a dense array of scores without marking
-  /// touched rows (the sums are the same as score()'s, term by term in the same order), then
-  /// one pass over the array keeps every row that can still be among the k best (by float
-  /// score, then lower id) and zeroes the array again. ws.scored gets a superset of the k best.
+  /// reference), for queries that touch a large share of the rows (dense_pays): the postings
+  /// are added into a dense array of scores without marking touched rows (the sums are the
+  /// same as score()'s, term by term in the same order), then one pass over the array keeps
+  /// every row that can still be among the k best (by float score, then lower id) and zeroes
+  /// the array again. ws.scored gets a superset of the k best.
   void score_dense(const Query& q, std::size_t k, std::int64_t exclude, Workspace& ws) const {
     const auto n = static_cast<std::size_t>(rows.rows());
     if (ws.dense.size() != n) ws.dense.assign(n, 0.0);
