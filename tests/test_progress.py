@@ -121,10 +121,14 @@ def test_text_estimate_stops_counting_past_the_threshold() -> None:
                 yield d
 
     chunk = "x" * 10_000_000
-    docs = Counting([chunk] * 1000)
-    assert text_seconds(docs, 1) > AUTO_SECONDS
+    block = _progress._ESTIMATE_BLOCK
     needed = int(AUTO_SECONDS * _progress.TEXT_CHARS_PER_SECOND // len(chunk)) + 1
-    assert Counting.seen == needed < 1000
+    assert needed < block
+    # Whole blocks are counted: the count stops at the end of the block that passes the
+    # threshold, here the first of three.
+    docs = Counting([chunk] * (3 * block))
+    assert text_seconds(docs, 1) > AUTO_SECONDS
+    assert Counting.seen == block
 
 
 def test_similarity_estimate() -> None:

@@ -64,21 +64,22 @@ auto run_released(std::size_t n_items, long long n_jobs, const py::object& progr
 }
 
 /// A 1-D NumPy array that takes ownership of `v` (no copy).
-template <class T>
-py::array_t<T> to_numpy(std::vector<T>&& v) {
-  auto owner = std::make_unique<std::vector<T>>(std::move(v));
+template <class T, class A>
+py::array_t<T> to_numpy(std::vector<T, A>&& v) {
+  using Vec = std::vector<T, A>;
+  auto owner = std::make_unique<Vec>(std::move(v));
   const auto size = static_cast<py::ssize_t>(owner->size());
   T* data = owner->data();
   py::capsule capsule(owner.get(), [](void* p) noexcept {
-    const std::unique_ptr<std::vector<T>> release(static_cast<std::vector<T>*>(p));
+    const std::unique_ptr<Vec> release(static_cast<Vec*>(p));
   });
   owner.release();  // now owned by the capsule
   return py::array_t<T>({size}, {static_cast<py::ssize_t>(sizeof(T))}, data, capsule);
 }
 
 /// A C-contiguous (rows, cols) NumPy array that takes ownership of `v` (no copy).
-template <class T>
-py::array_t<T> to_numpy_2d(std::vector<T>&& v, std::size_t rows, std::size_t cols) {
+template <class T, class A>
+py::array_t<T> to_numpy_2d(std::vector<T, A>&& v, std::size_t rows, std::size_t cols) {
   py::array_t<T> flat = to_numpy(std::move(v));
   return flat.reshape({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)});
 }

@@ -170,7 +170,7 @@ TermId Session::normalize(std::string_view raw) {
     }
   }
   if (t.empty() || count_code_points(t) < o.min_token_len) return kDropped;
-  if (an_.stop_words.find(t) != an_.stop_words.end()) return kDropped;
+  if (an_.stop_words.contains(t)) return kDropped;
   const bool candidate = o.decompound && compound_candidate(t);
   std::uint32_t surface = 0;
   if (candidate) {
@@ -458,7 +458,7 @@ Analyzer::Analyzer(AnalyzerOptions options) {
         detail::strip_accents_ascii(folded, s);
         folded = std::move(s);
       }
-      impl->stop_words.insert(std::move(folded));
+      impl->stop_words.insert(folded);
     } else {
       impl->stop_words.insert(w);
     }

@@ -71,15 +71,16 @@ bool compound_candidate(std::string_view token) noexcept {
 CompoundLexicon make_lexicon(const TermStats& stats, const AnalyzerImpl& analyzer,
                              std::vector<std::size_t>* entries) {
   auto stemmer = make_stemmer(analyzer);
-  std::unordered_set<std::string, StringHash, std::equal_to<>> stop_stems;
-  for (const auto& w : analyzer.stop_words) stop_stems.emplace(stem_with(stemmer.get(), w));
+  detail::StringSet stop_stems;
+  for (std::size_t i = 0; i < analyzer.stop_words.size(); ++i)
+    stop_stems.insert(stem_with(stemmer.get(), analyzer.stop_words[i]));
   std::vector<std::string> terms;
   CompoundLexicon lex;
   for (std::size_t e = 0; e < stats.size(); ++e) {
     const std::string_view t = stats.term(e);
     std::size_t n_cp = 0;
     if (stats.df()[e] < 2 || !letters_only(t, n_cp)) continue;
-    if (stop_stems.find(t) != stop_stems.end()) continue;
+    if (stop_stems.contains(t)) continue;
     terms.emplace_back(t);
     lex.df.push_back(stats.df()[e]);
     if (entries != nullptr) entries->push_back(e);
@@ -186,7 +187,7 @@ std::uint32_t Decompounder::part(std::size_t from, std::size_t to) {
   std::uint32_t idx = kUnknown;
   const std::string_view st = stem_with(stemmer_.get(), s);
   if (const std::uint32_t* k = lex_.stems.find(st, hash_bytes(st));
-      k != nullptr && an_.stop_words.find(s) == an_.stop_words.end())
+      k != nullptr && !an_.stop_words.contains(s))
     idx = *k;
   if (parts_.size() >= kMaxCachedParts) parts_ = StringMap{};
   parts_.insert(s, h, idx);

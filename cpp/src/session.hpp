@@ -8,7 +8,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "newsim/analyzer.hpp"
@@ -19,14 +18,9 @@ struct sb_stemmer;
 
 namespace newsim {
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return detail::hash_bytes(s); }
-};
-
 struct AnalyzerImpl {
   AnalyzerOptions options;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> stop_words;  // normalized
+  detail::StringSet stop_words;  // normalized
   [[nodiscard]] bool unicode() const noexcept {
     return options.tokenization == Tokenization::unicode;
   }

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "newsim/big_alloc.hpp"
+
 namespace newsim::detail {
 
 /// Eight bytes as a little-endian integer, whatever the machine's byte order.
@@ -209,7 +211,7 @@ class StringMap {
   }
 
   void rehash(std::size_t n_slots) {
-    std::vector<Slot> old = std::move(slots_);
+    BigVector<Slot> old = std::move(slots_);
     slots_.assign(n_slots, Slot{});
     mask_ = n_slots - 1;
     for (const Slot& s : old)
@@ -220,10 +222,34 @@ class StringMap {
     return hash_bytes(std::string_view(arena_.data() + s.offset, s.len));
   }
 
-  std::vector<Slot> slots_;
+  BigVector<Slot> slots_;
   std::size_t mask_ = 0;
   std::string arena_;
   std::vector<Entry> entries_;
+};
+
+/// A set of strings for lookups on the hot path (a StringMap: open addressing, keys of up to
+/// 16 bytes compared as two words). Iterates in insertion order.
+class StringSet {
+ public:
+  void insert(std::string_view s) {
+    const std::uint64_t h = hash_bytes(s);
+    if (map_.find(s, h) == nullptr) map_.insert(s, h, 0);
+  }
+  [[nodiscard]] bool contains(std::string_view s) const noexcept {
+    if (s.size() <= kShortKey) {
+      const ShortKey k = short_key(s);
+      return map_.find_short(k, s.size(), hash_short(k, s.size())) != nullptr;
+    }
+    return map_.find(s, hash_bytes(s)) != nullptr;
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return map_.size(); }
+  [[nodiscard]] std::string_view operator[](std::size_t i) const noexcept {
+    return map_.key(static_cast<std::uint32_t>(i));
+  }
+
+ private:
+  StringMap map_;
 };
 
 }  // namespace newsim::detail

@@ -112,10 +112,10 @@ struct alignas(64) Worker {
     std::uint32_t df;     // documents so far
     std::int64_t tf;      // occurrences so far
   };
-  std::vector<TermStat> stats;  // by local term id: one cache line per term touched
+  detail::BigVector<TermStat> stats;  // by local term id: one cache line per term touched
   std::vector<TermId> touched;
   std::vector<TermId> ids;
-  std::vector<TermStat> sstats;  // by surface id (decompounding)
+  detail::BigVector<TermStat> sstats;  // by surface id (decompounding)
   std::vector<std::uint32_t> stouched;
   std::vector<std::uint32_t> sids;
   std::string buffer;
@@ -136,7 +136,7 @@ std::size_t chunk_size(std::size_t n_docs, std::size_t n_jobs) {
 /// Counts one document's ids (terms or compound candidates, below `n_ids`) into `stats`;
 /// appends each distinct id and its count (1 when binary) to `ids`/`counts`; returns how many.
 std::uint32_t count_document(std::span<const std::uint32_t> doc, std::size_t n_ids, bool binary,
-                             std::vector<Worker::TermStat>& stats,
+                             detail::BigVector<Worker::TermStat>& stats,
                              std::vector<std::uint32_t>& touched, std::vector<std::uint32_t>& ids,
                              std::vector<std::uint32_t>& counts) {
   if (stats.size() < n_ids) stats.resize(std::max(n_ids, stats.size() * 2), Worker::TermStat{0, 0, 0});

@@ -23,4 +23,10 @@ const Csr<T, I>& as(const CsrAny& m) {
   return std::get<Csr<T, I>>(m);
 }
 
+/// A matrix array as a plain std::vector (for comparisons with a literal).
+template <class V>
+std::vector<typename V::value_type> plain(const V& v) {
+  return {v.begin(), v.end()};
+}
+
 }  // namespace newsim::testing

@@ -6,6 +6,8 @@
 #include <variant>
 #include <vector>
 
+#include "newsim/big_alloc.hpp"
+
 namespace newsim {
 
 template <class T, class I>
@@ -15,8 +17,8 @@ struct Csr {
   std::size_t rows = 0;
   std::size_t cols = 0;
   std::vector<I> indptr;   // rows + 1
-  std::vector<I> indices;  // nnz, sorted within each row
-  std::vector<T> data;     // nnz
+  detail::BigVector<I> indices;  // nnz, sorted within each row
+  detail::BigVector<T> data;     // nnz
 };
 
 /// The value type is the user's dtype; the index type is int32 while nnz and the column count
