@@ -1,12 +1,14 @@
 #include "newsim/vectorizer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <numeric>
 #include <string>
+#include <utility>
 
 #include "decompound.hpp"
 #include "newsim/errors.hpp"
@@ -522,11 +524,36 @@ std::uint64_t prefix_key(std::string_view t) noexcept {
   return k;
 }
 
-/// A worker's counted terms in byte order of the term.
+/// A worker's counted terms in byte order of the term, with the terms' bytes copied in that
+/// order (the merge then reads them sequentially instead of all over the worker's table).
 struct SortedTerms {
   std::vector<std::uint64_t> keys;  // prefix_key of each term, in the sorted order
   std::vector<TermId> ids;          // local term ids
+  std::string bytes;                // the terms, concatenated in the sorted order
+  std::vector<std::size_t> ends;    // term i is bytes[ends[i - 1], ends[i])
+  [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
+  [[nodiscard]] std::string_view term(std::size_t i) const noexcept {
+    const std::size_t b = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(bytes).substr(b, ends[i] - b);
+  }
 };
+
+/// Sorts `items` by their 64-bit `key`, stably: least significant byte first, one counting pass
+/// per byte, skipping the bytes in which all keys agree.
+template <class Item>
+void radix_sort_by_key(std::vector<Item>& items) {
+  std::vector<Item> tmp(items.size());
+  std::array<std::size_t, 256> count{};
+  for (unsigned shift = 0; shift < 64; shift += 8) {
+    count.fill(0);
+    for (const Item& it : items) ++count[(it.key >> shift) & 0xFF];
+    if (items.empty() || count[(items[0].key >> shift) & 0xFF] == items.size()) continue;
+    std::size_t sum = 0;
+    for (std::size_t& c : count) sum += std::exchange(c, sum);
+    for (const Item& it : items) tmp[count[(it.key >> shift) & 0xFF]++] = it;
+    items.swap(tmp);
+  }
+}
 
 /// Which of a worker's tables to count: its terms, or its compound candidates.
 enum class Table { terms, surfaces };
@@ -549,23 +576,37 @@ SortedTerms sorted_terms(const Worker& wk, Table table, const Vocabulary* fixed)
   std::vector<Item> items;
   const std::size_t n = table_size(wk, table);
   items.reserve(n);
+  std::size_t bytes = 0;
   for (TermId id = 0; id < n; ++id) {
     // Unseen: a term interned only as part of an n-gram.
     if (table_stat(wk, table, id).df == 0) continue;
     const std::string_view t = table_key(wk, table, id);
     if (fixed != nullptr && fixed->find(t) < 0) continue;
     items.push_back({prefix_key(t), id});
+    bytes += t.size();
   }
-  std::sort(items.begin(), items.end(), [&](const Item& x, const Item& y) {
-    if (x.key != y.key) return x.key < y.key;
-    return table_key(wk, table, x.id) < table_key(wk, table, y.id);
-  });
+  // By the first 8 bytes, then each run of terms that share them by the whole term.
+  radix_sort_by_key(items);
+  for (std::size_t i = 0; i < items.size();) {
+    std::size_t j = i + 1;
+    while (j < items.size() && items[j].key == items[i].key) ++j;
+    if (j - i > 1)
+      std::sort(items.begin() + static_cast<std::ptrdiff_t>(i),
+                items.begin() + static_cast<std::ptrdiff_t>(j), [&](const Item& x, const Item& y) {
+                  return table_key(wk, table, x.id) < table_key(wk, table, y.id);
+                });
+    i = j;
+  }
   SortedTerms out;
   out.keys.reserve(items.size());
   out.ids.reserve(items.size());
+  out.ends.reserve(items.size());
+  out.bytes.reserve(bytes);
   for (const Item& it : items) {
     out.keys.push_back(it.key);
     out.ids.push_back(it.id);
+    out.bytes.append(table_key(wk, table, it.id));
+    out.ends.push_back(out.bytes.size());
   }
   return out;
 }
@@ -584,32 +625,42 @@ Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext
   std::size_t upper = 0;
   std::size_t bytes = 0;
   for (std::size_t w = 0; w < n_workers; ++w) {
-    const Worker& wk = a.workers[w];
-    if (!wk.session) continue;
-    c.entry_of[w].assign(table_size(wk, table), detail::StringMap::npos);
-    upper = std::max(upper, sorted[w].ids.size());
-    for (const TermId id : sorted[w].ids) bytes += table_key(wk, table, id).size();
+    if (!a.workers[w].session) continue;
+    c.entry_of[w].assign(table_size(a.workers[w], table), detail::StringMap::npos);
+    upper += sorted[w].size();  // bounds: terms that several workers saw count once
+    bytes += sorted[w].bytes.size();
   }
   c.stats.reserve(upper, bytes);
   std::vector<std::size_t> pos(n_workers, 0);
   std::vector<std::size_t> at;  // the workers whose next term is the smallest
   for (;;) {
+    // The smallest next term: by prefix key, and by whole term only where the keys tie.
     at.clear();
     std::uint64_t best_key = 0;
     std::string_view best;
+    bool have_best = false;  // `best` fetched (only needed where keys tie)
     for (std::size_t w = 0; w < n_workers; ++w) {
-      if (pos[w] >= sorted[w].ids.size()) continue;
+      if (pos[w] >= sorted[w].size()) continue;
       const std::uint64_t k = sorted[w].keys[pos[w]];
-      const std::string_view t = table_key(a.workers[w], table, sorted[w].ids[pos[w]]);
-      if (!at.empty()) {
-        if (k > best_key || (k == best_key && t > best)) continue;
-        if (k < best_key || t < best) at.clear();
+      if (at.empty() || k < best_key) {
+        at.assign(1, w);
+        best_key = k;
+        have_best = false;
+        continue;
       }
-      best_key = k;
-      best = t;
+      if (k > best_key) continue;
+      if (!have_best) best = sorted[at[0]].term(pos[at[0]]);
+      have_best = true;
+      const std::string_view t = sorted[w].term(pos[w]);
+      if (t > best) continue;
+      if (t < best) {
+        at.clear();
+        best = t;
+      }
       at.push_back(w);
     }
     if (at.empty()) break;
+    if (!have_best) best = sorted[at[0]].term(pos[at[0]]);
     std::int64_t df = 0;
     std::int64_t tf = 0;
     const auto rank = static_cast<std::uint32_t>(c.stats.size());

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -141,6 +143,47 @@ TEST(Vectorizer, ThreadsGiveTheSameMatrix) {
   EXPECT_EQ(ma.indptr, mb.indptr);
   EXPECT_EQ(ma.indices, mb.indices);
   EXPECT_EQ(ma.data, mb.data);
+}
+
+TEST(Vectorizer, ThreadsMergeTermsThatShareLongPrefixes) {
+  // The per-thread term lists are merged by their first 8 bytes and then by the whole term:
+  // words that share 8 or more leading bytes (and words that end inside them) come out in byte
+  // order and with the document frequencies of one thread, however the threads split them.
+  std::mt19937 rng(11);
+  const std::vector<std::string> stems = {"bundesregierung", "bundesreg", "bundes", "bu", "b\xC3\xA4r",
+                                          "abcdefgh", "abcdefg", "abcdefghi"};
+  std::uniform_int_distribution<std::size_t> pick(0, stems.size() - 1);
+  std::uniform_int_distribution<int> tail(0, 40), words(1, 12);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 4000; ++i) {
+    std::string doc;
+    for (int k = words(rng); k > 0; --k) {
+      const int t = tail(rng);
+      const std::string suffix(t < 10 ? 0 : static_cast<std::size_t>(t % 4 + 1),
+                               static_cast<char>('a' + t % 26));
+      doc += stems[pick(rng)] + suffix + " ";
+    }
+    texts.push_back(doc);
+  }
+  Corpus c(texts);
+  VectorizerOptions o;
+  o.analyzer.stop_words.clear();
+  o.analyzer.stemmer.clear();
+  Vectorizer one(o);
+  const auto a = one.fit_transform(c.docs(), RunContext{1, nullptr});
+  for (const std::size_t jobs : {2u, 3u, 5u}) {
+    Vectorizer many(o);
+    const auto b = many.fit_transform(c.docs(), RunContext{jobs, nullptr});
+    EXPECT_EQ(one.state().vocabulary.terms(), many.state().vocabulary.terms()) << jobs << " threads";
+    EXPECT_EQ(one.state().df, many.state().df) << jobs << " threads";
+    const auto& ma = as<float, std::int32_t>(a);
+    const auto& mb = as<float, std::int32_t>(b);
+    EXPECT_EQ(ma.indices, mb.indices) << jobs << " threads";
+    EXPECT_EQ(ma.data, mb.data) << jobs << " threads";
+  }
+  const auto& terms = one.state().vocabulary.terms();
+  EXPECT_TRUE(std::is_sorted(terms.begin(), terms.end()));
+  EXPECT_TRUE(std::adjacent_find(terms.begin(), terms.end()) == terms.end());
 }
 
 namespace {
