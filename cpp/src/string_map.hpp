@@ -219,6 +219,8 @@ class StringMap {
   }
 
   [[nodiscard]] std::uint64_t hash_of(const Slot& s) const noexcept {
+    // A key of up to 16 bytes is whole (zero-padded) in the slot: no trip to the arena.
+    if (s.len <= kInline) return hash_short({load_le64(s.head), load_le64(s.head + 8)}, s.len);
     return hash_bytes(std::string_view(arena_.data() + s.offset, s.len));
   }
 
