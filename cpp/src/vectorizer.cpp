@@ -786,7 +786,10 @@ Finalized finalize_stats(const VectorizerOptions& o, const AnalyzerImpl& an, con
         ngram[e] = stats.term(e).find(' ') != std::string_view::npos;
     }
     const std::vector<bool> keep = prune_terms(o.prune, df, tf, st.n_docs, ngram);
+    const auto n_kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), true));
     std::vector<std::string> terms;
+    terms.reserve(n_kept);
+    st.df.reserve(n_kept);
     for (std::size_t e = 0; e < stats.size(); ++e) {
       if (!keep[e]) continue;
       column[e] = static_cast<std::int64_t>(terms.size());
