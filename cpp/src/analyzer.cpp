@@ -86,15 +86,10 @@ void AnalyzerOptions::validate() const {
 
 namespace detail {
 
-void StemmerDeleter::operator()(sb_stemmer* s) const noexcept { sb_stemmer_delete(s); }
-
 Session::Session(const AnalyzerImpl& analyzer) : an_(analyzer) {
   // The tables grow as needed: starting small keeps a call on a few words cheap (a large
   // reservation here cost ~0.4 ms per call in page faults and rehashing).
-  if (!an_.options.stemmer.empty()) {
-    stemmer_.reset(sb_stemmer_new(an_.options.stemmer.c_str(), "UTF_8"));
-    if (!stemmer_) throw InvalidOptionError("stemmer", "cannot create stemmer " + an_.options.stemmer);
-  }
+  if (!an_.options.stemmer.empty()) stemmer_ = std::make_unique<Stemmer>(an_.options.stemmer);
 }
 
 std::string_view Session::preprocess_regex(std::string_view text) {
@@ -180,16 +175,7 @@ TermId Session::normalize(std::string_view raw) {
     }
     surface = surfaces_.insert(t, h, static_cast<std::uint32_t>(surfaces_.size()));
   }
-  // Snowball's replacements move the rest of the word, quadratic in its length: tokens longer
-  // than any word (256 bytes) stay unstemmed, so that a 10 MB token costs linear time.
-  constexpr std::size_t kMaxStemBytes = 256;
-  if (stemmer_ && t.size() <= kMaxStemBytes) {
-    const sb_symbol* s = sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(t.data()),
-                                         static_cast<int>(t.size()));
-    if (s == nullptr) throw std::bad_alloc();
-    t = std::string_view(reinterpret_cast<const char*>(s),
-                         static_cast<std::size_t>(sb_stemmer_length(stemmer_.get())));
-  }
+  if (stemmer_) t = stemmer_->stem(t);
   const TermId id = intern(t);
   if (!candidate) return id;
   surface_term_.push_back(id);

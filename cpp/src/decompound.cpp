@@ -1,11 +1,9 @@
 #include "decompound.hpp"
 
-#include <libstemmer.h>
 #include <unicode/uchar.h>
 
 #include <array>
 #include <cmath>
-#include <new>
 #include <unordered_set>
 
 #include "newsim/errors.hpp"
@@ -29,11 +27,9 @@ constexpr std::array<std::string_view, 5> kGermanStep2 = {"", "en", "er", "est",
 constexpr std::array<std::string_view, 11> kGermanStep1 = {"", "em", "ern", "er", "e", "en",
                                                           "es", "s", "se", "sen", "ses"};
 
-std::unique_ptr<sb_stemmer, StemmerDeleter> make_stemmer(const AnalyzerImpl& an) {
+std::unique_ptr<Stemmer> make_stemmer(const AnalyzerImpl& an) {
   if (an.options.stemmer.empty()) return nullptr;
-  std::unique_ptr<sb_stemmer, StemmerDeleter> s(sb_stemmer_new(an.options.stemmer.c_str(), "UTF_8"));
-  if (!s) throw InvalidOptionError("stemmer", "cannot create stemmer " + an.options.stemmer);
-  return s;
+  return std::make_unique<Stemmer>(an.options.stemmer);
 }
 
 bool letters_only(std::string_view s, std::size_t& n_cp) noexcept {
@@ -52,13 +48,8 @@ bool letters_only(std::string_view s, std::size_t& n_cp) noexcept {
 }
 }  // namespace
 
-std::string_view stem_with(sb_stemmer* stemmer, std::string_view s) {
-  constexpr std::size_t kMaxStemBytes = 256;  // as in analysis: longer tokens stay unstemmed
-  if (stemmer == nullptr || s.size() > kMaxStemBytes) return s;
-  const sb_symbol* out = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(s.data()),
-                                         static_cast<int>(s.size()));
-  if (out == nullptr) throw std::bad_alloc();
-  return {reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(stemmer))};
+std::string_view stem_with(Stemmer* stemmer, std::string_view s) {
+  return stemmer == nullptr ? s : stemmer->stem(s);
 }
 
 bool compound_candidate(std::string_view token) noexcept {

@@ -39,7 +39,7 @@ inline constexpr std::size_t kMaxCompound = 64;
 
 /// The stem of `s` with `stemmer` (null: `s` itself); long tokens stay unstemmed, as in
 /// analysis. The view is valid until the stemmer's next call.
-std::string_view stem_with(sb_stemmer* stemmer, std::string_view s);
+std::string_view stem_with(Stemmer* stemmer, std::string_view s);
 
 /// Whether a normalized token may be split: kMinCompound to kMaxCompound code points, letters
 /// only.
@@ -122,7 +122,7 @@ class Decompounder {
 
   const AnalyzerImpl& an_;
   const CompiledLexicon& lex_;
-  std::unique_ptr<sb_stemmer, StemmerDeleter> stemmer_;
+  std::unique_ptr<Stemmer> stemmer_;  // null: no stemming
   StringMap parts_;  // candidate part -> lexicon index or kUnknown, across words (bounded)
   bool filter_ = false;
   // Scratch of the current word.

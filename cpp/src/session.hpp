@@ -12,9 +12,8 @@
 
 #include "newsim/analyzer.hpp"
 #include "segmenter.hpp"
+#include "stemmer.hpp"
 #include "string_map.hpp"
-
-struct sb_stemmer;
 
 namespace newsim {
 
@@ -32,10 +31,6 @@ using TermId = std::uint32_t;
 inline constexpr TermId kDropped = 0xFFFFFFFFu;
 /// Marks a cached token as a compound candidate (term ids stay below it).
 inline constexpr TermId kSurfaceBit = 0x80000000u;
-
-struct StemmerDeleter {
-  void operator()(sb_stemmer* s) const noexcept;
-};
 
 class Session {
  public:
@@ -86,7 +81,7 @@ class Session {
 
   const AnalyzerImpl& an_;
   UnicodeSegmenter segmenter_;
-  std::unique_ptr<sb_stemmer, StemmerDeleter> stemmer_;
+  std::unique_ptr<Stemmer> stemmer_;  // null: no stemming
   StringMap raw_cache_;  // raw token -> TermId or kDropped
   StringMap terms_;      // term -> (its own index)
   StringMap ngrams_;     // bytes of a TermId sequence -> TermId
