@@ -472,3 +472,57 @@ TEST(Similarity, DenseQueryScoringFallsBackForStoredZeroQueryWeights) {
 }
 
 }  // namespace
+
+TEST(Similarity, PostingsOfLargeMatricesMatchARowByRowReference) {
+  // The index's column-major copy is built block by block (at most 2^16 entries or 2^16 columns
+  // per block, a column with more entries alone): a matrix with a column in every row (70,000
+  // entries, a block of its own), 200,000 columns (several blocks by column count) and rare
+  // columns must give the neighbours a plain dot product over the test's own rows gives.
+  constexpr std::size_t kRows = 70000;
+  constexpr std::int32_t kCols = 200000;
+  std::uint32_t state = 9;
+  const auto next = [&](std::uint32_t bound) {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % bound;
+  };
+  std::vector<std::vector<std::pair<std::int32_t, float>>> rows(kRows);
+  for (std::size_t r = 0; r < kRows; ++r) {
+    rows[r].emplace_back(0, 0.125f * static_cast<float>(1 + next(8)));
+    for (std::uint32_t e = next(3); e-- > 0;) {
+      // Rare columns, clustered so that rows share them: 0..2047 and the far end.
+      const auto c = static_cast<std::int32_t>(next(2) == 0 ? 1 + next(2047) : kCols - 1 - next(4096));
+      if (std::none_of(rows[r].begin(), rows[r].end(), [&](const auto& x) { return x.first == c; }))
+        rows[r].emplace_back(c, 0.125f * static_cast<float>(1 + next(8)));
+    }
+    std::sort(rows[r].begin(), rows[r].end());
+  }
+  const Csr<> m(kCols, rows);
+  const SimilarityIndex index(m.input());
+  std::vector<std::int64_t> df(kCols, 0);
+  for (const auto& row : rows)
+    for (const auto& [c, v] : row) ++df[static_cast<std::size_t>(c)];
+  EXPECT_EQ(index.document_frequencies(), df);
+  // 40 rows as queries, brute force in the index against dot products here.
+  std::vector<std::size_t> picked;
+  for (std::size_t q = 0; q < 40; ++q) picked.push_back(next(kRows));
+  std::vector<std::vector<std::pair<std::int32_t, float>>> q_rows;
+  for (const std::size_t i : picked) q_rows.push_back(rows[i]);
+  const Csr<> q(kCols, q_rows);
+  constexpr std::size_t k = 5;
+  const TopK got = index.query(q.input(), k, SimilarityMethod::brute, jobs(1));
+  for (std::size_t t = 0; t < picked.size(); ++t) {
+    std::vector<double> dense(kCols, 0.0);
+    for (const auto& [c, v] : q_rows[t]) dense[static_cast<std::size_t>(c)] = v;
+    std::vector<std::pair<double, std::int64_t>> scored;
+    for (std::size_t r = 0; r < kRows; ++r) {
+      double s = 0.0;
+      for (const auto& [c, v] : rows[r]) s += dense[static_cast<std::size_t>(c)] * v;
+      scored.emplace_back(-s, static_cast<std::int64_t>(r));  // best first, ties to the lower id
+    }
+    std::partial_sort(scored.begin(), scored.begin() + k, scored.end());
+    for (std::size_t j = 0; j < k; ++j) {
+      EXPECT_EQ(got.ids[t * k + j], scored[j].second) << "query " << t << " rank " << j;
+      EXPECT_EQ(got.scores[t * k + j], static_cast<float>(-scored[j].first)) << "query " << t;
+    }
+  }
+}
