@@ -971,7 +971,7 @@ SimilarityIndex::SimilarityIndex(const CsrInput& matrix) : impl_(std::make_uniqu
   for (Eigen::Index t = 0; t < n_cols; ++t) p_outer[t + 1] += p_outer[t];
   // Blocks of whole columns: at most kBlockNnz entries (or one larger column) and 2^16 columns
   // (a column's offset in its block is kept in 16 bits). 2^16 entries (512 KiB of postings)
-  // measured fastest on 10kGNAD x 10 (4.1M entries): 2^14 and 2^17 left more cache misses.
+  // measured fastest on 10kGNAD x 10 (4.1M entries): 2^14 and 2^17 were slower.
   constexpr std::int32_t kBlockNnz = 1 << 16;
   constexpr Eigen::Index kBlockCols = Eigen::Index{1} << 16;
   std::vector<Eigen::Index> block_col{0};  // block b: columns [block_col[b], block_col[b + 1])
