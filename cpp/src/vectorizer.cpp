@@ -627,8 +627,10 @@ Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext
   for (std::size_t w = 0; w < n_workers; ++w) {
     if (!a.workers[w].session) continue;
     c.entry_of[w].assign(table_size(a.workers[w], table), detail::StringMap::npos);
-    upper += sorted[w].size();  // bounds: terms that several workers saw count once
-    bytes += sorted[w].bytes.size();
+    // The largest list is a lower bound of the merged size (most terms recur across workers;
+    // the sum would reserve n_workers times too much on many cores).
+    upper = std::max(upper, sorted[w].size());
+    bytes = std::max(bytes, sorted[w].bytes.size());
   }
   c.stats.reserve(upper, bytes);
   std::vector<std::size_t> pos(n_workers, 0);
