@@ -200,12 +200,12 @@ struct Workspace {
 /// acc[rows[p]] += qv * vals[p] for p < count (the rows of one postings list are distinct).
 /// The products (float x float in double) are exact, so computing them two at a time changes
 /// no result; the sums are added one by one in the same order as before.
-inline void scatter(double* acc, const std::int32_t* rows, const float* vals, std::ptrdiff_t count,
-                    double qv) {
+template <class Row>
+inline void scatter(double* acc, const Row* rows, const float* vals, std::ptrdiff_t count, double qv) {
   std::ptrdiff_t p = 0;
 #if defined(__SSE2__)
   const __m128d q = _mm_set1_pd(qv);
-  const auto add = [acc](std::int32_t d, __m128d x) __attribute__((always_inline)) {
+  const auto add = [acc](std::size_t d, __m128d x) __attribute__((always_inline)) {
     double* a = acc + d;
     _mm_store_sd(a, _mm_add_sd(_mm_load_sd(a), x));
   };
@@ -679,145 +679,158 @@ struct SimilarityIndex::Impl {
         if (common.slot[t] >= 0) scan_end[t] = 0;
 
     PhaseMonitor scan_phase(ctx.monitor, 0, 90, 100);
-    parallel_chunks(n, kChunk, with_monitor(ctx, scan_phase), [&](std::size_t w, std::size_t b, std::size_t e) {
-      if (!lists[w]) {
-        lists[w] = std::make_unique<BestLists>(n, kk);
-        scratch[w] = std::make_unique<Scratch>();
-        scratch[w]->acc.assign(n, 0.0);
-        if (!positive) scratch[w]->mark.assign((n + 63) / 64, 0);
-        if (pruning) scratch[w]->common.assign(common.count, 0.0);
-      }
-      BestLists& best = *lists[w];
-      double* acc = scratch[w]->acc.data();
-      std::uint64_t* mark = scratch[w]->mark.data();
-      double* qc = scratch[w]->common.data();
-      const double* norm_of = common.norm.data();
-      const auto offer = [&](std::size_t i, std::size_t d, double score) __attribute__((always_inline)) {
-        const auto sc = static_cast<float>(score);
-        best.offer(i, sc, static_cast<std::int32_t>(d));
-        best.offer(d, sc, static_cast<std::int32_t>(i));
-      };
-      for (std::size_t i = b; i < e; ++i) {
-        const Query q = row(rows, i);
-        const double norm_i = pruning ? norm_of[i] : 0.0;
-        if (pruning) common.load(i, qc);
-        // Postings visited and the range of rows they touch, per term (not per posting).
-        std::size_t visits = 0;
-        std::size_t lo = n;
-        std::size_t hi = 0;
-        const std::int32_t* q_after = after.data() + r_outer[i];
-        // Each term's postings start somewhere far from the last: fetch them a few terms ahead,
-        // and the terms' scan ends (a random access into a column array) further ahead still.
-        constexpr std::size_t kAhead = 6;
-        constexpr std::size_t kAheadEnd = 16;
-        const std::int32_t* end_of = scan_end.data();
-        const auto prefetch = [&](std::size_t t) {
-          __builtin_prefetch(p_inner + q_after[t]);
-          __builtin_prefetch(p_vals + q_after[t]);
-        };
-        for (std::size_t t = 0; t < std::min(kAhead, q.n); ++t) prefetch(t);
-        for (std::size_t t = 0; t < std::min(kAheadEnd, q.n); ++t) __builtin_prefetch(end_of + q.cols[t]);
-        for (std::size_t t = 0; t < q.n; ++t) {
-          if (t + kAheadEnd < q.n) __builtin_prefetch(end_of + q.cols[t + kAheadEnd]);
-          if (t + kAhead < q.n) prefetch(t + kAhead);
-          const std::int32_t stop = end_of[static_cast<std::size_t>(q.cols[t])];
-          if (q_after[t] >= stop) continue;  // a common term, or no rows after i
-          const double qv = q.vals[t];
-          const std::int32_t* it = p_inner + q_after[t];
-          const std::int32_t* last = p_inner + stop;
-          visits += static_cast<std::size_t>(last - it);
-          lo = std::min(lo, static_cast<std::size_t>(*it));
-          hi = std::max(hi, static_cast<std::size_t>(last[-1]));
-          const float* v = p_vals + (it - p_inner);
-          if (positive) {
-            // Every product is > 0, so a touched row has acc > 0: no marks to keep.
-            scatter(acc, it, v, last - it, qv);
-          } else {
-            for (; it != last; ++it, ++v) {
-              const auto d = static_cast<std::size_t>(*it);
-              acc[d] += qv * static_cast<double>(*v);
-              mark[d >> 6] |= std::uint64_t{1} << (d & 63);
-            }
-          }
+    // The kernel reads the postings' row ids as 16-bit numbers where they fit (n <= 65536): a
+    // quarter less memory traffic in the scan, which streams the postings.
+    const auto scan = [&](const auto* p_rows) {
+      parallel_chunks(n, kChunk, with_monitor(ctx, scan_phase), [&](std::size_t w, std::size_t b, std::size_t e) {
+        if (!lists[w]) {
+          lists[w] = std::make_unique<BestLists>(n, kk);
+          scratch[w] = std::make_unique<Scratch>();
+          scratch[w]->acc.assign(n, 0.0);
+          if (!positive) scratch[w]->mark.assign((n + 63) / 64, 0);
+          if (pruning) scratch[w]->common.assign(common.count, 0.0);
         }
-        // Offers the pair (i, d) of a touched row d: at once, or completed with the common
-        // terms if its bound can still enter row i's or row d's list.
-        const auto emit = [&](std::size_t d) __attribute__((always_inline)) {
-          const double partial = acc[d];
-          acc[d] = 0.0;
-          if (!pruning) return offer(i, d, partial);
-          const double bound = (partial + norm_i * norm_of[d]) * kSlack;
-          if (bound < best.worst_score[i] && bound < best.worst_score[d]) return;
-          offer(i, d, partial + common.part(d, qc).first);
+        BestLists& best = *lists[w];
+        double* acc = scratch[w]->acc.data();
+        std::uint64_t* mark = scratch[w]->mark.data();
+        double* qc = scratch[w]->common.data();
+        const double* norm_of = common.norm.data();
+        const auto offer = [&](std::size_t i, std::size_t d, double score) __attribute__((always_inline)) {
+          const auto sc = static_cast<float>(score);
+          best.offer(i, sc, static_cast<std::int32_t>(d));
+          best.offer(d, sc, static_cast<std::int32_t>(i));
         };
-        if (visits > 0) {
-          const bool dense = hi - lo <= 4 * visits + 64;
-          if (pruning && dense) {
-            // Nearly every row after i shares a term with it (10kGNAD: 49 M of 53 M pairs), so
-            // the bound test runs over the touched range with no branch per row: a block of
-            // rows is tested at once and only the rows that pass (about 2 %) are completed.
-            // Row i's k-th score may rise while its block is completed; the next block reads
-            // it again, and a stale (lower) value only lets more rows through to offer(),
-            // which decides with the current lists: the result is the same.
-            std::size_t d = lo;
-            for (; d + kBlock <= hi + 1; d += kBlock) {
-              const unsigned pass = bound_test(acc + d, norm_of + d, best.worst_score.data() + d,
-                                               norm_i, best.worst_score[i]);
-              for (unsigned bits = pass; bits != 0; bits &= bits - 1) {
-                const std::size_t r = d + static_cast<std::size_t>(std::countr_zero(bits));
-                offer(i, r, acc[r] + common.part(r, qc).first);
-              }
-              std::fill(acc + d, acc + d + kBlock, 0.0);
-            }
-            for (; d <= hi; ++d)
-              if (acc[d] != 0.0) emit(d);
-          } else if (positive && dense) {
-            // Scan the touched range of the accumulator, eight rows at a time.
-            std::size_t d = lo;
-            for (; d + 8 <= hi + 1; d += 8) {
-              std::uint64_t any = 0;
-              for (std::size_t u = 0; u < 8; ++u) any |= std::bit_cast<std::uint64_t>(acc[d + u]);
-              if (any == 0) continue;
-              for (std::size_t u = 0; u < 8; ++u)
-                if (acc[d + u] != 0.0) emit(d + u);
-            }
-            for (; d <= hi; ++d)
-              if (acc[d] != 0.0) emit(d);
-          } else if (positive) {
-            // Few rows spread far apart: walk the postings again instead of the range, so that
-            // the cost stays O(postings), never O(n) per row.
-            for (std::size_t t = 0; t < q.n; ++t) {
-              const std::int32_t* last = p_inner + scan_end[static_cast<std::size_t>(q.cols[t])];
-              for (const std::int32_t* it = p_inner + q_after[t]; it < last; ++it)  // < : common
-                if (acc[static_cast<std::size_t>(*it)] != 0.0) emit(static_cast<std::size_t>(*it));
-            }
-          } else if (dense) {
-            // Scan the marked words of the touched range.
-            for (std::size_t word = lo >> 6; word <= hi >> 6; ++word) {
-              std::uint64_t bits = mark[word];
-              if (bits == 0) continue;
-              mark[word] = 0;
-              while (bits != 0) {
-                emit(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
-                bits &= bits - 1;
-              }
-            }
-          } else {
-            for (std::size_t t = 0; t < q.n; ++t) {
-              const std::int32_t* last = p_inner + p_outer[q.cols[t] + 1];
-              for (const std::int32_t* it = p_inner + q_after[t]; it != last; ++it) {
+        for (std::size_t i = b; i < e; ++i) {
+          const Query q = row(rows, i);
+          const double norm_i = pruning ? norm_of[i] : 0.0;
+          if (pruning) common.load(i, qc);
+          // Postings visited and the range of rows they touch, per term (not per posting).
+          std::size_t visits = 0;
+          std::size_t lo = n;
+          std::size_t hi = 0;
+          const std::int32_t* q_after = after.data() + r_outer[i];
+          // Each term's postings start somewhere far from the last: fetch them a few terms ahead,
+          // and the terms' scan ends (a random access into a column array) further ahead still.
+          constexpr std::size_t kAhead = 6;
+          constexpr std::size_t kAheadEnd = 16;
+          const std::int32_t* end_of = scan_end.data();
+          const auto prefetch = [&](std::size_t t) {
+            __builtin_prefetch(p_rows + q_after[t]);
+            __builtin_prefetch(p_vals + q_after[t]);
+          };
+          for (std::size_t t = 0; t < std::min(kAhead, q.n); ++t) prefetch(t);
+          for (std::size_t t = 0; t < std::min(kAheadEnd, q.n); ++t) __builtin_prefetch(end_of + q.cols[t]);
+          for (std::size_t t = 0; t < q.n; ++t) {
+            if (t + kAheadEnd < q.n) __builtin_prefetch(end_of + q.cols[t + kAheadEnd]);
+            if (t + kAhead < q.n) prefetch(t + kAhead);
+            const std::int32_t stop = end_of[static_cast<std::size_t>(q.cols[t])];
+            if (q_after[t] >= stop) continue;  // a common term, or no rows after i
+            const double qv = q.vals[t];
+            const auto* it = p_rows + q_after[t];
+            const auto* last = p_rows + stop;
+            visits += static_cast<std::size_t>(last - it);
+            lo = std::min(lo, static_cast<std::size_t>(*it));
+            hi = std::max(hi, static_cast<std::size_t>(last[-1]));
+            const float* v = p_vals + (it - p_rows);
+            if (positive) {
+              // Every product is > 0, so a touched row has acc > 0: no marks to keep.
+              scatter(acc, it, v, last - it, qv);
+            } else {
+              for (; it != last; ++it, ++v) {
                 const auto d = static_cast<std::size_t>(*it);
-                const std::uint64_t bit = std::uint64_t{1} << (d & 63);
-                if ((mark[d >> 6] & bit) == 0) continue;  // emitted already (another term)
-                mark[d >> 6] &= ~bit;
-                emit(d);
+                acc[d] += qv * static_cast<double>(*v);
+                mark[d >> 6] |= std::uint64_t{1} << (d & 63);
               }
             }
           }
+          // Offers the pair (i, d) of a touched row d: at once, or completed with the common
+          // terms if its bound can still enter row i's or row d's list.
+          const auto emit = [&](std::size_t d) __attribute__((always_inline)) {
+            const double partial = acc[d];
+            acc[d] = 0.0;
+            if (!pruning) return offer(i, d, partial);
+            const double bound = (partial + norm_i * norm_of[d]) * kSlack;
+            if (bound < best.worst_score[i] && bound < best.worst_score[d]) return;
+            offer(i, d, partial + common.part(d, qc).first);
+          };
+          if (visits > 0) {
+            const bool dense = hi - lo <= 4 * visits + 64;
+            if (pruning && dense) {
+              // Nearly every row after i shares a term with it (10kGNAD: 49 M of 53 M pairs), so
+              // the bound test runs over the touched range with no branch per row: a block of
+              // rows is tested at once and only the rows that pass (about 2 %) are completed.
+              // Row i's k-th score may rise while its block is completed; the next block reads
+              // it again, and a stale (lower) value only lets more rows through to offer(),
+              // which decides with the current lists: the result is the same.
+              std::size_t d = lo;
+              for (; d + kBlock <= hi + 1; d += kBlock) {
+                const unsigned pass = bound_test(acc + d, norm_of + d, best.worst_score.data() + d,
+                                                 norm_i, best.worst_score[i]);
+                for (unsigned bits = pass; bits != 0; bits &= bits - 1) {
+                  const std::size_t r = d + static_cast<std::size_t>(std::countr_zero(bits));
+                  offer(i, r, acc[r] + common.part(r, qc).first);
+                }
+                std::fill(acc + d, acc + d + kBlock, 0.0);
+              }
+              for (; d <= hi; ++d)
+                if (acc[d] != 0.0) emit(d);
+            } else if (positive && dense) {
+              // Scan the touched range of the accumulator, eight rows at a time.
+              std::size_t d = lo;
+              for (; d + 8 <= hi + 1; d += 8) {
+                std::uint64_t any = 0;
+                for (std::size_t u = 0; u < 8; ++u) any |= std::bit_cast<std::uint64_t>(acc[d + u]);
+                if (any == 0) continue;
+                for (std::size_t u = 0; u < 8; ++u)
+                  if (acc[d + u] != 0.0) emit(d + u);
+              }
+              for (; d <= hi; ++d)
+                if (acc[d] != 0.0) emit(d);
+            } else if (positive) {
+              // Few rows spread far apart: walk the postings again instead of the range, so that
+              // the cost stays O(postings), never O(n) per row.
+              for (std::size_t t = 0; t < q.n; ++t) {
+                const auto* last = p_rows + scan_end[static_cast<std::size_t>(q.cols[t])];
+                for (const auto* it = p_rows + q_after[t]; it < last; ++it)  // < : common
+                  if (acc[static_cast<std::size_t>(*it)] != 0.0) emit(static_cast<std::size_t>(*it));
+              }
+            } else if (dense) {
+              // Scan the marked words of the touched range.
+              for (std::size_t word = lo >> 6; word <= hi >> 6; ++word) {
+                std::uint64_t bits = mark[word];
+                if (bits == 0) continue;
+                mark[word] = 0;
+                while (bits != 0) {
+                  emit(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+                  bits &= bits - 1;
+                }
+              }
+            } else {
+              for (std::size_t t = 0; t < q.n; ++t) {
+                const auto* last = p_rows + p_outer[q.cols[t] + 1];
+                for (const auto* it = p_rows + q_after[t]; it != last; ++it) {
+                  const auto d = static_cast<std::size_t>(*it);
+                  const std::uint64_t bit = std::uint64_t{1} << (d & 63);
+                  if ((mark[d >> 6] & bit) == 0) continue;  // emitted already (another term)
+                  mark[d >> 6] &= ~bit;
+                  emit(d);
+                }
+              }
+            }
+          }
+          if (pruning) common.unload(i, qc);
         }
-        if (pruning) common.unload(i, qc);
-      }
-    });
+      });
+    };
+    if (n <= 65536) {
+      const auto nnz = static_cast<std::size_t>(p_outer[postings.outerSize()]);
+      detail::BigVector<std::uint16_t> rows16;
+      rows16.resize(nnz);
+      for (std::size_t p = 0; p < nnz; ++p) rows16[p] = static_cast<std::uint16_t>(p_inner[p]);
+      scan(rows16.data());
+    } else {
+      scan(p_inner);
+    }
     // Merge the threads' lists row by row.
     PhaseMonitor merge_phase(ctx.monitor, 90, pruning ? 93 : 100, 100);
     best_of(n, kk, [&](std::size_t r, const auto& add) {

@@ -473,6 +473,58 @@ TEST(Similarity, DenseQueryScoringFallsBackForStoredZeroQueryWeights) {
 
 }  // namespace
 
+TEST(Similarity, AllPairsTopKOnEitherSideOfSixteenBitRowIds) {
+  // The all-pairs kernel reads row ids as 16-bit numbers up to n = 65,536 and as 32-bit ones
+  // beyond: on both sides of that limit, each row's top-k (pruned and brute force) must equal a
+  // plain dot product against every row. The weights are multiples of 1/8, so every score is
+  // exact and ties (many) must go to the lower id.
+  for (const std::size_t n_rows : {std::size_t{65536}, std::size_t{65537}}) {
+    std::uint32_t state = 17;
+    const auto next = [&](std::uint32_t bound) {
+      state = state * 1664525u + 1013904223u;
+      return (state >> 8) % bound;
+    };
+    constexpr std::int32_t kCols = 5000;
+    std::vector<std::vector<std::pair<std::int32_t, float>>> rows(n_rows);
+    for (std::size_t r = 0; r < n_rows; ++r) {
+      if (r % 4 == 0) rows[r].emplace_back(0, 0.125f * static_cast<float>(1 + next(4)));  // common
+      for (std::uint32_t e = 1 + next(3); e-- > 0;) {
+        const auto c = static_cast<std::int32_t>(1 + next(kCols - 1));
+        if (std::none_of(rows[r].begin(), rows[r].end(), [&](const auto& x) { return x.first == c; }))
+          rows[r].emplace_back(c, 0.125f * static_cast<float>(1 + next(8)));
+      }
+      std::sort(rows[r].begin(), rows[r].end());
+    }
+    const Csr<> m(kCols, rows);
+    const SimilarityIndex index(m.input());
+    constexpr std::size_t k = 4;
+    // Rows at both ends (ids 0 and 65,535 / 65,536 included) and in between.
+    std::vector<std::size_t> picked{0, 1, n_rows - 2, n_rows - 1};
+    for (std::size_t q = 0; q < 20; ++q) picked.push_back(next(static_cast<std::uint32_t>(n_rows)));
+    for (const auto method : {SimilarityMethod::automatic, SimilarityMethod::brute}) {
+      const TopK got = index.top_k(k, method, jobs(2));
+      for (const std::size_t i : picked) {
+        std::vector<double> dense(kCols, 0.0);
+        for (const auto& [c, v] : rows[i]) dense[static_cast<std::size_t>(c)] = v;
+        std::vector<std::pair<double, std::int64_t>> scored;
+        for (std::size_t r = 0; r < n_rows; ++r) {
+          double s = 0.0;
+          for (const auto& [c, v] : rows[r]) s += dense[static_cast<std::size_t>(c)] * v;
+          if (r != i && s > 0.0) scored.emplace_back(-s, static_cast<std::int64_t>(r));
+        }
+        const std::size_t keep = std::min(k, scored.size());
+        std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep), scored.end());
+        for (std::size_t j = 0; j < k; ++j) {
+          const std::int64_t id = j < keep ? scored[j].second : -1;
+          const float score = j < keep ? static_cast<float>(-scored[j].first) : 0.0f;
+          EXPECT_EQ(got.ids[i * k + j], id) << n_rows << " rows, row " << i << " rank " << j;
+          EXPECT_EQ(got.scores[i * k + j], score) << n_rows << " rows, row " << i << " rank " << j;
+        }
+      }
+    }
+  }
+}
+
 TEST(Similarity, PostingsOfLargeMatricesMatchARowByRowReference) {
   // The index's column-major copy is built block by block (at most 2^16 entries or 2^16 columns
   // per block, a column with more entries alone): a matrix with a column in every row (70,000
