@@ -380,22 +380,23 @@ TEST(TopEntries, LargestFirstTiesToLowerColumnPadded) {
 
 namespace {
 
-/// Random non-negative rows over a few common columns (in most rows) and many rare ones, with
-/// weights in multiples of 1/8, so that every dot product is exact in any order of summation
-/// and the kernels must agree bit for bit, ties included.
-Csr<> mixed(std::size_t n, std::uint32_t seed) {
+/// Random non-negative rows over a few common columns (each in a row with probability
+/// `p_common` / 100) and many rare ones, with weights in multiples of 1/8, so that every dot
+/// product is exact in any order of summation and the kernels must agree bit for bit, ties
+/// included.
+Csr<> mixed(std::size_t n, std::uint32_t seed, std::int32_t n_common = 4, std::uint32_t p_common = 70) {
   std::uint32_t state = seed;
   const auto next = [&](std::uint32_t bound) {
     state = state * 1664525u + 1013904223u;
     return (state >> 8) % bound;
   };
-  constexpr std::int32_t kCommon = 4;
-  constexpr std::int32_t kCols = 60;
+  const std::int32_t kCommon = n_common;
+  const std::int32_t kCols = 56 + n_common;
   std::vector<std::vector<std::pair<std::int32_t, float>>> rows(n);
   for (auto& r : rows) {
     if (next(20) == 0) continue;  // an empty row now and then
     for (std::int32_t c = 0; c < kCommon; ++c)
-      if (next(10) < 7) r.emplace_back(c, 0.125f * static_cast<float>(1 + next(16)));
+      if (next(100) < p_common) r.emplace_back(c, 0.125f * static_cast<float>(1 + next(16)));
     if (next(4) == 0) continue;  // only common terms: found by the bounds, never scanned
     for (std::uint32_t e = next(4); e-- > 0;) {
       const auto c = static_cast<std::int32_t>(kCommon + next(kCols - kCommon));
@@ -408,21 +409,30 @@ Csr<> mixed(std::size_t n, std::uint32_t seed) {
 }
 
 TEST(Similarity, PrunedSymmetricTopKEqualsBruteForceBitForBit) {
-  for (const std::size_t n : {2u, 7u, 60u, 400u}) {
-    for (std::uint32_t seed = 1; seed <= 4; ++seed) {
-      const auto m = mixed(n, seed);
-      const SimilarityIndex index(m.input());
-      for (const std::size_t k : {1u, 3u, 10u}) {
-        const TopK brute = index.top_k(k, SimilarityMethod::brute, jobs(1));
-        for (const auto method : {SimilarityMethod::automatic, SimilarityMethod::pruned})
-          for (const std::size_t n_jobs : {1u, 2u}) {
-            const TopK t = index.top_k(k, method, jobs(n_jobs));
-            const std::string what = "n=" + std::to_string(n) + " seed=" + std::to_string(seed) +
-                                     " k=" + std::to_string(k) + " " + name(method) +
-                                     " n_jobs=" + std::to_string(n_jobs);
-            EXPECT_EQ(t.ids, brute.ids) << what;
-            EXPECT_EQ(t.scores, brute.scores) << what;
-          }
+  // Common terms (df > 20 %): 4 in most rows, 12 in most rows, or 4 in about a quarter of the
+  // rows (close to the limit: some of them are common, some not).
+  struct Common {
+    std::int32_t n;
+    std::uint32_t percent;
+  };
+  for (const auto [n_common, p_common] : {Common{4, 70}, Common{12, 70}, Common{4, 23}}) {
+    for (const std::size_t n : {2u, 7u, 60u, 400u}) {
+      for (std::uint32_t seed = 1; seed <= 4; ++seed) {
+        const auto m = mixed(n, seed, n_common, p_common);
+        const SimilarityIndex index(m.input());
+        for (const std::size_t k : {1u, 3u, 10u}) {
+          const TopK brute = index.top_k(k, SimilarityMethod::brute, jobs(1));
+          for (const auto method : {SimilarityMethod::automatic, SimilarityMethod::pruned})
+            for (const std::size_t n_jobs : {1u, 2u}) {
+              const TopK t = index.top_k(k, method, jobs(n_jobs));
+              const std::string what = "common " + std::to_string(n_common) + " at " + std::to_string(p_common) +
+                                       "% n=" + std::to_string(n) + " seed=" + std::to_string(seed) +
+                                       " k=" + std::to_string(k) + " " + name(method) +
+                                       " n_jobs=" + std::to_string(n_jobs);
+              EXPECT_EQ(t.ids, brute.ids) << what;
+              EXPECT_EQ(t.scores, brute.scores) << what;
+            }
+        }
       }
     }
   }
