@@ -89,7 +89,7 @@ namespace detail {
 Session::Session(const AnalyzerImpl& analyzer) : an_(analyzer) {
   // The tables grow as needed: starting small keeps a call on a few words cheap (a large
   // reservation here cost ~0.4 ms per call in page faults and rehashing).
-  if (!an_.options.stemmer.empty()) stemmer_ = std::make_unique<Stemmer>(an_.options.stemmer);
+  stemmer_ = make_stemmer(an_.options.stemmer);
 }
 
 std::string_view Session::preprocess_regex(std::string_view text) {

@@ -27,11 +27,6 @@ constexpr std::array<std::string_view, 5> kGermanStep2 = {"", "en", "er", "est",
 constexpr std::array<std::string_view, 11> kGermanStep1 = {"", "em", "ern", "er", "e", "en",
                                                           "es", "s", "se", "sen", "ses"};
 
-std::unique_ptr<Stemmer> make_stemmer(const AnalyzerImpl& an) {
-  if (an.options.stemmer.empty()) return nullptr;
-  return std::make_unique<Stemmer>(an.options.stemmer);
-}
-
 bool letters_only(std::string_view s, std::size_t& n_cp) noexcept {
   n_cp = 0;
   for (std::size_t i = 0; i < s.size();) {
@@ -61,7 +56,7 @@ bool compound_candidate(std::string_view token) noexcept {
 
 CompoundLexicon make_lexicon(const TermStats& stats, const AnalyzerImpl& analyzer,
                              std::vector<std::size_t>* entries) {
-  auto stemmer = make_stemmer(analyzer);
+  auto stemmer = make_stemmer(analyzer.options.stemmer);
   detail::StringSet stop_stems;
   for (std::size_t i = 0; i < analyzer.stop_words.size(); ++i)
     stop_stems.insert(stem_with(stemmer.get(), analyzer.stop_words[i]));
@@ -127,7 +122,7 @@ CompiledLexicon::CompiledLexicon(const AnalyzerImpl& analyzer, const CompoundLex
 }
 
 Decompounder::Decompounder(const AnalyzerImpl& analyzer, const CompiledLexicon& lexicon, bool filter)
-    : an_(analyzer), lex_(lexicon), stemmer_(make_stemmer(analyzer)), filter_(filter && lexicon.german) {}
+    : an_(analyzer), lex_(lexicon), stemmer_(make_stemmer(analyzer.options.stemmer)), filter_(filter && lexicon.german) {}
 
 bool Decompounder::may_be_known(std::size_t from, std::size_t to) {
   if (post_.empty()) return true;  // not filtering this word

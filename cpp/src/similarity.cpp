@@ -27,7 +27,7 @@ namespace {
 template <int Order>
 class Compressed {
  public:
-  using Eigen = ::Eigen::SparseMatrix<float, Order, std::int32_t>;
+  using EigenMatrix = ::Eigen::SparseMatrix<float, Order, std::int32_t>;
 
   Compressed() : outer_(1, 0) {}
   /// An empty matrix of the given shape: offsets zero, no stored values.
@@ -54,7 +54,7 @@ class Compressed {
   [[nodiscard]] float* valuePtr() noexcept { return values_.data(); }
   [[nodiscard]] const float* valuePtr() const noexcept { return values_.data(); }
 
-  [[nodiscard]] ::Eigen::Map<const Eigen> eigen() const {
+  [[nodiscard]] ::Eigen::Map<const EigenMatrix> eigen() const {
     return {rows_, cols_, nonZeros(), outer_.data(), inner_.data(), values_.data()};
   }
 
@@ -1152,7 +1152,7 @@ TopK top_entries(const CsrInput& matrix, std::size_t top) {
   std::vector<std::pair<double, std::int32_t>> row;
   for (Eigen::Index r = 0; r < m.rows(); ++r) {
     row.clear();
-    for (Eigen::Map<const RowMatrix::Eigen>::InnerIterator it(m.eigen(), r); it; ++it)
+    for (Eigen::Map<const RowMatrix::EigenMatrix>::InnerIterator it(m.eigen(), r); it; ++it)
       row.emplace_back(it.value(), static_cast<std::int32_t>(it.col()));
     const std::size_t keep = std::min(top, row.size());
     std::partial_sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(keep), row.end(), better);

@@ -94,4 +94,8 @@ std::string_view Stemmer::stem(std::string_view word) {
   return out_;
 }
 
+std::unique_ptr<Stemmer> make_stemmer(const std::string& language) {
+  return language.empty() ? nullptr : std::make_unique<Stemmer>(language);
+}
+
 }  // namespace newsim::detail

@@ -41,4 +41,7 @@ class Stemmer {
   std::string out_;  // its stem back in UTF-8
 };
 
+/// The stemmer for `language`, or null when it is empty (no stemming).
+std::unique_ptr<Stemmer> make_stemmer(const std::string& language);
+
 }  // namespace newsim::detail
