@@ -494,15 +494,14 @@ struct SimilarityIndex::Impl {
   /// offers cost one comparison.
   struct BestLists {
     std::size_t k;
-    std::vector<float> score;           // n * k
+    std::vector<float> score;           // n * k; a full row is a heap with its worst entry first
     std::vector<std::int32_t> id;       // n * k
     std::vector<std::uint8_t> size;     // entries used per row (k <= 255)
     std::vector<float> worst_score;     // per row, valid when full
     std::vector<std::int32_t> worst_id;
-    std::vector<std::uint8_t> worst_at;
     BestLists(std::size_t n, std::size_t k_)
         : k(k_), score(n * k_), id(n * k_), size(n, 0),
-          worst_score(n, -std::numeric_limits<float>::infinity()), worst_id(n, 0), worst_at(n, 0) {}
+          worst_score(n, -std::numeric_limits<float>::infinity()), worst_id(n, 0) {}
     /// Keeps (s, d) if it is better than the worst kept entry of row r (or the list is not
     /// full: its worst score is minus infinity then). Most offers end at the first comparison.
     __attribute__((always_inline)) void offer(std::size_t r, float s, std::int32_t d) {
@@ -514,28 +513,38 @@ struct SimilarityIndex::Impl {
       if (size[r] < k) {
         score[base + size[r]] = s;
         id[base + size[r]] = d;
-        if (++size[r] == k) find_worst(r);
-        return;
+        if (++size[r] < k) return;
+        for (std::size_t p = k / 2; p-- > 0;) sift_down(base, p, score[base + p], id[base + p]);
+      } else {
+        sift_down(base, 0, s, d);  // (s, d) replaces the worst entry
       }
-      score[base + worst_at[r]] = s;
-      id[base + worst_at[r]] = d;
-      find_worst(r);
+      worst_score[r] = score[base];
+      worst_id[r] = id[base];
     }
     /// Calls add(score, id) for each entry of row r.
     template <class Add>
     void each(std::size_t r, const Add& add) const {
       for (std::size_t c = 0; c < size[r]; ++c) add(score[r * k + c], id[r * k + c]);
     }
-    void find_worst(std::size_t r) {
-      const std::size_t base = r * k;
-      std::size_t w = 0;
-      for (std::size_t c = 1; c < k; ++c) {
-        const float sc = score[base + c], sw = score[base + w];
-        if (sc < sw || (sc == sw && id[base + c] > id[base + w])) w = c;
+
+   private:
+    /// Worse: a lower score, or the same score and a higher id.
+    [[nodiscard]] static bool worse(float sa, std::int32_t ia, float sb, std::int32_t ib) {
+      return sa < sb || (sa == sb && ia > ib);
+    }
+    /// Places (s, d) at position p of the heap at `base` or below, moving worse children up.
+    void sift_down(std::size_t base, std::size_t p, float s, std::int32_t d) {
+      for (;;) {
+        std::size_t c = 2 * p + 1;
+        if (c >= k) break;
+        if (c + 1 < k && worse(score[base + c + 1], id[base + c + 1], score[base + c], id[base + c])) ++c;
+        if (!worse(score[base + c], id[base + c], s, d)) break;
+        score[base + p] = score[base + c];
+        id[base + p] = id[base + c];
+        p = c;
       }
-      worst_at[r] = static_cast<std::uint8_t>(w);
-      worst_score[r] = score[base + w];
-      worst_id[r] = id[base + w];
+      score[base + p] = s;
+      id[base + p] = d;
     }
   };
 
