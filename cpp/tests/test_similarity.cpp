@@ -483,6 +483,32 @@ TEST(Similarity, DenseQueryScoringFallsBackForStoredZeroQueryWeights) {
 
 }  // namespace
 
+namespace {
+
+using SparseRows = std::vector<std::vector<std::pair<std::int32_t, float>>>;
+
+/// The k best rows for `query` by plain dot products (double), best first, ties to the lower
+/// id: (id, score as float), padded with (-1, 0). Rows scoring 0 and row `exclude` are left out.
+std::vector<std::pair<std::int64_t, float>> reference_top(const SparseRows& rows,
+                                                          const std::vector<std::pair<std::int32_t, float>>& query,
+                                                          std::int32_t n_cols, std::size_t k, std::size_t exclude) {
+  std::vector<double> dense(static_cast<std::size_t>(n_cols), 0.0);
+  for (const auto& [c, v] : query) dense[static_cast<std::size_t>(c)] = v;
+  std::vector<std::pair<double, std::int64_t>> scored;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    double s = 0.0;
+    for (const auto& [c, v] : rows[r]) s += dense[static_cast<std::size_t>(c)] * v;
+    if (r != exclude && s > 0.0) scored.emplace_back(-s, static_cast<std::int64_t>(r));
+  }
+  const std::size_t keep = std::min(k, scored.size());
+  std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep), scored.end());
+  std::vector<std::pair<std::int64_t, float>> top(k, {-1, 0.0f});
+  for (std::size_t j = 0; j < keep; ++j) top[j] = {scored[j].second, static_cast<float>(-scored[j].first)};
+  return top;
+}
+
+}  // namespace
+
 TEST(Similarity, AllPairsTopKOnEitherSideOfSixteenBitRowIds) {
   // The all-pairs kernel reads row ids as 16-bit numbers up to n = 65,536 and as 32-bit ones
   // beyond: on both sides of that limit, each row's top-k (pruned and brute force) must equal a
@@ -495,7 +521,7 @@ TEST(Similarity, AllPairsTopKOnEitherSideOfSixteenBitRowIds) {
       return (state >> 8) % bound;
     };
     constexpr std::int32_t kCols = 5000;
-    std::vector<std::vector<std::pair<std::int32_t, float>>> rows(n_rows);
+    SparseRows rows(n_rows);
     for (std::size_t r = 0; r < n_rows; ++r) {
       if (r % 4 == 0) rows[r].emplace_back(0, 0.125f * static_cast<float>(1 + next(4)));  // common
       for (std::uint32_t e = 1 + next(3); e-- > 0;) {
@@ -514,21 +540,10 @@ TEST(Similarity, AllPairsTopKOnEitherSideOfSixteenBitRowIds) {
     for (const auto method : {SimilarityMethod::automatic, SimilarityMethod::brute}) {
       const TopK got = index.top_k(k, method, jobs(2));
       for (const std::size_t i : picked) {
-        std::vector<double> dense(kCols, 0.0);
-        for (const auto& [c, v] : rows[i]) dense[static_cast<std::size_t>(c)] = v;
-        std::vector<std::pair<double, std::int64_t>> scored;
-        for (std::size_t r = 0; r < n_rows; ++r) {
-          double s = 0.0;
-          for (const auto& [c, v] : rows[r]) s += dense[static_cast<std::size_t>(c)] * v;
-          if (r != i && s > 0.0) scored.emplace_back(-s, static_cast<std::int64_t>(r));
-        }
-        const std::size_t keep = std::min(k, scored.size());
-        std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep), scored.end());
+        const auto want = reference_top(rows, rows[i], kCols, k, i);
         for (std::size_t j = 0; j < k; ++j) {
-          const std::int64_t id = j < keep ? scored[j].second : -1;
-          const float score = j < keep ? static_cast<float>(-scored[j].first) : 0.0f;
-          EXPECT_EQ(got.ids[i * k + j], id) << n_rows << " rows, row " << i << " rank " << j;
-          EXPECT_EQ(got.scores[i * k + j], score) << n_rows << " rows, row " << i << " rank " << j;
+          EXPECT_EQ(got.ids[i * k + j], want[j].first) << n_rows << " rows, row " << i << " rank " << j;
+          EXPECT_EQ(got.scores[i * k + j], want[j].second) << n_rows << " rows, row " << i << " rank " << j;
         }
       }
     }
@@ -547,7 +562,7 @@ TEST(Similarity, PostingsOfLargeMatricesMatchARowByRowReference) {
     state = state * 1664525u + 1013904223u;
     return (state >> 8) % bound;
   };
-  std::vector<std::vector<std::pair<std::int32_t, float>>> rows(kRows);
+  SparseRows rows(kRows);
   for (std::size_t r = 0; r < kRows; ++r) {
     rows[r].emplace_back(0, 0.125f * static_cast<float>(1 + next(8)));
     for (std::uint32_t e = next(3); e-- > 0;) {
@@ -573,18 +588,11 @@ TEST(Similarity, PostingsOfLargeMatricesMatchARowByRowReference) {
   constexpr std::size_t k = 5;
   const TopK got = index.query(q.input(), k, SimilarityMethod::brute, jobs(1));
   for (std::size_t t = 0; t < picked.size(); ++t) {
-    std::vector<double> dense(kCols, 0.0);
-    for (const auto& [c, v] : q_rows[t]) dense[static_cast<std::size_t>(c)] = v;
-    std::vector<std::pair<double, std::int64_t>> scored;
-    for (std::size_t r = 0; r < kRows; ++r) {
-      double s = 0.0;
-      for (const auto& [c, v] : rows[r]) s += dense[static_cast<std::size_t>(c)] * v;
-      scored.emplace_back(-s, static_cast<std::int64_t>(r));  // best first, ties to the lower id
-    }
-    std::partial_sort(scored.begin(), scored.begin() + k, scored.end());
+    // Every row has column 0: every score is > 0, and the query's own row is one of them.
+    const auto want = reference_top(rows, q_rows[t], kCols, k, kRows);
     for (std::size_t j = 0; j < k; ++j) {
-      EXPECT_EQ(got.ids[t * k + j], scored[j].second) << "query " << t << " rank " << j;
-      EXPECT_EQ(got.scores[t * k + j], static_cast<float>(-scored[j].first)) << "query " << t;
+      EXPECT_EQ(got.ids[t * k + j], want[j].first) << "query " << t << " rank " << j;
+      EXPECT_EQ(got.scores[t * k + j], want[j].second) << "query " << t;
     }
   }
 }
