@@ -273,8 +273,9 @@ constexpr std::size_t kMaxBlock = 32;
 /// A lower bound of the kk-th largest of acc[lo..hi] (partial scores >= 0 of distinct rows), as
 /// a float, or minus infinity: the kk-th largest of the maxima of blocks of kMaxBlock
 /// rows (kk values of distinct rows are at least that high). One branch-free pass over the
-/// range and a selection among range / kMaxBlock values: a tenth of the cost of an exact
-/// selection, and as good where the best rows are far apart.
+/// range and a selection among range / kMaxBlock values (a running exact top-kk over the range
+/// made the whole top-k 12 % slower), nearly as tight where the best rows are far apart: on the
+/// defaults' matrix 0.64 M pairs completed, 0.61 M with the exact kk-th partial score.
 float partial_floor(const double* acc, std::size_t lo, std::size_t hi, std::size_t kk, std::vector<double>& maxima) {
   maxima.clear();
   for (std::size_t u = lo; u + kMaxBlock <= hi + 1; u += kMaxBlock) {
