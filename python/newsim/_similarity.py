@@ -327,7 +327,7 @@ class SimilarityIndex(SummaryReprMixin):
     Scores are dot products of the rows: cosines when the rows are L2-normalized (newsim's and
     scikit-learn's TF-IDF output), plain dot products otherwise (``normalized_`` tells which).
     Memory stays O(nnz) for the index, O(n·k) for top-k results and O(pairs) for pairs, plus
-    O(n) scratch per thread.
+    O(n + n_features) scratch per thread.
 
     Parameters
     ----------
