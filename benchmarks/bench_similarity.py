@@ -811,6 +811,7 @@ def run_task(
     progress: Progress,
     workdir: Path,
     describe_without_anchor: Callable[[Any], str] | None = None,
+    settle: float = 0.0,
 ) -> TaskResult:
     """Memory subprocesses first, then the alternating timed rounds of the survivors.
 
@@ -910,6 +911,7 @@ def run_task(
         progress=prog,
         n_bytes=x_bytes,
         n_items=n,
+        settle=settle,
     )
     for r in bench.results:
         if r.name in peak:
@@ -1230,7 +1232,12 @@ METHOD = """\
 Method: time = in-process `time.perf_counter` around one call that starts from the matrix `X`
 (index construction included: building gensim's and newsim's indexes, sklearn's float64
 copy, sparse_dot_topn's `X.T` conversion are all part of the timed work); each contender
-is warmed up once, then the rounds run the contenders in turn (A B C ... A B C ...).
+is warmed up once, then the rounds run the contenders in turn (A B C ... A B C ...), each
+call after a pause of `--settle` seconds: on this virtual machine the host takes back free
+memory a few seconds after it is freed, and memory touched for the first time then costs
+~2.5 ms per MB instead of ~0.15 ms, so without the pause a call's time depends on how much
+memory the call before it freed (dense anchor: ~12 s after a pause, ~5 s right after another
+anchor call); with it every call pays for its fresh memory as a call after a pause does.
 Ratio vs anchor = anchor seconds / contender seconds (> 1 = faster). Peak RSS = `VmHWM` of a
 fresh subprocess that loads `X` from an `.npz`, imports and builds the contender, resets the
 high-water mark (`/proc/self/clear_refs`) and runs it once (before the timed rounds, so a
@@ -1271,6 +1278,7 @@ def render_section(
     plot: str | None,
     rounds: int,
     date: str | None = None,
+    settle: float = 0.0,
 ) -> str:
     """The markdown of the results section (``date``: of the measurements, default now)."""
     env = harness.render_environment(PACKAGES, command)
@@ -1283,7 +1291,7 @@ def render_section(
         "",
         env,
         f"- rounds: {rounds} timed after 1 warm-up per contender (larger generated sizes: see "
-        "the scaling table)",
+        f"the scaling table); pause before each timed call: {settle:g} s",
         "",
     ]
     if messages:
@@ -1422,6 +1430,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--rounds", type=int, default=3, help="timed rounds (default 3)")
     p.add_argument("--warmup", type=int, default=1, help="untimed runs per contender (default 1)")
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=15.0,
+        help="seconds of pause before each timed call, so that every contender starts from "
+        "the same memory state (default 15; see Method)",
+    )
     p.add_argument("--k", type=int, default=K, help="neighbours per document (default 10)")
     p.add_argument("--threshold", type=float, default=THRESHOLD, help="pairs threshold (0.8)")
     p.add_argument(
@@ -1549,6 +1564,7 @@ def render_json(path: str, out: str | None, section: str, plot: str | None) -> s
         plot=plot if scaling else None,
         rounds=data.get("rounds", 3),
         date=data.get("date"),
+        settle=data.get("settle", 0.0),
     )
     if plot and scaling:
         write_plot(plot, scaling)
@@ -1593,7 +1609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = sorted({int(s) for s in args.scaling.split(",") if s.strip()})
     latency_n = args.latency_n
     if args.quick:
-        args.n, args.rounds = 1000, 1
+        args.n, args.rounds, args.settle = 1000, 1, 0.0
         sizes = [1000]
         latency_n = 1000
     tasks = {t.strip() for t in args.tasks.split(",") if t.strip()}
@@ -1666,6 +1682,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     progress=progress,
                     workdir=workdir,
                     describe_without_anchor=SampledTopkCheck(ds.X, k, seed=args.seed),
+                    settle=args.settle,
                 )
                 if n == args.n and "topk" in tasks:
                     main_task = t
@@ -1686,6 +1703,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     describe=None,
                     progress=progress,
                     workdir=workdir,
+                    settle=args.settle,
                 )
             if "latency" in tasks and n == latency_n:
                 latency = run_latency(ds, args.queries, k, args.seed, with_newsim, progress)
@@ -1705,6 +1723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         plot=plot if scaling else None,
         rounds=args.rounds,
         date=date,
+        settle=args.settle,
     )
     harness.publish(
         section,
@@ -1715,6 +1734,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "command": harness.command_line(__file__, argv),
             "date": date,
             "rounds": args.rounds,
+            "settle": args.settle,
             "messages": messages,
             "main": _task_dict(main_task),
             "scaling": [_task_dict(t) for t in scaling],

@@ -9,6 +9,15 @@ Method (also written under every results table, see ``METHOD_NOTES``):
   given (A B C A B C ...), so slow drifts of the machine hit all contenders alike.
   ``gc.collect()`` runs before each measurement and the result is dropped after
   it, outside the timed region.
+* **Settling** (``settle`` seconds, default 0): a pause before each timed call, so
+  that every contender starts from the same memory state.  On a virtual machine
+  whose host takes back the guest's free memory (virtio-balloon free page
+  reporting, as on this project's machines), memory a process touches for the
+  first time costs far more when the pages were freed seconds ago than when they
+  were freed just before (here ~2.5 ms per MB against ~0.15 ms: 2.7 GB of dense
+  scores take ~12 s instead of ~5 s).  Without a pause a contender's time then
+  depends on how much memory the contender before it freed; with one, every call
+  pays for its fresh memory as a call after a pause in a notebook does.
 * **Speed-up vs the anchor** is ``anchor seconds / contender seconds`` (> 1 means
   faster than the anchor).  Two forms are reported: the ratio of the medians,
   and the median of the per-round ratios (round r's anchor time / round r's
@@ -238,6 +247,7 @@ def run_benchmark(
     n_bytes: int | None = None,
     n_items: int | None = None,
     memory_input: tuple[str | os.PathLike[str], str] | None = None,
+    settle: float = 0.0,
 ) -> BenchResult:
     """Time ``contenders`` on ``texts``; see the module docstring for the method.
 
@@ -247,7 +257,8 @@ def run_benchmark(
     ``compare(output, reference_output)`` checks a contender against its ``reference``.
     For inputs other than a sequence of texts give ``n_items`` (documents, default
     ``len(texts)``), ``n_bytes`` and, for the peak memory, ``memory_input = (path, loader)``:
-    the subprocess loads its input with ``resolve(loader)(path)``.
+    the subprocess loads its input with ``resolve(loader)(path)``.  ``settle`` seconds of
+    pause precede each timed call (see the module docstring).
     """
     if not contenders:
         raise ValueError("no contenders")
@@ -256,6 +267,8 @@ def run_benchmark(
         raise ValueError(f"contender names must be unique: {names}")
     if rounds < 1:
         raise ValueError("rounds must be >= 1")
+    if not settle >= 0:
+        raise ValueError(f"settle must be >= 0 seconds, got {settle}")
     anchors = [c for c in contenders if c.anchor]
     if len(anchors) > 1:
         raise ValueError("at most one anchor")
@@ -305,6 +318,8 @@ def run_benchmark(
             if run is None:
                 continue
             gc.collect()
+            if settle > 0:
+                time.sleep(settle)
             try:
                 t0 = time.perf_counter()
                 out = run(texts)

@@ -94,6 +94,39 @@ def test_run_benchmark_table_and_ratios():
     assert f"{res['sleepy'].pair_ratio_median:.2f}" in table
 
 
+def test_settle_pauses_before_every_timed_call_only(monkeypatch):
+    pauses: list[float] = []
+    calls: list[str] = []
+
+    def record(seconds: float) -> None:
+        pauses.append(seconds)
+        calls.append("pause")
+
+    def contender(name: str):
+        def run(texts):
+            calls.append(name)
+            return len(texts)
+
+        return run
+
+    monkeypatch.setattr(harness.time, "sleep", record)
+    contenders = [
+        harness.Contender("a", fn=contender("a"), anchor=True),
+        harness.Contender("b", fn=contender("b")),
+    ]
+    harness.run_benchmark(contenders, DOCS, rounds=2, warmup=1, memory=False, settle=0.25)
+    # warm-ups run back to back; each of the 2 x 2 timed calls comes right after a pause
+    assert calls == ["a", "b"] + ["pause", "a", "pause", "b"] * 2
+    assert pauses == [0.25] * 4
+
+
+@pytest.mark.parametrize("settle", [-1.0, float("nan")])
+def test_settle_must_be_a_non_negative_number(settle):
+    contenders = [harness.Contender("a", fn=len, anchor=True)]
+    with pytest.raises(ValueError, match="settle must be >= 0"):
+        harness.run_benchmark(contenders, DOCS, rounds=1, memory=False, settle=settle)
+
+
 def test_compute_ratios_by_hand():
     a = harness.ContenderResult("a", times=[2.0, 4.0, 3.0], anchor=True)
     b = harness.ContenderResult("b", times=[1.0, 1.0, 2.0])
