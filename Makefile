@@ -99,6 +99,7 @@ test-wheel: wheel
 bench: install
 	$(VPY) benchmarks/bench_vectorize.py --copies 10 --rounds 5 --out benchmarks/RESULTS.md
 	$(VPY) benchmarks/bench_similarity.py --n 10000 --rounds 3 --out benchmarks/RESULTS.md
+	$(VPY) benchmarks/memory_state.py --n 10000 --rounds 3 --out benchmarks/RESULTS.md
 	$(VPY) benchmarks/quality.py --k 1 5 10 --out benchmarks/RESULTS.md
 
 bench-quick: install

@@ -18,7 +18,7 @@ if str(Path(__file__).resolve().parent.parent) not in sys.path:
 
 from benchmarks import bench_similarity as bs
 from benchmarks import generate as gen
-from benchmarks import harness
+from benchmarks import harness, memory_state
 
 # --------------------------------------------------------------------------------------
 # generator
@@ -298,3 +298,30 @@ def test_run_task_and_section(tmp_path):
 def test_cli_quick_parses():
     args = bs.build_parser().parse_args(["--quick", "--out", "x.md"])
     assert args.quick and args.out == "x.md" and args.k == 10 and args.threshold == 0.8
+
+
+# --------------------------------------------------------------------------------------
+# memory_state.py
+
+
+def test_memory_state_times_a_call_after_the_pause_and_one_right_after(monkeypatch):
+    events: list[str] = []
+    monkeypatch.setattr(memory_state.time, "sleep", lambda s: events.append(f"pause {s:g}"))
+
+    def run(X):
+        events.append("call")
+        return X
+
+    res = memory_state.measure(np.zeros(3), [("a", run)], rounds=2, pause=7, progress=print)
+    # one untimed warm-up, then per round: pause, the call after it, the call right after
+    assert events == ["call"] + ["pause 7", "call", "call"] * 2
+    assert [len(res["a"][key]) for key in ("pause", "again")] == [2, 2]
+    assert all(wall >= 0 and sys_s >= 0 for wall, sys_s in res["a"]["pause"] + res["a"]["again"])
+    text = memory_state.render(
+        {"a": {"pause": [(2.0, 1.0), (4.0, 3.0)], "again": [(1.0, 0.5), (1.0, 0.5)]}},
+        "python benchmarks/memory_state.py",
+        "tiny",
+        15,
+    )
+    assert "| a | 3.000 s (sys 2.00 s) | 1.000 s (sys 0.50 s) | 3.00 |" in text
+    assert "after a 15 s pause" in text
