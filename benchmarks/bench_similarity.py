@@ -1235,9 +1235,10 @@ copy, sparse_dot_topn's `X.T` conversion are all part of the timed work); each c
 is warmed up once, then the rounds run the contenders in turn (A B C ... A B C ...), each
 call after a pause of `--settle` seconds: on this virtual machine the host takes back free
 memory a few seconds after it is freed, and memory touched for the first time then costs
-~2.5 ms per MB instead of ~0.15 ms, so without the pause a call's time depends on how much
-memory the call before it freed (dense anchor: ~12 s after a pause, ~5 s right after another
-anchor call); with it every call pays for its fresh memory as a call after a pause does.
+~2.8 ms per MB instead of ~0.13 ms, so without the pause a call's time depends on how much
+memory the call before it freed (dense anchor: 11.4 s after a pause, 4.0 s right after another
+anchor call; `benchmarks/memory_state.py`); with it every call pays for its fresh memory as a
+call after a pause does.
 Ratio vs anchor = anchor seconds / contender seconds (> 1 = faster). Peak RSS = `VmHWM` of a
 fresh subprocess that loads `X` from an `.npz`, imports and builds the contender, resets the
 high-water mark (`/proc/self/clear_refs`) and runs it once (before the timed rounds, so a

@@ -14,8 +14,9 @@ Method (also written under every results table, see ``METHOD_NOTES``):
   whose host takes back the guest's free memory (virtio-balloon free page
   reporting, as on this project's machines), memory a process touches for the
   first time costs far more when the pages were freed seconds ago than when they
-  were freed just before (here ~2.5 ms per MB against ~0.15 ms: 2.7 GB of dense
-  scores take ~12 s instead of ~5 s).  Without a pause a contender's time then
+  were freed just before (here ~2.8 ms per MB against ~0.13 ms for a fresh numpy
+  array, and the dense similarity anchor takes 11.4 s instead of 4.0 s:
+  ``benchmarks/memory_state.py``).  Without a pause a contender's time then
   depends on how much memory the contender before it freed; with one, every call
   pays for its fresh memory as a call after a pause in a notebook does.
 * **Speed-up vs the anchor** is ``anchor seconds / contender seconds`` (> 1 means

@@ -8,6 +8,7 @@ effect per contender on the all-pairs top-k task of ``bench_similarity`` (same c
 contender factories): per round and contender, ``--pause`` seconds of sleep, one timed call
 ("after a pause"), and one more timed call at once ("right after the same call").  The
 wall-clock and the kernel (system) CPU seconds of each call are reported, medians over rounds.
+A first row times the plain effect: a fresh 80 MB numpy array filled once.
 It explains the ``--settle`` pause of ``bench_similarity`` (see ``harness``).
 
 Usage::
@@ -28,6 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
+
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -35,6 +38,7 @@ from benchmarks import bench_similarity as bs
 from benchmarks import harness
 
 SECTION = "memory-state"
+FRESH_MB = 80  # the plain first-touch probe: a fresh array of this many MB, filled once
 
 
 def timed(run: Callable[[Any], Any], X: Any) -> tuple[float, float]:
@@ -49,9 +53,15 @@ def timed(run: Callable[[Any], Any], X: Any) -> tuple[float, float]:
     return wall, c1.system - c0.system
 
 
+def fill_fresh(X: Any) -> Any:
+    """The probe: a new array of FRESH_MB MB (10^6 bytes), every page touched once."""
+    return np.ones(FRESH_MB * 1_000_000 // 8)
+
+
 def contenders(k: int, with_newsim: bool) -> list[tuple[str, Callable[[Any], Any]]]:
-    """The anchor, sparse_dot_topn with one thread, and newsim's top-k with 1 and 2 threads."""
+    """The probe, the anchor, sparse_dot_topn with one thread, newsim's top-k (1 and 2 threads)."""
     out = [
+        (f"numpy: a fresh {FRESH_MB} MB array filled once (`np.ones`)", fill_fresh),
         (bs.ANCHOR, bs.make_anchor(k)),
         ("sparse_dot_topn n_threads=1", bs.make_sdtn(k, 1)),
     ]
