@@ -261,11 +261,11 @@ def test_flipped_byte_anywhere(saved: bytes, tmp_path: pathlib.Path) -> None:
 
 def test_newer_format_version(saved: bytes, tmp_path: pathlib.Path) -> None:
     data = bytearray(saved)
-    assert data[8] == 3  # format version 3, little-endian u32
-    data[8] = 4
+    assert data[8] == 4  # format version 4, little-endian u32
+    data[8] = 5
     with pytest.raises(
         ModelFormatError,
-        match=r"format version 4 is not supported by this newsim.*upgrade newsim",
+        match=r"format version 5 is not supported by this newsim.*upgrade newsim",
     ):
         _load_bytes(tmp_path, bytes(data))
 

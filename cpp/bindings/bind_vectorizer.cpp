@@ -1,5 +1,7 @@
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -10,119 +12,184 @@
 namespace newsim::py_bindings {
 namespace {
 
-template <class E>
-E parse(const char* option, const std::string& value,
-        std::initializer_list<std::pair<const char*, E>> choices) {
-  std::string names;
-  for (const auto& [name, e] : choices) {
-    if (value == name) return e;
-    names += (names.empty() ? "'" : ", '") + std::string(name) + "'";
+/// The expected type of an option, for messages.
+[[noreturn]] void wrong_type(std::string_view name, const char* expected, py::handle value) {
+  throw OptionTypeError(std::string(name), "The '" + std::string(name) + "' parameter must be " + expected +
+                                               ", got " + std::string(py::repr(value)) + " of type " +
+                                               std::string(py::type::of(value).attr("__name__").cast<std::string>()) +
+                                               ".");
+}
+
+bool is_bool(py::handle v) {
+  return py::isinstance<py::bool_>(v) || py::type::of(v).attr("__name__").cast<std::string>() == "bool_";
+}
+
+std::int64_t whole(std::string_view name, py::handle v, Bounds bounds, bool nullable = false) {
+  if (is_bool(v) || py::isinstance<py::float_>(v) || !PyIndex_Check(v.ptr())) wrong_type(name, "an int", v);
+  const py::int_ i = py::reinterpret_steal<py::int_>(PyNumber_Index(v.ptr()));
+  if (!i) throw py::error_already_set();
+  int overflow = 0;
+  const long long x = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
+  // A number beyond int64 is out of any declared bounds: the rule names them.
+  std::int64_t out = overflow > 0 ? std::numeric_limits<std::int64_t>::max()
+                                  : overflow < 0 ? std::numeric_limits<std::int64_t>::min() : x;
+  std::optional<std::int64_t> probe = out;
+  if (nullable) RuleChecker().optional_integer(name, probe, bounds);
+  else RuleChecker().integer(name, *probe, bounds);
+  return out;
+}
+
+std::string text_of(std::string_view name, py::handle v) {
+  if (!py::isinstance<py::str>(v)) wrong_type(name, "a str", v);
+  return utf8_of(v);
+}
+
+std::vector<std::string> words_of(std::string_view name, py::handle v) {
+  if (py::isinstance<py::str>(v) || py::isinstance<py::bytes>(v) || !py::isinstance<py::sequence>(v))
+    wrong_type(name, "a list of str", v);
+  std::vector<std::string> out;
+  for (const py::handle item : v) {
+    if (!py::isinstance<py::str>(item))
+      wrong_type(std::string(name) + "[" + std::to_string(out.size()) + "]", "a str", item);
+    out.push_back(utf8_of(item));
   }
-  throw InvalidOptionError(option, std::string("The '") + option + "' parameter must be one of " +
-                                       names + ", got '" + value + "'.");
+  return out;
 }
 
-template <class E>
-std::string name_of(E value, std::initializer_list<std::pair<const char*, E>> choices) {
-  for (const auto& [name, e] : choices)
-    if (e == value) return name;
-  return "?";
-}
+/// Keyword arguments into declared options: each key must name an option, each value must
+/// have the option's type (a wrong type raises InvalidParameterError, a TypeError and a
+/// ValueError, as scikit-learn's does). Value rules are the core's (validate()).
+class FromKwargs final : public OptionVisitor {
+ public:
+  explicit FromKwargs(const py::kwargs& kwargs) : kwargs_(kwargs) {}
 
-const std::initializer_list<std::pair<const char*, AnalyzerKind>> kAnalyzers = {
-    {"word", AnalyzerKind::word}, {"char", AnalyzerKind::chars}, {"char_wb", AnalyzerKind::chars_wb}};
-const std::initializer_list<std::pair<const char*, Tokenization>> kTokenizations = {
-    {"unicode", Tokenization::unicode}, {"regex_word", Tokenization::regex_word}};
-const std::initializer_list<std::pair<const char*, AccentStrip>> kStrips = {
-    {"none", AccentStrip::none}, {"unicode", AccentStrip::unicode}, {"ascii", AccentStrip::ascii}};
-const std::initializer_list<std::pair<const char*, Compounds>> kCompounds = {
-    {"split", Compounds::split}, {"whole", Compounds::whole}, {"both", Compounds::both}};
-const std::initializer_list<std::pair<const char*, Scheme>> kSchemes = {
-    {"tfidf", Scheme::tfidf}, {"bm25", Scheme::bm25}};
-const std::initializer_list<std::pair<const char*, Norm>> kNorms = {
-    {"none", Norm::none}, {"l1", Norm::l1}, {"l2", Norm::l2}};
+  void flag(std::string_view name, bool& value) override {
+    if (const auto v = get(name)) {
+      if (!is_bool(*v)) wrong_type(name, "a bool", *v);
+      value = v->cast<bool>();
+    }
+  }
+  void integer(std::string_view name, std::int64_t& value, Bounds bounds) override {
+    if (const auto v = get(name)) value = whole(name, *v, bounds);
+  }
+  void optional_integer(std::string_view name, std::optional<std::int64_t>& value, Bounds bounds) override {
+    if (const auto v = get(name)) {
+      value.reset();
+      if (!v->is_none()) value = whole(name, *v, bounds, true);
+    }
+  }
+  void real(std::string_view name, double& value, Bounds) override {
+    if (const auto v = get(name)) {
+      if (is_bool(*v) || py::isinstance<py::str>(*v) || py::isinstance<py::bytes>(*v) ||
+          !(PyFloat_Check(v->ptr()) || PyIndex_Check(v->ptr()) || py::hasattr(*v, "__float__")))
+        wrong_type(name, "a float", *v);
+      value = py::float_(*v).cast<double>();
+    }
+  }
+  void text(std::string_view name, std::string& value) override {
+    if (const auto v = get(name)) value = text_of(name, *v);
+  }
+  void words(std::string_view name, std::vector<std::string>& value) override {
+    if (const auto v = get(name)) value = words_of(name, *v);
+  }
+  void optional_words(std::string_view name, std::optional<std::vector<std::string>>& value) override {
+    if (const auto v = get(name)) {
+      value.reset();
+      if (!v->is_none()) value = words_of(name, *v);
+    }
+  }
+  void pair(std::string_view name, std::int64_t& low, std::int64_t& high, Bounds bounds) override {
+    if (const auto v = get(name)) {
+      if (!(py::isinstance<py::tuple>(*v) || py::isinstance<py::list>(*v)) || py::len(*v) != 2)
+        wrong_type(name, "a tuple (low, high) of two ints", *v);
+      const auto seq = v->cast<py::sequence>();
+      low = whole(name, seq[0], {-kMaxWhole, kMaxWhole});
+      high = whole(name, seq[1], {-kMaxWhole, kMaxWhole});
+      (void)bounds;  // the pair's rule is checked by validate(), with both values in the message
+    }
+  }
+  void choice(std::string_view name, std::size_t& index, std::span<const std::string_view> names) override {
+    if (const auto v = get(name)) {
+      std::string list;
+      for (const auto n : names) list += (list.empty() ? "'" : ", '") + std::string(n) + "'";
+      if (!py::isinstance<py::str>(*v)) wrong_type(name, ("one of " + list).c_str(), *v);
+      const std::string s = utf8_of(*v);
+      for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == s) {
+          index = i;
+          return;
+        }
+      throw InvalidOptionError(std::string(name), "The '" + std::string(name) + "' parameter must be one of " +
+                                                      list + ", got " + std::string(py::repr(*v)) + ".");
+    }
+  }
 
-Vectorizer make_vectorizer(const std::string& analyzer, const std::string& tokenization,
-                           bool lowercase, const std::string& strip_accents,
-                           std::vector<std::string> stop_words, const std::string& stemmer,
-                           std::size_t min_token_len, std::size_t min_word_run,
-                           std::pair<std::size_t, std::size_t> ngram_range,
-                           const std::string& compounds, bool decompound,
-                           std::int64_t ngram_min_df, double min_df, bool min_df_is_count,
-                           double max_df, bool max_df_is_count,
-                           std::optional<std::size_t> max_features, const std::string& weighting,
-                           bool binary, bool use_idf, bool smooth_idf, bool sublinear_tf,
-                           const std::string& norm, double k1, double b,
-                           std::optional<std::vector<std::string>> vocabulary, bool float64,
-                           std::optional<std::size_t> n_features, bool alternate_sign) {
+  /// Throws TypeError for a keyword that names no option.
+  void check_all_used(const std::vector<std::string>& declared) const {
+    for (const auto& [key, value] : kwargs_) {
+      const auto k = key.cast<std::string>();
+      if (std::find(declared.begin(), declared.end(), k) == declared.end()) {
+        std::string list;
+        for (const auto& d : declared) list += (list.empty() ? "" : ", ") + d;
+        throw py::type_error("Vectorizer() got an unexpected option '" + k + "'; the options are: " + list);
+      }
+    }
+  }
+
+ private:
+  std::optional<py::object> get(std::string_view name) const {
+    const py::str key{std::string(name)};
+    if (!kwargs_.contains(key)) return std::nullopt;
+    return py::reinterpret_borrow<py::object>(kwargs_[key]);
+  }
+  const py::kwargs& kwargs_;
+};
+
+/// Declared options into a dict (name -> the value a keyword argument would take).
+class ToDict final : public OptionVisitor {
+ public:
+  py::dict dict;
+  std::vector<std::string> names;
+
+  void flag(std::string_view name, bool& value) override { put(name, py::bool_(value)); }
+  void integer(std::string_view name, std::int64_t& value, Bounds) override { put(name, py::int_(value)); }
+  void optional_integer(std::string_view name, std::optional<std::int64_t>& value, Bounds) override {
+    put(name, value ? py::object(py::int_(*value)) : py::object(py::none()));
+  }
+  void real(std::string_view name, double& value, Bounds) override { put(name, py::float_(value)); }
+  void text(std::string_view name, std::string& value) override { put(name, py::str(value)); }
+  void words(std::string_view name, std::vector<std::string>& value) override { put(name, py::cast(value)); }
+  void optional_words(std::string_view name, std::optional<std::vector<std::string>>& value) override {
+    put(name, value ? py::cast(*value) : py::object(py::none()));
+  }
+  void pair(std::string_view name, std::int64_t& low, std::int64_t& high, Bounds) override {
+    put(name, py::make_tuple(low, high));
+  }
+  void choice(std::string_view name, std::size_t& index, std::span<const std::string_view> names_) override {
+    put(name, py::str(std::string(names_[index])));
+  }
+
+ private:
+  void put(std::string_view name, py::object value) {
+    names.emplace_back(name);
+    dict[py::str(std::string(name))] = std::move(value);
+  }
+};
+
+Vectorizer make_vectorizer(const py::kwargs& kwargs) {
   VectorizerOptions o;
-  AnalyzerOptions& a = o.analyzer;
-  a.analyzer = parse("analyzer", analyzer, kAnalyzers);
-  a.tokenization = parse("tokenization", tokenization, kTokenizations);
-  a.lowercase = lowercase;
-  a.strip_accents = parse("strip_accents", strip_accents, kStrips);
-  a.stop_words = std::move(stop_words);
-  a.stemmer = stemmer;
-  a.min_token_len = min_token_len;
-  a.min_word_run = min_word_run;
-  a.ngram_min = ngram_range.first;
-  a.ngram_max = ngram_range.second;
-  a.compounds = parse("compounds", compounds, kCompounds);
-  a.decompound = decompound;
-  o.prune.ngram_min_df = ngram_min_df;
-  o.prune.min_df = min_df;
-  o.prune.min_df_is_count = min_df_is_count;
-  o.prune.max_df = max_df;
-  o.prune.max_df_is_count = max_df_is_count;
-  o.prune.max_features = max_features;
-  o.weighting.scheme = parse("weighting", weighting, kSchemes);
-  o.weighting.binary = binary;
-  o.weighting.use_idf = use_idf;
-  o.weighting.smooth_idf = smooth_idf;
-  o.weighting.sublinear_tf = sublinear_tf;
-  o.weighting.norm = parse("norm", norm, kNorms);
-  o.weighting.k1 = k1;
-  o.weighting.b = b;
-  o.vocabulary = std::move(vocabulary);
-  o.float64 = float64;
-  if (n_features) o.hashing = HashingOptions{*n_features, alternate_sign};
+  FromKwargs from(kwargs);
+  o.declare(from);
+  ToDict declared;
+  VectorizerOptions().declare(declared);
+  from.check_all_used(declared.names);
   return Vectorizer(std::move(o));
 }
 
-py::dict options_dict(const Vectorizer& v) {
-  const VectorizerOptions& o = v.options();
-  const AnalyzerOptions& a = o.analyzer;
-  py::dict d;
-  d["analyzer"] = name_of(a.analyzer, kAnalyzers);
-  d["tokenization"] = name_of(a.tokenization, kTokenizations);
-  d["lowercase"] = a.lowercase;
-  d["strip_accents"] = name_of(a.strip_accents, kStrips);
-  d["stop_words"] = a.stop_words;
-  d["stemmer"] = a.stemmer;
-  d["min_token_len"] = a.min_token_len;
-  d["min_word_run"] = a.min_word_run;
-  d["ngram_range"] = py::make_tuple(a.ngram_min, a.ngram_max);
-  d["compounds"] = name_of(a.compounds, kCompounds);
-  d["decompound"] = a.decompound;
-  d["ngram_min_df"] = o.prune.ngram_min_df;
-  d["min_df"] = o.prune.min_df;
-  d["min_df_is_count"] = o.prune.min_df_is_count;
-  d["max_df"] = o.prune.max_df;
-  d["max_df_is_count"] = o.prune.max_df_is_count;
-  d["max_features"] = o.prune.max_features;
-  d["weighting"] = name_of(o.weighting.scheme, kSchemes);
-  d["binary"] = o.weighting.binary;
-  d["use_idf"] = o.weighting.use_idf;
-  d["smooth_idf"] = o.weighting.smooth_idf;
-  d["sublinear_tf"] = o.weighting.sublinear_tf;
-  d["norm"] = name_of(o.weighting.norm, kNorms);
-  d["k1"] = o.weighting.k1;
-  d["b"] = o.weighting.b;
-  d["fixed_vocabulary"] = o.vocabulary.has_value();
-  d["float64"] = o.float64;
-  d["n_features"] = o.hashing ? py::cast(o.hashing->n_features) : py::none();
-  d["alternate_sign"] = o.hashing ? o.hashing->alternate_sign : false;
-  return d;
+py::dict options_dict(VectorizerOptions options) {
+  ToDict d;
+  options.declare(d);
+  return d.dict;
 }
 
 PyDocuments collect(py::handle documents, bool analyzed, std::size_t first = 0) {
@@ -133,22 +200,13 @@ PyDocuments collect(py::handle documents, bool analyzed, std::size_t first = 0) 
 
 void register_vectorizer(py::module_& m) {
   m.def("stemmer_languages", &stemmer_languages, "Names of the available Snowball stemmers.");
+  m.def(
+      "option_defaults", [] { return options_dict(VectorizerOptions{}); },
+      "Every option of Vectorizer() with its default value, in declaration order.");
 
   py::class_<Vectorizer>(m, "Vectorizer", "The C++ TF-IDF vectorizer (use newsim.TfidfVectorizer).")
-      .def(py::init(&make_vectorizer), py::kw_only(), py::arg("analyzer") = "word",
-           py::arg("tokenization") = "unicode", py::arg("lowercase") = true,
-           py::arg("strip_accents") = "none", py::arg("stop_words") = std::vector<std::string>{},
-           py::arg("stemmer") = "", py::arg("min_token_len") = 1, py::arg("min_word_run") = 2,
-           py::arg("ngram_range") = std::pair<std::size_t, std::size_t>{1, 1},
-           py::arg("compounds") = "split", py::arg("decompound") = false,
-           py::arg("ngram_min_df") = 1, py::arg("min_df") = 1.0,
-           py::arg("min_df_is_count") = true, py::arg("max_df") = 1.0,
-           py::arg("max_df_is_count") = false, py::arg("max_features") = py::none(),
-           py::arg("weighting") = "tfidf", py::arg("binary") = false, py::arg("use_idf") = true,
-           py::arg("smooth_idf") = true, py::arg("sublinear_tf") = false, py::arg("norm") = "l2",
-           py::arg("k1") = 1.2, py::arg("b") = 0.75, py::arg("vocabulary") = py::none(),
-           py::arg("float64") = false, py::arg("n_features") = py::none(),
-           py::arg("alternate_sign") = true)
+      .def(py::init(&make_vectorizer),
+           "Options as keyword arguments (see option_defaults(); each is declared once, in the core).")
       .def(
           "fit",
           [](Vectorizer& v, py::handle documents, long long n_jobs, bool analyzed,
@@ -227,7 +285,7 @@ void register_vectorizer(py::module_& m) {
                              })
       .def_property_readonly("n_docs", [](const Vectorizer& v) { return v.state().n_docs; })
       .def_property_readonly("avg_doc_len", [](const Vectorizer& v) { return v.state().avg_doc_len; })
-      .def("options", &options_dict)
+      .def("options", [](const Vectorizer& v) { return options_dict(v.options()); })
       .def_property("metadata", &Vectorizer::metadata, &Vectorizer::set_metadata)
       .def(
           "analyze",

@@ -13,11 +13,18 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "newsim's C++ core (private: use the newsim package).";
 
   py::register_exception<FormatError>(m, "ModelFormatError", PyExc_ValueError);
+  // scikit-learn's InvalidParameterError is both: a wrong type is a TypeError, and code that
+  // catches ValueError for a bad parameter keeps working.
+  m.attr("InvalidParameterError") = py::reinterpret_steal<py::object>(PyErr_NewException(
+      "newsim._core.InvalidParameterError", py::make_tuple(py::handle(PyExc_ValueError), py::handle(PyExc_TypeError)).ptr(),
+      nullptr));
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const FormatError&) {
       throw;  // handled by the ModelFormatError translator
+    } catch (const OptionTypeError& e) {
+      py::set_error(py::module_::import("newsim._core").attr("InvalidParameterError"), e.what());
     } catch (const NotFittedError& e) {
       py::object cls = py::module_::import("sklearn.exceptions").attr("NotFittedError");
       py::set_error(cls, e.what());

@@ -48,15 +48,31 @@ std::string printable(std::string_view s) {
 }
 }  // namespace
 
+void AnalyzerOptions::declare(OptionVisitor& v) {
+  static constexpr std::array<std::string_view, 3> kAnalyzers{"word", "char", "char_wb"};
+  static constexpr std::array<std::string_view, 2> kTokenizations{"unicode", "regex_word"};
+  static constexpr std::array<std::string_view, 3> kStrips{"none", "unicode", "ascii"};
+  static constexpr std::array<std::string_view, 3> kCompounds{"split", "whole", "both"};
+  v.choice("analyzer", analyzer, kAnalyzers);
+  v.choice("tokenization", tokenization, kTokenizations);
+  v.flag("lowercase", lowercase);
+  v.choice("strip_accents", strip_accents, kStrips);
+  v.words("stop_words", stop_words);
+  v.text("stemmer", stemmer);
+  v.integer("min_token_len", min_token_len, {0, kMaxWhole});
+  v.integer("min_word_run", min_word_run, {1, kMaxWhole});
+  v.pair("ngram_range", ngram_min, ngram_max, {1, 64});
+  v.choice("compounds", compounds, kCompounds);
+  v.flag("decompound", decompound);
+}
+
 void AnalyzerOptions::validate() const {
+  check_declared(*this);
   if (ngram_min < 1 || ngram_max < ngram_min)
     throw InvalidOptionError("ngram_range",
                              "Invalid value for ngram_range=(" + std::to_string(ngram_min) + ", " +
                                  std::to_string(ngram_max) +
                                  "): lower boundary larger than the upper boundary, or below 1.");
-  if (ngram_max > 64)
-    throw InvalidOptionError("ngram_range", "ngram_range upper bound must be at most 64, got " +
-                                                std::to_string(ngram_max) + ".");
   if (decompound && (analyzer != AnalyzerKind::word || tokenization != Tokenization::unicode))
     throw InvalidOptionError("decompound",
                              "decompound needs analyzer='word' with newsim's own tokenization.");

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -80,6 +82,10 @@ class Reader {
     return s;
   }
   [[nodiscard]] std::size_t remaining() const noexcept { return b_.size() - pos_; }
+  [[nodiscard]] std::size_t position() const noexcept { return pos_; }
+  [[nodiscard]] std::string_view consumed_since(std::size_t start) const noexcept {
+    return b_.substr(start, pos_ - start);
+  }
   [[noreturn]] static void bad(const std::string& what) {
     throw FormatError("corrupted newsim model: " + what);
   }
@@ -134,6 +140,240 @@ TermStats read_stats(Reader& p) {
   return t;
 }
 
+/// Formats 1 to 3: the options in a fixed order (frozen: later options are keyed fields). Returns
+/// whether the model has a fixed vocabulary (format 1 stores only that flag, not the terms).
+bool read_positional_options(Reader& p, std::uint32_t version, VectorizerOptions& o) {
+  AnalyzerOptions& a = o.analyzer;
+  a.analyzer = p.enumeration<AnalyzerKind>(2, "analyzer");
+  a.tokenization = p.enumeration<Tokenization>(1, "tokenization");
+  a.lowercase = p.flag("lowercase");
+  a.strip_accents = p.enumeration<AccentStrip>(2, "strip_accents");
+  const std::size_t n_stop = p.count(8, "stop word");
+  for (std::size_t i = 0; i < n_stop; ++i) a.stop_words.push_back(p.str("stop word"));
+  a.stemmer = p.str("stemmer");
+  a.min_token_len = static_cast<std::size_t>(p.u64());
+  a.min_word_run = static_cast<std::size_t>(p.u64());
+  a.ngram_min = static_cast<std::size_t>(p.u64());
+  a.ngram_max = static_cast<std::size_t>(p.u64());
+  a.compounds = p.enumeration<Compounds>(2, "compounds");
+  PruneOptions& r = o.prune;
+  r.min_df = p.f64();
+  r.min_df_is_count = p.flag("min_df");
+  r.max_df = p.f64();
+  r.max_df_is_count = p.flag("max_df");
+  const bool has_max_features = p.flag("max_features");
+  const std::uint64_t max_features = p.u64();
+  if (has_max_features) r.max_features = static_cast<std::size_t>(max_features);
+  else if (max_features != 0) Reader::bad("max_features value without its flag");
+  WeightingOptions& w = o.weighting;
+  w.scheme = p.enumeration<Scheme>(1, "weighting");
+  w.binary = p.flag("binary");
+  w.use_idf = p.flag("use_idf");
+  w.smooth_idf = p.flag("smooth_idf");
+  w.sublinear_tf = p.flag("sublinear_tf");
+  w.norm = p.enumeration<Norm>(2, "norm");
+  w.k1 = p.f64();
+  w.b = p.f64();
+  const bool fixed_vocabulary = p.flag("vocabulary");
+  if (fixed_vocabulary && version >= 2) {
+    const std::size_t n = p.count(8, "vocabulary term");
+    std::vector<std::string> terms;
+    terms.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) terms.push_back(p.str("vocabulary term"));
+    o.vocabulary = std::move(terms);
+  }
+  o.float64 = p.flag("dtype");
+  if (version >= 2) {
+    const std::uint64_t n_features = p.u64();
+    const bool alternate_sign = p.flag("alternate_sign");
+    if (n_features > 0) o.hashing = HashingOptions{static_cast<std::size_t>(n_features), alternate_sign};
+    else if (alternate_sign) Reader::bad("alternate_sign without hashing");
+  }
+  if (version >= 3) {
+    a.decompound = p.flag("decompound");
+    r.ngram_min_df = p.i64();
+  }
+  return fixed_vocabulary;
+}
+
+// Format 4: the options as keyed fields, one per declared option (options.hpp): the name, a
+// type tag, the value. A file that lacks an option (written before it existed) gets its
+// declared default; an option this newsim does not know is refused (a newer newsim wrote it).
+enum class Tag : std::uint8_t { none, flag, integer, real, text, words, pair, choice };
+
+class OptionWriter final : public OptionVisitor {
+ public:
+  explicit OptionWriter(Writer& out) : out_(out) {}
+  std::uint64_t count = 0;
+  void flag(std::string_view name, bool& v) override {
+    key(name, Tag::flag);
+    out_.u8(v);
+  }
+  void integer(std::string_view name, std::int64_t& v, Bounds) override {
+    key(name, Tag::integer);
+    out_.i64(v);
+  }
+  void optional_integer(std::string_view name, std::optional<std::int64_t>& v, Bounds b) override {
+    if (v) integer(name, *v, b);
+    else key(name, Tag::none);
+  }
+  void real(std::string_view name, double& v, Bounds) override {
+    key(name, Tag::real);
+    out_.f64(v);
+  }
+  void text(std::string_view name, std::string& v) override {
+    key(name, Tag::text);
+    out_.str(v);
+  }
+  void words(std::string_view name, std::vector<std::string>& v) override {
+    key(name, Tag::words);
+    out_.u64(v.size());
+    for (const auto& w : v) out_.str(w);
+  }
+  void optional_words(std::string_view name, std::optional<std::vector<std::string>>& v) override {
+    if (v) words(name, *v);
+    else key(name, Tag::none);
+  }
+  void pair(std::string_view name, std::int64_t& low, std::int64_t& high, Bounds) override {
+    key(name, Tag::pair);
+    out_.i64(low);
+    out_.i64(high);
+  }
+  void choice(std::string_view name, std::size_t& index, std::span<const std::string_view> names) override {
+    key(name, Tag::choice);
+    out_.str(names[index]);  // by name: a later reordering of the choices cannot change a file
+  }
+
+ private:
+  void key(std::string_view name, Tag tag) {
+    ++count;
+    out_.str(name);
+    out_.u8(static_cast<std::uint8_t>(tag));
+  }
+  Writer& out_;
+};
+
+void write_options(Writer& p, const VectorizerOptions& options) {
+  Writer fields;
+  OptionWriter writer(fields);
+  VectorizerOptions(options).declare(writer);
+  p.u64(writer.count);
+  p.bytes().append(fields.bytes());
+}
+
+/// One stored option: its type tag and its value's bytes, read on demand.
+struct StoredOption {
+  Tag tag;
+  std::string_view bytes;
+  bool used = false;
+};
+
+class OptionReader final : public OptionVisitor {
+ public:
+  explicit OptionReader(std::map<std::string, StoredOption, std::less<>>& stored) : stored_(stored) {}
+  void flag(std::string_view name, bool& v) override {
+    if (auto r = get(name, Tag::flag)) v = r->flag(std::string(name).c_str());
+  }
+  void integer(std::string_view name, std::int64_t& v, Bounds) override {
+    if (auto r = get(name, Tag::integer)) v = r->i64();
+  }
+  void optional_integer(std::string_view name, std::optional<std::int64_t>& v, Bounds) override {
+    if (auto r = get(name, Tag::integer, true)) v = r->remaining() ? std::optional(r->i64()) : std::nullopt;
+  }
+  void real(std::string_view name, double& v, Bounds) override {
+    if (auto r = get(name, Tag::real)) v = r->f64();
+  }
+  void text(std::string_view name, std::string& v) override {
+    if (auto r = get(name, Tag::text)) v = r->str(std::string(name).c_str());
+  }
+  void words(std::string_view name, std::vector<std::string>& v) override {
+    if (auto r = get(name, Tag::words)) v = read_words(*r, name);
+  }
+  void optional_words(std::string_view name, std::optional<std::vector<std::string>>& v) override {
+    if (auto r = get(name, Tag::words, true)) v = r->remaining() ? std::optional(read_words(*r, name)) : std::nullopt;
+  }
+  void pair(std::string_view name, std::int64_t& low, std::int64_t& high, Bounds) override {
+    if (auto r = get(name, Tag::pair)) {
+      low = r->i64();
+      high = r->i64();
+    }
+  }
+  void choice(std::string_view name, std::size_t& index, std::span<const std::string_view> names) override {
+    if (auto r = get(name, Tag::choice)) {
+      const std::string value = r->str(std::string(name).c_str());
+      const auto it = std::find(names.begin(), names.end(), value);
+      if (it == names.end())
+        Reader::bad("option '" + std::string(name) + "' has the value '" + value +
+                    "', unknown to this newsim (a newer newsim wrote it? upgrade newsim to load it)");
+      index = static_cast<std::size_t>(it - names.begin());
+    }
+  }
+
+ private:
+  /// A reader of the stored value, or nothing when the file lacks the option (the declared
+  /// default stays). `nullable`: a none tag gives an empty reader.
+  std::optional<Reader> get(std::string_view name, Tag tag, bool nullable = false) {
+    const auto it = stored_.find(name);
+    if (it == stored_.end()) return std::nullopt;
+    it->second.used = true;
+    if (nullable && it->second.tag == Tag::none) return Reader(std::string_view{});
+    if (it->second.tag != tag) Reader::bad("option '" + std::string(name) + "' has the wrong type");
+    return Reader(it->second.bytes);
+  }
+  static std::vector<std::string> read_words(Reader& r, std::string_view name) {
+    const std::size_t n = r.count(8, std::string(name).c_str());
+    std::vector<std::string> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) out.push_back(r.str(std::string(name).c_str()));
+    return out;
+  }
+  std::map<std::string, StoredOption, std::less<>>& stored_;
+};
+
+/// The size of one stored value of type `tag` at the start of `p` (the reader moves past it).
+std::string_view skip_value(Reader& p, Tag tag) {
+  const std::size_t start = p.position();
+  switch (tag) {
+    case Tag::none: break;
+    case Tag::flag: (void)p.u8(); break;
+    case Tag::integer: (void)p.i64(); break;
+    case Tag::real: (void)p.f64(); break;
+    case Tag::text:
+    case Tag::choice: (void)p.str("option value"); break;
+    case Tag::words: {
+      const std::size_t n = p.count(8, "option value");
+      for (std::size_t i = 0; i < n; ++i) (void)p.str("option value");
+      break;
+    }
+    case Tag::pair:
+      (void)p.i64();
+      (void)p.i64();
+      break;
+  }
+  return p.consumed_since(start);
+}
+
+/// Reads format 4's keyed options into `o` (declared defaults for absent ones). Returns whether
+/// the model has a fixed vocabulary.
+bool read_options(Reader& p, VectorizerOptions& o) {
+  const std::size_t n = p.count(8 + 1, "option");
+  std::map<std::string, StoredOption, std::less<>> stored;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string name = p.str("option name");
+    const std::uint8_t tag = p.u8();
+    if (tag > static_cast<std::uint8_t>(Tag::choice)) Reader::bad("option '" + name + "' has an unknown type");
+    const std::string_view bytes = skip_value(p, static_cast<Tag>(tag));
+    if (!stored.emplace(std::move(name), StoredOption{static_cast<Tag>(tag), bytes}).second)
+      Reader::bad("an option is stored twice");
+  }
+  OptionReader reader(stored);
+  o.declare(reader);
+  for (const auto& [name, option] : stored)
+    if (!option.used)
+      Reader::bad("option '" + name + "' is unknown to this newsim (a newer newsim wrote it? upgrade newsim to load it)");
+  return o.vocabulary.has_value();
+}
+
 }  // namespace
 
 std::uint32_t crc32(std::string_view bytes) noexcept {
@@ -145,51 +385,14 @@ std::uint32_t crc32(std::string_view bytes) noexcept {
 
 std::string Vectorizer::to_bytes() const {
   Writer p;
-  const AnalyzerOptions& a = options_.analyzer;
-  p.u8(static_cast<std::uint8_t>(a.analyzer));
-  p.u8(static_cast<std::uint8_t>(a.tokenization));
-  p.u8(a.lowercase);
-  p.u8(static_cast<std::uint8_t>(a.strip_accents));
-  p.u64(a.stop_words.size());
-  for (const auto& w : a.stop_words) p.str(w);
-  p.str(a.stemmer);
-  p.u64(a.min_token_len);
-  p.u64(a.min_word_run);
-  p.u64(a.ngram_min);
-  p.u64(a.ngram_max);
-  p.u8(static_cast<std::uint8_t>(a.compounds));
-  const PruneOptions& r = options_.prune;
-  p.f64(r.min_df);
-  p.u8(r.min_df_is_count);
-  p.f64(r.max_df);
-  p.u8(r.max_df_is_count);
-  p.u8(r.max_features.has_value());
-  p.u64(r.max_features.value_or(0));
-  const WeightingOptions& w = options_.weighting;
-  p.u8(static_cast<std::uint8_t>(w.scheme));
-  p.u8(w.binary);
-  p.u8(w.use_idf);
-  p.u8(w.smooth_idf);
-  p.u8(w.sublinear_tf);
-  p.u8(static_cast<std::uint8_t>(w.norm));
-  p.f64(w.k1);
-  p.f64(w.b);
-  p.u8(options_.vocabulary.has_value());
-  if (options_.vocabulary) {  // format 2: the fixed vocabulary in its own order
-    p.u64(options_.vocabulary->size());
-    for (const auto& t : *options_.vocabulary) p.str(t);
-  }
-  p.u8(options_.float64);
-  p.u64(options_.hashing ? options_.hashing->n_features : 0);  // format 2: 0 = no hashing
-  p.u8(options_.hashing && options_.hashing->alternate_sign);
-  p.u8(a.decompound);  // format 3
-  p.i64(r.ngram_min_df);
+  write_options(p, options_);
+  const bool decompound = options_.analyzer.decompound;
   p.str(metadata_);
   // Format 2: the corpus statistics, from which loading recomputes the fitted state.
   p.u8(stats_.has_value());
   if (stats_) {
     write_stats(p, *stats_);
-    if (a.decompound) write_stats(p, *compounds_);  // format 3
+    if (decompound) write_stats(p, *compounds_);  // format 3
   }
   p.u8(state_.has_value());
   if (state_ && options_.hashing) {  // per-column document frequencies; idf is recomputed
@@ -203,7 +406,7 @@ std::string Vectorizer::to_bytes() const {
     for (const auto& t : s.vocabulary.terms()) p.str(t);
     for (const auto d : s.df) p.i64(d);
     for (const auto v : s.idf) p.f64(v);
-    if (a.decompound) {  // format 3
+    if (decompound) {  // format 3
       p.u64(s.lexicon->stems.size());
       for (const auto& t : s.lexicon->stems.terms()) p.str(t);
       for (const auto d : s.lexicon->df) p.i64(d);
@@ -243,62 +446,17 @@ Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
   auto parse = [&]() -> Vectorizer {
     Reader p(payload);
     VectorizerOptions o;
-    AnalyzerOptions& a = o.analyzer;
-    a.analyzer = p.enumeration<AnalyzerKind>(2, "analyzer");
-    a.tokenization = p.enumeration<Tokenization>(1, "tokenization");
-    a.lowercase = p.flag("lowercase");
-    a.strip_accents = p.enumeration<AccentStrip>(2, "strip_accents");
-    const std::size_t n_stop = p.count(8, "stop word");
-    for (std::size_t i = 0; i < n_stop; ++i) a.stop_words.push_back(p.str("stop word"));
-    a.stemmer = p.str("stemmer");
-    a.min_token_len = static_cast<std::size_t>(p.u64());
-    a.min_word_run = static_cast<std::size_t>(p.u64());
-    a.ngram_min = static_cast<std::size_t>(p.u64());
-    a.ngram_max = static_cast<std::size_t>(p.u64());
-    a.compounds = p.enumeration<Compounds>(2, "compounds");
-    PruneOptions& r = o.prune;
-    r.min_df = p.f64();
-    r.min_df_is_count = p.flag("min_df");
-    r.max_df = p.f64();
-    r.max_df_is_count = p.flag("max_df");
-    const bool has_max_features = p.flag("max_features");
-    const std::uint64_t max_features = p.u64();
-    if (has_max_features) r.max_features = static_cast<std::size_t>(max_features);
-    else if (max_features != 0) Reader::bad("max_features value without its flag");
-    WeightingOptions& w = o.weighting;
-    w.scheme = p.enumeration<Scheme>(1, "weighting");
-    w.binary = p.flag("binary");
-    w.use_idf = p.flag("use_idf");
-    w.smooth_idf = p.flag("smooth_idf");
-    w.sublinear_tf = p.flag("sublinear_tf");
-    w.norm = p.enumeration<Norm>(2, "norm");
-    w.k1 = p.f64();
-    w.b = p.f64();
-    const bool fixed_vocabulary = p.flag("vocabulary");
-    if (fixed_vocabulary && version >= 2) {
-      const std::size_t n = p.count(8, "vocabulary term");
-      std::vector<std::string> terms;
-      terms.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) terms.push_back(p.str("vocabulary term"));
+    // Format 4 stores the options as keyed fields; formats 1 to 3 in a fixed order.
+    const bool fixed_vocabulary = version >= 4 ? read_options(p, o) : read_positional_options(p, version, o);
+    if (o.vocabulary) {
       try {
-        Vocabulary check(terms);
+        Vocabulary check(*o.vocabulary);
       } catch (const InvalidOptionError&) {
         Reader::bad("duplicate term in the fixed vocabulary");
       }
-      if (terms.empty()) Reader::bad("empty fixed vocabulary");
-      o.vocabulary = std::move(terms);
+      if (o.vocabulary->empty()) Reader::bad("empty fixed vocabulary");
     }
-    o.float64 = p.flag("dtype");
-    if (version >= 2) {
-      const std::uint64_t n_features = p.u64();
-      const bool alternate_sign = p.flag("alternate_sign");
-      if (n_features > 0) o.hashing = HashingOptions{static_cast<std::size_t>(n_features), alternate_sign};
-      else if (alternate_sign) Reader::bad("alternate_sign without hashing");
-    }
-    if (version >= 3) {
-      a.decompound = p.flag("decompound");
-      r.ngram_min_df = p.i64();
-    }
+    AnalyzerOptions& a = o.analyzer;
     std::string metadata = p.str("metadata");
     std::optional<TermStats> stats;
     std::optional<TermStats> compounds;

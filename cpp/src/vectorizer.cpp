@@ -19,24 +19,6 @@ namespace newsim {
 using detail::Session;
 using detail::TermId;
 
-void VectorizerOptions::validate() const {
-  analyzer.validate();
-  prune.validate();
-  weighting.validate();
-  if (vocabulary && vocabulary->empty())
-    throw InvalidOptionError("vocabulary", "empty vocabulary passed to fit");
-  if (hashing) {
-    if (hashing->n_features < 1 || hashing->n_features > 0x7FFFFFFFu)
-      throw InvalidOptionError("n_features", "n_features must be an int in the range [1, 2**31 - 1], got " +
-                                                 std::to_string(hashing->n_features) + ".");
-    if (vocabulary) throw InvalidOptionError("vocabulary", "a fixed vocabulary cannot be used with hashing");
-    if (weighting.scheme != Scheme::tfidf)
-      throw InvalidOptionError("weighting", "hashing supports weighting='tfidf' only");
-    if (analyzer.decompound)
-      throw InvalidOptionError("decompound", "decompound needs a fitted vocabulary; it cannot be used with hashing");
-  }
-}
-
 std::int32_t murmurhash3_32(std::string_view bytes, std::uint32_t seed) noexcept {
   // MurmurHash3_x86_32 (Austin Appleby's public-domain algorithm), little-endian blocks.
   constexpr std::uint32_t c1 = 0xcc9e2d51u;
@@ -1051,46 +1033,6 @@ Vectorizer Vectorizer::merge(const Vectorizer& other) const {
   if (compounds_ && other.compounds_) m.compounds_ = TermStats::merge(*compounds_, *other.compounds_);
   m.metadata_ = metadata_;
   return m;
-}
-
-std::string differing_option(const VectorizerOptions& x, const VectorizerOptions& y) {
-  const AnalyzerOptions& a = x.analyzer;
-  const AnalyzerOptions& b = y.analyzer;
-  if (a.analyzer != b.analyzer) return "analyzer";
-  if (a.tokenization != b.tokenization) return "token_pattern";
-  if (a.lowercase != b.lowercase) return "lowercase";
-  if (a.strip_accents != b.strip_accents) return "strip_accents";
-  if (a.stop_words != b.stop_words) return "stop_words";
-  if (a.stemmer != b.stemmer) return "stemmer";
-  if (a.min_token_len != b.min_token_len) return "min_token_len";
-  if (a.min_word_run != b.min_word_run) return "token_pattern";
-  if (a.ngram_min != b.ngram_min || a.ngram_max != b.ngram_max) return "ngram_range";
-  if (a.compounds != b.compounds) return "compounds";
-  if (a.decompound != b.decompound) return "decompound";
-  const PruneOptions& p = x.prune;
-  const PruneOptions& q = y.prune;
-  if (p.min_df != q.min_df || p.min_df_is_count != q.min_df_is_count) return "min_df";
-  if (p.max_df != q.max_df || p.max_df_is_count != q.max_df_is_count) return "max_df";
-  if (p.max_features != q.max_features) return "max_features";
-  if (p.ngram_min_df != q.ngram_min_df) return "ngram_min_df";
-  const WeightingOptions& v = x.weighting;
-  const WeightingOptions& w = y.weighting;
-  if (v.scheme != w.scheme) return "weighting";
-  if (v.binary != w.binary) return "binary";
-  if (v.use_idf != w.use_idf) return "use_idf";
-  if (v.smooth_idf != w.smooth_idf) return "smooth_idf";
-  if (v.sublinear_tf != w.sublinear_tf) return "sublinear_tf";
-  if (v.norm != w.norm) return "norm";
-  if (v.k1 != w.k1) return "k1";
-  if (v.b != w.b) return "b";
-  if (x.vocabulary != y.vocabulary) return "vocabulary";
-  if (x.float64 != y.float64) return "dtype";
-  if (x.hashing.has_value() != y.hashing.has_value()) return "n_features";
-  if (x.hashing) {
-    if (x.hashing->n_features != y.hashing->n_features) return "n_features";
-    if (x.hashing->alternate_sign != y.hashing->alternate_sign) return "alternate_sign";
-  }
-  return "";
 }
 
 std::shared_ptr<const detail::CompiledLexicon> Vectorizer::compiled_lexicon() const {

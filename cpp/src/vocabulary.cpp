@@ -104,7 +104,17 @@ TermStats TermStats::merge(const TermStats& a, const TermStats& b) {
   return m;
 }
 
+void PruneOptions::declare(OptionVisitor& v) {
+  v.real("min_df", min_df, {0, kMaxWhole});
+  v.flag("min_df_is_count", min_df_is_count);
+  v.real("max_df", max_df, {0, kMaxWhole});
+  v.flag("max_df_is_count", max_df_is_count);
+  v.optional_integer("max_features", max_features, {1, kMaxWhole});
+  v.integer("ngram_min_df", ngram_min_df, {1, kMaxWhole});
+}
+
 void PruneOptions::validate() const {
+  // Before the declared rules: this message says what an int and a float mean.
   auto check = [](const char* name, double v, bool is_count) {
     if (!std::isfinite(v) || v < 0 || (!is_count && v > 1.0))
       throw InvalidOptionError(name, std::string("The '") + name +
@@ -116,11 +126,7 @@ void PruneOptions::validate() const {
   };
   check("min_df", min_df, min_df_is_count);
   check("max_df", max_df, max_df_is_count);
-  if (ngram_min_df < 1)
-    throw InvalidOptionError("ngram_min_df", "ngram_min_df must be an int >= 1, got " +
-                                                 std::to_string(ngram_min_df) + ".");
-  if (max_features && *max_features < 1)
-    throw InvalidOptionError("max_features", "max_features must be a positive int or None.");
+  check_declared(*this);
 }
 
 std::vector<bool> prune_terms(const PruneOptions& options, std::span<const std::int64_t> df,

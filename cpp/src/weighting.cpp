@@ -8,13 +8,21 @@
 
 namespace newsim {
 
-void WeightingOptions::validate() const {
+void WeightingOptions::declare(OptionVisitor& v) {
+  static constexpr std::array<std::string_view, 2> kSchemes{"tfidf", "bm25"};
+  static constexpr std::array<std::string_view, 3> kNorms{"none", "l1", "l2"};
+  v.choice("weighting", scheme, kSchemes);
+  v.flag("binary", binary);
+  v.flag("use_idf", use_idf);
+  v.flag("smooth_idf", smooth_idf);
+  v.flag("sublinear_tf", sublinear_tf);
+  v.choice("norm", norm, kNorms);
   // Checked whatever the scheme, so that a bad value never waits for a later switch to BM25.
-  if (!(std::isfinite(k1) && k1 >= 0))
-    throw InvalidOptionError("k1", "k1 must be a finite number >= 0, got " + std::to_string(k1) + ".");
-  if (!(std::isfinite(b) && b >= 0 && b <= 1))
-    throw InvalidOptionError("b", "b must be in [0, 1], got " + std::to_string(b) + ".");
+  v.real("k1", k1, {0, kMaxWhole});
+  v.real("b", b, {0, 1});
 }
+
+void WeightingOptions::validate() const { check_declared(*this); }
 
 std::vector<double> compute_idf(const WeightingOptions& options, std::span<const std::int64_t> df,
                                 std::int64_t n_docs) {

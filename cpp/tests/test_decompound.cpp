@@ -192,7 +192,7 @@ TEST(NgramMinDf, AppliesToWordNgramsOnly) {
   EXPECT_EQ(v.state().vocabulary.terms(),
             (std::vector<std::string>{"blühen", "gelbe", "rosen", "rote", "rote rosen", "tulpen", "welken"}));
   const std::string bytes = v.to_bytes();
-  EXPECT_EQ(static_cast<unsigned char>(bytes[8]), 3);  // the format version
+  EXPECT_EQ(static_cast<unsigned char>(bytes[8]), kFormatVersion);
   EXPECT_EQ(Vectorizer::from_bytes(bytes).state().vocabulary.terms(), v.state().vocabulary.terms());
 }
 

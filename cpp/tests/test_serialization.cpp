@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <string>
 #include <vector>
 
@@ -107,32 +108,82 @@ TEST(Serialization, NewerVersionAndForeignFiles) {
 }
 
 namespace {
-/// `bytes` with payload byte `at` (counted from the payload's start) set to `value` and the CRC
-/// recomputed: a well-sealed file with one deliberate inconsistency.
-std::string resealed(std::string bytes, std::size_t at, char value) {
-  constexpr std::size_t kHeader = 20;
-  bytes[kHeader + at] = value;
-  const std::string_view payload(bytes.data() + kHeader, bytes.size() - kHeader - 4);
+constexpr std::size_t kHeader = 20;
+
+/// `bytes` (a whole model file) with a new payload, length and CRC: a well-sealed file.
+std::string sealed(std::string bytes, const std::string& payload) {
+  bytes = bytes.substr(0, kHeader) + payload + "CRC!";
+  for (int k = 0; k < 8; ++k) bytes[12 + k] = static_cast<char>((payload.size() >> (8 * k)) & 0xFF);
   const std::uint32_t c = crc32(payload);
   for (int k = 0; k < 4; ++k) bytes[bytes.size() - 4 + k] = static_cast<char>((c >> (8 * k)) & 0xFF);
   return bytes;
 }
+
+std::string payload_of(const std::string& bytes) { return bytes.substr(kHeader, bytes.size() - kHeader - 4); }
+
+/// Where the keyed option `name` starts in `payload` (its length prefix).
+std::size_t option_at(const std::string& payload, const std::string& name) {
+  std::string key(8, '\0');
+  key[0] = static_cast<char>(name.size());
+  key += name;
+  const std::size_t at = payload.find(key);
+  EXPECT_NE(at, std::string::npos) << name;
+  return at;
+}
+
+/// `bytes` with every occurrence of `from` in the payload replaced by `to` (same length).
+std::string replaced(const std::string& bytes, const std::string& from, const std::string& to) {
+  std::string p = payload_of(bytes);
+  for (std::size_t at = p.find(from); at != std::string::npos; at = p.find(from, at + 1)) p.replace(at, from.size(), to);
+  return sealed(bytes, p);
+}
+
+void expect_format_error(const std::string& bytes, const std::string& says) {
+  try {
+    (void)Vectorizer::from_bytes(bytes);
+    ADD_FAILURE() << "loaded";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+  }
+}
 }  // namespace
 
-TEST(Serialization, ResealedInconsistenciesAreRejected) {
-  // An unfitted vectorizer without max_features: the u64 after its flag must be 0.
+TEST(Serialization, OptionsAreKeyedFields) {
   VectorizerOptions o;
+  o.prune.ngram_min_df = 3;
+  o.weighting.k1 = 1.5;
   const std::string b = Vectorizer(o).to_bytes();
-  // payload: 4 option bytes, stop-word count (8), stemmer (8 + 0), 4 sizes (32), compounds (1),
-  // min_df (8), flag (1), max_df (8), flag (1), max_features flag (1), then its value (8).
-  const std::size_t value_at = 4 + 8 + 8 + 32 + 1 + 8 + 1 + 8 + 1 + 1;
-  ASSERT_EQ(b[20 + value_at - 1], 0);  // the flag
-  try {
-    (void)Vectorizer::from_bytes(resealed(b, value_at, 7));
-    FAIL();
-  } catch (const FormatError& e) {
-    EXPECT_NE(std::string(e.what()).find("max_features value without its flag"), std::string::npos)
-        << e.what();
-  }
-  EXPECT_NO_THROW((void)Vectorizer::from_bytes(resealed(b, value_at, 0)));
+  // A file without an option (written before it existed) loads with the declared default.
+  std::string p = payload_of(b);
+  const std::size_t at = option_at(p, "ngram_min_df");
+  p.erase(at, 8 + 12 + 1 + 8);  // name, type tag, int64 value
+  p[0] = static_cast<char>(p[0] - 1);  // one option fewer
+  const Vectorizer without = Vectorizer::from_bytes(sealed(b, p));
+  EXPECT_EQ(without.options().prune.ngram_min_df, PruneOptions{}.ngram_min_df);
+  EXPECT_EQ(without.options().weighting.k1, 1.5);
+  EXPECT_EQ(Vectorizer::from_bytes(b).options().prune.ngram_min_df, 3);
+}
+
+TEST(Serialization, ResealedInconsistenciesAreRejected) {
+  const std::string b = Vectorizer(VectorizerOptions{}).to_bytes();
+  EXPECT_NO_THROW((void)Vectorizer::from_bytes(replaced(b, "binary", "binary")));
+  // An option this newsim does not know: a newer newsim wrote it.
+  expect_format_error(replaced(b, "binary", "binarx"), "option 'binarx' is unknown to this newsim");
+  // A choice this newsim does not know.
+  std::string p = payload_of(b);
+  const std::size_t norm = option_at(p, "norm") + 8 + 4 + 1 + 8;  // the value's text
+  ASSERT_EQ(p.substr(norm, 2), "l2");
+  p[norm + 1] = '3';
+  expect_format_error(sealed(b, p), "option 'norm' has the value 'l3', unknown to this newsim");
+  // An option stored twice, and one of the wrong type.
+  expect_format_error(replaced(b, "float64", "use_idf"), "an option is stored twice");
+  p = payload_of(b);
+  p[option_at(p, "k1") + 8 + 2] = 2;  // real -> integer (both 8 bytes)
+  expect_format_error(sealed(b, p), "option 'k1' has the wrong type");
+  // A value that breaks its declared rule.
+  p = payload_of(b);
+  const std::size_t k1 = option_at(p, "k1") + 8 + 2 + 1;
+  const double minus = -1.0;
+  for (int k = 0; k < 8; ++k) p[k1 + k] = static_cast<char>((std::bit_cast<std::uint64_t>(minus) >> (8 * k)) & 0xFF);
+  expect_format_error(sealed(b, p), "The 'k1' parameter must be a float in the range [0.0, inf), got -1.0.");
 }

@@ -1,51 +1,22 @@
 """Type stubs of newsim's C++ core (private; use the newsim package)."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
 import numpy as np
 import numpy.typing as npt
 
 class ModelFormatError(ValueError): ...
+class InvalidParameterError(ValueError, TypeError): ...
 
+def option_defaults() -> dict[str, Any]: ...
 def stemmer_languages() -> list[str]: ...
 
 _Csr = tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], tuple[int, int]]
 
 class Vectorizer:
-    def __init__(
-        self,
-        *,
-        analyzer: str = "word",
-        tokenization: str = "unicode",
-        lowercase: bool = True,
-        strip_accents: str = "none",
-        stop_words: Sequence[str] = ...,
-        stemmer: str = "",
-        min_token_len: int = 1,
-        min_word_run: int = 2,
-        ngram_range: tuple[int, int] = (1, 1),
-        compounds: str = "split",
-        decompound: bool = False,
-        ngram_min_df: int = 1,
-        min_df: float = 1.0,
-        min_df_is_count: bool = True,
-        max_df: float = 1.0,
-        max_df_is_count: bool = False,
-        max_features: Optional[int] = None,
-        weighting: str = "tfidf",
-        binary: bool = False,
-        use_idf: bool = True,
-        smooth_idf: bool = True,
-        sublinear_tf: bool = False,
-        norm: str = "l2",
-        k1: float = 1.2,
-        b: float = 0.75,
-        vocabulary: Optional[Sequence[str]] = None,
-        float64: bool = False,
-        n_features: Optional[int] = None,
-        alternate_sign: bool = True,
-    ) -> None: ...
+    # Keyword arguments: the options the core declares (see option_defaults()).
+    def __init__(self, **options: Any) -> None: ...
     def fit(
         self,
         documents: Iterable[Any],

@@ -927,14 +927,17 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
     def __setstate__(self, state: dict[str, Any]) -> None:
         state = dict(state)
         blob = state.pop("_core_bytes", None)
-        state = {**_legacy_params(type(self), state), **state}
-        self.__dict__.update(state)
+        core: Optional[_core.Vectorizer] = None
         if blob is not None:
             if not isinstance(blob, bytes):
                 raise _core.ModelFormatError(
                     f"corrupted pickle: the model state is {type(blob).__name__}, expected bytes"
                 )
-            self._core = _core.Vectorizer.from_bytes(blob)
+            core = _core.Vectorizer.from_bytes(blob)
+        state = {**_added_params(type(self), state, core), **state}
+        self.__dict__.update(state)
+        if core is not None:
+            self._core = core
             self._vocabulary_cache = None
 
     def save(self, path: Union[str, os.PathLike[str]]) -> None:
@@ -1010,7 +1013,7 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
                 "HashingVectorizer": HashingVectorizer,
             }[meta["class"]]
             params = {k: _from_jsonable(k, v) for k, v in meta["params"].items()}
-            params = {**_legacy_params(klass, params), **params}
+            params = {**_added_params(klass, params, core), **params}
         except (ValueError, KeyError, TypeError) as exc:
             raise _core.ModelFormatError(
                 f"{os.fspath(path)!r} is a newsim core model without vectorizer parameters"
@@ -1029,16 +1032,20 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
         return est
 
 
-#: Parameters added after models were first saved, with the values that reproduce what a model
-#: saved without them does (its core options are in the file; the Python parameters must say
-#: the same).
-_LEGACY_PARAMS: dict[str, Any] = {"decompound": False, "ngram_min_df": 1}
+def _added_params(
+    klass: type[BaseEstimator], saved: Mapping[str, Any], core: Optional[_core.Vectorizer]
+) -> dict[str, Any]:
+    """Return the parameters of ``klass`` that ``saved`` lacks (added after it was written).
 
-
-def _legacy_params(klass: type[BaseEstimator], saved: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the parameters ``saved`` lacks that ``klass`` has, at their legacy values."""
-    names = klass._get_param_names()
-    return {k: v for k, v in _LEGACY_PARAMS.items() if k in names and k not in saved}
+    Such a parameter takes the value of the core option of the same name stored with the model
+    (every option is in the file, at its declared default when the file predates it), so that
+    the parameters describe what the model does; without a core option of its name it keeps
+    the class default.
+    """
+    if core is None:
+        return {}
+    options = core.options()
+    return {k: options[k] for k in klass._get_param_names() if k not in saved and k in options}
 
 
 def _jsonable(name: str, value: Any) -> Any:

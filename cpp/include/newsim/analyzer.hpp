@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "newsim/options.hpp"
+
 namespace newsim {
 
 enum class AnalyzerKind { word, chars, chars_wb };
@@ -48,6 +50,8 @@ struct AnalyzerOptions {
   /// unicode tokenization only.
   bool decompound = false;
 
+  /// Each option once: name, field, rule (see options.hpp).
+  void declare(OptionVisitor& v);
   /// Throws InvalidOptionError naming the first invalid option.
   void validate() const;
 };

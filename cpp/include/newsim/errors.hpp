@@ -18,6 +18,13 @@ class InvalidOptionError : public std::invalid_argument {
   std::string option_;
 };
 
+/// An option was given a value of the wrong type (maps to newsim's InvalidParameterError, a
+/// ValueError and a TypeError, as scikit-learn's). Raised by the bindings' conversion.
+class OptionTypeError : public InvalidOptionError {
+ public:
+  using InvalidOptionError::InvalidOptionError;
+};
+
 /// A document cannot be processed (maps to ValueError). `index()` is its position in the input.
 class DocumentError : public std::invalid_argument {
  public:

@@ -49,10 +49,14 @@ struct VectorizerOptions {
   /// column's document frequency), no pruning.
   std::optional<HashingOptions> hashing;
 
+  /// Every option of a vectorizer once: name, field, rule (see options.hpp). Keyword arguments,
+  /// the options dict, differing_option and the model file's option fields come from it.
+  void declare(OptionVisitor& v);
   void validate() const;
 };
 
-/// The name of the first option in which `a` and `b` differ ("" when they are equal).
+/// The name of the first declared option in which `a` and `b` differ ("" when they are equal),
+/// as the Python parameter that sets it is spelled.
 std::string differing_option(const VectorizerOptions& a, const VectorizerOptions& b);
 
 /// The input of fit/transform: raw texts, or documents already analyzed into terms elsewhere

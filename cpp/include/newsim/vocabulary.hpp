@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "newsim/options.hpp"
+
 namespace newsim {
 
 /// An immutable term list (column i holds term(i)) with hash lookup. Cheap to copy; safe to
@@ -93,6 +95,8 @@ struct PruneOptions {
   /// Word n-grams (n >= 2) also need at least this many documents (on top of min_df).
   std::int64_t ngram_min_df = 1;
 
+  /// Each option once: name, field, rule (see options.hpp).
+  void declare(OptionVisitor& v);
   void validate() const;
 };
 

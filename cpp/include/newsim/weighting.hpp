@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "newsim/options.hpp"
+
 namespace newsim {
 
 enum class Norm { none, l1, l2 };
@@ -23,6 +25,8 @@ struct WeightingOptions {
   double k1 = 1.2;  // BM25 term-frequency saturation
   double b = 0.75;  // BM25 length normalization
 
+  /// Each option once: name, field, rule (see options.hpp).
+  void declare(OptionVisitor& v);
   void validate() const;
 };
 
