@@ -56,7 +56,7 @@ class Snapshot final : public OptionVisitor {
   void text(std::string_view name, std::string& value) override { add(name, value); }
   void words(std::string_view name, std::vector<std::string>& value) override { add(name, joined(value)); }
   void optional_words(std::string_view name, std::optional<std::vector<std::string>>& value) override {
-    add(name, value ? "[" + joined(*value) : "None");
+    add(name, value ? std::string("[").append(joined(*value)) : "None");
   }
   void pair(std::string_view name, std::int64_t& low, std::int64_t& high, Bounds) override {
     add(name, std::to_string(low) + "," + std::to_string(high));

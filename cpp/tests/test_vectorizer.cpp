@@ -352,7 +352,7 @@ TEST(Hashing, CollisionsAddWithSignsAndCancelledEntriesStayAsZeros) {
   // Two terms of opposite sign in one column cancel: pick such a pair.
   std::string pos, neg;
   for (int i = 0; pos.empty() || neg.empty(); ++i) {
-    const std::string t = "w" + std::to_string(i);
+    const std::string t = std::string("w").append(std::to_string(i));  // GCC 12 -Wrestrict on "w" + s
     (murmurhash3_32(t) < 0 ? neg : pos) = t;
   }
   const Corpus d({pos + " " + neg});

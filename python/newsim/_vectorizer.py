@@ -33,6 +33,13 @@ _NATIVE_PATTERNS = {
 
 _PARAMS_KEY = "newsim.TfidfVectorizer"
 
+#: Core options that ``_make_core`` translates for newsim's own analysis and leaves at their
+#: defaults when a Python analyzer does the analysis.
+_ANALYSIS_OPTIONS = frozenset(
+    {"analyzer", "strip_accents", "stop_words", "stemmer", "min_token_len", "ngram_range"}
+    | {"compounds", "decompound"}
+)
+
 AnalyzerLike = Union[str, Callable[[str], Iterable[str]]]
 
 
@@ -321,6 +328,12 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
                     language, native_word, (int(ngram_range[0]), int(ngram_range[1]))
                 ),
             )
+        # The other parameters that are core options of the same name need no translation:
+        # they go through as they are (the core checks them), so a new one needs no line here.
+        params = self.get_params(deep=False)
+        for name in _core.option_defaults():
+            if name in params and name not in options and name not in _ANALYSIS_OPTIONS:
+                options[name] = params[name]
         return _core.Vectorizer(**options)
 
     def _hashing_options(self) -> dict[str, Any]:
