@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 from collections import Counter
 from typing import Any
 
@@ -182,6 +183,49 @@ def test_bm25_differs_from_tfidf(bbc: Corpus) -> None:
     B = TfidfVectorizer().fit_transform(docs)
     assert A.shape == B.shape
     assert abs(A - B).max() > 1e-3
+
+
+@pytest.mark.parametrize("delta", [1.0, 0.5])
+def test_bm25_plus_is_lv_and_zhai_formula(bbc: Corpus, delta: float) -> None:
+    """BM25+ against a NumPy reference from the analyzer's own counts (bm25s's "bm25+")."""
+    docs = [*bbc.texts[:80], ""]
+    params = dict(language="en", ngram_range=(1, 1), norm=None, dtype=np.float64)
+    vec = TfidfVectorizer(weighting="bm25+", delta=delta, k1=1.5, b=0.7, **params)
+    X = vec.fit_transform(docs)
+    analyze = vec.build_analyzer()
+    vocabulary = vec.vocabulary_
+    counts = np.zeros(X.shape)
+    for i, doc in enumerate(docs):
+        for term in analyze(doc):
+            counts[i, vocabulary[term]] += 1
+    n = len(docs)
+    df = (counts > 0).sum(axis=0)
+    idf = np.log((n + 1) / df)
+    lengths = counts.sum(axis=1)
+    norm = 1 - 0.7 + 0.7 * lengths / lengths.mean()
+    tf = counts * 2.5 / (counts + 1.5 * norm[:, None])
+    want = np.where(counts > 0, (tf + delta) * idf, 0.0)
+    np.testing.assert_allclose(vec.idf_, idf, rtol=1e-12)
+    np.testing.assert_allclose(X.toarray(), want, rtol=1e-9, atol=0)
+    # The same entries as BM25 (its idf and the added delta give other values).
+    bm25 = TfidfVectorizer(weighting="bm25", k1=1.5, b=0.7, **params).fit_transform(docs)
+    assert (X != 0).sum() == (bm25 != 0).sum()
+    assert delta > 0 and abs(X - bm25).max() > 0
+
+
+def test_bm25_plus_saves_without_a_new_format_version(tmp_path: pathlib.Path) -> None:
+    docs = ["ein Haus am See", "zwei Häuser am See", "ein Boot"]
+    vec = TfidfVectorizer(weighting="bm25+", delta=0.25).fit(docs)
+    vec.save(tmp_path / "m.newsim")
+    loaded = TfidfVectorizer.load(tmp_path / "m.newsim")
+    assert loaded.delta == 0.25 and loaded.weighting == "bm25+"
+    assert (loaded.transform(docs) != vec.transform(docs)).nnz == 0
+    assert (tmp_path / "m.newsim").read_bytes()[8] == 4  # the format version before BM25+
+
+
+def test_bm25_plus_delta_is_checked_by_the_core() -> None:
+    with pytest.raises(ValueError, match=r"The 'delta' parameter must be a float in the range"):
+        TfidfVectorizer(weighting="bm25+", delta=-1.0).fit(["a b", "b c"])
 
 
 # ----------------------------------------------------------------------------- output format

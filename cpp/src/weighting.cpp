@@ -9,7 +9,7 @@
 namespace newsim {
 
 void WeightingOptions::declare(OptionVisitor& v) {
-  static constexpr std::array<std::string_view, 2> kSchemes{"tfidf", "bm25"};
+  static constexpr std::array<std::string_view, 3> kSchemes{"tfidf", "bm25", "bm25+"};
   static constexpr std::array<std::string_view, 3> kNorms{"none", "l1", "l2"};
   v.choice("weighting", scheme, kSchemes);
   v.flag("binary", binary);
@@ -20,6 +20,7 @@ void WeightingOptions::declare(OptionVisitor& v) {
   // Checked whatever the scheme, so that a bad value never waits for a later switch to BM25.
   v.real("k1", k1, {0, kMaxWhole});
   v.real("b", b, {0, 1});
+  v.real("delta", delta, {0, kMaxWhole});
 }
 
 void WeightingOptions::validate() const { check_declared(*this); }
@@ -32,6 +33,8 @@ std::vector<double> compute_idf(const WeightingOptions& options, std::span<const
     const auto d = static_cast<double>(df[i]);
     if (options.scheme == Scheme::bm25) {
       idf[i] = std::log(1.0 + (n - d + 0.5) / (d + 0.5));
+    } else if (options.scheme == Scheme::bm25plus) {
+      idf[i] = std::log((n + 1.0) / std::max(d, 1.0));  // a fixed vocabulary's unseen term: df 1
     } else if (options.smooth_idf) {
       idf[i] = std::log((n + 1.0) / (d + 1.0)) + 1.0;
     } else {
@@ -60,12 +63,13 @@ void weight_row(const WeightingOptions& o, std::span<const std::int64_t> columns
                 std::span<double> values, std::span<const double> idf, double doc_len,
                 double avg_doc_len) {
   const std::size_t n = values.size();
-  if (o.scheme == Scheme::bm25) {
+  if (o.scheme == Scheme::bm25 || o.scheme == Scheme::bm25plus) {
     const double norm_len = avg_doc_len > 0 ? doc_len / avg_doc_len : 1.0;
     const double denom_add = o.k1 * (1.0 - o.b + o.b * norm_len);
+    const double plus = o.scheme == Scheme::bm25plus ? o.delta : 0.0;
     for (std::size_t k = 0; k < n; ++k) {
       const double tf = o.binary ? 1.0 : values[k];
-      double w = tf * (o.k1 + 1.0) / (tf + denom_add);
+      double w = tf * (o.k1 + 1.0) / (tf + denom_add) + plus;
       if (o.use_idf) w *= idf[static_cast<std::size_t>(columns[k])];
       values[k] = w;
     }

@@ -1254,10 +1254,15 @@ class TfidfVectorizer(_TfidfBase):
         (``ngram_range`` from 1 to 2 or more, as the default); with single words only,
         splitting does not improve similarity quality and costs time, so ``'auto'`` leaves it
         off. See the User guide in README for the rule and its measured effect.
-    weighting : {'tfidf', 'bm25'}, default='tfidf'
-        Term weighting scheme; BM25 uses ``k1`` and ``b``.
+    weighting : {'tfidf', 'bm25', 'bm25+'}, default='tfidf'
+        Term weighting scheme; BM25 uses ``k1`` and ``b``. ``'bm25+'`` is BM25+ (Lv and Zhai,
+        CIKM 2011; bm25s's method ``"bm25+"``): idf = ln((n + 1) / df), and each term that
+        occurs in a document gets ``delta`` added to its saturated term frequency, so that a
+        long document's rare terms are not weighted down to nothing.
     k1, b : float, default=1.2 and 0.75
         BM25 parameters.
+    delta : float, default=1.0
+        BM25+'s lower bound of an occurring term's term frequency (Lv and Zhai's value).
     n_jobs : int or None, default=None
         Threads for analysis and weighting (None: 1; -1: all cores).
     progress : bool or None, default=None
@@ -1327,6 +1332,7 @@ class TfidfVectorizer(_TfidfBase):
         weighting: str = "tfidf",
         k1: float = 1.2,
         b: float = 0.75,
+        delta: float = 1.0,
         n_jobs: Optional[int] = None,
         progress: Optional[bool] = None,
     ) -> None:
@@ -1360,6 +1366,7 @@ class TfidfVectorizer(_TfidfBase):
         self.weighting = weighting
         self.k1 = k1
         self.b = b
+        self.delta = delta
         self.n_jobs = n_jobs
         self.progress = progress
 

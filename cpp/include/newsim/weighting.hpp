@@ -1,4 +1,4 @@
-// newsim — term weighting: tf (raw, binary, sublinear), idf (smooth or not), BM25, row norms.
+// newsim — term weighting: tf (raw, binary, sublinear), idf (smooth or not), BM25, BM25+, row norms.
 // The formulas are scikit-learn's: idf = ln((1 + n) / (1 + df)) + 1 with smoothing, else
 // ln(n / df) + 1; sublinear tf = 1 + ln(tf); zero rows stay zero.
 #pragma once
@@ -13,7 +13,9 @@
 namespace newsim {
 
 enum class Norm { none, l1, l2 };
-enum class Scheme { tfidf, bm25 };
+/// bm25plus: BM25+ (Lv and Zhai, "Lower-bounding term frequency normalization", CIKM 2011), as
+/// bm25s's method "bm25+": idf = ln((n + 1) / df), each occurring term's saturated tf + delta.
+enum class Scheme { tfidf, bm25, bm25plus };
 
 struct WeightingOptions {
   Scheme scheme = Scheme::tfidf;
@@ -24,13 +26,14 @@ struct WeightingOptions {
   Norm norm = Norm::l2;
   double k1 = 1.2;  // BM25 term-frequency saturation
   double b = 0.75;  // BM25 length normalization
+  double delta = 1.0;  // BM25+ lower bound of an occurring term's tf (Lv and Zhai's value)
 
   /// Each option once: name, field, rule (see options.hpp).
   void declare(OptionVisitor& v);
   void validate() const;
 };
 
-/// The idf of each term. For BM25: ln(1 + (n - df + 0.5) / (df + 0.5)).
+/// The idf of each term. For BM25: ln(1 + (n - df + 0.5) / (df + 0.5)); BM25+: ln((n + 1) / df).
 std::vector<double> compute_idf(const WeightingOptions& options, std::span<const std::int64_t> df,
                                 std::int64_t n_docs);
 
