@@ -60,6 +60,7 @@ lint: install
 	$(VENV)/bin/ruff check python tests benchmarks
 	$(VENV)/bin/ruff format --check python tests benchmarks
 	$(VENV)/bin/mypy
+	$(VPY) -m mypy.stubtest newsim._core --allowlist tests/stubtest_allowlist.txt
 
 # ------------------------------------------------------------------------------- wheel
 # `make wheel`: dist/newsim-*.whl carrying the shared ICU and Snowball libraries it needs
