@@ -470,9 +470,11 @@ def _pairs(args: argparse.Namespace) -> int:
     index = _index(args, articles)
     with _library_errors(articles.source):
         pairs = index.pairs(args.threshold)
-    # Most similar first; sorted() is stable, so ties keep the library's order: i, then j.
+    # Most similar first; sorted() is stable, so ties keep the library's order: article_row,
+    # then neighbor_row.
     found = sorted(
-        zip(pairs.i.tolist(), pairs.j.tolist(), pairs.score.tolist()), key=lambda p: -p[2]
+        zip(pairs.article_row.tolist(), pairs.neighbor_row.tolist(), pairs.score.tolist()),
+        key=lambda p: -p[2],
     )
     rows: list[tuple[_Cell, ...]] = [
         (articles.ids[i], articles.ids[j], score) for i, j, score in found
