@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pathlib
+import re
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -13,6 +16,7 @@ pd = pytest.importorskip("pandas")
 
 HAND = sp.csr_matrix(np.array([[1, 1, 0], [1, 0.9, 0.1], [0, 0.2, 1], [0, 0, 1]], dtype=np.float32))
 LABELS = ["a", "b", "c", "d"]
+README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
 
 #: (old name, its replacement) as the DeprecationWarning names them.
 OLD_FIELDS = [("i", "article_row"), ("j", "neighbor_row")]
@@ -42,6 +46,16 @@ def test_frames_use_the_vocabulary_in_its_order(index: newsim.SimilarityIndex) -
         columns = list(df.columns)
         assert columns == [c for c in _similarity._COLUMNS if c in columns]
         assert "article_row" in columns
+
+
+def test_readme_results_table_names_every_column() -> None:
+    if not README.is_file():
+        pytest.skip("not run from a source checkout")
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### Results") :]
+    section = section[: section.index("\n## ")]
+    documented = set(re.findall(r"^\| `(\w+)`", section, flags=re.MULTILINE))
+    assert set(_similarity._COLUMNS) <= documented
 
 
 def test_one_spelling_of_neighbor() -> None:
