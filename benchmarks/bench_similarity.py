@@ -537,8 +537,10 @@ def make_newsim_pairs(threshold: float = THRESHOLD, n_jobs: int = 1) -> Callable
     import newsim
 
     def run(X: Any) -> Any:
-        p = newsim.SimilarityIndex(X, n_jobs=n_jobs, progress=False).pairs(threshold=threshold)
-        return np.asarray(p.i), np.asarray(p.j), np.asarray(p.score)
+        rows, neighbors, scores = newsim.SimilarityIndex(X, n_jobs=n_jobs, progress=False).pairs(
+            threshold=threshold
+        )
+        return np.asarray(rows), np.asarray(neighbors), np.asarray(scores)
 
     return run
 

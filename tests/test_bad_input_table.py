@@ -480,7 +480,7 @@ def _million_empty_and_one_fit(c: Ctx) -> None:
 def _cli_with_nul(c: Ctx) -> None:
     out = _cli(c, "nul.txt", b"ein Haus\x00am See\nnoch ein\x00Haus am See\n", "--top", "1")
     lines = out.splitlines()
-    assert lines[0].split() == ["article", "rank", "neighbor", "score"]
+    assert lines[0].split() == ["article_id", "rank", "neighbor_id", "score"]
     assert len(lines) == 3
 
 

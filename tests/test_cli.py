@@ -107,10 +107,10 @@ def parse(fmt: str, out: str) -> list[dict[str, str]]:
     return [dict(zip(names, line.split())) for line in lines]
 
 
-def neighbours(rows: list[dict[str, str]]) -> dict[str, list[tuple[str, float]]]:
+def neighbors(rows: list[dict[str, str]]) -> dict[str, list[tuple[str, float]]]:
     found: dict[str, list[tuple[str, float]]] = {}
     for row in rows:
-        found.setdefault(row["article"], []).append((row["neighbor"], float(row["score"])))
+        found.setdefault(row["article_id"], []).append((row["neighbor_id"], float(row["score"])))
     return found
 
 
@@ -123,10 +123,10 @@ def test_similar_on_a_folder_is_an_aligned_table(
     code, out, err = run_cli(capsys, "similar", folder, "--top", 3)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].split() == ["article", "rank", "neighbor", "score"]
+    assert lines[0].split() == ["article_id", "rank", "neighbor_id", "score"]
     # Right-aligned numbers in the last column: every line ends at the same column.
     assert len({len(line) for line in lines}) == 1
-    found = neighbours(parse("table", out))
+    found = neighbors(parse("table", out))
     assert found["rates"][0][0] == "rates-copy"
     assert found["rates-copy"][0][0] == "rates"
     assert found["rates"][0][1] > 0.9
@@ -144,9 +144,9 @@ def test_similar_csv_with_id_column_as_jsonl(
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
     assert {r["rank"] for r in records} == {1}
-    by_article = {r["article"]: r for r in records}
-    assert by_article["rates"]["neighbor"] == "rates-copy"
-    assert by_article["rates-copy"]["neighbor"] == "rates"
+    by_article = {r["article_id"]: r for r in records}
+    assert by_article["rates"]["neighbor_id"] == "rates-copy"
+    assert by_article["rates-copy"]["neighbor_id"] == "rates"
     assert by_article["rates"]["score"] > 0.9
     assert set(by_article) <= set(IDS)
 
@@ -160,7 +160,7 @@ def test_csv_without_id_column_uses_the_line_of_each_record(
     write_csv(path, ["text"], [[t] for t in texts], ",")
     code, out, _ = run_cli(capsys, "similar", path, "--format", "csv", "--top", 1)
     assert code == 0
-    found = neighbours(parse("csv", out))
+    found = neighbors(parse("csv", out))
     assert found["2"][0][0] == "4"
     assert found["4"][0][0] == "2"
 
@@ -169,7 +169,7 @@ def test_similar_without_path_uses_the_bundled_sample(capsys: pytest.CaptureFixt
     code, out, _ = run_cli(capsys, "similar", "--format", "csv")
     assert code == 0
     a, b = datasets.load_sample().ids
-    found = neighbours(parse("csv", out))
+    found = neighbors(parse("csv", out))
     assert [n for n, _ in found[a]] == [b]
     assert [n for n, _ in found[b]] == [a]
 
@@ -196,7 +196,7 @@ def test_pairs_finds_exactly_the_planted_duplicate(
     code, out, _ = run_cli(capsys, "pairs", path, "--id-column", "id", "--format", fmt)
     assert code == 0
     rows = parse(fmt, out)
-    assert [(r["id_i"], r["id_j"]) for r in rows] == [("rates", "rates-copy")]
+    assert [(r["article_id"], r["neighbor_id"]) for r in rows] == [("rates", "rates-copy")]
     assert 0.9 < float(rows[0]["score"]) <= 1.0
 
 
@@ -208,6 +208,57 @@ def test_pairs_are_sorted_by_score(
     scores = [float(r["score"]) for r in parse("csv", out)]
     assert len(scores) > 1
     assert scores == sorted(scores, reverse=True)
+
+
+# ----------------------------------------------------------------------------- columns
+
+
+@pytest.mark.parametrize(
+    ("command", "header"),
+    [
+        ("similar", ["article_id", "rank", "neighbor_id", "score"]),
+        ("pairs", ["article_id", "neighbor_id", "score"]),
+        ("keywords", ["article_id", "rank", "term", "weight"]),
+    ],
+)
+def test_output_columns_are_the_frames_names(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path, command: str, header: list[str]
+) -> None:
+    # The names of TopK/Pairs/Keywords.to_frame(ids=...)'s label columns, rank, score, ...
+    code, out, err = run_cli(capsys, command, folder, "--format", "csv")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0].split(",") == header
+
+
+@pytest.mark.parametrize(
+    ("command", "header", "replacements"),
+    [
+        (
+            "similar",
+            ["article", "rank", "neighbor", "score"],
+            "article_id for article, neighbor_id for neighbor",
+        ),
+        ("pairs", ["id_i", "id_j", "score"], "article_id for id_i, neighbor_id for id_j"),
+        ("keywords", ["article", "rank", "term", "weight"], "article_id for article"),
+    ],
+)
+def test_legacy_columns_flag_gives_the_old_names_and_warns(
+    capsys: pytest.CaptureFixture[str],
+    folder: pathlib.Path,
+    command: str,
+    header: list[str],
+    replacements: str,
+) -> None:
+    code, new, _ = run_cli(capsys, command, folder, "--format", "csv")
+    assert code == 0
+    code, old, err = run_cli(capsys, command, folder, "--format", "csv", "--legacy-columns")
+    assert code == 0
+    assert old.splitlines()[0].split(",") == header
+    assert old.splitlines()[1:] == new.splitlines()[1:]
+    assert err == (
+        "newsim: warning: --legacy-columns is deprecated and will be removed in newsim 0.4; "
+        f"read the new columns ({replacements})\n"
+    )
 
 
 # ----------------------------------------------------------------------------- keywords
@@ -222,12 +273,12 @@ def test_keywords_from_jsonl_fields(
     )
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
-    assert {r["article"] for r in records} == {str(n) for n in range(len(TEXTS))}
-    frog = [r for r in records if r["article"] == "3"]
+    assert {r["article_id"] for r in records} == {str(n) for n in range(len(TEXTS))}
+    frog = [r for r in records if r["article_id"] == "3"]
     assert [r["rank"] for r in frog] == [1, 2, 3, 4]
     weights = [r["weight"] for r in frog]
     assert weights == sorted(weights, reverse=True)
-    assert "frog" in {r["term"] for r in records if r["article"] == "3"}
+    assert "frog" in {r["term"] for r in records if r["article_id"] == "3"}
 
 
 def test_lines_file_and_vectorizer_options(
@@ -240,7 +291,7 @@ def test_lines_file_and_vectorizer_options(
     assert code == 0
     rows = parse("csv", out)
     # Line 3 (football) shares no term with the others: --min-df 2 leaves it no keyword.
-    assert {r["article"] for r in rows} == {"1", "2"}
+    assert {r["article_id"] for r in rows} == {"1", "2"}
     assert "central bank" in {r["term"] for r in rows}
 
 
@@ -261,10 +312,10 @@ def test_fit_then_model_gives_the_same_results(
     saved = run_cli(capsys, "keywords", folder, "--model", model, "--format", "csv")
     assert fitted == saved
     assert fitted[0] == 0
-    assert {r["article"] for r in parse("csv", fitted[1])} == set(IDS)  # ids as given: München
+    assert {r["article_id"] for r in parse("csv", fitted[1])} == set(IDS)  # ids as given: München
 
     # The same model on the same texts from a CSV (in another order: the folder is sorted by
-    # file name): the same neighbours and scores.
+    # file name): the same neighbors and scores.
     code, from_folder, _ = run_cli(capsys, "similar", folder, "--model", model, "--format", "csv")
     assert code == 0
     columns = ["--text-column", "body", "--id-column", "slug"]
@@ -273,7 +324,7 @@ def test_fit_then_model_gives_the_same_results(
     )
     assert code == 0
     assert sorted(from_folder.splitlines()) == sorted(from_csv.splitlines())
-    assert neighbours(parse("csv", from_csv))["rates"][0][0] == "rates-copy"
+    assert neighbors(parse("csv", from_csv))["rates"][0][0] == "rates-copy"
 
 
 def test_model_settings_cannot_be_overridden(
@@ -510,7 +561,9 @@ def test_input_format_and_delimiter_override(
     options = ["--input-format", "csv", "--delimiter", ";", "--id-column", "id"]
     code, out, _ = run_cli(capsys, "pairs", path, *options, "--format", "csv")
     assert code == 0
-    assert [(r["id_i"], r["id_j"]) for r in parse("csv", out)] == [("rates", "rates-copy")]
+    assert [(r["article_id"], r["neighbor_id"]) for r in parse("csv", out)] == [
+        ("rates", "rates-copy")
+    ]
 
 
 # ----------------------------------------------------------------------------- help and demo
@@ -550,7 +603,7 @@ def test_entry_point_end_to_end(folder: pathlib.Path) -> None:
     result = run_process("similar", folder, "--format", "csv", "--top", 1)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stderr == b""
-    found = neighbours(parse("csv", result.stdout.decode("utf-8")))
+    found = neighbors(parse("csv", result.stdout.decode("utf-8")))
     assert [n for n, _ in found["rates"]] == ["rates-copy"]
     assert [n for n, _ in found["rates-copy"]] == ["rates"]
     assert found["rates"][0][1] == found["rates-copy"][0][1] > 0.9
@@ -562,7 +615,7 @@ def test_entry_point_reads_jsonl_from_stdin() -> None:
     result = run_process("pairs", "-", "--id-field", "id", "--format", "jsonl", stdin=stdin)
     assert result.returncode == 0, result.stderr.decode()
     records = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
-    assert [(r["id_i"], r["id_j"]) for r in records] == [("rates", "rates-copy")]
+    assert [(r["article_id"], r["neighbor_id"]) for r in records] == [("rates", "rates-copy")]
 
 
 def test_entry_point_non_utf8(tmp_path: pathlib.Path) -> None:

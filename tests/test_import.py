@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -97,3 +98,36 @@ def test_optional_submodules_are_lazy_and_tolerated() -> None:
         else:
             assert module.__name__ == f"newsim.{name}"
             assert name in dir(newsim)
+
+
+def test_version_is_the_cores() -> None:
+    from newsim import _core
+
+    assert newsim.__version__ is _core.__version__
+    assert "__version__" in newsim.__all__
+
+
+def test_version_is_pyprojects() -> None:
+    # pyproject.toml is the one place the version is written; CMake compiles it into _core. Only
+    # a source checkout has the file (an installed package is checked against its metadata).
+    tomllib = pytest.importorskip("tomllib")
+    pyproject = pathlib.Path(__file__).resolve().parent.parent / "pyproject.toml"
+    if not pyproject.is_file():
+        pytest.skip("not run from a source checkout: no pyproject.toml beside tests/")
+    with pyproject.open("rb") as f:
+        assert newsim.__version__ == tomllib.load(f)["project"]["version"]
+
+
+def test_version_is_the_installed_distributions() -> None:
+    # importlib.metadata describes the installed distribution; it describes the newsim under test
+    # only when that is the installed copy (not a source tree put first on PYTHONPATH).
+    import importlib.metadata
+
+    try:
+        dist = importlib.metadata.distribution("newsim")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("newsim is not installed")
+    installed = pathlib.Path(str(dist.locate_file("newsim/__init__.py"))).resolve()
+    if installed != pathlib.Path(newsim.__file__).resolve():
+        pytest.skip(f"the newsim under test ({newsim.__file__}) is not the installed one")
+    assert newsim.__version__ == dist.version

@@ -1,4 +1,4 @@
-"""newsim.plot: the similarity heatmap and the neighbour graph (matplotlib's Agg backend)."""
+"""newsim.plot: the similarity heatmap and the neighbor graph (matplotlib's Agg backend)."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def test_heatmap_bad_arguments(index: newsim.SimilarityIndex) -> None:
         plot.heatmap("not a matrix")
 
 
-# ----------------------------------------------------------------------------- neighbour graph
+# ----------------------------------------------------------------------------- neighbor graph
 
 
 def _edges(ax: Axes) -> set[frozenset[tuple[float, float]]]:
@@ -123,33 +123,33 @@ def _edges(ax: Axes) -> set[frozenset[tuple[float, float]]]:
 
 
 def test_graph_from_index(index: newsim.SimilarityIndex) -> None:
-    ax = plot.neighbour_graph(index, ids=list("ABCDE"), k=1)
+    ax = plot.neighbor_graph(index, ids=list("ABCDE"), k=1)
     assert isinstance(ax, Axes)
     scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert len(scatters) == 1 and len(scatters[0].get_offsets()) == 5
     assert sorted(t.get_text() for t in ax.texts) == list("ABCDE")
-    # nearest neighbours: 0<->1, 2<->3, and 4 -> 3 (its only overlap): three distinct edges
+    # nearest neighbors: 0<->1, 2<->3, and 4 -> 3 (its only overlap): three distinct edges
     assert len(_edges(ax)) == 3
     assert not ax.axison
 
 
 def test_graph_from_top_k_equals_graph_from_index(index: newsim.SimilarityIndex) -> None:
-    a = plot.neighbour_graph(index, k=2, layout="circle")
-    b = plot.neighbour_graph(index.top_k(4), k=2, layout="circle")
+    a = plot.neighbor_graph(index, k=2, layout="circle")
+    b = plot.neighbor_graph(index.top_k(4), k=2, layout="circle")
     assert _edges(a) == _edges(b)
     assert [t.get_text() for t in a.texts] == [t.get_text() for t in b.texts]
 
 
 def test_graph_of_chosen_articles(index: newsim.SimilarityIndex) -> None:
-    ax = plot.neighbour_graph(index, k=1, articles=[0], layout="circle")
-    assert sorted(t.get_text() for t in ax.texts) == ["0", "1"]  # article 0 and its neighbour
+    ax = plot.neighbor_graph(index, k=1, articles=[0], layout="circle")
+    assert sorted(t.get_text() for t in ax.texts) == ["0", "1"]  # article 0 and its neighbor
     assert len(_edges(ax)) == 1
     sizes = next(c for c in ax.collections if isinstance(c, PathCollection)).get_sizes()
     assert sizes[0] > sizes[1]  # the chosen article is drawn larger
 
 
 def test_graph_groups_colour_nodes(index: newsim.SimilarityIndex) -> None:
-    ax = plot.neighbour_graph(index, k=1, groups=TOPICS)
+    ax = plot.neighbor_graph(index, k=1, groups=TOPICS)
     scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert len(scatters) == 3
     legend = ax.get_legend()
@@ -157,13 +157,25 @@ def test_graph_groups_colour_nodes(index: newsim.SimilarityIndex) -> None:
     assert [t.get_text() for t in legend.get_texts()] == ["a", "b", "c"]
 
 
+def test_neighbour_graph_is_the_deprecated_name(index: newsim.SimilarityIndex) -> None:
+    with pytest.warns(
+        DeprecationWarning,
+        match=r"plot\.neighbour_graph is deprecated .* 0\.4; "
+        r"use newsim\.plot\.neighbor_graph",
+    ):
+        old = plot.neighbour_graph(index, k=2, layout="circle")
+    new = plot.neighbor_graph(index, k=2, layout="circle")
+    assert _edges(old) == _edges(new)
+    assert "neighbour_graph" not in plot.__all__
+
+
 def test_graph_circle_layout(index: newsim.SimilarityIndex) -> None:
-    ax = plot.neighbour_graph(index, k=1, layout="circle")
+    ax = plot.neighbor_graph(index, k=1, layout="circle")
     offsets = next(c for c in ax.collections if isinstance(c, PathCollection)).get_offsets()
     np.testing.assert_allclose(np.linalg.norm(np.asarray(offsets), axis=1), 1.0)
 
 
-def test_spring_layout_is_deterministic_and_pulls_neighbours_together() -> None:
+def test_spring_layout_is_deterministic_and_pulls_neighbors_together() -> None:
     vec = newsim.TfidfVectorizer(language="de")
     texts = [
         "Bayern gewinnt das Spiel gegen Dortmund mit zwei Toren",
@@ -174,8 +186,8 @@ def test_spring_layout_is_deterministic_and_pulls_neighbours_together() -> None:
         "Ein neuer Planet wurde von Forschern entdeckt",
     ]
     index = vec.index(texts)
-    first = plot.neighbour_graph(index, k=1, seed=3)
-    again = plot.neighbour_graph(index, k=1, seed=3)
+    first = plot.neighbor_graph(index, k=1, seed=3)
+    again = plot.neighbor_graph(index, k=1, seed=3)
     pos = np.asarray(
         next(c for c in first.collections if isinstance(c, PathCollection)).get_offsets()
     )
@@ -192,15 +204,15 @@ def test_spring_layout_is_deterministic_and_pulls_neighbours_together() -> None:
 
 def test_graph_bad_arguments(index: newsim.SimilarityIndex) -> None:
     with pytest.raises(ValueError, match="k must be a positive int"):
-        plot.neighbour_graph(index, k=0)
+        plot.neighbor_graph(index, k=0)
     with pytest.raises(ValueError, match="layout must be 'spring' or 'circle'"):
-        plot.neighbour_graph(index, layout="grid")
+        plot.neighbor_graph(index, layout="grid")
     with pytest.raises(TypeError, match="must be a SimilarityIndex or a TopK, got csr_matrix"):
-        plot.neighbour_graph(X)
+        plot.neighbor_graph(X)
     with pytest.raises(ValueError, match="ids has 2 entries for 5 articles"):
-        plot.neighbour_graph(index, ids=["a", "b"])
+        plot.neighbor_graph(index, ids=["a", "b"])
     with pytest.raises(IndexError, match="order refers to article 9"):
-        plot.neighbour_graph(index, articles=[9])
+        plot.neighbor_graph(index, articles=[9])
 
 
 # ----------------------------------------------------------------------------- optional dependency
@@ -212,7 +224,7 @@ def test_without_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ImportError, match=r"needs matplotlib.*pip install newsim\[notebook\]"):
         plot.heatmap(X)
     with pytest.raises(ImportError, match=r"pip install newsim\[notebook\]"):
-        plot.neighbour_graph(newsim.SimilarityIndex(X))
+        plot.neighbor_graph(newsim.SimilarityIndex(X))
 
 
 def test_import_does_not_need_matplotlib() -> None:

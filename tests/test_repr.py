@@ -177,9 +177,16 @@ def test_top_k_frame_labels_both_columns() -> None:
     index = newsim.SimilarityIndex(HAND)
     names = ["a", "b", "c", "d"]
     df = index.top_k(2).to_frame(ids=names, query_ids=names)
-    assert list(df.columns) == ["article", "rank", "neighbor", "score"]
-    assert df["article"].tolist() == ["a", "a", "b", "b", "c", "c", "d", "d"]
-    assert df["neighbor"].tolist()[:4] == ["b", "c", "a", "c"]
+    assert list(df.columns) == [
+        "article_row",
+        "article_id",
+        "rank",
+        "neighbor_row",
+        "neighbor_id",
+        "score",
+    ]
+    assert df["article_id"].tolist() == ["a", "a", "b", "b", "c", "c", "d", "d"]
+    assert df["neighbor_id"].tolist()[:4] == ["b", "c", "a", "c"]
     plain = index.top_k(2).to_frame()
     np.testing.assert_array_equal(df["score"].to_numpy(), plain["score"].to_numpy())
 
@@ -188,7 +195,8 @@ def test_query_frame_labels_queries_and_articles() -> None:
     index = newsim.SimilarityIndex(HAND)
     Q = sp.csr_matrix(np.array([[0, 0.2, 1], [1, 0, 0]], dtype=np.float32))
     df = index.query(Q, k=1).to_frame(ids=list("abcd"), query_ids=["q1", "q2"])
-    assert df[["article", "neighbor"]].values.tolist() == [["q1", "c"], ["q2", "a"]]
+    assert df[["article_id", "neighbor_id"]].values.tolist() == [["q1", "c"], ["q2", "a"]]
+    assert df[["article_row", "neighbor_row"]].values.tolist() == [[0, 2], [1, 0]]
     with pytest.raises(ValueError, match="query_ids has 3 labels for 2 rows"):
         index.query(Q, k=1).to_frame(query_ids=["q1", "q2", "q3"])
 
@@ -197,7 +205,7 @@ def test_labels_can_be_tuples_and_must_cover_the_result() -> None:
     index = newsim.SimilarityIndex(HAND)
     keys = [("x", 0), ("x", 1), ("y", 0), ("y", 1)]
     df = index.top_k(1).to_frame(ids=keys)
-    assert df["neighbor"].tolist()[0] == ("x", 1)
+    assert df["neighbor_id"].tolist()[0] == ("x", 1)
     with pytest.raises(ValueError, match="ids has 2 labels, but the result refers to article 3"):
         index.top_k(1).to_frame(ids=["a", "b"])
     with pytest.raises(ValueError, match="ids has 3 labels, but the result refers to article 3"):
@@ -209,15 +217,22 @@ def test_labels_can_be_tuples_and_must_cover_the_result() -> None:
 def test_pairs_frame_keeps_row_numbers() -> None:
     index = newsim.SimilarityIndex(HAND)
     df = index.pairs(0.5).to_frame(ids=["a", "b", "c", "d"])
-    assert list(df.columns) == ["i", "j", "score", "id_i", "id_j"]
-    assert df[["i", "j", "id_i", "id_j"]].values.tolist() == [[0, 1, "a", "b"], [2, 3, "c", "d"]]
+    assert list(df.columns) == [
+        "article_row",
+        "article_id",
+        "neighbor_row",
+        "neighbor_id",
+        "score",
+    ]
+    assert df.drop(columns="score").values.tolist() == [[0, "a", 1, "b"], [2, "c", 3, "d"]]
 
 
 def test_keywords_frame_needs_one_label_per_article(sample: Corpus) -> None:
     vec = newsim.TfidfVectorizer().fit(sample.texts)
     kw = vec.keywords(sample.texts, top=3)
     assert (
-        kw.to_frame(ids=sample.ids)["article"].tolist() == [sample.ids[0]] * 3 + [sample.ids[1]] * 3
+        kw.to_frame(ids=sample.ids)["article_id"].tolist()
+        == [sample.ids[0]] * 3 + [sample.ids[1]] * 3
     )
     with pytest.raises(ValueError, match="ids has 1 labels for 2 articles"):
         kw.to_frame(ids=["only one"])

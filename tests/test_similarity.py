@@ -368,16 +368,17 @@ def test_pairs_with_two_threads_and_as_frame(case: Case) -> None:
     for a, b in zip(one, two):
         np.testing.assert_array_equal(a, b)
     assert isinstance(df, pd.DataFrame)
-    assert list(df.columns) == ["i", "j", "score"]
+    assert list(df.columns) == ["article_row", "neighbor_row", "score"]
     assert len(df) == one.n_pairs
-    np.testing.assert_array_equal(df["i"].to_numpy(), one.i)
-    np.testing.assert_array_equal(df["j"].to_numpy(), one.j)
+    np.testing.assert_array_equal(df["article_row"].to_numpy(), one.article_row)
+    np.testing.assert_array_equal(df["neighbor_row"].to_numpy(), one.neighbor_row)
     np.testing.assert_array_equal(df["score"].to_numpy(), one.score)
 
 
 def test_auto_and_brute_pairs_agree(case: Case) -> None:
     a, b = case.pairs(0.5, "auto"), case.pairs(0.5, "brute")
-    ka, kb = set(zip(a.i.tolist(), a.j.tolist())), set(zip(b.i.tolist(), b.j.tolist()))
+    ka = set(zip(a.article_row.tolist(), a.neighbor_row.tolist()))
+    kb = set(zip(b.article_row.tolist(), b.neighbor_row.tolist()))
     for i, j in ka ^ kb:
         assert abs(case.ref.S[i, j] - 0.5) <= TOL, (i, j)
 
@@ -757,7 +758,7 @@ def test_hand_computed_top_k_and_padding(method: str) -> None:
     ids, scores = index.top_k(0, method=method)
     assert ids.shape == scores.shape == (5, 0)
     p = index.pairs(0.375, method=method)
-    assert list(zip(p.i.tolist(), p.j.tolist(), p.score.tolist())) == [
+    assert list(zip(p.article_row.tolist(), p.neighbor_row.tolist(), p.score.tolist())) == [
         (0, 1, 0.5),
         (0, 3, 0.5),
         (1, 2, 0.375),
@@ -881,8 +882,8 @@ def test_all_cores_equal_one(gnad_half: tuple[SimilarityIndex, Reference]) -> No
     finally:
         index.n_jobs = None
     q = index.pairs(0.3)
-    np.testing.assert_array_equal(p.i, q.i)
-    np.testing.assert_array_equal(p.j, q.j)
+    np.testing.assert_array_equal(p.article_row, q.article_row)
+    np.testing.assert_array_equal(p.neighbor_row, q.neighbor_row)
     np.testing.assert_array_equal(p.score, q.score)
 
 
@@ -1020,31 +1021,38 @@ def test_feature_names_of_wrong_length() -> None:
 def test_top_k_to_frame(small: SimilarityIndex) -> None:
     res = small.top_k(4)
     df = res.to_frame()
-    assert list(df.columns) == ["article", "rank", "neighbor", "score"]
+    assert list(df.columns) == ["article_row", "rank", "neighbor_row", "score"]
     assert len(df) == int((res.ids >= 0).sum()) == 12  # padding left out
-    assert df["article"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+    assert df["article_row"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
     assert df["rank"].tolist() == [1, 2, 3] * 4
-    assert df["neighbor"].tolist()[:3] == [1, 3, 2]
+    assert df["neighbor_row"].tolist()[:3] == [1, 3, 2]
     np.testing.assert_array_equal(df["score"].to_numpy(), res.scores[res.ids >= 0])
     labels = ["a", "b", "c", "d", "e"]
     named = res.to_frame(ids=labels)
-    assert list(named.columns) == ["article", "rank", "neighbor", "score"]
+    assert list(named.columns) == ["article_row", "rank", "neighbor_row", "neighbor_id", "score"]
     assert len(named) == 12
-    assert named["neighbor"].tolist()[:3] == ["b", "d", "c"]
-    assert named["article"].tolist() == df["article"].tolist()
+    assert named["neighbor_id"].tolist()[:3] == ["b", "d", "c"]
+    pd.testing.assert_frame_equal(named.drop(columns="neighbor_id"), df)
     empty = SimilarityIndex(sp.identity(3, format="csr")).top_k(2).to_frame()
-    assert list(empty.columns) == ["article", "rank", "neighbor", "score"] and len(empty) == 0
+    assert list(empty.columns) == ["article_row", "rank", "neighbor_row", "score"]
+    assert len(empty) == 0
 
 
 def test_pairs_to_frame(small: SimilarityIndex) -> None:
     p = small.pairs(0.375)
     df = p.to_frame()
-    assert list(df.columns) == ["i", "j", "score"]
+    assert list(df.columns) == ["article_row", "neighbor_row", "score"]
     assert len(df) == p.n_pairs == 5
     named = p.to_frame(ids=list("abcde"))
-    assert list(named.columns) == ["i", "j", "score", "id_i", "id_j"]
-    assert named["id_i"].tolist() == ["a", "a", "b", "b", "c"]
-    assert named["id_j"].tolist() == ["b", "d", "c", "d", "d"]
+    assert list(named.columns) == [
+        "article_row",
+        "article_id",
+        "neighbor_row",
+        "neighbor_id",
+        "score",
+    ]
+    assert named["article_id"].tolist() == ["a", "a", "b", "b", "c"]
+    assert named["neighbor_id"].tolist() == ["b", "d", "c", "d", "d"]
     frame = small.pairs(0.375, as_frame=True)
     pd.testing.assert_frame_equal(frame, df)
     assert len(small.pairs(0.9, as_frame=True)) == 0
@@ -1067,9 +1075,11 @@ def test_keywords_to_frame(gnad: Corpus) -> None:
     docs = [*gnad.texts[:3], ""]
     kw = vec.keywords(docs, top=5)
     df = kw.to_frame()
-    assert list(df.columns) == ["article", "rank", "term", "weight"]
+    assert list(df.columns) == ["article_row", "rank", "term", "weight"]
     assert len(df) == sum(len(t) for t in kw.terms) == 15
     assert df["rank"].tolist() == [1, 2, 3, 4, 5] * 3
+    assert df["article_row"].tolist() == [0] * 5 + [1] * 5 + [2] * 5
     named = kw.to_frame(ids=["a", "b", "c", "d"])
-    assert named["article"].tolist() == ["a"] * 5 + ["b"] * 5 + ["c"] * 5
+    assert list(named.columns) == ["article_row", "article_id", "rank", "term", "weight"]
+    assert named["article_id"].tolist() == ["a"] * 5 + ["b"] * 5 + ["c"] * 5
     assert math.isclose(float(df["weight"].iloc[0]), float(kw.weights[0][0]))

@@ -11,6 +11,8 @@ using namespace newsim;
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "newsim's C++ core (private: use the newsim package).";
+  // pyproject.toml's version, passed in by CMakeLists.txt; newsim.__version__ is this string.
+  m.attr("__version__") = NEWSIM_VERSION;
 
   py::register_exception<FormatError>(m, "ModelFormatError", PyExc_ValueError);
   // scikit-learn's InvalidParameterError is both: a wrong type is a TypeError, and code that

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 # The compiled core: a few milliseconds, and it imports neither NumPy nor SciPy. Importing it
 # here keeps `import newsim` failing loudly when the extension is missing or cannot load ICU.
-from ._core import ModelFormatError
+# Its __version__ is pyproject.toml's, compiled in by CMakeLists.txt: the one place it is written.
+from ._core import ModelFormatError, __version__
 
 if TYPE_CHECKING:
     from . import datasets as datasets
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
     from ._vectorizer import HashingVectorizer as HashingVectorizer
     from ._vectorizer import SklearnTfidfVectorizer as SklearnTfidfVectorizer
     from ._vectorizer import TfidfVectorizer as TfidfVectorizer
-
-__version__ = "0.2.0"
 
 __all__ = [
     "BlockPlan",

@@ -6,6 +6,8 @@ from typing import Any, Optional
 import numpy as np
 import numpy.typing as npt
 
+__version__: str
+
 class ModelFormatError(ValueError): ...
 class InvalidParameterError(ValueError, TypeError): ...
 

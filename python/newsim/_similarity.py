@@ -1,7 +1,23 @@
-"""Similarity over TF-IDF rows: top-k neighbours, near-duplicate pairs, queries, explanations."""
+"""Similarity over TF-IDF rows: top-k neighbors, near-duplicate pairs, queries, explanations.
+
+Results name things one way (the README's "Results" table):
+
+==================  ===========================================================================
+``article_row``     row number (in X, or in Q for a query) of the article a result is about
+``neighbor_row``    row number of an indexed article similar to it (``TopK.ids`` holds these)
+``article_id``      its label: from ``query_ids=`` in top-k and query frames, else ``ids=``
+``neighbor_id``     the neighbor's label, from ``ids=``
+``rank``            1 for the most similar neighbor (the heaviest keyword), then 2, 3, ...
+``score``           the rows' dot product: their cosine when L2-normalized
+==================  ===========================================================================
+
+Frames keep the row numbers (to select articles with them) and add the labels when given, in
+the order ``article_row``, ``article_id``, ``rank``, ``neighbor_row``, ``neighbor_id``, ``score``.
+"""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any, Callable, NamedTuple, Optional, TypeVar, Union
@@ -19,6 +35,62 @@ __all__ = ["Explanation", "Keywords", "Pairs", "SimilarityIndex", "TopK"]
 _METHODS = ("auto", "pruned", "brute")
 
 _T = TypeVar("_T")
+
+#: The release that removes the names deprecated by the one result vocabulary.
+_REMOVAL = "newsim 0.4"
+
+
+def _deprecated(old: str, new: str, *, stacklevel: int = 3) -> None:
+    """Warn that ``old`` is deprecated in favour of ``new`` (names both)."""
+    warnings.warn(
+        f"{old} is deprecated and will be removed in {_REMOVAL}; use {new}",
+        DeprecationWarning,
+        stacklevel=stacklevel,
+    )
+
+
+#: The columns of the result frames, in the order in which each frame shows those it has.
+_COLUMNS = (
+    "article_row",
+    "article_id",
+    "rank",
+    "neighbor_row",
+    "neighbor_id",
+    "term",
+    "weight",
+    "score",
+)
+
+
+class _Legacy(NamedTuple):
+    """newsim 0.2's columns of a frame: ``names`` maps a column to its old name."""
+
+    names: dict[str, str]
+    order: tuple[str, ...]
+
+
+def _frame(columns: dict[str, Any], legacy: Optional[_Legacy] = None) -> Any:
+    """Return the columns as a pandas DataFrame in the order of ``_COLUMNS``.
+
+    With ``legacy`` (deprecated), the columns get their newsim 0.2 names and order instead. A
+    label column follows its row column and, when both have one old name, replaces it: 0.2
+    showed the labels instead of the row numbers there.
+    """
+    import pandas as pd
+
+    ordered = {name: columns[name] for name in _COLUMNS if name in columns}
+    if legacy is None:
+        return pd.DataFrame(ordered)
+    replacements = []
+    for old in legacy.order:
+        new = [n for n, o in legacy.names.items() if o == old and n in ordered]
+        if new:
+            replacements.append(f"{' or '.join(new)} for {old}")
+    _deprecated("legacy_columns=True", f"the new columns ({', '.join(replacements)})", stacklevel=4)
+    renamed: dict[str, Any] = {}
+    for name, values in ordered.items():
+        renamed[legacy.names.get(name, name)] = values
+    return pd.DataFrame({name: renamed[name] for name in legacy.order if name in renamed})
 
 
 def _labels(ids: Sequence[Any], name: str = "ids") -> np.ndarray:
@@ -40,11 +112,19 @@ def _check_covers(labels: np.ndarray, refs: np.ndarray, name: str = "ids") -> No
         )
 
 
-class TopK(NamedTuple):
-    """Each row's k nearest articles: ``ids`` and ``scores``, arrays of shape (n, k).
+def _label(labels: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Return the labels of the given rows (``labels`` are the indexed articles', from ``ids``)."""
+    _check_covers(labels, rows)
+    out: np.ndarray = labels[rows]
+    return out
 
-    Rows are sorted by score (ties: lower id first) and padded with id -1 and score 0.0 where
-    fewer than k articles share a term with the row.
+
+class TopK(NamedTuple):
+    """Each row's k nearest articles: ``ids`` (their row numbers) and ``scores``, shape (n, k).
+
+    Rows are sorted by score (ties: lower row first) and padded with -1 and score 0.0 where
+    fewer than k articles share a term with the row. ``ids`` are what a frame calls
+    ``neighbor_row``: the rows of the indexed articles, not labels.
 
     Examples
     --------
@@ -66,25 +146,31 @@ class TopK(NamedTuple):
         ids: Optional[Sequence[Any]] = None,
         *,
         query_ids: Optional[Sequence[Any]] = None,
+        legacy_columns: bool = False,
     ) -> Any:
-        """Return the neighbours as a long pandas DataFrame (padding left out).
+        """Return the neighbors as a long pandas DataFrame (padding left out).
 
         Parameters
         ----------
         ids : sequence, optional
-            Labels of the indexed articles (e.g. titles), one per article, shown instead of
-            row numbers in the ``neighbor`` column.
+            Labels of the indexed articles (e.g. titles), one per article: adds the column
+            ``neighbor_id``.
         query_ids : sequence, optional
-            Labels of the rows the neighbours were found for, shown instead of row numbers in
-            the ``article`` column. For :meth:`SimilarityIndex.top_k` these are the indexed
-            articles too (pass the same labels as ``ids``); for :meth:`SimilarityIndex.query`,
-            the queries.
+            Labels of the rows the neighbors were found for, one per row: adds the column
+            ``article_id``. For :meth:`SimilarityIndex.top_k` these are the indexed articles
+            too (pass the same labels as ``ids``); for :meth:`SimilarityIndex.query`, the
+            queries.
+        legacy_columns : bool, default=False
+            Deprecated, removed in newsim 0.4: newsim 0.2's columns ``article``, ``rank``,
+            ``neighbor``, ``score``, where ``article`` and ``neighbor`` hold the labels when
+            given and the row numbers otherwise.
 
         Returns
         -------
         pandas.DataFrame
-            Columns ``article``, ``rank`` (from 1), ``neighbor``, ``score``; one row per
-            neighbour, best first within each article.
+            Columns ``article_row`` (the indexed article's row, or the query's), ``article_id``
+            (with ``query_ids``), ``rank`` (from 1), ``neighbor_row``, ``neighbor_id`` (with
+            ``ids``) and ``score``; one row per neighbor, best first within each article.
 
         Raises
         ------
@@ -96,44 +182,51 @@ class TopK(NamedTuple):
         >>> import newsim
         >>> sample = newsim.datasets.load_sample()
         >>> index = newsim.TfidfVectorizer().index(sample.texts)
-        >>> df = index.top_k(k=1).to_frame(ids=["Stargate", "DeepSeek"])
-        >>> df[["article", "rank", "neighbor"]]
-           article  rank  neighbor
-        0        0     1  DeepSeek
-        1        1     1  Stargate
+        >>> index.top_k(k=1).to_frame(ids=["Stargate", "DeepSeek"]).drop(columns="score")
+           article_row  rank  neighbor_row neighbor_id
+        0            0     1             1    DeepSeek
+        1            1     1             0    Stargate
         """
-        import pandas as pd
-
         n, k = self.ids.shape
-        rows = np.repeat(np.arange(n), k)
-        ranks = np.tile(np.arange(1, k + 1), n)
-        nb = self.ids.ravel()
-        keep = nb >= 0
-        neighbor: Any = nb[keep]
+        neighbor_row = self.ids.ravel()
+        keep = neighbor_row >= 0
+        neighbor_row = neighbor_row[keep]
+        article_row = np.repeat(np.arange(n), k)[keep]
+        columns: dict[str, Any] = {
+            "article_row": article_row,
+            "rank": np.tile(np.arange(1, k + 1), n)[keep],
+            "neighbor_row": neighbor_row,
+            "score": self.scores.ravel()[keep],
+        }
         if ids is not None:
-            labels = _labels(ids)
-            _check_covers(labels, neighbor)
-            neighbor = labels[neighbor]
-        article: Any = rows[keep]
+            columns["neighbor_id"] = _label(_labels(ids), neighbor_row)
         if query_ids is not None:
             queries = _labels(query_ids, "query_ids")
             if queries.shape[0] != n:
                 raise ValueError(
                     f"query_ids has {queries.shape[0]} labels for {n} rows; pass one per row"
                 )
-            article = queries[article]
-        return pd.DataFrame(
-            {
-                "article": article,
-                "rank": ranks[keep],
-                "neighbor": neighbor,
-                "score": self.scores.ravel()[keep],
-            }
-        )
+            columns["article_id"] = queries[article_row]
+        return _frame(columns, _TOPK_0_2 if legacy_columns else None)
+
+
+_TOPK_0_2 = _Legacy(
+    {
+        "article_row": "article",
+        "article_id": "article",
+        "neighbor_row": "neighbor",
+        "neighbor_id": "neighbor",
+    },
+    ("article", "rank", "neighbor", "score"),
+)
 
 
 class Pairs(NamedTuple):
-    """Pairs of articles ``i < j`` with ``score >= threshold``, ordered by ``i`` then ``j``.
+    """Pairs of articles with ``score >= threshold``: a table in columns, named as its frame's.
+
+    ``article_row < neighbor_row`` in each pair; pairs are ordered by ``article_row``, then
+    ``neighbor_row``. The fields ``i`` and ``j`` of newsim 0.2 still read (with a
+    DeprecationWarning) until newsim 0.4.
 
     Examples
     --------
@@ -141,32 +234,48 @@ class Pairs(NamedTuple):
     >>> sample = newsim.datasets.load_sample()
     >>> index = newsim.TfidfVectorizer().index(sample.texts + sample.texts[:1])
     >>> pairs = index.pairs(threshold=0.9)  # article 2 repeats article 0
-    >>> pairs.n_pairs, pairs.i.tolist(), pairs.j.tolist()
+    >>> pairs.n_pairs, pairs.article_row.tolist(), pairs.neighbor_row.tolist()
     (1, [0], [2])
     """
 
-    i: np.ndarray
-    j: np.ndarray
+    article_row: np.ndarray
+    neighbor_row: np.ndarray
     score: np.ndarray
 
     @property
     def n_pairs(self) -> int:
         """Number of pairs (``len()`` of a Pairs is 3, its fields, as for any tuple)."""
-        return int(self.i.shape[0])
+        return int(self.article_row.shape[0])
 
-    def to_frame(self, ids: Optional[Sequence[Any]] = None) -> Any:
-        """Return the pairs as a pandas DataFrame with columns ``i``, ``j``, ``score``.
+    @property
+    def i(self) -> np.ndarray:
+        """Deprecated name of :attr:`article_row` (removed in newsim 0.4)."""
+        _deprecated("Pairs.i", "Pairs.article_row")
+        return self.article_row
+
+    @property
+    def j(self) -> np.ndarray:
+        """Deprecated name of :attr:`neighbor_row` (removed in newsim 0.4)."""
+        _deprecated("Pairs.j", "Pairs.neighbor_row")
+        return self.neighbor_row
+
+    def to_frame(self, ids: Optional[Sequence[Any]] = None, *, legacy_columns: bool = False) -> Any:
+        """Return the pairs as a pandas DataFrame, one row per pair.
 
         Parameters
         ----------
         ids : sequence, optional
-            Labels of the indexed articles, one per article; adds columns ``id_i`` and
-            ``id_j`` (the row numbers stay, to select the articles).
+            Labels of the indexed articles, one per article: adds the columns ``article_id``
+            and ``neighbor_id`` (the row numbers stay, to select the articles).
+        legacy_columns : bool, default=False
+            Deprecated, removed in newsim 0.4: newsim 0.2's columns ``i``, ``j``, ``score``
+            and, with ``ids``, ``id_i``, ``id_j``.
 
         Returns
         -------
         pandas.DataFrame
-            One row per pair.
+            Columns ``article_row``, ``article_id`` (with ``ids``), ``neighbor_row``,
+            ``neighbor_id`` (with ``ids``) and ``score``.
 
         Raises
         ------
@@ -179,20 +288,26 @@ class Pairs(NamedTuple):
         >>> sample = newsim.datasets.load_sample()
         >>> index = newsim.TfidfVectorizer().index(sample.texts + sample.texts[:1])
         >>> df = index.pairs(0.9).to_frame(ids=["Stargate", "DeepSeek", "Stargate (copy)"])
-        >>> df[["i", "j", "id_i", "id_j"]]
-           i  j      id_i             id_j
-        0  0  2  Stargate  Stargate (copy)
+        >>> df.drop(columns="score")
+           article_row article_id  neighbor_row      neighbor_id
+        0            0   Stargate             2  Stargate (copy)
         """
-        import pandas as pd
-
-        df = pd.DataFrame({"i": self.i, "j": self.j, "score": self.score})
+        columns: dict[str, Any] = {
+            "article_row": self.article_row,
+            "neighbor_row": self.neighbor_row,
+            "score": self.score,
+        }
         if ids is not None:
             labels = _labels(ids)
-            _check_covers(labels, self.j)
-            _check_covers(labels, self.i)
-            df["id_i"] = labels[self.i]
-            df["id_j"] = labels[self.j]
-        return df
+            columns["neighbor_id"] = _label(labels, self.neighbor_row)
+            columns["article_id"] = _label(labels, self.article_row)
+        return _frame(columns, _PAIRS_0_2 if legacy_columns else None)
+
+
+_PAIRS_0_2 = _Legacy(
+    {"article_row": "i", "neighbor_row": "j", "article_id": "id_i", "neighbor_id": "id_j"},
+    ("i", "j", "score", "id_i", "id_j"),
+)
 
 
 class Explanation(NamedTuple):
@@ -289,7 +404,7 @@ _MAX_PADDED_ENTRIES = 10**8
 def _check_k(k: Any, name: str = "k", *, rows: int = 0, useful: Optional[int] = None) -> int:
     """Validate a count argument; refuse a padded result of absurd size.
 
-    ``useful`` is the most columns that can hold a real entry (n - 1 neighbours, a vocabulary's
+    ``useful`` is the most columns that can hold a real entry (n - 1 neighbors, a vocabulary's
     size); padding up to ``k`` beyond it is kept for small results, as documented, but a ``k``
     whose rows x k result would exceed 10**8 entries is an error naming ``name``.
     """
@@ -575,7 +690,8 @@ class SimilarityIndex(SummaryReprMixin):
         Returns
         -------
         Pairs or pandas.DataFrame
-            ``(i, j, score)`` ordered by i, then j.
+            ``(article_row, neighbor_row, score)``, article_row < neighbor_row, ordered by
+            article_row, then neighbor_row.
 
         Examples
         --------
@@ -584,9 +700,9 @@ class SimilarityIndex(SummaryReprMixin):
         >>> index = newsim.TfidfVectorizer().index(sample.texts)
         >>> index.pairs(threshold=0.9).n_pairs  # the two articles are related, not duplicates
         0
-        >>> index.pairs(threshold=0.1, as_frame=True)[["i", "j"]]
-           i  j
-        0  0  1
+        >>> index.pairs(threshold=0.1, as_frame=True)[["article_row", "neighbor_row"]]
+           article_row  neighbor_row
+        0            0             1
         """
         if isinstance(threshold, bool) or not isinstance(threshold, Real):
             raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
@@ -650,7 +766,7 @@ class SimilarityIndex(SummaryReprMixin):
 
 
 class Keywords(NamedTuple):
-    """Each article's top-weighted terms: ``terms[r]`` and ``weights[r]``, largest first.
+    """Each article's top-weighted terms: ``terms[r]`` and ``weights[r]`` of row r, largest first.
 
     Examples
     --------
@@ -667,19 +783,23 @@ class Keywords(NamedTuple):
     terms: list[list[str]]
     weights: list[np.ndarray]
 
-    def to_frame(self, ids: Optional[Sequence[Any]] = None) -> Any:
-        """Return a long pandas DataFrame with columns ``article``, ``rank``, ``term``, ``weight``.
+    def to_frame(self, ids: Optional[Sequence[Any]] = None, *, legacy_columns: bool = False) -> Any:
+        """Return the keywords as a long pandas DataFrame, one row per (article, keyword).
 
         Parameters
         ----------
         ids : sequence, optional
-            Labels of the articles, one per article, shown instead of row numbers in the
-            ``article`` column.
+            Labels of the articles, one per article: adds the column ``article_id``.
+        legacy_columns : bool, default=False
+            Deprecated, removed in newsim 0.4: newsim 0.2's columns ``article``, ``rank``,
+            ``term``, ``weight``, where ``article`` holds the labels when given and the row
+            numbers otherwise.
 
         Returns
         -------
         pandas.DataFrame
-            One row per (article, keyword).
+            Columns ``article_row``, ``article_id`` (with ``ids``), ``rank`` (from 1),
+            ``term`` and ``weight``.
 
         Raises
         ------
@@ -692,15 +812,20 @@ class Keywords(NamedTuple):
         >>> sample = newsim.datasets.load_sample()
         >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
         >>> df = vec.keywords(sample.texts, top=2).to_frame(ids=["Stargate", "DeepSeek"])
-        >>> df[["article", "rank"]]
-            article  rank
-        0  Stargate     1
-        1  Stargate     2
-        2  DeepSeek     1
-        3  DeepSeek     2
+        >>> df[["article_row", "article_id", "rank"]]
+           article_row article_id  rank
+        0            0   Stargate     1
+        1            0   Stargate     2
+        2            1   DeepSeek     1
+        3            1   DeepSeek     2
         """
-        import pandas as pd
-
+        entries = [
+            (r, rank, term, float(w))
+            for r, (terms, weights) in enumerate(zip(self.terms, self.weights))
+            for rank, (term, w) in enumerate(zip(terms, weights), start=1)
+        ]
+        names = ("article_row", "rank", "term", "weight")
+        columns: dict[str, Any] = {name: [e[c] for e in entries] for c, name in enumerate(names)}
         if ids is not None:
             labels = _labels(ids)
             if labels.shape[0] != len(self.terms):
@@ -708,14 +833,13 @@ class Keywords(NamedTuple):
                     f"ids has {labels.shape[0]} labels for {len(self.terms)} articles; "
                     "pass one per article"
                 )
-        else:
-            labels = np.arange(len(self.terms))
-        rows = [
-            (labels[r], rank + 1, term, float(w))
-            for r, (terms, weights) in enumerate(zip(self.terms, self.weights))
-            for rank, (term, w) in enumerate(zip(terms, weights))
-        ]
-        return pd.DataFrame(rows, columns=["article", "rank", "term", "weight"])
+            columns["article_id"] = labels[np.asarray(columns["article_row"], dtype=np.intp)]
+        return _frame(columns, _KEYWORDS_0_2 if legacy_columns else None)
+
+
+_KEYWORDS_0_2 = _Legacy(
+    {"article_row": "article", "article_id": "article"}, ("article", "rank", "term", "weight")
+)
 
 
 def top_entries(X: Any, top: int) -> tuple[np.ndarray, np.ndarray]:

@@ -918,7 +918,7 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
         >>> vec = newsim.TfidfVectorizer().fit(sample.texts)
         >>> kw = vec.keywords(sample.texts, top=3)
         >>> kw.to_frame(ids=sample.ids).shape
-        (6, 4)
+        (6, 5)
         >>> "russland" in kw.terms[1]
         True
         """

@@ -14,7 +14,15 @@ file (``--text-field``, ``--id-field``), a ``.txt`` file with one article per li
 JSON Lines on standard input. Without ``--id-column``, an article's id is the line on which its
 record starts. Without PATH, the bundled sample articles are used. ``similar``, ``pairs`` and
 ``keywords`` fit a vectorizer on the articles, or only transform them with a saved one
-(``--model``). Output is an aligned table, or CSV or JSON Lines (``--format``).
+(``--model``). Output is an aligned table, or CSV or JSON Lines (``--format``), with the
+columns of the library's frames (``TopK.to_frame`` and so on), ids standing for the articles::
+
+    similar     article_id  rank  neighbor_id  score
+    pairs       article_id  neighbor_id  score
+    keywords    article_id  rank  term  weight
+
+``--legacy-columns`` (deprecated, removed in newsim 0.4) names them as newsim 0.2 did:
+``article`` and ``neighbor`` in ``similar`` and ``keywords``, ``id_i`` and ``id_j`` in ``pairs``.
 
 Exit codes (those of BSD's ``sysexits.h`` where one fits)::
 
@@ -262,6 +270,12 @@ def _parser() -> argparse.ArgumentParser:
         default="table",
         help="an aligned table for people, CSV or JSON Lines for programs (default: table)",
     )
+    output.add_argument(
+        "--legacy-columns",
+        action="store_true",
+        help="deprecated, removed in newsim 0.4: the column names of newsim 0.2 (article, "
+        "neighbor; id_i, id_j) instead of article_id and neighbor_id",
+    )
 
     def command(
         name: str,
@@ -285,7 +299,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command(
         "similar",
         _similar,
-        "For each article, its most similar articles: rank, neighbour id, cosine. An article "
+        "For each article, its most similar articles: rank, neighbor id, cosine. An article "
         "that shares no term with another has no rows.",
         inputs,
         model,
@@ -298,7 +312,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=5,
         metavar="K",
-        help="neighbours per article (default: 5)",
+        help="neighbors per article (default: 5)",
     )
     p = command(
         "pairs",
@@ -453,15 +467,16 @@ def _index(args: argparse.Namespace, articles: Articles) -> SimilarityIndex:
 def _similar(args: argparse.Namespace) -> int:
     articles = _articles(args)
     index = _index(args, articles)
-    # More neighbours than other articles would only be padding (and memory).
+    # More neighbors than other articles would only be padding (and memory).
     top = index.top_k(min(args.top, len(articles) - 1))
     rows: list[tuple[_Cell, ...]] = []
-    for r, (neighbours, scores) in enumerate(zip(top.ids.tolist(), top.scores.tolist())):
-        for rank, (j, score) in enumerate(zip(neighbours, scores), start=1):
+    for r, (neighbors, scores) in enumerate(zip(top.ids.tolist(), top.scores.tolist())):
+        for rank, (j, score) in enumerate(zip(neighbors, scores), start=1):
             if j < 0:  # padding: no more articles share a term with this one
                 break
             rows.append((articles.ids[r], rank, articles.ids[j], score))
-    _write(args.format, ("article", "rank", "neighbor", "score"), rows)
+    header = _columns(args, ("article_id", "rank", "neighbor_id", "score"), _SIMILAR_0_2)
+    _write(args.format, header, rows)
     return EX_OK
 
 
@@ -470,14 +485,17 @@ def _pairs(args: argparse.Namespace) -> int:
     index = _index(args, articles)
     with _library_errors(articles.source):
         pairs = index.pairs(args.threshold)
-    # Most similar first; sorted() is stable, so ties keep the library's order: i, then j.
+    # Most similar first; sorted() is stable, so ties keep the library's order: article_row,
+    # then neighbor_row.
     found = sorted(
-        zip(pairs.i.tolist(), pairs.j.tolist(), pairs.score.tolist()), key=lambda p: -p[2]
+        zip(pairs.article_row.tolist(), pairs.neighbor_row.tolist(), pairs.score.tolist()),
+        key=lambda p: -p[2],
     )
     rows: list[tuple[_Cell, ...]] = [
         (articles.ids[i], articles.ids[j], score) for i, j, score in found
     ]
-    _write(args.format, ("id_i", "id_j", "score"), rows)
+    header = _columns(args, ("article_id", "neighbor_id", "score"), _PAIRS_0_2)
+    _write(args.format, header, rows)
     return EX_OK
 
 
@@ -494,7 +512,8 @@ def _keywords(args: argparse.Namespace) -> int:
         for r, (terms, weights) in enumerate(zip(keywords.terms, keywords.weights))
         for rank, (term, weight) in enumerate(zip(terms, weights.tolist()), start=1)
     ]
-    _write(args.format, ("article", "rank", "term", "weight"), rows)
+    header = _columns(args, ("article_id", "rank", "term", "weight"), _KEYWORDS_0_2)
+    _write(args.format, header, rows)
     return EX_OK
 
 
@@ -552,6 +571,25 @@ def _demo(top: int) -> int:
 
 # --------------------------------------------------------------------------- output
 
+#: newsim 0.2's names of the output columns, by command (--legacy-columns, until newsim 0.4).
+_SIMILAR_0_2 = {"article_id": "article", "neighbor_id": "neighbor"}
+_PAIRS_0_2 = {"article_id": "id_i", "neighbor_id": "id_j"}
+_KEYWORDS_0_2 = {"article_id": "article"}
+
+
+def _columns(
+    args: argparse.Namespace, header: tuple[str, ...], before: dict[str, str]
+) -> tuple[str, ...]:
+    """Return the output's column names: ``before`` renames them under --legacy-columns."""
+    if not args.legacy_columns:
+        return header
+    replacements = ", ".join(f"{new} for {old}" for new, old in before.items())
+    _warning(
+        "--legacy-columns is deprecated and will be removed in newsim 0.4; read the new "
+        f"columns ({replacements})"
+    )
+    return tuple(before.get(name, name) for name in header)
+
 
 def _write(fmt: str, header: tuple[str, ...], rows: list[tuple[_Cell, ...]]) -> None:
     """Write rows to standard output as an aligned table, CSV or JSON Lines.
@@ -595,6 +633,10 @@ def _machine(value: _Cell) -> _Cell:
 
 def _error(message: str) -> None:
     print(f"newsim: error: {message}", file=sys.stderr)
+
+
+def _warning(message: str) -> None:
+    print(f"newsim: warning: {message}", file=sys.stderr)
 
 
 def _quiet_stdout() -> None:

@@ -1,4 +1,4 @@
-"""Plots of article similarity: a heatmap and a neighbour graph (matplotlib, optional).
+"""Plots of article similarity: a heatmap and a neighbor graph (matplotlib, optional).
 
 Use as ``from newsim import plot`` or ``import newsim.plot``. matplotlib is an optional
 dependency (``pip install newsim[notebook]``), imported the first time a plot is drawn. Every
@@ -23,16 +23,16 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 
-from ._similarity import SimilarityIndex, TopK, _as_csr
+from ._similarity import SimilarityIndex, TopK, _as_csr, _deprecated
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["heatmap", "neighbour_graph"]
+__all__ = ["heatmap", "neighbor_graph"]
 
 #: The most articles a heatmap draws: n x n cells must stay readable and fit in memory.
 MAX_HEATMAP_ARTICLES = 5000
-#: The most articles (nodes) a neighbour graph draws.
+#: The most articles (nodes) a neighbor graph draws.
 MAX_GRAPH_NODES = 500
 
 _EXTRA_HINT = "pip install newsim[notebook]"
@@ -257,7 +257,7 @@ def _spring_layout(
     return out
 
 
-def neighbour_graph(
+def neighbor_graph(
     index_or_topk: Union[SimilarityIndex, TopK],
     ids: Optional[Sequence[Any]] = None,
     k: int = 3,
@@ -269,11 +269,11 @@ def neighbour_graph(
     seed: int = 0,
     max_label: int = 30,
 ) -> Axes:
-    """Draw articles and their nearest neighbours as a graph.
+    """Draw articles and their nearest neighbors as a graph.
 
-    The nodes are the chosen articles and their ``k`` nearest neighbours (drawn smaller when
+    The nodes are the chosen articles and their ``k`` nearest neighbors (drawn smaller when
     not chosen themselves); a line joins two nodes when one is among the other's ``k`` nearest
-    neighbours, wider for a higher score. The layout
+    neighbors, wider for a higher score. The layout
     is computed with NumPy (no graph library needed).
 
     Parameters
@@ -288,8 +288,8 @@ def neighbour_graph(
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure by default.
     articles : sequence of int, optional
-        The articles whose neighbours to draw; all of them by default. At most 500 nodes
-        (chosen articles and their neighbours) are drawn.
+        The articles whose neighbors to draw; all of them by default. At most 500 nodes
+        (chosen articles and their neighbors) are drawn.
     groups : sequence, optional
         One group per indexed article (e.g. topics): nodes are coloured by group, with a
         legend.
@@ -318,10 +318,10 @@ def neighbour_graph(
     >>> from newsim import plot
     >>> sample = newsim.datasets.load_sample()
     >>> index = newsim.TfidfVectorizer().index(sample.texts)
-    >>> ax = plot.neighbour_graph(index, ids=["Stargate", "DeepSeek"], k=1)
+    >>> ax = plot.neighbor_graph(index, ids=["Stargate", "DeepSeek"], k=1)
     >>> [t.get_text() for t in ax.texts]
     ['Stargate', 'DeepSeek']
-    >>> len(ax.collections[0].get_segments())  # one edge: the two are each other's neighbour
+    >>> len(ax.collections[0].get_segments())  # one edge: the two are each other's neighbor
     1
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
@@ -347,8 +347,8 @@ def neighbour_graph(
     plt = _pyplot()
     from matplotlib.collections import LineCollection
 
-    # Nodes: the chosen articles and their neighbours. Edges: every neighbour relation
-    # between two nodes (also between two neighbours), once per pair, with the best score.
+    # Nodes: the chosen articles and their neighbors. Edges: every neighbor relation
+    # between two nodes (also between two neighbors), once per pair, with the best score.
     nodes = list(dict.fromkeys(chosen.tolist() + [b for b in nb_ids[chosen].ravel() if b >= 0]))
     drawn = set(nodes)
     best: dict[tuple[int, int], float] = {}
@@ -418,3 +418,20 @@ def neighbour_graph(
     ax.set_aspect("equal")
     ax.set_axis_off()
     return ax
+
+
+def neighbour_graph(*args: Any, **kwargs: Any) -> Axes:
+    """Draw a neighbor graph: the deprecated name of :func:`neighbor_graph` (until newsim 0.4).
+
+    Parameters
+    ----------
+    *args, **kwargs
+        As for :func:`neighbor_graph`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        As :func:`neighbor_graph` returns it.
+    """
+    _deprecated("newsim.plot.neighbour_graph", "newsim.plot.neighbor_graph")
+    return neighbor_graph(*args, **kwargs)
