@@ -177,8 +177,7 @@ BAD: dict[str, Bad] = {
         r"ngram_range must satisfy .* \(max_n is implausibly large\)"),
     "option-ngram_range-huge": Bad(
         lambda c: TfidfVectorizer(ngram_range=(1, 10**6)).fit(GOOD), ValueError,
-        r"The 'ngram_range' parameter must be a pair of ints in the range \[1, 64\], "
-        r"got \(1, 1000000\)"),
+        r"ngram_range upper bound must be at most 64, got 1000000"),
     "option-min_token_len-2**70": Bad(
         lambda c: TfidfVectorizer(min_token_len=2**70).fit(GOOD), ValueError,
         r"empty vocabulary; perhaps the documents only contain stop words"),
@@ -195,7 +194,7 @@ BAD: dict[str, Bad] = {
         r"k1 must be a real number, got 'x'"),
     "option-b-nan": Bad(
         lambda c: TfidfVectorizer(b=float("nan")).fit(GOOD), ValueError,
-        r"The 'b' parameter must be a float in the range \[0\.0, 1\.0\], got nan"),
+        r"b must be in \[0, 1\], got nan"),
     "option-min_df-nan": Bad(
         lambda c: TfidfVectorizer(min_df=float("nan")).fit(GOOD), ValueError,
         r"The 'min_df' parameter must be a float in the range \[0\.0, 1\.0\], got nan"),

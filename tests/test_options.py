@@ -33,13 +33,18 @@ def test_unknown_keyword_names_the_options() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"k1": "1"}, r"The 'k1' parameter must be a float, got '1' of type str"),
-        ({"lowercase": 1}, r"The 'lowercase' parameter must be a bool, got 1 of type int"),
-        ({"min_token_len": 1.5}, r"The 'min_token_len' parameter must be an int, got 1.5"),
-        ({"stop_words": "the"}, r"The 'stop_words' parameter must be a list of str, got 'the'"),
-        ({"stop_words": ["a", 3]}, r"The 'stop_words\[1\]' parameter must be a str, got 3"),
-        ({"ngram_range": (1,)}, r"The 'ngram_range' parameter must be a tuple \(low, high\)"),
-        ({"norm": None}, r"The 'norm' parameter must be one of 'none', 'l1', 'l2', got None"),
+        ({"k1": "1"}, r"k1 must be a real number, got '1' \(str\)\."),
+        ({"lowercase": 1}, r"lowercase must be a bool, got 1 \(int\)\."),
+        ({"min_token_len": 1.5}, r"min_token_len must be an int >= 0, got 1\.5 \(float\)\."),
+        ({"max_features": "7"}, r"max_features must be an int >= 1 or None, got '7' \(str\)\."),
+        ({"stop_words": "the"}, r"stop_words must be a list of str, got 'the' \(str\)\."),
+        ({"stop_words": ["a", 3]}, r"stop_words\[1\] must be a str, got 3 \(int\)\."),
+        (
+            {"ngram_range": (1,)},
+            r"ngram_range must be a tuple \(min_n, max_n\) of ints, got \(1,\)",
+        ),
+        ({"ngram_range": [1, 2]}, r"ngram_range must be a tuple \(min_n, max_n\) of ints"),
+        ({"norm": None}, r"norm must be one of 'none', 'l1', 'l2', got None \(NoneType\)\."),
     ],
 )
 def test_wrong_type_is_a_type_error_and_a_value_error(options: dict, message: str) -> None:
@@ -51,24 +56,29 @@ def test_wrong_type_is_a_type_error_and_a_value_error(options: dict, message: st
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"norm": "l3"}, r"The 'norm' parameter must be one of 'none', 'l1', 'l2', got 'l3'\."),
-        ({"b": 1.5}, r"The 'b' parameter must be a float in the range \[0\.0, 1\.0\], got 1\.5\."),
-        ({"k1": -1}, r"The 'k1' parameter must be a float in the range \[0\.0, inf\), got -1\.0\."),
-        (
-            {"ngram_min_df": 0},
-            r"The 'ngram_min_df' parameter must be an int in the range \[1, inf\)",
-        ),
-        (
-            {"max_features": 0},
-            r"The 'max_features' parameter must be an int in the range \[1, inf\) or None",
-        ),
+        ({"norm": "l3"}, r"norm must be one of 'none', 'l1', 'l2', got 'l3'\."),
+        ({"b": 1.5}, r"b must be in \[0, 1\], got 1\.5\."),
+        ({"k1": -1}, r"k1 must be >= 0, got -1\.0\."),
+        ({"k1": float("inf")}, r"k1 must be >= 0, got inf\."),
+        ({"ngram_min_df": 0}, r"ngram_min_df must be an int >= 1, got 0\."),
+        ({"max_features": 0}, r"max_features must be an int >= 1 or None, got 0\."),
         (
             {"n_features": 2**31},
-            r"The 'n_features' parameter must be an int in the range \[1, 2147483647\]",
+            r"n_features must be an int in \[1, 2147483647\] or None, got 2147483648\.",
         ),
         (
-            {"ngram_range": (1, 65)},
-            r"The 'ngram_range' parameter must be a pair of ints in the range \[1, 64\]",
+            {"n_features": 2**70},
+            r"n_features must be an int in \[1, 2147483647\] or None, got 1180591620717411303424\.",
+        ),
+        ({"ngram_range": (2, 1)}, r"ngram_range must satisfy 1 <= min_n <= max_n, got \(2, 1\)\."),
+        ({"ngram_range": (1, 65)}, r"ngram_range upper bound must be at most 64, got 65\."),
+        (
+            {"min_df": 1.5, "min_df_is_count": False},
+            r"The 'min_df' parameter must be a float in the range \[0\.0, 1\.0\], got 1\.5\.",
+        ),
+        (
+            {"max_df": -1.0, "max_df_is_count": True},
+            r"The 'max_df' parameter must be an int >= 0, got -1\.",
         ),
     ],
 )
@@ -76,6 +86,14 @@ def test_declared_rule_is_checked_by_the_core(options: dict, message: str) -> No
     with pytest.raises(ValueError, match=message) as info:
         _core.Vectorizer(**options)
     assert not isinstance(info.value, TypeError)
+
+
+def test_huge_counts_mean_no_limit() -> None:
+    """An int beyond 64 bits is no error where an option has no upper bound."""
+    assert (
+        _core.Vectorizer(max_features=10**30, min_token_len=2**70).options()["max_features"]
+        == 2**63 - 1
+    )
 
 
 def test_model_without_a_later_parameter_takes_the_stored_core_option(tmp_path) -> None:
@@ -90,3 +108,12 @@ def test_model_without_a_later_parameter_takes_the_stored_core_option(tmp_path) 
     core.metadata = json.dumps(meta)
     (tmp_path / "old.newsim").write_bytes(core.to_bytes())
     assert TfidfVectorizer.load(tmp_path / "old.newsim").ngram_min_df == 2
+
+
+def test_python_analysis_still_has_its_ngram_range_checked_by_the_core() -> None:
+    from newsim import SklearnTfidfVectorizer
+
+    with pytest.raises(ValueError, match=r"ngram_range must satisfy 1 <= min_n <= max_n"):
+        SklearnTfidfVectorizer(token_pattern=r"\w+", ngram_range=(2, 1)).fit(["a b", "c d"])
+    with pytest.raises(ValueError, match=r"ngram_range must satisfy 1 <= min_n <= max_n"):
+        SklearnTfidfVectorizer(analyzer=str.split, ngram_range=(0, 1)).fit(["a b", "c d"])

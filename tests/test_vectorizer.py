@@ -224,7 +224,7 @@ def test_bm25_plus_saves_without_a_new_format_version(tmp_path: pathlib.Path) ->
 
 
 def test_bm25_plus_delta_is_checked_by_the_core() -> None:
-    with pytest.raises(ValueError, match=r"The 'delta' parameter must be a float in the range"):
+    with pytest.raises(ValueError, match=r"delta must be >= 0, got -1\.0\."):
         TfidfVectorizer(weighting="bm25+", delta=-1.0).fit(["a b", "b c"])
 
 

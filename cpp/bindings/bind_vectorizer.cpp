@@ -12,31 +12,38 @@
 namespace newsim::py_bindings {
 namespace {
 
-/// The expected type of an option, for messages.
-[[noreturn]] void wrong_type(std::string_view name, const char* expected, py::handle value) {
-  throw OptionTypeError(std::string(name), "The '" + std::string(name) + "' parameter must be " + expected +
-                                               ", got " + std::string(py::repr(value)) + " of type " +
-                                               std::string(py::type::of(value).attr("__name__").cast<std::string>()) +
-                                               ".");
+/// A value of the wrong type for an option: "<name> must be <what>, got <repr> (<type>)."
+[[noreturn]] void wrong_type(std::string_view name, const std::string& what, py::handle value) {
+  throw OptionTypeError(std::string(name), std::string(name) + " must be " + what + ", got " +
+                                               std::string(py::repr(value)) + " (" +
+                                               py::type::of(value).attr("__name__").cast<std::string>() + ").");
 }
 
 bool is_bool(py::handle v) {
   return py::isinstance<py::bool_>(v) || py::type::of(v).attr("__name__").cast<std::string>() == "bool_";
 }
 
-std::int64_t whole(std::string_view name, py::handle v, Bounds bounds, bool nullable = false) {
-  if (is_bool(v) || py::isinstance<py::float_>(v) || !PyIndex_Check(v.ptr())) wrong_type(name, "an int", v);
-  const py::int_ i = py::reinterpret_steal<py::int_>(PyNumber_Index(v.ptr()));
+/// An int (not a bool, not a float) as int64, saturated beyond its range.
+std::optional<std::int64_t> as_whole(py::handle v) {
+  if (is_bool(v) || py::isinstance<py::float_>(v) || !PyIndex_Check(v.ptr())) return std::nullopt;
+  const auto i = py::reinterpret_steal<py::int_>(PyNumber_Index(v.ptr()));
   if (!i) throw py::error_already_set();
   int overflow = 0;
   const long long x = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
-  // A number beyond int64 is out of any declared bounds: the rule names them.
-  std::int64_t out = overflow > 0 ? std::numeric_limits<std::int64_t>::max()
-                                  : overflow < 0 ? std::numeric_limits<std::int64_t>::min() : x;
-  std::optional<std::int64_t> probe = out;
-  if (nullable) RuleChecker().optional_integer(name, probe, bounds);
-  else RuleChecker().integer(name, *probe, bounds);
-  return out;
+  if (overflow > 0) return std::numeric_limits<std::int64_t>::max();
+  if (overflow < 0) return std::numeric_limits<std::int64_t>::min();
+  return x;
+}
+
+/// An int option's value: its type here, its bounds by the core's rule (with the value as given).
+std::int64_t whole(std::string_view name, py::handle v, Bounds bounds, bool nullable = false) {
+  const std::string what = describe_bounds(bounds, true) + (nullable ? " or None" : "");
+  const auto x = as_whole(v);
+  if (!x) wrong_type(name, what, v);
+  if (static_cast<double>(*x) < bounds.min || static_cast<double>(*x) > bounds.max)
+    throw InvalidOptionError(std::string(name), std::string(name) + " must be " + what + ", got " +
+                                                    std::string(py::repr(v)) + ".");
+  return *x;
 }
 
 std::string text_of(std::string_view name, py::handle v) {
@@ -82,7 +89,7 @@ class FromKwargs final : public OptionVisitor {
     if (const auto v = get(name)) {
       if (is_bool(*v) || py::isinstance<py::str>(*v) || py::isinstance<py::bytes>(*v) ||
           !(PyFloat_Check(v->ptr()) || PyIndex_Check(v->ptr()) || py::hasattr(*v, "__float__")))
-        wrong_type(name, "a float", *v);
+        wrong_type(name, "a real number", *v);
       value = py::float_(*v).cast<double>();
     }
   }
@@ -98,29 +105,30 @@ class FromKwargs final : public OptionVisitor {
       if (!v->is_none()) value = words_of(name, *v);
     }
   }
-  void pair(std::string_view name, std::int64_t& low, std::int64_t& high, Bounds bounds) override {
+  void pair(std::string_view name, std::int64_t& low, std::int64_t& high, Bounds) override {
     if (const auto v = get(name)) {
-      if (!(py::isinstance<py::tuple>(*v) || py::isinstance<py::list>(*v)) || py::len(*v) != 2)
-        wrong_type(name, "a tuple (low, high) of two ints", *v);
-      const auto seq = v->cast<py::sequence>();
-      low = whole(name, seq[0], {-kMaxWhole, kMaxWhole});
-      high = whole(name, seq[1], {-kMaxWhole, kMaxWhole});
-      (void)bounds;  // the pair's rule is checked by validate(), with both values in the message
+      std::optional<std::int64_t> lo;
+      std::optional<std::int64_t> hi;
+      if (py::isinstance<py::tuple>(*v) && py::len(*v) == 2) {  // a tuple, as scikit-learn takes
+        const auto seq = v->cast<py::sequence>();
+        lo = as_whole(seq[0]);
+        hi = as_whole(seq[1]);
+      }
+      if (!lo || !hi) wrong_type(name, "a tuple (min_n, max_n) of ints", *v);
+      low = *lo;  // the pair's rule is the core's (validate()), with both values in its message
+      high = *hi;
     }
   }
   void choice(std::string_view name, std::size_t& index, std::span<const std::string_view> names) override {
     if (const auto v = get(name)) {
-      std::string list;
-      for (const auto n : names) list += (list.empty() ? "'" : ", '") + std::string(n) + "'";
-      if (!py::isinstance<py::str>(*v)) wrong_type(name, ("one of " + list).c_str(), *v);
+      const std::string what = "one of " + quoted_list(names);
+      if (!py::isinstance<py::str>(*v)) wrong_type(name, what, *v);
       const std::string s = utf8_of(*v);
-      for (std::size_t i = 0; i < names.size(); ++i)
-        if (names[i] == s) {
-          index = i;
-          return;
-        }
-      throw InvalidOptionError(std::string(name), "The '" + std::string(name) + "' parameter must be one of " +
-                                                      list + ", got " + std::string(py::repr(*v)) + ".");
+      const auto it = std::find(names.begin(), names.end(), s);
+      if (it == names.end())
+        throw InvalidOptionError(std::string(name), std::string(name) + " must be " + what + ", got " +
+                                                        std::string(py::repr(*v)) + ".");
+      index = static_cast<std::size_t>(it - names.begin());
     }
   }
 

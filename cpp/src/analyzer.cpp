@@ -59,23 +59,30 @@ void AnalyzerOptions::declare(OptionVisitor& v) {
   v.choice("strip_accents", strip_accents, kStrips);
   v.words("stop_words", stop_words);
   v.text("stemmer", stemmer);
-  v.integer("min_token_len", min_token_len, {0, kMaxWhole});
-  v.integer("min_word_run", min_word_run, {1, kMaxWhole});
+  v.integer("min_token_len", min_token_len, {0});
+  v.integer("min_word_run", min_word_run, {1});
   v.pair("ngram_range", ngram_min, ngram_max, {1, 64});
   v.choice("compounds", compounds, kCompounds);
   v.flag("decompound", decompound);
 }
 
 void AnalyzerOptions::validate() const {
-  check_declared(*this);
-  if (ngram_min < 1 || ngram_max < ngram_min)
+  // The pair's order first (its message shows both values as given), then the declared rules.
+  const auto lo = static_cast<std::int64_t>(ngram_min);
+  const auto hi = static_cast<std::int64_t>(ngram_max);
+  const std::string got = std::string("(").append(std::to_string(lo)).append(", ").append(std::to_string(hi)).append(")");
+  if (lo < 1 || hi < lo)
+    throw InvalidOptionError("ngram_range", "ngram_range must satisfy 1 <= min_n <= max_n, got " + got + ".");
+  if (hi > (std::int64_t{1} << 31))
+    throw InvalidOptionError("ngram_range", "ngram_range must satisfy 1 <= min_n <= max_n <= 64, got " + got +
+                                                " (max_n is implausibly large).");
+  if (hi > 64)
     throw InvalidOptionError("ngram_range",
-                             "Invalid value for ngram_range=(" + std::to_string(ngram_min) + ", " +
-                                 std::to_string(ngram_max) +
-                                 "): lower boundary larger than the upper boundary, or below 1.");
+                             "ngram_range upper bound must be at most 64, got " + std::to_string(hi) + ".");
+  check_declared(*this);
   if (decompound && (analyzer != AnalyzerKind::word || tokenization != Tokenization::unicode))
     throw InvalidOptionError("decompound",
-                             "decompound needs analyzer='word' with newsim's own tokenization.");
+                             "decompound=True needs analyzer='word' with newsim's own tokenization.");
   if (min_word_run < 1)
     throw InvalidOptionError("token_pattern", "the minimum word run must be at least 1.");
   if (!stemmer.empty()) {

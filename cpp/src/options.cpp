@@ -19,61 +19,60 @@ std::string format_real(double value) {
   return s;
 }
 
+std::string describe_bounds(Bounds b, bool whole) {
+  auto edge = [whole](double v) { return whole ? std::to_string(static_cast<long long>(v)) : format_real(v); };
+  auto real_edge = [](double v) {  // 0 and 1 read better than 0.0 and 1.0 in "in [0, 1]"
+    return v == std::floor(v) && std::fabs(v) < 1e15 ? std::to_string(static_cast<long long>(v)) : format_real(v);
+  };
+  const bool low = std::isfinite(b.min);
+  const bool high = std::isfinite(b.max);
+  const std::string kind = whole ? "an int" : "";
+  std::string text;
+  if (low && high) text = "in [" + (whole ? edge(b.min) : real_edge(b.min)) + ", " + (whole ? edge(b.max) : real_edge(b.max)) + "]";
+  else if (low) text = ">= " + (whole ? edge(b.min) : real_edge(b.min));
+  else if (high) text = "<= " + (whole ? edge(b.max) : real_edge(b.max));
+  if (whole) return text.empty() ? kind : kind + " " + text;
+  return text.empty() ? "a real number" : text;
+}
+
 namespace {
 
-std::string interval(Bounds b, bool whole) {
-  auto edge = [whole](double v) {
-    if (std::isinf(v) || std::fabs(v) >= kMaxWhole) return std::string(v > 0 ? "inf" : "-inf");
-    return whole ? std::to_string(static_cast<long long>(v)) : format_real(v);
-  };
-  const bool open = std::isinf(b.max) || b.max >= kMaxWhole;
-  return std::string(whole ? "an int" : "a float") + " in the range [" + edge(b.min) + ", " +
-         edge(b.max) + (open ? ")" : "]");
-}
-
 [[noreturn]] void out_of_rule(std::string_view name, const std::string& what, const std::string& got) {
-  throw InvalidOptionError(std::string(name),
-                           "The '" + std::string(name) + "' parameter must be " + what + ", got " + got + ".");
+  throw InvalidOptionError(std::string(name), std::string(name) + " must be " + what + ", got " + got + ".");
 }
 
-void check_whole(std::string_view name, std::int64_t value, Bounds b) {
-  const auto v = static_cast<double>(value);
-  if (v < b.min || v > b.max) out_of_rule(name, interval(b, true), std::to_string(value));
-}
+bool within(double v, Bounds b) { return v >= b.min && v <= b.max; }
 
 }  // namespace
 
 void RuleChecker::integer(std::string_view name, std::int64_t& value, Bounds bounds) {
-  check_whole(name, value, bounds);
+  if (!within(static_cast<double>(value), bounds)) out_of_rule(name, describe_bounds(bounds, true), std::to_string(value));
 }
 
 void RuleChecker::optional_integer(std::string_view name, std::optional<std::int64_t>& value, Bounds bounds) {
-  if (value) {
-    const auto v = static_cast<double>(*value);
-    if (v < bounds.min || v > bounds.max)
-      out_of_rule(name, interval(bounds, true) + " or None", std::to_string(*value));
-  }
+  if (value && !within(static_cast<double>(*value), bounds))
+    out_of_rule(name, describe_bounds(bounds, true) + " or None", std::to_string(*value));
 }
 
 void RuleChecker::real(std::string_view name, double& value, Bounds bounds) {
-  if (!std::isfinite(value) || value < bounds.min || value > bounds.max)
-    out_of_rule(name, interval(bounds, false), format_real(value));
+  if (!std::isfinite(value) || !within(value, bounds))
+    out_of_rule(name, describe_bounds(bounds, false), format_real(value));
 }
 
 void RuleChecker::pair(std::string_view name, std::int64_t& low, std::int64_t& high, Bounds bounds) {
-  const auto lo = static_cast<double>(low);
-  const auto hi = static_cast<double>(high);
-  if (lo < bounds.min || lo > bounds.max || hi < bounds.min || hi > bounds.max)
-    out_of_rule(name, "a pair of ints" + interval(bounds, true).substr(6),
+  if (!within(static_cast<double>(low), bounds) || !within(static_cast<double>(high), bounds))
+    out_of_rule(name, "two ints, each " + describe_bounds(bounds, true).substr(7),
                 std::string("(").append(std::to_string(low)).append(", ").append(std::to_string(high)).append(")"));
 }
 
 void RuleChecker::choice(std::string_view name, std::size_t& index, std::span<const std::string_view> names) {
-  if (index >= names.size()) {
-    std::string list;
-    for (const auto n : names) list += (list.empty() ? "'" : ", '") + std::string(n) + "'";
-    out_of_rule(name, "one of " + list, "value number " + std::to_string(index));
-  }
+  if (index >= names.size()) out_of_rule(name, "one of " + quoted_list(names), "value number " + std::to_string(index));
+}
+
+std::string quoted_list(std::span<const std::string_view> names) {
+  std::string list;
+  for (const auto n : names) list += (list.empty() ? "'" : ", '") + std::string(n) + "'";
+  return list;
 }
 
 }  // namespace newsim

@@ -105,24 +105,25 @@ TermStats TermStats::merge(const TermStats& a, const TermStats& b) {
 }
 
 void PruneOptions::declare(OptionVisitor& v) {
-  v.real("min_df", min_df, {0, kMaxWhole});
+  v.real("min_df", min_df, {0});
   v.flag("min_df_is_count", min_df_is_count);
-  v.real("max_df", max_df, {0, kMaxWhole});
+  v.real("max_df", max_df, {0});
   v.flag("max_df_is_count", max_df_is_count);
-  v.optional_integer("max_features", max_features, {1, kMaxWhole});
-  v.integer("ngram_min_df", ngram_min_df, {1, kMaxWhole});
+  v.optional_integer("max_features", max_features, {1});
+  v.integer("ngram_min_df", ngram_min_df, {1});
 }
 
 void PruneOptions::validate() const {
-  // Before the declared rules: this message says what an int and a float mean.
+  // Before the declared rules: an int counts documents, a float is a share (scikit-learn's words).
   auto check = [](const char* name, double v, bool is_count) {
-    if (!std::isfinite(v) || v < 0 || (!is_count && v > 1.0))
-      throw InvalidOptionError(name, std::string("The '") + name +
-                                         "' parameter must be an int in the range [0, inf) or a "
-                                         "float in the range [0.0, 1.0], got " +
-                                         std::to_string(v) + ".");
-    if (is_count && v != std::floor(v))
-      throw InvalidOptionError(name, std::string(name) + " as a document count must be whole.");
+    const std::string n = name;
+    if (is_count && !(v >= 0 && v == std::floor(v)))
+      throw InvalidOptionError(n, "The '" + n + "' parameter must be an int >= 0, got " +
+                                      (v == std::floor(v) && std::fabs(v) < 1e18 ? std::to_string(static_cast<long long>(v))
+                                                                                  : format_real(v)) + ".");
+    if (!is_count && !(v >= 0 && v <= 1))
+      throw InvalidOptionError(n, "The '" + n + "' parameter must be a float in the range [0.0, 1.0], got " +
+                                      format_real(v) + ".");
   };
   check("min_df", min_df, min_df_is_count);
   check("max_df", max_df, max_df_is_count);

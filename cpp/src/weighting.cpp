@@ -18,9 +18,9 @@ void WeightingOptions::declare(OptionVisitor& v) {
   v.flag("sublinear_tf", sublinear_tf);
   v.choice("norm", norm, kNorms);
   // Checked whatever the scheme, so that a bad value never waits for a later switch to BM25.
-  v.real("k1", k1, {0, kMaxWhole});
+  v.real("k1", k1, {0});
   v.real("b", b, {0, 1});
-  v.real("delta", delta, {0, kMaxWhole});
+  v.real("delta", delta, {0});
 }
 
 void WeightingOptions::validate() const { check_declared(*this); }

@@ -185,5 +185,5 @@ TEST(Serialization, ResealedInconsistenciesAreRejected) {
   const std::size_t k1 = option_at(p, "k1") + 8 + 2 + 1;
   const double minus = -1.0;
   for (int k = 0; k < 8; ++k) p[k1 + k] = static_cast<char>((std::bit_cast<std::uint64_t>(minus) >> (8 * k)) & 0xFF);
-  expect_format_error(sealed(b, p), "The 'k1' parameter must be a float in the range [0.0, inf), got -1.0.");
+  expect_format_error(sealed(b, p), "invalid option: k1 must be >= 0, got -1.0.");
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from numbers import Integral, Real
+from numbers import Integral
 from typing import Any, Callable, ClassVar, Optional, Union
 
 import numpy as np
@@ -55,23 +55,20 @@ def _dtype_is_float64(dtype: Any) -> bool:
     raise ValueError(f"dtype must be float32 or float64, got {dt.name}")
 
 
-def _df_bound(name: str, value: Any) -> tuple[float, bool]:
-    """Read min_df/max_df as scikit-learn does: an int counts documents, a float is a share."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise ValueError(
-            f"The '{name}' parameter must be an int in the range [0, inf) or a float in the "
-            f"range [0.0, 1.0], got {value!r}."
-        )
-    if isinstance(value, Integral):
-        if value < 0:
-            raise ValueError(f"The '{name}' parameter must be an int >= 0, got {value!r}.")
-        return float(value), True
-    fvalue = float(value)
-    if not 0.0 <= fvalue <= 1.0:
-        raise ValueError(
-            f"The '{name}' parameter must be a float in the range [0.0, 1.0], got {value!r}."
-        )
-    return fvalue, False
+def _words_and_pairs(ngram_range: Any) -> bool:
+    """Whether ``ngram_range`` runs from single words to at least word pairs."""
+    try:
+        return bool(ngram_range[0] == 1 and ngram_range[1] >= 2)
+    except (TypeError, IndexError, KeyError):
+        return False  # malformed: the core names it
+
+
+def _df_bound(value: Any) -> tuple[Any, bool]:
+    """Read min_df/max_df as scikit-learn does: an int counts documents, a float is a share.
+
+    Other types go to the core as they are, which names the parameter and what it takes.
+    """
+    return value, isinstance(value, Integral) and not isinstance(value, bool)
 
 
 class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -201,17 +198,7 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
             return (1, 2) if self._param("analyzer") == "word" else (1, 1)
         return ngram_range
 
-    def _ngram_min_df(self) -> int:
-        value = self._param("ngram_min_df")
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-            raise ValueError(f"ngram_min_df must be an int >= 1, got {value!r}")
-        if callable(self._param("analyzer")):
-            return 1  # a callable's terms are not n-grams newsim formed
-        return min(int(value), 2**62)
-
-    def _decompound(
-        self, language: Optional[str], native_word: bool, ngram_range: tuple[int, int]
-    ) -> bool:
+    def _decompound(self, language: Optional[str], native_word: bool, ngram_range: Any) -> bool:
         """Resolve ``decompound``.
 
         'auto' splits German compounds in newsim's own word analysis of single words and word
@@ -221,7 +208,7 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
         """
         value = self._param("decompound")
         if isinstance(value, str) and value == "auto":
-            return native_word and language == "de" and ngram_range[0] == 1 and ngram_range[1] >= 2
+            return native_word and language == "de" and _words_and_pairs(ngram_range)
         if not isinstance(value, bool):
             raise ValueError(f"decompound must be True, False or 'auto', got {value!r}")
         if value and not native_word:
@@ -232,86 +219,48 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
         return value
 
     def _make_core(self, language: Optional[str]) -> _core.Vectorizer:
+        """Build the core vectorizer of these parameters.
+
+        Python only translates here (``'auto'``, a language into stop words and a stemmer,
+        scikit-learn's spellings such as ``None`` for no norm or an int ``min_df`` for a
+        document count); every value is checked by the core, against the rule it declares.
+        """
         analyzer = self._param("analyzer")
         python_side = self._python_analyzer() is not None
         ngram_range = self._ngram_range()
-        if (
-            not isinstance(ngram_range, tuple)
-            or len(ngram_range) != 2
-            or not all(isinstance(n, Integral) and not isinstance(n, bool) for n in ngram_range)
-        ):
-            raise ValueError(
-                f"ngram_range must be a tuple (min_n, max_n) of ints, got {ngram_range!r}"
-            )
-        if not 1 <= ngram_range[0] <= ngram_range[1] or ngram_range[1] > 2**31:
-            raise ValueError(
-                f"ngram_range must satisfy 1 <= min_n <= max_n, got {ngram_range!r}"
-                + ("" if ngram_range[1] <= 2**31 else " (max_n is implausibly large)")
-            )
-        if not python_side and analyzer not in ("word", "char", "char_wb"):
-            raise ValueError(
-                f"analyzer must be 'word', 'char', 'char_wb' or a callable, got {analyzer!r}"
-            )
         strip_accents = self._param("strip_accents")
-        if (
-            strip_accents is not None
-            and strip_accents not in ("unicode", "ascii")
-            and not callable(strip_accents)
-        ):
-            raise ValueError(
-                "strip_accents must be 'unicode', 'ascii', None or a callable, "
-                f"got {strip_accents!r}"
-            )
         if callable(strip_accents) and not python_side:
             raise ValueError(
                 "a callable strip_accents is supported together with a token_pattern; "
                 "pass token_pattern=r'(?u)\\b\\w\\w+\\b' or a preprocessor instead"
             )
-        min_df, min_is_count = _df_bound("min_df", self._param("min_df"))
-        max_df, max_is_count = _df_bound("max_df", self._param("max_df"))
-        max_features = self._param("max_features")
-        if max_features is not None and (
-            isinstance(max_features, bool)
-            or not isinstance(max_features, Integral)
-            or max_features < 1
-        ):
-            raise ValueError(f"max_features must be a positive int or None, got {max_features!r}")
+        min_df, min_is_count = _df_bound(self._param("min_df"))
+        max_df, max_is_count = _df_bound(self._param("max_df"))
         norm = self._param("norm")
-        if norm not in ("l1", "l2", None):
-            raise ValueError(f"norm must be 'l1', 'l2' or None, got {norm!r}")
-        vocabulary = self._fixed_vocabulary()
         token_pattern = self._param("token_pattern")
-        min_token_len = self._param("min_token_len")
-        if (
-            isinstance(min_token_len, bool)
-            or not isinstance(min_token_len, Integral)
-            or min_token_len < 0
-        ):
-            raise ValueError(f"min_token_len must be an int >= 0, got {min_token_len!r}")
         native_word = not python_side and analyzer == "word" and token_pattern is None
         options: dict[str, Any] = dict(
             lowercase=bool(self._param("lowercase")),
-            ngram_min_df=self._ngram_min_df(),
+            # a callable's terms are not n-grams newsim formed
+            ngram_min_df=1 if callable(analyzer) else self._param("ngram_min_df"),
             min_df=min_df,
             min_df_is_count=min_is_count,
             max_df=max_df,
             max_df_is_count=max_is_count,
-            # any bound above the largest possible vocabulary keeps everything
-            max_features=None if max_features is None else min(int(max_features), 2**62),
-            weighting=self._param("weighting"),
+            max_features=self._param("max_features"),
             binary=bool(self._param("binary")),
             use_idf=bool(self._param("use_idf")),
             smooth_idf=bool(self._param("smooth_idf")),
             sublinear_tf=bool(self._param("sublinear_tf")),
             norm="none" if norm is None else norm,
-            k1=_float_param("k1", self._param("k1")),
-            b=_float_param("b", self._param("b")),
-            vocabulary=vocabulary,
+            vocabulary=self._fixed_vocabulary(),
             float64=_dtype_is_float64(self._param("dtype")),
             **self._hashing_options(),
         )
         if python_side:
-            # Terms come analyzed from Python; the core only counts and weighs them.
+            # Terms come analyzed from Python; the core only counts and weighs them. The
+            # n-gram range, which scikit-learn's analyzer applied, is still the core's to check.
+            _core.Vectorizer(ngram_range=ngram_range)
             options.update(analyzer="word", tokenization="unicode", ngram_range=(1, 1))
         else:
             options.update(
@@ -320,13 +269,11 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
                 strip_accents="none" if strip_accents is None else strip_accents,
                 stop_words=self._stop_words(language) or [],
                 stemmer=self._stemmer(language),
-                min_token_len=min(int(min_token_len), 2**62) if token_pattern is None else 1,
+                min_token_len=self._param("min_token_len") if token_pattern is None else 1,
                 min_word_run=_NATIVE_PATTERNS.get(token_pattern, 2) if token_pattern else 2,
-                ngram_range=(int(ngram_range[0]), int(ngram_range[1])),
+                ngram_range=ngram_range,
                 compounds=self._param("compounds"),
-                decompound=self._decompound(
-                    language, native_word, (int(ngram_range[0]), int(ngram_range[1]))
-                ),
+                decompound=self._decompound(language, native_word, ngram_range),
             )
         # The other parameters that are core options of the same name need no translation:
         # they go through as they are (the core checks them), so a new one needs no line here.
@@ -1119,13 +1066,6 @@ def _write_atomically(path: str, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-
-
-def _float_param(name: str, value: Any) -> float:
-    """Return a real-number option as float; raise a ValueError naming it otherwise."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    return float(value)
 
 
 def _check_encodable(text: str, what: str) -> None:

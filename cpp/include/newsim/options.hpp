@@ -29,9 +29,6 @@ struct Bounds {
   double max = std::numeric_limits<double>::infinity();
 };
 
-/// The largest whole number an option takes (2^62: any count beyond it means "no limit").
-inline constexpr double kMaxWhole = 4611686018427387904.0;
-
 /// Receives each declared option in turn. A visitor may read or write the field it is given.
 class OptionVisitor {
  public:
@@ -112,7 +109,14 @@ void check_declared(Options options) {
   options.declare(checker);
 }
 
-/// Shortest text that reads back as the same double ("1", "0.75", "nan", "-inf").
+/// Shortest text that reads back as the same double, as Python prints it ("1.0", "0.75", "nan").
 std::string format_real(double value);
+
+/// What a value within `bounds` is, for messages: "an int >= 1", "an int in [1, 64]", ">= 0"
+/// and "in [0, 1]" for real numbers. Every option message reads "<name> must be <this>, got <v>."
+std::string describe_bounds(Bounds bounds, bool whole);
+
+/// "'a', 'b', 'c'".
+std::string quoted_list(std::span<const std::string_view> names);
 
 }  // namespace newsim
