@@ -207,7 +207,6 @@ PyDocuments collect(py::handle documents, bool analyzed, std::size_t first = 0) 
 }  // namespace
 
 void register_vectorizer(py::module_& m) {
-  m.def("stemmer_languages", &stemmer_languages, "Names of the available Snowball stemmers.");
   m.def(
       "option_defaults", [] { return options_dict(VectorizerOptions{}); },
       "Every option of Vectorizer() with its default value, in declaration order.");
@@ -271,14 +270,8 @@ void register_vectorizer(py::module_& m) {
            "A new vectorizer with the statistics of both (not finalized).")
       .def("discard_stats", &Vectorizer::discard_stats,
            "Finalize, then free the corpus statistics (partial_fit and merge then fail).")
-      .def_property_readonly("finalized", &Vectorizer::finalized)
       .def_property_readonly("has_stats", [](const Vectorizer& v) { return v.stats() != nullptr; })
-      .def_property_readonly("stats_n_docs",
-                             [](const Vectorizer& v) { return v.stats() ? v.stats()->n_docs() : 0; })
-      .def_property_readonly("stats_n_terms",
-                             [](const Vectorizer& v) -> std::size_t { return v.stats() ? v.stats()->size() : 0; })
       .def_property_readonly("fitted", &Vectorizer::fitted)
-      .def_property_readonly("needs_fit", &Vectorizer::needs_fit)
       .def_property_readonly("vocabulary",
                              [](const Vectorizer& v) { return v.state().vocabulary.terms(); })
       .def_property_readonly("idf",
@@ -292,7 +285,6 @@ void register_vectorizer(py::module_& m) {
                                return to_numpy(std::move(df));
                              })
       .def_property_readonly("n_docs", [](const Vectorizer& v) { return v.state().n_docs; })
-      .def_property_readonly("avg_doc_len", [](const Vectorizer& v) { return v.state().avg_doc_len; })
       .def("options", [](const Vectorizer& v) { return options_dict(v.options()); })
       .def_property("metadata", &Vectorizer::metadata, &Vectorizer::set_metadata)
       .def(
@@ -303,10 +295,6 @@ void register_vectorizer(py::module_& m) {
           "compound_parts",
           [](const Vectorizer& v, py::handle word) { return v.compound_parts(utf8_of(word)); },
           py::arg("word"), "The terms of the parts decompounding splits a word into.")
-      .def(
-          "tokenize",
-          [](const Vectorizer& v, py::handle text) { return v.analyzer().tokenize(utf8_of(text)); },
-          py::arg("text"), "The raw tokens of one document, before normalization.")
       .def("to_bytes", [](const Vectorizer& v) { return py::bytes(v.to_bytes()); })
       .def_static(
           "from_bytes",
