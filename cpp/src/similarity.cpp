@@ -15,11 +15,14 @@
 #include <emmintrin.h>
 #endif
 
+#include "best_k.hpp"
 #include "newsim/big_alloc.hpp"
 #include "newsim/errors.hpp"
 
 namespace newsim {
 namespace {
+
+using detail::better;
 
 /// Compressed sparse storage (Eigen's layout: outer offsets, inner indices, values) on
 /// BigVector arrays, so that the large arrays of an index sit on 2 MiB pages and are filled
@@ -54,6 +57,11 @@ class Compressed {
   [[nodiscard]] float* valuePtr() noexcept { return values_.data(); }
   [[nodiscard]] const float* valuePtr() const noexcept { return values_.data(); }
 
+  /// What a matrix with `outer` rows (row-major) or columns and nnz stored values allocates.
+  static std::size_t bytes(std::size_t outer, std::size_t nnz) noexcept {
+    return (outer + 1) * sizeof(std::int32_t) + nnz * (sizeof(std::int32_t) + sizeof(float));
+  }
+
   [[nodiscard]] ::Eigen::Map<const EigenMatrix> eigen() const {
     return {rows_, cols_, nonZeros(), outer_.data(), inner_.data(), values_.data()};
   }
@@ -73,6 +81,17 @@ std::int64_t at(const void* p, std::size_t i) {
   return static_cast<std::int64_t>(static_cast<const I*>(p)[i]);
 }
 
+/// Row r's first stored value, stored value p's column and value, whatever the input's types.
+std::int64_t csr_offset(const CsrInput& in, std::size_t r) {
+  return in.indptr64 ? at<std::int64_t>(in.indptr, r) : at<std::int32_t>(in.indptr, r);
+}
+std::int64_t csr_column(const CsrInput& in, std::size_t p) {
+  return in.indices64 ? at<std::int64_t>(in.indices, p) : at<std::int32_t>(in.indices, p);
+}
+double csr_value(const CsrInput& in, std::size_t p) {
+  return in.data64 ? static_cast<const double*>(in.data)[p] : static_cast<double>(static_cast<const float*>(in.data)[p]);
+}
+
 /// Copies a CSR input into Eigen's compressed row storage: validated, columns sorted within
 /// rows, duplicate entries summed (scipy allows both).
 RowMatrix to_eigen(const CsrInput& in, const char* name) {
@@ -80,12 +99,9 @@ RowMatrix to_eigen(const CsrInput& in, const char* name) {
     throw InvalidOptionError(name, std::string(name) + ": " + what);
   };
   if (in.rows > 0 && in.indptr == nullptr) fail("missing indptr");
-  auto ptr = [&](std::size_t r) { return in.indptr64 ? at<std::int64_t>(in.indptr, r) : at<std::int32_t>(in.indptr, r); };
-  auto idx = [&](std::size_t k) { return in.indices64 ? at<std::int64_t>(in.indices, k) : at<std::int32_t>(in.indices, k); };
-  auto val = [&](std::size_t k) {
-    return in.data64 ? static_cast<const double*>(in.data)[k]
-                     : static_cast<double>(static_cast<const float*>(in.data)[k]);
-  };
+  const auto ptr = [&](std::size_t r) { return csr_offset(in, r); };
+  const auto idx = [&](std::size_t k) { return csr_column(in, k); };
+  const auto val = [&](std::size_t k) { return csr_value(in, k); };
   const std::int64_t nnz = in.rows == 0 ? 0 : ptr(in.rows);
   if (in.rows > 0 && ptr(0) != 0) fail("indptr must start at 0");
   if (nnz < 0 || nnz >= std::numeric_limits<std::int32_t>::max())
@@ -176,8 +192,22 @@ struct Workspace {
   std::vector<double> dense;  // all zeros between queries (dense scoring); allocated on first use
   std::vector<float> best;    // min-heap of the k best scores so far (dense scoring)
 
-  explicit Workspace(std::size_t n_rows)
-      : acc(n_rows, 0.0), stamp(n_rows, 0) {}
+  /// Room for every row in the per-row lists, so that their size is known (bytes()).
+  explicit Workspace(std::size_t n_rows) : acc(n_rows, 0.0), stamp(n_rows, 0) {
+    touched.reserve(n_rows);
+    scored.reserve(n_rows);
+    candidates.reserve(n_rows);
+  }
+
+  /// At most what a Workspace allocates over an index of n_rows rows for queries of at most
+  /// `terms` stored values and top-k lists of k: the per-row arrays, the dense scores
+  /// (score_dense), and the query's terms, which grow by doubling.
+  static std::size_t bytes(std::size_t n_rows, std::size_t terms, std::size_t k) noexcept {
+    const std::size_t per_row = sizeof(double) + sizeof(std::uint32_t) + sizeof(std::int32_t) +
+                                sizeof(std::pair<double, std::int32_t>) + sizeof(std::int32_t) + sizeof(double);
+    return n_rows * per_row + 2 * k * sizeof(float) + 2 * terms * sizeof(std::pair<double, std::int32_t>) +
+           (terms + 1) * sizeof(double);
+  }
 
   void next_query() {
     touched.clear();
@@ -232,6 +262,13 @@ inline void scatter(double* acc, const Row* rows, const float* vals, std::ptrdif
 #endif
   for (; p < count; ++p) acc[static_cast<std::size_t>(rows[p])] += qv * static_cast<double>(vals[p]);
 }
+
+/// Rows (or queries) a thread takes at a time in the per-row and symmetric kernels.
+constexpr std::size_t kRowChunk = 16;
+/// Rows a thread takes at a time when the symmetric kernel merges the threads' lists.
+constexpr std::size_t kMergeChunk = 256;
+/// Bytes of a worker thread's state and a parallel call's closures (measured: a few hundred).
+constexpr std::size_t kThreadBytes = 1024;
 
 /// Rows tested at once by bound_test.
 constexpr std::size_t kBlock = 8;
@@ -303,11 +340,6 @@ float partial_floor(const double* acc, std::size_t lo, std::size_t hi, std::size
   return th > 0.0 ? static_cast<float>(th) : kNone;
 }
 
-/// Better first: higher score, then lower id.
-bool better(const std::pair<double, std::int32_t>& a, const std::pair<double, std::int32_t>& b) {
-  return a.first > b.first || (a.first == b.first && a.second < b.second);
-}
-
 }  // namespace
 
 struct SimilarityIndex::Impl {
@@ -325,6 +357,18 @@ struct SimilarityIndex::Impl {
     const float* vals;
     std::size_t n;
   };
+
+  /// The sum over columns of their document frequency squared: the postings a per-row kernel
+  /// visits when every row is a query.
+  [[nodiscard]] double squared_frequencies() const noexcept {
+    const std::int32_t* p = postings.outerIndexPtr();
+    double sum = 0.0;
+    for (Eigen::Index t = 0; t < postings.outerSize(); ++t) {
+      const auto df = static_cast<double>(p[t + 1] - p[t]);
+      sum += df * df;
+    }
+    return sum;
+  }
 
   [[nodiscard]] Query row(const RowMatrix& m, std::size_t r) const {
     const std::int32_t b = m.outerIndexPtr()[r];
@@ -366,7 +410,7 @@ struct SimilarityIndex::Impl {
     ws.terms.clear();
     for (std::size_t t = 0; t < q.n; ++t)
       ws.terms.emplace_back(static_cast<double>(q.vals[t]), static_cast<std::int32_t>(t));
-    std::sort(ws.terms.begin(), ws.terms.end(), better);
+    std::sort(ws.terms.begin(), ws.terms.end(), better<std::int32_t>);
     const std::size_t m = ws.terms.size();
     ws.suffix.assign(m + 1, 0.0);
     {
@@ -398,7 +442,7 @@ struct SimilarityIndex::Impl {
           if (eligible(d)) ws.scored.emplace_back(ws.acc[static_cast<std::size_t>(d)], d);
         if (ws.scored.size() >= k) {
           std::nth_element(ws.scored.begin(), ws.scored.begin() + static_cast<std::ptrdiff_t>(k - 1),
-                           ws.scored.end(), better);
+                           ws.scored.end(), better<std::int32_t>);
           floor = std::max(floor, ws.scored[k - 1].first);
         }
       }
@@ -438,7 +482,7 @@ struct SimilarityIndex::Impl {
         ws.scored.clear();
         for (const std::int32_t d : cand) ws.scored.emplace_back(ws.acc[static_cast<std::size_t>(d)], d);
         std::nth_element(ws.scored.begin(), ws.scored.begin() + static_cast<std::ptrdiff_t>(k - 1),
-                         ws.scored.end(), better);
+                         ws.scored.end(), better<std::int32_t>);
         floor = std::max(floor, ws.scored[k - 1].first);
       }
       std::erase_if(cand, [&](std::int32_t d) { return ws.acc[static_cast<std::size_t>(d)] + bound < floor; });
@@ -507,12 +551,7 @@ struct SimilarityIndex::Impl {
     // Rank by the scores as returned (float32), so that equal returned scores go to the lower
     // id, as in the symmetric kernel.
     for (auto& e : s) e.first = static_cast<float>(e.first);
-    const std::size_t keep = std::min(k, s.size());
-    std::partial_sort(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(keep), s.end(), better);
-    for (std::size_t c = 0; c < k; ++c) {
-      out.ids[r * k + c] = c < keep ? s[c].second : -1;
-      out.scores[r * k + c] = c < keep ? static_cast<float>(s[c].first) : 0.0f;
-    }
+    detail::write_best_row(s, k, r, out);
   }
 
   /// For queries and pairs: per-row pruning pays off for thresholds (pairs); for top-k
@@ -538,6 +577,11 @@ struct SimilarityIndex::Impl {
     BestLists(std::size_t n, std::size_t k_)
         : k(k_), score(n * k_), id(n * k_), size(n, 0),
           worst_score(n, -std::numeric_limits<float>::infinity()), worst_id(n, 0) {}
+    /// What the lists of n rows of k entries allocate.
+    static std::size_t bytes(std::size_t n, std::size_t k) noexcept {
+      return n * (k * (sizeof(float) + sizeof(std::int32_t)) + sizeof(std::uint8_t) + sizeof(float) +
+                  sizeof(std::int32_t));
+    }
     /// Keeps (s, d) if it is better than the worst kept entry of row r (or the list is not
     /// full: its worst score is minus infinity then). Most offers end at the first comparison.
     __attribute__((always_inline)) void offer(std::size_t r, float s, std::int32_t d) {
@@ -596,6 +640,13 @@ struct SimilarityIndex::Impl {
     std::vector<float> val;
     std::vector<double> norm;         // ||x_i^C||
 
+    /// What the common terms of a rows x cols index allocate when `entries` stored values are
+    /// in common columns.
+    static std::size_t bytes(std::size_t rows, std::size_t cols, std::size_t entries) noexcept {
+      return cols * sizeof(std::int32_t) + (rows + 1) * sizeof(std::int32_t) +
+             entries * (sizeof(std::int32_t) + sizeof(float)) + rows * sizeof(double);
+    }
+
     /// Writes row i's common weights into `dense` (by slot), and clears them again.
     void load(std::size_t i, double* dense) const {
       for (std::int32_t p = outer[i]; p < outer[i + 1]; ++p)
@@ -627,6 +678,11 @@ struct SimilarityIndex::Impl {
         c.slot[t] = static_cast<std::int32_t>(c.count++);
     c.outer.assign(n + 1, 0);
     c.norm.assign(n, 0.0);
+    std::size_t entries = 0;
+    for (std::size_t t = 0; t < c.slot.size(); ++t)
+      if (c.slot[t] >= 0) entries += static_cast<std::size_t>(p_outer[t + 1] - p_outer[t]);
+    c.col.reserve(entries);
+    c.val.reserve(entries);
     for (std::size_t i = 0; i < n; ++i) {
       const Query q = row(rows, i);
       double sq = 0.0;
@@ -647,20 +703,100 @@ struct SimilarityIndex::Impl {
   /// `out` (best first, ties to the lower id).
   template <class Each>
   static void best_of(std::size_t n, std::size_t kk, const Each& each, TopK& out, const RunContext& ctx) {
-    const std::size_t k = out.k;
-    parallel_chunks(n, 256, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
+    parallel_chunks(n, kMergeChunk, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
       std::vector<std::pair<double, std::int32_t>> merged;
       for (std::size_t r = b; r < e; ++r) {
         merged.clear();
         each(r, [&](float score, std::int32_t id) { merged.emplace_back(score, id); });
-        const std::size_t keep = std::min(kk, merged.size());
-        std::partial_sort(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(keep), merged.end(), better);
-        for (std::size_t c = 0; c < k; ++c) {
-          out.ids[r * k + c] = c < keep ? merged[c].second : -1;
-          out.scores[r * k + c] = c < keep ? static_cast<float>(merged[c].first) : 0.0f;
-        }
+        detail::write_best_row(merged, kk, r, out);
       }
     });
+  }
+
+  /// Where a term's postings continue after a row, and where its scan ends.
+  struct Span {
+    std::int32_t begin;
+    std::int32_t end;
+  };
+
+  /// A thread's scratch in the scan of the symmetric kernel.
+  struct ScanScratch {
+    std::vector<double> acc;
+    std::vector<std::uint64_t> mark;
+    std::vector<double> common;  // row i's common weights by slot
+    std::vector<double> maxima;  // partial_floor's
+    std::vector<Span> span;      // per column
+    std::vector<Span> scan;      // per term of row i: the postings after row i
+    std::size_t seen = 0;        // steps whose rows the spans account for
+
+    /// What it allocates on n rows and `cols` columns, with `common` common terms, marks when
+    /// the weights are not all positive, and rows of at most `longest` terms.
+    static std::size_t bytes(std::size_t n, std::size_t cols, std::size_t common, bool marks,
+                             std::size_t longest) noexcept {
+      return n * sizeof(double) + (marks ? (n + 63) / 64 * sizeof(std::uint64_t) : 0) + common * sizeof(double) +
+             (n / kMaxBlock + 1) * sizeof(double) + (cols + longest) * sizeof(Span);
+    }
+  };
+
+  /// A thread's scratch in common_only_pairs.
+  struct PairScratch {
+    std::vector<double> common;
+    std::vector<std::uint32_t> seen;    // row + 1 that last considered a row
+    std::vector<std::uint32_t> column;  // row + 1 that last held a column
+
+    static std::size_t bytes(std::size_t n, std::size_t cols, std::size_t common) noexcept {
+      return common * sizeof(double) + (n + cols) * sizeof(std::uint32_t);
+    }
+  };
+
+  /// The most stored values of a row.
+  [[nodiscard]] std::size_t longest_row() const noexcept {
+    const std::int32_t* outer = rows.outerIndexPtr();
+    std::int32_t most = 0;
+    for (Eigen::Index r = 0; r < rows.rows(); ++r) most = std::max(most, outer[r + 1] - outer[r]);
+    return static_cast<std::size_t>(most);
+  }
+
+  /// At most what symmetric_top_k(k) allocates on n rows, nnz stored values and `cols` columns
+  /// with n_jobs threads, besides the result: with `positive` weights the common terms (`common`
+  /// columns holding `common_entries` stored values), else the marks; rows of at most `longest`
+  /// terms. The largest of its phases: the scan (16-bit row ids, the threads' lists and
+  /// scratch), the merge of the lists, and the pairs of common terms only (a copy of the
+  /// result and new lists, the scan's freed).
+  static std::size_t symmetric_scratch_bytes(std::size_t n, std::size_t nnz, std::size_t cols, std::size_t k,
+                                             std::size_t n_jobs, bool positive, std::size_t common,
+                                             std::size_t common_entries, std::size_t longest) noexcept {
+    if (k == 0 || n < 2) return 0;
+    const std::size_t kk = std::min(k, n - 1);
+    const std::size_t w = workers_for(n, kRowChunk, RunContext{n_jobs});
+    const std::size_t terms = positive ? CommonTerms::bytes(n, cols, common_entries) : 0;
+    const std::size_t lists = w * BestLists::bytes(n, kk);
+    const std::size_t scan = w * ScanScratch::bytes(n, cols, positive ? common : 0, !positive, longest);
+    // best_of: a list of the candidates of one row per thread, grown by doubling.
+    const std::size_t merged = workers_for(n, kMergeChunk, RunContext{n_jobs}) * 2 * (w + 1) * kk *
+                               sizeof(std::pair<double, std::int32_t>);
+    const std::size_t rows16 = n <= 65536 ? nnz * sizeof(std::uint16_t) : 0;
+    std::size_t most = std::max(terms + rows16 + lists + scan, terms + lists + scan + merged);
+    if (positive && common > 0) {
+      const std::size_t orders = n * (sizeof(double) + 2 * sizeof(std::int32_t));  // ratio, by_norm, by_ratio
+      most = std::max(most, terms + orders + top_k_result_bytes(n, k) + lists + w * PairScratch::bytes(n, cols, common) + merged);
+    }
+    return most + w * kThreadBytes;
+  }
+
+  /// The common columns of the symmetric kernel and their stored values.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> common_counts() const noexcept {
+    const auto n = static_cast<double>(rows.rows());
+    const std::int32_t* p_outer = postings.outerIndexPtr();
+    std::size_t count = 0, entries = 0;
+    for (Eigen::Index t = 0; t < postings.outerSize(); ++t) {
+      const std::int32_t df = p_outer[t + 1] - p_outer[t];
+      if (static_cast<double>(df) > kCommonShare * n) {
+        ++count;
+        entries += static_cast<std::size_t>(df);
+      }
+    }
+    return {count, entries};
   }
 
   /// Exact all-pairs top-k using the symmetry s(i, j) = s(j, i): row i accumulates only rows
@@ -682,15 +818,10 @@ struct SimilarityIndex::Impl {
   /// time at n_jobs=1 (same process, alternating, medians of 16-20).
   TopK symmetric_top_k(std::size_t k, bool prune, const RunContext& ctx) const {
     const auto n = static_cast<std::size_t>(rows.rows());
-    TopK out;
-    out.rows = n;
-    out.k = k;
-    out.ids.assign(n * k, -1);
-    out.scores.assign(n * k, 0.0f);
+    TopK out = detail::padded_top_k(n, k);
     if (k == 0 || n < 2) return out;
     const std::size_t kk = std::min(k, n - 1);
-    constexpr std::size_t kChunk = 16;
-    const std::size_t n_workers = workers_for(n, kChunk, ctx);
+    const std::size_t n_workers = workers_for(n, kRowChunk, ctx);
 
     CommonTerms common;
     prune = prune && positive;
@@ -709,37 +840,27 @@ struct SimilarityIndex::Impl {
     // just before the kept position. One pass over row i's terms (independent random accesses
     // into the column array) gives its scans; the positions take O(columns) per thread, not one
     // per stored entry (16.5 MB on 10kGNAD x 10, 42 MB on the 100k corpus).
-    struct Span {
-      std::int32_t begin;
-      std::int32_t end;
-    };
     const std::int32_t* p_outer = postings.outerIndexPtr();
     const std::int32_t* p_inner = postings.innerIndexPtr();
     const float* p_vals = postings.valuePtr();
-    struct Scratch {
-      std::vector<double> acc;
-      std::vector<std::uint64_t> mark;
-      std::vector<double> common;  // row i's common weights by slot
-      std::vector<double> maxima;  // partial_floor's
-      std::vector<Span> span;      // per column
-      std::vector<Span> scan;      // per term of row i: the postings after row i
-      std::size_t seen = 0;        // steps whose rows the spans account for
-    };
-    std::vector<std::unique_ptr<Scratch>> scratch(n_workers);
+    std::vector<std::unique_ptr<ScanScratch>> scratch(n_workers);
     const std::int32_t* r_outer = rows.outerIndexPtr();
     const std::int32_t* r_inner = rows.innerIndexPtr();
+    const std::size_t longest = longest_row();
 
     PhaseMonitor scan_phase(ctx.monitor, 0, 90, 100);
     // The kernel reads the postings' row ids as 16-bit numbers where they fit (n <= 65536): a
     // quarter less memory traffic in the scan, which streams the postings.
     const auto scan = [&](const auto* p_rows) {
-      parallel_chunks(n, kChunk, with_monitor(ctx, scan_phase), [&](std::size_t w, std::size_t b, std::size_t e) {
+      parallel_chunks(n, kRowChunk, with_monitor(ctx, scan_phase), [&](std::size_t w, std::size_t b, std::size_t e) {
         if (!lists[w]) {
           lists[w] = std::make_unique<BestLists>(n, kk);
-          scratch[w] = std::make_unique<Scratch>();
+          scratch[w] = std::make_unique<ScanScratch>();
           scratch[w]->acc.assign(n, 0.0);
           if (!positive) scratch[w]->mark.assign((n + 63) / 64, 0);
           if (pruning) scratch[w]->common.assign(common.count, 0.0);
+          scratch[w]->maxima.reserve(n / kMaxBlock + 1);
+          scratch[w]->scan.resize(longest);
           auto& span = scratch[w]->span;
           span.resize(static_cast<std::size_t>(postings.outerSize()));
           for (std::size_t t = 0; t < span.size(); ++t)
@@ -768,9 +889,7 @@ struct SimilarityIndex::Impl {
           std::size_t visits = 0;
           std::size_t lo = n;
           std::size_t hi = 0;
-          auto& scan_of = scratch[w]->scan;
-          if (scan_of.size() < q.n) scan_of.resize(q.n);
-          Span* scans = scan_of.data();
+          Span* scans = scratch[w]->scan.data();
           for (std::size_t t = 0; t < q.n; ++t) {
             Span& span = spans[q.cols[t]];
             scans[t] = {span.begin--, span.end};
@@ -899,6 +1018,8 @@ struct SimilarityIndex::Impl {
       for (const auto& l : lists)
         if (l) l->each(r, add);
     }, out, with_monitor(ctx, merge_phase));
+    lists.clear();
+    scratch.clear();
     if (pruning) common_only_pairs(kk, common, out, ctx);
     return out;
   }
@@ -911,6 +1032,8 @@ struct SimilarityIndex::Impl {
     const std::size_t k = out.k;
     std::vector<double> ratio(n, 0.0);
     std::vector<std::int32_t> by_norm, by_ratio;
+    by_norm.reserve(n);
+    by_ratio.reserve(n);
     for (std::size_t j = 0; j < n; ++j) {
       if (common.norm[j] == 0.0) continue;
       const bool full = out.ids[j * k + kk - 1] >= 0;
@@ -924,26 +1047,20 @@ struct SimilarityIndex::Impl {
     std::sort(by_ratio.begin(), by_ratio.end(), [&](std::int32_t a, std::int32_t b) {
       return ratio[static_cast<std::size_t>(a)] < ratio[static_cast<std::size_t>(b)];
     });
-    constexpr std::size_t kChunk = 16;
-    const std::size_t n_workers = workers_for(n, kChunk, ctx);
-    struct Scratch {
-      std::vector<double> common;
-      std::vector<std::uint32_t> seen;    // row + 1 that last considered a row
-      std::vector<std::uint32_t> column;  // row + 1 that last held a column
-    };
+    const std::size_t n_workers = workers_for(n, kRowChunk, ctx);
     std::vector<std::unique_ptr<BestLists>> lists(n_workers);
-    std::vector<std::unique_ptr<Scratch>> scratch(n_workers);
+    std::vector<std::unique_ptr<PairScratch>> scratch(n_workers);
     PhaseMonitor phase(ctx.monitor, 93, 97, 100);
-    parallel_chunks(n, kChunk, with_monitor(ctx, phase), [&](std::size_t w, std::size_t b, std::size_t e) {
+    parallel_chunks(n, kRowChunk, with_monitor(ctx, phase), [&](std::size_t w, std::size_t b, std::size_t e) {
       if (!lists[w]) {
         lists[w] = std::make_unique<BestLists>(n, kk);
-        scratch[w] = std::make_unique<Scratch>();
+        scratch[w] = std::make_unique<PairScratch>();
         scratch[w]->common.assign(common.count, 0.0);
         scratch[w]->seen.assign(n, 0);
         scratch[w]->column.assign(static_cast<std::size_t>(rows.cols()), 0);
       }
       BestLists& best = *lists[w];
-      Scratch& s = *scratch[w];
+      PairScratch& s = *scratch[w];
       for (std::size_t i = b; i < e; ++i) {
         const double norm_i = common.norm[i];
         if (norm_i == 0.0) continue;
@@ -991,15 +1108,11 @@ struct SimilarityIndex::Impl {
   template <class QueryOf>
   TopK run_top_k(std::size_t n_queries, std::size_t k, bool self, SimilarityMethod method,
                  const RunContext& ctx, QueryOf query_of) const {
-    TopK out;
-    out.rows = n_queries;
-    out.k = k;
-    out.ids.assign(n_queries * k, -1);
-    out.scores.assign(n_queries * k, 0.0f);
+    TopK out = detail::padded_top_k(n_queries, k);
     if (k == 0 || n_queries == 0) return out;
     const bool pruned = use_pruning(method, false);
-    std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n_queries, 16, ctx));
-    parallel_chunks(n_queries, 16, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
+    std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n_queries, kRowChunk, ctx));
+    parallel_chunks(n_queries, kRowChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
       if (!spaces[w]) spaces[w] = std::make_unique<Workspace>(static_cast<std::size_t>(rows.rows()));
       Workspace& ws = *spaces[w];
       for (std::size_t r = b; r < e; ++r) {
@@ -1015,6 +1128,71 @@ struct SimilarityIndex::Impl {
     return out;
   }
 };
+
+namespace {
+
+/// The all-pairs kernel serves top_k up to this k (a row's list size is kept in 8 bits).
+constexpr std::size_t kSymmetricMaxK = 255;
+
+bool symmetric_serves(std::size_t k, SimilarityMethod method) noexcept {
+  return method != SimilarityMethod::brute && k <= kSymmetricMaxK;
+}
+
+/// Seconds per unit of work (WorkEstimate::units) and thread of each kernel, rounded up from
+/// measurements on 10kGNAD, BBC News and their union: all-pairs top-k 0.8-1.6 ns, every
+/// posting 1.4-3.2 ns, pruned top-k 6.5-13 ns, pairs above a threshold 0.6-1.9 ns.
+double seconds_per_unit(SimilarityKernel kernel) noexcept {
+  switch (kernel) {
+    case SimilarityKernel::symmetric: return 2e-9;
+    case SimilarityKernel::scan: return 4e-9;
+    case SimilarityKernel::pruned_top_k: return 15e-9;
+    case SimilarityKernel::pruned_threshold: return 2e-9;
+  }
+  return 4e-9;
+}
+
+WorkEstimate estimate(SimilarityKernel kernel, std::size_t items, double units) noexcept {
+  return {kernel, items, units, units * seconds_per_unit(kernel)};
+}
+
+
+/// What run_top_k allocates for n_queries queries of at most `longest` terms on an index of
+/// index_rows rows: a Workspace per thread.
+std::size_t per_row_scratch_bytes(std::size_t index_rows, std::size_t n_queries, std::size_t longest, std::size_t k,
+                                  std::size_t n_jobs) noexcept {
+  if (k == 0 || n_queries == 0) return 0;
+  return workers_for(n_queries, kRowChunk, RunContext{n_jobs}) * (Workspace::bytes(index_rows, longest, k) + kThreadBytes);
+}
+
+/// query()'s canonical copy of the queries.
+std::size_t query_copy_bytes(std::size_t rows, std::size_t nnz) noexcept { return RowMatrix::bytes(rows, nnz); }
+
+}  // namespace
+
+std::size_t index_nbytes(std::size_t rows, std::size_t nnz, std::size_t cols) noexcept {
+  return RowMatrix::bytes(rows, nnz) + ColMatrix::bytes(cols, nnz) + cols * sizeof(float);  // + max_weight
+}
+
+std::size_t top_k_result_bytes(std::size_t rows, std::size_t k) noexcept {
+  return rows * k * (sizeof(std::int64_t) + sizeof(float));
+}
+
+std::size_t top_k_scratch_bytes(std::size_t rows, std::size_t nnz, std::size_t cols, std::size_t k,
+                                SimilarityMethod method, std::size_t n_jobs) noexcept {
+  const std::size_t longest = std::min(cols, nnz);
+  if (!symmetric_serves(k, method)) return per_row_scratch_bytes(rows, rows, longest, k, n_jobs);
+  // A common column holds more than kCommonShare * rows values: there are at most nnz / that.
+  const double least = std::floor(kCommonShare * static_cast<double>(rows)) + 1.0;
+  const auto common = std::min(cols, static_cast<std::size_t>(static_cast<double>(nnz) / least));
+  return std::max(SimilarityIndex::Impl::symmetric_scratch_bytes(rows, nnz, cols, k, n_jobs, true, common, nnz, longest),
+                  SimilarityIndex::Impl::symmetric_scratch_bytes(rows, nnz, cols, k, n_jobs, false, 0, 0, longest));
+}
+
+std::size_t query_scratch_bytes(std::size_t index_rows, std::size_t query_rows, std::size_t query_nnz,
+                                std::size_t query_cols, std::size_t k, std::size_t n_jobs) noexcept {
+  return query_copy_bytes(query_rows, query_nnz) +
+         per_row_scratch_bytes(index_rows, query_rows, std::min(query_cols, query_nnz), k, n_jobs);
+}
 
 SimilarityIndex::SimilarityIndex(const CsrInput& matrix) : impl_(std::make_unique<Impl>()) {
   Impl& x = *impl_;
@@ -1113,9 +1291,62 @@ std::vector<std::int64_t> SimilarityIndex::document_frequencies() const {
 bool SimilarityIndex::normalized() const noexcept { return impl_->normalized; }
 bool SimilarityIndex::non_negative() const noexcept { return impl_->non_negative; }
 
+std::size_t SimilarityIndex::nbytes() const noexcept { return index_nbytes(rows(), nnz(), cols()); }
+
+
+SimilarityKernel SimilarityIndex::top_k_kernel(std::size_t k, SimilarityMethod method) const noexcept {
+  if (symmetric_serves(k, method)) return SimilarityKernel::symmetric;
+  return impl_->use_pruning(method, false) ? SimilarityKernel::pruned_top_k : SimilarityKernel::scan;
+}
+
+SimilarityKernel SimilarityIndex::pairs_kernel(SimilarityMethod method) const noexcept {
+  return impl_->use_pruning(method, true) ? SimilarityKernel::pruned_threshold : SimilarityKernel::scan;
+}
+
+WorkEstimate SimilarityIndex::top_k_work(std::size_t k, SimilarityMethod method) const {
+  return estimate(top_k_kernel(k, method), rows(), impl_->squared_frequencies());
+}
+
+WorkEstimate SimilarityIndex::pairs_work(SimilarityMethod method) const {
+  return estimate(pairs_kernel(method), rows(), impl_->squared_frequencies());
+}
+
+WorkEstimate SimilarityIndex::query_work(const CsrInput& queries, SimilarityMethod method) const {
+  // Read as given (query() validates): entries outside the index's columns add nothing.
+  const std::int32_t* p_outer = impl_->postings.outerIndexPtr();
+  const std::size_t nnz_q = queries.rows == 0 ? 0 : static_cast<std::size_t>(csr_offset(queries, queries.rows));
+  double units = 0.0;
+  bool non_negative = true;
+  for (std::size_t p = 0; p < nnz_q; ++p) {
+    const std::int64_t c = csr_column(queries, p);
+    if (c >= 0 && static_cast<std::size_t>(c) < cols()) units += p_outer[c + 1] - p_outer[c];
+    non_negative = non_negative && csr_value(queries, p) >= 0.0;
+  }
+  const SimilarityMethod m = non_negative ? method : SimilarityMethod::brute;
+  const SimilarityKernel kernel = impl_->use_pruning(m, false) ? SimilarityKernel::pruned_top_k : SimilarityKernel::scan;
+  return estimate(kernel, queries.rows, units);
+}
+
+std::size_t SimilarityIndex::top_k_scratch_bytes(std::size_t k, SimilarityMethod method, std::size_t n_jobs) const noexcept {
+  const Impl& x = *impl_;
+  if (symmetric_serves(k, method)) {
+    const auto [common, entries] = x.positive ? x.common_counts() : std::pair<std::size_t, std::size_t>{0, 0};
+    return Impl::symmetric_scratch_bytes(rows(), nnz(), cols(), k, n_jobs, x.positive, common, entries, x.longest_row());
+  }
+  return per_row_scratch_bytes(rows(), rows(), x.longest_row(), k, n_jobs);
+}
+
+std::size_t SimilarityIndex::query_scratch_bytes(const CsrInput& queries, std::size_t k, std::size_t n_jobs) const noexcept {
+  std::size_t longest = 0;
+  for (std::size_t r = 0; r < queries.rows; ++r)
+    longest = std::max(longest, static_cast<std::size_t>(csr_offset(queries, r + 1) - csr_offset(queries, r)));
+  const std::size_t nnz_q = queries.rows == 0 ? 0 : static_cast<std::size_t>(csr_offset(queries, queries.rows));
+  return query_copy_bytes(queries.rows, nnz_q) + per_row_scratch_bytes(rows(), queries.rows, longest, k, n_jobs);
+}
+
 TopK SimilarityIndex::top_k(std::size_t k, SimilarityMethod method, const RunContext& ctx) const {
   const Impl& x = *impl_;
-  if (method != SimilarityMethod::brute && k <= 255)
+  if (top_k_kernel(k, method) == SimilarityKernel::symmetric)
     return x.symmetric_top_k(k, true, ctx);
   return x.run_top_k(rows(), k, true, method, ctx, [&](std::size_t r) { return x.row(x.rows, r); });
 }
@@ -1144,10 +1375,9 @@ Pairs SimilarityIndex::pairs(double threshold, SimilarityMethod method, const Ru
   // 1 - 1e-7 or so, and pairs(threshold=1.0) must still find them.
   constexpr double kTolerance = 1e-6;
   const double floor = threshold - kTolerance;
-  constexpr std::size_t kChunk = 16;
-  std::vector<Pairs> parts((n + kChunk - 1) / kChunk);
-  std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n, kChunk, ctx));
-  parallel_chunks(n, kChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
+  std::vector<Pairs> parts((n + kRowChunk - 1) / kRowChunk);
+  std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n, kRowChunk, ctx));
+  parallel_chunks(n, kRowChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
     if (!spaces[w]) spaces[w] = std::make_unique<Workspace>(n);
     Workspace& ws = *spaces[w];
     Pairs local;
@@ -1162,7 +1392,7 @@ Pairs SimilarityIndex::pairs(double threshold, SimilarityMethod method, const Ru
         local.score.push_back(static_cast<float>(s));
       }
     }
-    parts[b / kChunk] = std::move(local);
+    parts[b / kRowChunk] = std::move(local);
   });
   Pairs out;
   std::size_t total = 0;
@@ -1206,22 +1436,13 @@ std::vector<Contribution> SimilarityIndex::explain(std::size_t a, std::size_t b)
 
 TopK top_entries(const CsrInput& matrix, std::size_t top) {
   const RowMatrix m = to_eigen(matrix, "X");
-  TopK out;
-  out.rows = matrix.rows;
-  out.k = top;
-  out.ids.assign(matrix.rows * top, -1);
-  out.scores.assign(matrix.rows * top, 0.0f);
+  TopK out = detail::padded_top_k(matrix.rows, top);
   std::vector<std::pair<double, std::int32_t>> row;
   for (Eigen::Index r = 0; r < m.rows(); ++r) {
     row.clear();
     for (Eigen::Map<const RowMatrix::EigenMatrix>::InnerIterator it(m.eigen(), r); it; ++it)
       row.emplace_back(it.value(), static_cast<std::int32_t>(it.col()));
-    const std::size_t keep = std::min(top, row.size());
-    std::partial_sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(keep), row.end(), better);
-    for (std::size_t c = 0; c < keep; ++c) {
-      out.ids[static_cast<std::size_t>(r) * top + c] = row[c].second;
-      out.scores[static_cast<std::size_t>(r) * top + c] = static_cast<float>(row[c].first);
-    }
+    detail::write_best_row(row, top, static_cast<std::size_t>(r), out);
   }
   return out;
 }
