@@ -69,6 +69,19 @@ const char* kernel_name(SimilarityKernel kernel) {
 using IdArray = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 using ScoreArray = py::array_t<float, py::array::c_style | py::array::forcecast>;
 
+/// (columns, values) arrays of an explanation.
+py::tuple contributions_to_python(const std::vector<Contribution>& contributions) {
+  std::vector<std::int64_t> cols;
+  std::vector<double> vals;
+  cols.reserve(contributions.size());
+  vals.reserve(contributions.size());
+  for (const auto& c : contributions) {
+    cols.push_back(c.column);
+    vals.push_back(c.value);
+  }
+  return py::make_tuple(to_numpy(std::move(cols)), to_numpy(std::move(vals)));
+}
+
 py::tuple top_k_to_python(TopK&& t) {
   const std::size_t rows = t.rows, k = t.k;
   return py::make_tuple(to_numpy_2d(std::move(t.ids), rows, k), to_numpy_2d(std::move(t.scores), rows, k));
@@ -156,16 +169,7 @@ void register_similarity(py::module_& m) {
           py::arg("progress") = py::none())
       .def(
           "explain",
-          [](const SimilarityIndex& x, std::size_t a, std::size_t b) {
-            const auto c = x.explain(a, b);
-            std::vector<std::int64_t> cols;
-            std::vector<double> vals;
-            for (const auto& e : c) {
-              cols.push_back(e.column);
-              vals.push_back(e.value);
-            }
-            return py::make_tuple(to_numpy(std::move(cols)), to_numpy(std::move(vals)));
-          },
+          [](const SimilarityIndex& x, std::size_t a, std::size_t b) { return contributions_to_python(x.explain(a, b)); },
           py::arg("a"), py::arg("b"))
       .def("__repr__", [](const SimilarityIndex& x) {
         return "<newsim._core.SimilarityIndex " + std::to_string(x.rows()) + " x " + std::to_string(x.cols()) +
@@ -186,6 +190,16 @@ void register_similarity(py::module_& m) {
       },
       py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("shape"), py::arg("top"),
       "The `top` largest entries of each row: (columns, values), padded with -1 and 0.");
+
+  m.def(
+      "explain_rows",
+      [](const py::array& data, const py::array& indices, const py::array& indptr,
+         std::pair<std::size_t, std::size_t> shape, std::size_t a, std::size_t b) {
+        const CsrArrays c = csr_arrays(data, indices, indptr, shape, "X");
+        return contributions_to_python(explain_rows(c.input, a, b));
+      },
+      py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("shape"), py::arg("a"), py::arg("b"),
+      "The terms rows a and b share: (columns, products), largest first, as SimilarityIndex.explain.");
 
   m.def(
       "merge_top_k",

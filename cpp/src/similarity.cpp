@@ -1408,30 +1408,36 @@ Pairs SimilarityIndex::pairs(double threshold, SimilarityMethod method, const Ru
   return out;
 }
 
-std::vector<Contribution> SimilarityIndex::explain(std::size_t a, std::size_t b) const {
-  const Impl& x = *impl_;
-  if (a >= rows() || b >= rows())
-    throw std::out_of_range("article id " + std::to_string(a >= rows() ? a : b) +
-                            " is out of range for an index of " + std::to_string(rows()) + " articles");
-  const auto qa = x.row(x.rows, a);
-  const auto qb = x.row(x.rows, b);
+namespace {
+
+/// The terms rows a and b of `m` share, each with its product of weights (float x float,
+/// exact in double), largest first, equal products by column: they sum to the rows' dot
+/// product. Throws std::out_of_range for a bad row.
+std::vector<Contribution> shared_terms(const RowMatrix& m, std::size_t a, std::size_t b) {
+  const auto n = static_cast<std::size_t>(m.rows());
+  if (a >= n || b >= n)
+    throw std::out_of_range("article id " + std::to_string(a >= n ? a : b) + " is out of range for an index of " +
+                            std::to_string(n) + " articles");
+  const auto rows = m.eigen();
+  const Eigen::SparseVector<double> products = rows.row(static_cast<Eigen::Index>(a)).cast<double>().cwiseProduct(
+      rows.row(static_cast<Eigen::Index>(b)).cast<double>());
   std::vector<Contribution> out;
-  std::size_t i = 0, j = 0;
-  while (i < qa.n && j < qb.n) {
-    if (qa.cols[i] < qb.cols[j]) {
-      ++i;
-    } else if (qb.cols[j] < qa.cols[i]) {
-      ++j;
-    } else {
-      out.push_back({qa.cols[i], static_cast<double>(qa.vals[i]) * static_cast<double>(qb.vals[j])});
-      ++i;
-      ++j;
-    }
-  }
+  out.reserve(static_cast<std::size_t>(products.nonZeros()));
+  for (Eigen::SparseVector<double>::InnerIterator it(products); it; ++it) out.push_back({it.index(), it.value()});
   std::sort(out.begin(), out.end(), [](const Contribution& p, const Contribution& q) {
     return p.value > q.value || (p.value == q.value && p.column < q.column);
   });
   return out;
+}
+
+}  // namespace
+
+std::vector<Contribution> SimilarityIndex::explain(std::size_t a, std::size_t b) const {
+  return shared_terms(impl_->rows, a, b);
+}
+
+std::vector<Contribution> explain_rows(const CsrInput& matrix, std::size_t a, std::size_t b) {
+  return shared_terms(to_eigen(matrix, "X"), a, b);
 }
 
 TopK top_entries(const CsrInput& matrix, std::size_t top) {

@@ -643,15 +643,7 @@ class SimilarityIndex(SummaryReprMixin):
                     f"{self.n_articles} articles"
                 )
         top = _check_k(top, "top")
-        cols, vals = self._index.explain(int(i), int(j))
-        score = float(vals.sum())
-        cols, vals = cols[:top], vals[:top]
-        terms = (
-            [self.feature_names_[c] for c in cols]
-            if self.feature_names_ is not None
-            else cols.tolist()
-        )
-        return Explanation(terms, vals, score)
+        return _explanation(self._index.explain(int(i), int(j)), top, self.feature_names_)
 
 
 class Keywords(NamedTuple):
@@ -721,6 +713,44 @@ class Keywords(NamedTuple):
             for rank, (term, w) in enumerate(zip(terms, weights))
         ]
         return pd.DataFrame(rows, columns=["article", "rank", "term", "weight"])
+
+
+def _explanation(
+    contributions: tuple[np.ndarray, np.ndarray], top: int, feature_names: Optional[np.ndarray]
+) -> Explanation:
+    """Return the core's (columns, products) as an Explanation of the ``top`` largest."""
+    cols, vals = contributions
+    score = float(vals.sum())
+    cols, vals = cols[:top], vals[:top]
+    terms = [feature_names[c] for c in cols] if feature_names is not None else cols.tolist()
+    return Explanation(terms, vals, score)
+
+
+def explain_rows(
+    X: Any, i: int, j: int, *, top: int = 10, feature_names: Optional[np.ndarray] = None
+) -> Explanation:
+    """Explain rows i and j of X as ``SimilarityIndex(X).explain(i, j)``, without an index.
+
+    Parameters
+    ----------
+    X : sparse matrix or array
+        Rows, e.g. a vectorizer's output for two texts.
+    i, j : int
+        The rows to explain.
+    top : int, default=10
+        How many terms to return.
+    feature_names : ndarray of str, optional
+        Term of each column.
+
+    Returns
+    -------
+    Explanation
+        As :meth:`SimilarityIndex.explain`.
+    """
+    M = _as_csr(X, "X")
+    contributions = _core.explain_rows(*_parts(M), i, j)
+    names = None if feature_names is None else np.asarray(list(feature_names), dtype=object)
+    return _explanation(contributions, _check_k(top, "top"), names)
 
 
 def top_entries(X: Any, top: int) -> tuple[np.ndarray, np.ndarray]:

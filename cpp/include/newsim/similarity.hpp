@@ -146,6 +146,12 @@ class SimilarityIndex {
   std::unique_ptr<Impl> impl_;
 };
 
+/// The terms rows a and b of `matrix` share, as SimilarityIndex(matrix).explain(a, b) gives
+/// them (weights rounded to float32, each row's duplicate entries summed), without building
+/// an index. Throws InvalidOptionError("X") for a malformed matrix, std::out_of_range for a
+/// bad row.
+std::vector<Contribution> explain_rows(const CsrInput& matrix, std::size_t a, std::size_t b);
+
 /// The `top` largest entries of each row of a CSR matrix (ties to the lower column), padded
 /// with column -1 and value 0.
 TopK top_entries(const CsrInput& matrix, std::size_t top);
