@@ -108,13 +108,12 @@ def parallel_seconds(seconds: float, n_jobs: int = 1) -> float:
     seconds : float
         The work, in seconds on one thread.
     n_jobs : int, default=1
-        Threads that will run (already resolved: a positive int); at most the CPUs this
-        process may use count.
+        Resolved thread count; only as many threads as this process has CPUs run at once.
 
     Returns
     -------
     float
-        The estimate, in seconds.
+        ``seconds`` shared among the threads.
 
     Examples
     --------
