@@ -116,6 +116,7 @@ class Vectorizer:
 _TopK = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
 
 class WorkEstimate:
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # not constructible: raises
     @property
     def kernel(self) -> str: ...
     @property
