@@ -216,6 +216,54 @@ def test_merge_any_order_any_tree(k: int, n_parts: int, levels: list[int], seed:
         assert result.scores[0, : best.size].tolist() == scores[best].tolist()
 
 
+def _reference_merge(ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best of each row by (score, lower id), -1 padding: the rule, in NumPy."""
+    out_ids = np.full((ids.shape[0], k), -1, dtype=np.int64)
+    out_scores = np.zeros((ids.shape[0], k), dtype=np.float32)
+    for r in range(ids.shape[0]):
+        keep = ids[r] >= 0
+        order = np.lexsort((ids[r][keep], -scores[r][keep].astype(np.float64)))[:k]
+        out_ids[r, : order.size] = ids[r][keep][order]
+        out_scores[r, : order.size] = scores[r][keep][order]
+    return out_ids, out_scores
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 5), st.integers(0, 3), st.integers(1, 4), st.integers(0, 2**31 - 1))
+def test_merge_is_the_rule_of_one_index(rows: int, k: int, n_parts: int, seed: int) -> None:
+    # Parts of any width, unsorted, with padding anywhere and ties: the core's merge keeps
+    # what the NumPy statement of the rule keeps.
+    rng = np.random.default_rng(seed)
+    parts = []
+    for _ in range(n_parts):
+        width = int(rng.integers(0, 4))
+        ids = rng.integers(-1, 50, (rows, width))
+        scores = (rng.integers(0, 4, (rows, width)) / 4).astype(np.float32)
+        parts.append(TopK(ids, np.where(ids >= 0, scores, np.float32(0))))
+    merged = merge_top_k(parts, k)
+    ids = np.concatenate([p.ids for p in parts], axis=1)
+    scores = np.concatenate([p.scores for p in parts], axis=1)
+    expected_ids, expected_scores = _reference_merge(ids, scores, k)
+    np.testing.assert_array_equal(merged.ids, expected_ids)
+    np.testing.assert_array_equal(merged.scores, expected_scores)
+    assert merged.ids.dtype == np.int64 and merged.scores.dtype == np.float32
+
+
+def test_plan_uses_the_cores_memory_figures(matrix: sp.csr_matrix) -> None:
+    # One block: the index, and the larger of querying it and its all-pairs top-k.
+    from newsim import _core
+
+    n, cols, nnz = matrix.shape[0], matrix.shape[1], matrix.nnz
+    plan = plan_blocks(matrix, 10, memory_budget=None)
+    index = _core.index_nbytes(n, nnz, cols)
+    merge = 32 * 10 * n
+    query = _core.query_scratch_bytes(n, n, nnz, cols, 10) + merge
+    diagonal = index + _core.top_k_scratch_bytes(n, nnz, cols, 10) + merge
+    assert plan.peak_bytes == max(index + query, diagonal)
+    assert plan.result_bytes == _core.top_k_result_bytes(n, 10) == 12 * 10 * n
+    assert SimilarityIndex(matrix).nbytes == index
+
+
 # ----------------------------------------------------------------------------- bad input
 
 

@@ -27,7 +27,7 @@ from newsim._progress import (
     ProgressBar,
     check_progress,
     monitor,
-    similarity_seconds,
+    parallel_seconds,
     text_progress,
     text_seconds,
 )
@@ -59,10 +59,9 @@ def bars(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[SpyBar]]:
 
 @pytest.fixture
 def everything_is_slow(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make every estimate exceed the auto threshold."""
+    """Make every estimate exceed the auto threshold (the core's similarity estimates too)."""
     monkeypatch.setattr(_progress, "TEXT_CHARS_PER_SECOND", 1.0)
-    slow = {key: 1.0 for key in _progress.SIMILARITY_SECONDS_PER_UNIT}
-    monkeypatch.setattr(_progress, "SIMILARITY_SECONDS_PER_UNIT", slow)
+    monkeypatch.setattr(_progress, "AUTO_SECONDS", -1.0)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +104,7 @@ def test_text_estimate_scales_with_characters_and_threads() -> None:
     docs = ["x" * 1_000_000] * 10
     one = text_seconds(docs, 1)
     assert one == pytest.approx(10e6 / _progress.TEXT_CHARS_PER_SECOND)
-    cpus = max(1, min(2, _progress.os.cpu_count() or 1))
+    cpus = max(1, min(2, newsim._core.available_cpus()))
     assert text_seconds(docs, 2) == pytest.approx(one / cpus)
     assert text_seconds([], 1) == 0.0
     assert text_seconds([None, 3, "abc"], 1) == pytest.approx(3 / _progress.TEXT_CHARS_PER_SECOND)
@@ -131,17 +130,58 @@ def test_text_estimate_stops_counting_past_the_threshold() -> None:
     assert Counting.seen == block
 
 
-def test_similarity_estimate() -> None:
-    assert similarity_seconds(1e9, "top_k", "auto") == pytest.approx(2.0)
-    assert similarity_seconds(1e9, "top_k", "pruned") > similarity_seconds(1e9, "top_k", "brute")
-    with pytest.raises(KeyError):
-        similarity_seconds(1.0, "top_k", "fast")
+def test_parallel_estimate_divides_by_the_threads_that_run() -> None:
+    cpus = newsim._core.available_cpus()
+    assert parallel_seconds(2.0, 1) == 2.0
+    assert parallel_seconds(2.0, 10**6) == pytest.approx(2.0 / cpus)
 
 
 def test_index_work_is_the_sum_of_squared_document_frequencies() -> None:
     X = sp.csr_matrix(np.array([[1, 1, 0], [1, 0, 0], [1, 0, 1]], dtype=np.float32))
-    index = newsim.SimilarityIndex(X)
-    assert index._work == 3**2 + 1**2 + 1**2
+    core = newsim.SimilarityIndex(X)._index
+    for work in (core.top_k_work(3), core.pairs_work(), core.top_k_work(3, method="brute")):
+        assert work.units == 3**2 + 1**2 + 1**2
+        assert work.items == 3
+    # A query's work: the document frequencies of its stored terms.
+    Q = sp.csr_matrix(np.array([[1, 0, 1], [0, 0, 0]], dtype=np.float32))
+    work = core.query_work(Q.data, Q.indices, Q.indptr, Q.shape)
+    assert (work.units, work.items, work.kernel) == (3 + 1, 2, "scan")
+
+
+@pytest.mark.parametrize(
+    ("k", "method", "kernel"),
+    [
+        (10, "auto", "symmetric"),
+        (10, "pruned", "symmetric"),  # k <= 255: the all-pairs kernel, whatever the method
+        (10, "brute", "scan"),
+        (256, "auto", "scan"),
+        (256, "pruned", "pruned_top_k"),
+    ],
+)
+def test_top_k_estimate_prices_the_kernel_that_runs(k: int, method: str, kernel: str) -> None:
+    X = sp.random(40, 30, density=0.2, format="csr", random_state=0, dtype=np.float32)
+    work = newsim.SimilarityIndex(X)._index.top_k_work(k, method=method)
+    assert work.kernel == kernel
+    assert work.seconds > 0
+    if kernel == "symmetric":
+        brute = newsim.SimilarityIndex(X)._index.top_k_work(k, method="brute")
+        assert work.seconds < brute.seconds
+
+
+def test_pairs_and_query_estimates_follow_the_weights_signs() -> None:
+    X = sp.csr_matrix(np.array([[1, 1, 0], [1, 0, 0], [-1, 0, 1]], dtype=np.float32))
+    core = newsim.SimilarityIndex(X)._index
+    assert core.pairs_work(method="pruned").kernel == "scan"  # negative weights: no pruning
+    P = sp.csr_matrix(np.array([[1, 1, 0]], dtype=np.float32))
+    positive = newsim.SimilarityIndex(P)._index
+    assert positive.pairs_work().kernel == "pruned_threshold"
+    assert positive.query_work(P.data, P.indices, P.indptr, P.shape, method="pruned").kernel == (
+        "pruned_top_k"
+    )
+    Q = -P
+    assert positive.query_work(Q.data, Q.indices, Q.indptr, Q.shape, method="pruned").kernel == (
+        "scan"
+    )
 
 
 # ----------------------------------------------------------------------------- the bar
@@ -319,7 +359,7 @@ def test_ctrl_c_stops_a_long_call_on_few_rows(bars: list[SpyBar]) -> None:
     # 200 rows: the core polls on its own only from 256 items; the silent watcher does it here.
     dense = np.random.default_rng(0).random((200, 25000), dtype=np.float32)
     index = newsim.SimilarityIndex(sp.csr_matrix(dense), progress=False)
-    assert 0.25 < similarity_seconds(index._work, "top_k", "brute")  # the watcher is on
+    assert 0.25 < index._index.top_k_work(5, method="brute").seconds  # the watcher is on
     _assert_stops_within_a_second(lambda: index.top_k(5, method="brute"), 2.8)
     assert bars == []
 

@@ -523,6 +523,25 @@ def test_vectorizer_explain_on_sample_articles(sample: Corpus, gnad: Corpus) -> 
     assert float(short.contributions.sum()) <= cos + TOL
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_vectorizer_explain_equals_an_index_over_the_two_texts(
+    sample: Corpus, gnad: Corpus, dtype: Any
+) -> None:
+    # The vectorizer explains the two rows directly; an index over them gives the same terms,
+    # products (float32 weights multiplied in double), order of ties and score.
+    texts = [*gnad.texts[:50], *sample.texts]
+    vec = TfidfVectorizer(language="de", dtype=dtype).fit(texts)
+    for a, b in [(sample.texts[0], sample.texts[1]), (texts[0], texts[1]), (texts[3], texts[3])]:
+        index = SimilarityIndex(vec.transform([a, b]), feature_names=vec.get_feature_names_out())
+        for top in (3, 10**6):
+            direct = vec.explain(a, b, top=top)
+            via_index = index.explain(0, 1, top=top)
+            assert direct.terms == via_index.terms
+            assert all(type(t) is str for t in direct.terms)
+            np.testing.assert_array_equal(direct.contributions, via_index.contributions)
+            assert direct.score == via_index.score
+
+
 def test_vectorizer_index_knows_feature_names(gnad: Corpus) -> None:
     texts = list(gnad.texts[:200])
     vec = TfidfVectorizer(language="de")

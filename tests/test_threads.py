@@ -204,3 +204,24 @@ def test_fitting_separate_vectorizers_concurrently(articles: list[str]) -> None:
         return []
 
     assert run_concurrently(work) == []
+
+
+# ----------------------------------------------------------------------------- n_jobs
+
+
+def test_n_jobs_is_resolved_by_the_core() -> None:
+    from newsim import _core
+    from newsim._jobs import resolve_n_jobs
+
+    cpus = _core.available_cpus()
+    assert cpus >= 1
+    assert [resolve_n_jobs(v) for v in (None, 1, 3, 2**40)] == [1, 1, 3, 2**31 - 1]
+    assert resolve_n_jobs(-1) == cpus == _core.resolve_n_jobs(-1)
+    assert resolve_n_jobs(-2) == max(1, cpus - 1)
+    assert resolve_n_jobs(-(2**70)) == 1
+    with pytest.raises(ValueError, match="n_jobs == 0 has no meaning"):
+        resolve_n_jobs(0)
+    with pytest.raises(ValueError, match="n_jobs == 0 has no meaning"):
+        _core.resolve_n_jobs(0)
+    with pytest.raises(TypeError, match="n_jobs must be an int or None, got bool"):
+        resolve_n_jobs(True)

@@ -56,6 +56,32 @@ SimilarityMethod parse_method(const std::string& method) {
   throw InvalidOptionError("method", "method must be 'auto', 'pruned' or 'brute', got '" + method + "'");
 }
 
+const char* kernel_name(SimilarityKernel kernel) {
+  switch (kernel) {
+    case SimilarityKernel::symmetric: return "symmetric";
+    case SimilarityKernel::scan: return "scan";
+    case SimilarityKernel::pruned_top_k: return "pruned_top_k";
+    case SimilarityKernel::pruned_threshold: return "pruned_threshold";
+  }
+  return "scan";
+}
+
+using IdArray = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+using ScoreArray = py::array_t<float, py::array::c_style | py::array::forcecast>;
+
+/// (columns, values) arrays of an explanation.
+py::tuple contributions_to_python(const std::vector<Contribution>& contributions) {
+  std::vector<std::int64_t> cols;
+  std::vector<double> vals;
+  cols.reserve(contributions.size());
+  vals.reserve(contributions.size());
+  for (const auto& c : contributions) {
+    cols.push_back(c.column);
+    vals.push_back(c.value);
+  }
+  return py::make_tuple(to_numpy(std::move(cols)), to_numpy(std::move(vals)));
+}
+
 py::tuple top_k_to_python(TopK&& t) {
   const std::size_t rows = t.rows, k = t.k;
   return py::make_tuple(to_numpy_2d(std::move(t.ids), rows, k), to_numpy_2d(std::move(t.scores), rows, k));
@@ -64,6 +90,16 @@ py::tuple top_k_to_python(TopK&& t) {
 }  // namespace
 
 void register_similarity(py::module_& m) {
+  py::class_<WorkEstimate>(m, "WorkEstimate", "What a similarity call will do (for progress bars).")
+      .def_property_readonly("kernel", [](const WorkEstimate& w) { return kernel_name(w.kernel); })
+      .def_readonly("items", &WorkEstimate::items)
+      .def_readonly("units", &WorkEstimate::units)
+      .def_readonly("seconds", &WorkEstimate::seconds)
+      .def("__repr__", [](const WorkEstimate& w) {
+        return std::string("<newsim._core.WorkEstimate ") + kernel_name(w.kernel) + ", " + std::to_string(w.items) +
+               " items, " + std::to_string(w.seconds) + " s>";
+      });
+
   py::class_<SimilarityIndex>(m, "SimilarityIndex", "The C++ similarity index (use newsim.SimilarityIndex).")
       .def(py::init([](const py::array& data, const py::array& indices, const py::array& indptr,
                        std::pair<std::size_t, std::size_t> shape) {
@@ -75,9 +111,27 @@ void register_similarity(py::module_& m) {
       .def_property_readonly("rows", &SimilarityIndex::rows)
       .def_property_readonly("cols", &SimilarityIndex::cols)
       .def_property_readonly("nnz", &SimilarityIndex::nnz)
-      .def("document_frequencies", [](const SimilarityIndex& x) { return to_numpy(x.document_frequencies()); })
+      .def_property_readonly("nbytes", &SimilarityIndex::nbytes)
       .def_property_readonly("normalized", &SimilarityIndex::normalized)
-      .def_property_readonly("non_negative", &SimilarityIndex::non_negative)
+      .def(
+          "top_k_work",
+          [](const SimilarityIndex& x, std::size_t k, const std::string& method) {
+            return x.top_k_work(k, parse_method(method));
+          },
+          py::arg("k"), py::kw_only(), py::arg("method") = "auto")
+      .def(
+          "pairs_work",
+          [](const SimilarityIndex& x, const std::string& method) { return x.pairs_work(parse_method(method)); },
+          py::kw_only(), py::arg("method") = "auto")
+      .def(
+          "query_work",
+          [](const SimilarityIndex& x, const py::array& data, const py::array& indices, const py::array& indptr,
+             std::pair<std::size_t, std::size_t> shape, const std::string& method) {
+            const CsrArrays c = csr_arrays(data, indices, indptr, shape, "Q");
+            return x.query_work(c.input, parse_method(method));
+          },
+          py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("shape"), py::kw_only(),
+          py::arg("method") = "auto")
       .def(
           "top_k",
           [](const SimilarityIndex& x, std::size_t k, const std::string& method, long long n_jobs,
@@ -115,16 +169,7 @@ void register_similarity(py::module_& m) {
           py::arg("progress") = py::none())
       .def(
           "explain",
-          [](const SimilarityIndex& x, std::size_t a, std::size_t b) {
-            const auto c = x.explain(a, b);
-            std::vector<std::int64_t> cols;
-            std::vector<double> vals;
-            for (const auto& e : c) {
-              cols.push_back(e.column);
-              vals.push_back(e.value);
-            }
-            return py::make_tuple(to_numpy(std::move(cols)), to_numpy(std::move(vals)));
-          },
+          [](const SimilarityIndex& x, std::size_t a, std::size_t b) { return contributions_to_python(x.explain(a, b)); },
           py::arg("a"), py::arg("b"))
       .def("__repr__", [](const SimilarityIndex& x) {
         return "<newsim._core.SimilarityIndex " + std::to_string(x.rows()) + " x " + std::to_string(x.cols()) +
@@ -145,6 +190,56 @@ void register_similarity(py::module_& m) {
       },
       py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("shape"), py::arg("top"),
       "The `top` largest entries of each row: (columns, values), padded with -1 and 0.");
+
+  m.def(
+      "explain_rows",
+      [](const py::array& data, const py::array& indices, const py::array& indptr,
+         std::pair<std::size_t, std::size_t> shape, std::size_t a, std::size_t b) {
+        const CsrArrays c = csr_arrays(data, indices, indptr, shape, "X");
+        return contributions_to_python(explain_rows(c.input, a, b));
+      },
+      py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("shape"), py::arg("a"), py::arg("b"),
+      "The terms rows a and b share: (columns, products), largest first, as SimilarityIndex.explain.");
+
+  m.def(
+      "merge_top_k",
+      [](const std::vector<std::pair<IdArray, ScoreArray>>& parts, std::size_t k) {
+        std::vector<TopKView> views;
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+          const auto& [ids, scores] = parts[p];
+          if (ids.ndim() != 2 || scores.ndim() != 2 || ids.shape(0) != scores.shape(0) || ids.shape(1) != scores.shape(1))
+            throw py::value_error("parts[" + std::to_string(p) + "] must be two arrays of the same shape (n, k)");
+          views.push_back({static_cast<std::size_t>(ids.shape(0)), static_cast<std::size_t>(ids.shape(1)), ids.data(),
+                           scores.data()});
+        }
+        TopK t;
+        {
+          py::gil_scoped_release nogil;
+          t = merge_top_k(views, k);
+        }
+        return top_k_to_python(std::move(t));
+      },
+      py::arg("parts"), py::arg("k"),
+      "Each row's k best of the (ids, scores) parts: best first, ties to the lower id, padded with -1 and 0.");
+
+  m.def("index_nbytes", &index_nbytes, py::arg("rows"), py::arg("nnz"), py::arg("cols"),
+        "Bytes a SimilarityIndex over a matrix of this shape holds.");
+  m.def("top_k_result_bytes", &top_k_result_bytes, py::arg("rows"), py::arg("k"),
+        "Bytes of a rows x k top-k result.");
+  m.def(
+      "top_k_scratch_bytes",
+      [](std::size_t rows, std::size_t nnz, std::size_t cols, std::size_t k, const std::string& method,
+         std::size_t n_jobs) { return top_k_scratch_bytes(rows, nnz, cols, k, parse_method(method), n_jobs); },
+      py::arg("rows"), py::arg("nnz"), py::arg("cols"), py::arg("k"), py::kw_only(), py::arg("method") = "auto",
+      py::arg("n_jobs") = 1, "At most the bytes top_k allocates besides the index and the result.");
+  m.def("query_scratch_bytes", &query_scratch_bytes, py::arg("index_rows"), py::arg("query_rows"),
+        py::arg("query_nnz"), py::arg("query_cols"), py::arg("k"), py::kw_only(), py::arg("n_jobs") = 1,
+        "At most the bytes query allocates besides the index and the result.");
+
+  // Thread counts: one rule for the core and the package.
+  m.def("available_cpus", &available_cpus, "The CPUs this process may run on (its affinity mask).");
+  m.def("resolve_n_jobs", &resolve_n_jobs, py::arg("n_jobs"),
+        "Threads for an n_jobs value (joblib's rule; ValueError for 0).");
 }
 
 }  // namespace newsim::py_bindings

@@ -4,12 +4,18 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "newsim/errors.hpp"
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 namespace newsim {
 
@@ -26,11 +32,25 @@ RunContext with_monitor(const RunContext& ctx, PhaseMonitor& phase) noexcept {
   return out;
 }
 
-std::size_t resolve_n_jobs(long long n_jobs) noexcept {
-  const long long cores = std::max(1u, std::thread::hardware_concurrency());
-  long long n = n_jobs;
-  if (n <= 0) n = cores + 1 + n;  // -1: all cores, -2: all but one (joblib's rule)
-  return static_cast<std::size_t>(std::max(1LL, n));
+std::size_t available_cpus() noexcept {
+#if defined(__linux__)
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    const int count = CPU_COUNT(&set);
+    if (count > 0) return static_cast<std::size_t>(count);
+  }
+#endif
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::size_t resolve_n_jobs(long long n_jobs) {
+  if (n_jobs == 0)
+    throw InvalidOptionError("n_jobs", "n_jobs == 0 has no meaning; use None or 1 for one thread, -1 for all");
+  constexpr long long kMost = std::numeric_limits<std::int32_t>::max();  // more threads than work never start
+  if (n_jobs > 0) return static_cast<std::size_t>(std::min(n_jobs, kMost));
+  const auto cpus = static_cast<long long>(available_cpus());
+  return static_cast<std::size_t>(std::max(1LL, cpus + 1 + n_jobs));  // -1: all, -2: all but one
 }
 
 std::size_t workers_for(std::size_t n_items, std::size_t chunk, const RunContext& ctx) noexcept {

@@ -277,6 +277,35 @@ TEST(Similarity, ExplainSumsToTheScore) {
   EXPECT_THROW((void)index.explain(0, 99), std::out_of_range);
 }
 
+TEST(Similarity, ExplainRowsWithoutAnIndexEqualsTheIndexsExplain) {
+  // Unsorted rows, a duplicate column, a stored zero, float64 weights that round to float32.
+  const Csr<std::int64_t, double> m(5, {{{2, 0.5}, {0, 1.0}, {4, 0.0}},
+                                         {{1, 0.25}, {0, 0.5}, {1, 0.25}, {4, 3.0}},
+                                         {{1, 0.1}, {2, 0.3}, {4, 1.0}},
+                                         {{0, 0.5}, {1, 0.5}},
+                                         {{3, 2.0}}});
+  const SimilarityIndex index(m.input());
+  for (std::size_t a = 0; a < m.rows; ++a)
+    for (std::size_t b = 0; b < m.rows; ++b) {
+      const auto expected = index.explain(a, b);
+      const auto got = explain_rows(m.input(), a, b);
+      ASSERT_EQ(got.size(), expected.size()) << a << ", " << b;
+      for (std::size_t t = 0; t < got.size(); ++t) {
+        EXPECT_EQ(got[t].column, expected[t].column) << a << ", " << b;
+        EXPECT_EQ(got[t].value, expected[t].value) << a << ", " << b;
+      }
+    }
+  // The stored zero of row 0 is a shared term of rows 0 and 1 (and 2), contributing 0.
+  const auto zero = explain_rows(m.input(), 0, 1);
+  ASSERT_EQ(zero.size(), 2u);
+  EXPECT_EQ(zero[1].column, 4);
+  EXPECT_EQ(zero[1].value, 0.0);
+  EXPECT_EQ(explain_rows(m.input(), 2, 2).front().value, 1.0);
+  EXPECT_THROW((void)explain_rows(m.input(), 5, 0), std::out_of_range);
+  expect_invalid_option([&] { (void)explain_rows(CsrInput{2, 2, nullptr, false, nullptr, false, nullptr, false}, 0, 1); },
+                        "missing indptr");
+}
+
 TEST(Similarity, Int64IndicesAndFloat64Data) {
   const auto m = hand<std::int64_t, double>();
   const SimilarityIndex index(m.input());

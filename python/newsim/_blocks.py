@@ -12,32 +12,37 @@ Exactness
 The result equals ``SimilarityIndex(vstack(blocks)).top_k(k)`` exactly, ids and scores, ties
 included. Every score is the float32 rounding of a double-precision sum of products over the
 shared terms in column order, whichever of the two rows is indexed and whichever block holds
-it; the merge keeps the k best by (score, then lower global id), the rule of one index.
+it; the merge (the core's, as in one index) keeps the k best by (score, then lower global id).
 
 Memory model
 ------------
 ``memory_budget`` bounds what this module allocates for the pair of blocks in work at any
-moment, estimated from each block's rows and stored values (nnz) and the column count:
+moment, estimated from each block's rows and stored values (nnz) and the column count. The
+core prices what it allocates, next to the code that allocates it:
 
-* the index over block ``j``: 16 bytes per stored value (rows and postings: a float32 value
-  and an int32 column or row each) + 4 per row + 24 per column, and per thread a query
-  scratch of up to 32 bytes per indexed row;
-* the queried block ``i``: 16 bytes per stored value (the core's copy and the work estimate)
-  + 4 per row, and ``112·k`` bytes per row for its result and the merge;
+* the index over block ``j``: ``_core.index_nbytes`` (rows and postings, each term's largest
+  weight);
+* the queried block ``i``: ``_core.query_scratch_bytes`` (the core's copy of the queries and
+  a scratch per thread over the indexed rows), and ``32·k`` bytes per row here: the query's
+  result (12·k), its ids made global (8·k) and the merged lists (12·k);
 * on the diagonal (block ``j`` against itself) the all-pairs kernel instead of the query:
-  ``(8·k + 18)`` bytes per row per thread, and ``12·k`` per row for its result;
+  ``_core.top_k_scratch_bytes`` (its per-thread lists and scratch), and the same ``32·k``;
 * blocks given as files or callables: the loaded matrices, ``itemsize + 4`` bytes per stored
   value + 8 per row, two at a time (the indexed one and the queried one).
 
-Blocks are cut (a greedy split of the rows by cumulative cost) until the largest index plus the
-largest query fits; :func:`plan_blocks` shows the cut and the estimate. Measured on 20,000
-synthetic articles (2.1 M stored values, 148 k columns, k = 10, one thread), the peak resident
-memory above the input, less the result, was 3 % over the estimate with budgets of 8 and 20 MB
-(7.8 MB for 7.6, 19.5 for 19.0) and 16 % under it with 50 MB: treat the budget as a target
-to within a few percent, not a hard cap.
+Blocks are cut (a greedy split of the rows) until the largest index plus the largest query
+fits; :func:`plan_blocks` shows the cut and the estimate. The core's figures bound what its
+calls allocate (a GoogleTest counts it), but not what the resident memory adds to that: pages
+of freed blocks the allocator keeps, mappings of 2 MiB and more rounded to huge pages, and the
+index's construction scratch (2 bytes per stored value and 4 per column, briefly). Measured
+on the 10kGNAD x 10 matrix (10,280 articles, 4.1 M stored values, 264 k columns, k = 10, one
+thread): the peak resident memory above the input, less the result, was 77.8 MB with a budget
+of 60 MB (3 blocks; 30 % over, as with the previous, Python-side model, which cut the same
+blocks) and 84.7 MB against an estimate of 119.3 MB with one block (150 MB budget; the previous
+model needed 2 blocks there): treat the budget as a target, not a hard cap.
 Not covered: matrices passed in memory (they are the caller's; blocks of them are views, not
 copies), the result itself, ``12·n·k`` bytes (int64 ids, float32 scores), and the interpreter's
-fixed few MB (tqdm, if a progress bar is shown). The 24 bytes per column are paid by every
+fixed few MB (tqdm, if a progress bar is shown). The index's bytes per column are paid by every
 block: with a large vocabulary, a small budget leaves room for few rows per block.
 
 Time: every pair of blocks is scored in both directions, where one index scores each pair once
@@ -58,6 +63,7 @@ from typing import Any, Callable, NamedTuple, Optional, Union
 import numpy as np
 import scipy.sparse as sp
 
+from . import _core
 from ._jobs import resolve_n_jobs
 from ._similarity import SimilarityIndex, TopK, _as_csr, _check_k, _check_method
 
@@ -84,17 +90,9 @@ _UNITS = {
     "tib": 2**40,
 }
 
-# Bytes of the estimates in the module docstring.
-_INDEX_PER_NNZ = 16
-_INDEX_PER_ROW = 4
-_INDEX_PER_COL = 24  # postings' column starts and max weights; the df estimate of progress
-_SCRATCH_PER_ROW = 32  # per thread
-_QUERY_PER_NNZ = 16  # the core's copy of the queries; the work estimate of progress
-_QUERY_PER_ROW = 4
-_QUERY_PER_ROW_K = 112
-_DIAG_PER_ROW_K = 8  # per thread
-_DIAG_PER_ROW = 18  # per thread
-_RESULT_PER_ROW_K = 12
+#: Bytes per queried row and neighbour that this module allocates: the core's result as
+#: returned (int64 ids, float32 scores), the ids made global (int64) and the merged lists.
+_MERGE_PER_ROW_K = 12 + 8 + 12
 
 
 def parse_memory(value: Any, name: str = "memory_budget") -> int:
@@ -148,26 +146,13 @@ def parse_memory(value: Any, name: str = "memory_budget") -> int:
 # ------------------------------------------------------------------------------ merging
 
 
-def _merge_arrays(ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Keep the k best of each row of (ids, scores): higher score, then lower id; -1 is padding."""
-    n, width = ids.shape
-    out_ids = np.full((n, k), -1, dtype=np.int64)
-    out_scores = np.zeros((n, k), dtype=np.float32)
-    if n == 0 or width == 0 or k == 0:
-        return out_ids, out_scores
-    pad = ids < 0
-    key_score = -scores.astype(np.float64)
-    key_score[pad] = np.inf
-    key_id = ids.astype(np.int64, copy=True)
-    key_id[pad] = np.iinfo(np.int64).max
-    order = np.lexsort((key_id, key_score), axis=-1)[:, : min(k, width)]
-    keep = min(k, width)
-    top_ids = np.take_along_axis(ids, order, axis=1)
-    top_scores = np.take_along_axis(scores, order, axis=1)
-    valid = top_ids >= 0
-    out_ids[:, :keep] = np.where(valid, top_ids, -1)
-    out_scores[:, :keep] = np.where(valid, top_scores, np.float32(0.0))
-    return out_ids, out_scores
+def _merge(parts: Sequence[tuple[np.ndarray, np.ndarray]], k: int) -> TopK:
+    """Merge in the core: each row's k best of the parts, ties to the lower id, -1 padding."""
+    arrays = [
+        (np.ascontiguousarray(ids, dtype=np.int64), np.ascontiguousarray(s, dtype=np.float32))
+        for ids, s in parts
+    ]
+    return TopK(*_core.merge_top_k(arrays, k))
 
 
 def merge_top_k(parts: Sequence[TopK], k: Optional[int] = None) -> TopK:
@@ -225,9 +210,7 @@ def merge_top_k(parts: Sequence[TopK], k: Optional[int] = None) -> TopK:
         arrays.append((ids, scores))
     width = max(a[0].shape[1] for a in arrays)
     k = width if k is None else _check_k(k)
-    ids = np.concatenate([a[0].astype(np.int64, copy=False) for a in arrays], axis=1)
-    scores = np.concatenate([a[1].astype(np.float32, copy=False) for a in arrays], axis=1)
-    return TopK(*_merge_arrays(ids, scores, k))
+    return _merge(arrays, k)
 
 
 def _shift(result: TopK, offset: int) -> TopK:
@@ -321,38 +304,49 @@ class BlockPlan(NamedTuple):
     n_rows: int
 
 
-def _index_cost(rows: int, nnz: int, cols: int, threads: int) -> int:
-    return (
-        _INDEX_PER_NNZ * nnz
-        + _INDEX_PER_ROW * rows
-        + _INDEX_PER_COL * cols
-        + threads * _SCRATCH_PER_ROW * rows
-    )
+class _Costs(NamedTuple):
+    """What the core and this module allocate for blocks of a corpus (the module docstring)."""
+
+    cols: int
+    k: int
+    threads: int
+    method: str
+
+    def index_bytes(self, rows: int, nnz: int) -> int:
+        return int(_core.index_nbytes(rows, nnz, self.cols))
+
+    def query_bytes(self, index_rows: int, rows: int, nnz: int) -> int:
+        scratch = _core.query_scratch_bytes(
+            index_rows, rows, nnz, self.cols, self.k, n_jobs=self.threads
+        )
+        return int(scratch) + _MERGE_PER_ROW_K * self.k * rows
+
+    def diagonal_bytes(self, rows: int, nnz: int) -> int:
+        scratch = _core.top_k_scratch_bytes(
+            rows, nnz, self.cols, self.k, method=self.method, n_jobs=self.threads
+        )
+        return self.index_bytes(rows, nnz) + int(scratch) + _MERGE_PER_ROW_K * self.k * rows
+
+    def block_bytes(self, rows: int, nnz: int) -> int:
+        """Return the larger cost of a block: as the index and the queries, or against itself."""
+        as_pair = self.index_bytes(rows, nnz) + self.query_bytes(rows, rows, nnz)
+        return max(as_pair, self.diagonal_bytes(rows, nnz))
 
 
-def _query_cost(rows: int, nnz: int, k: int) -> int:
-    return _QUERY_PER_NNZ * nnz + _QUERY_PER_ROW * rows + _QUERY_PER_ROW_K * k * rows
-
-
-def _diag_cost(rows: int, nnz: int, cols: int, threads: int, k: int) -> int:
-    kernel = threads * (_DIAG_PER_ROW_K * k + _DIAG_PER_ROW) * rows + _RESULT_PER_ROW_K * k * rows
-    return _index_cost(rows, nnz, cols, 0) + kernel + _QUERY_PER_ROW_K * k * rows
-
-
-def _split(item: _Item, limit: float, threads: int, k: int) -> list[tuple[int, int]]:
-    """Greedy row ranges of ``item`` whose index + query cost stays within ``limit``."""
-    per_nnz = _INDEX_PER_NNZ + _QUERY_PER_NNZ
-    per_row = _INDEX_PER_ROW + threads * _SCRATCH_PER_ROW + _QUERY_PER_ROW + _QUERY_PER_ROW_K * k
-    per_row = max(per_row, threads * (_DIAG_PER_ROW_K * k + _DIAG_PER_ROW) + _RESULT_PER_ROW_K * k)
-    room = limit - _INDEX_PER_COL * item.cols
-    cum = per_nnz * item.indptr + per_row * np.arange(item.rows + 1, dtype=np.int64)
+def _split(item: _Item, limit: float, costs: _Costs) -> list[tuple[int, int]]:
+    """Greedy row ranges of ``item`` whose cost (``_Costs.block_bytes``) stays within ``limit``."""
     ranges = []
     start = 0
     while start < item.rows:
-        stop = int(np.searchsorted(cum, cum[start] + room, side="right")) - 1
-        stop = min(max(stop, start + 1), item.rows)  # at least one row per block
-        ranges.append((start, stop))
-        start = stop
+        lo, hi = start + 1, item.rows  # at least one row per block
+        while lo < hi:  # the largest stop that fits: the cost grows with the rows
+            mid = (lo + hi + 1) // 2
+            if costs.block_bytes(mid - start, int(item.indptr[mid] - item.indptr[start])) <= limit:
+                lo = mid
+            else:
+                hi = mid - 1
+        ranges.append((start, lo))
+        start = lo
     if not ranges:  # an empty block still takes part (it has no rows to query)
         ranges.append((0, 0))
     return ranges
@@ -361,17 +355,13 @@ def _split(item: _Item, limit: float, threads: int, k: int) -> list[tuple[int, i
 Blocks = list[tuple[int, int, int, int]]
 
 
-def _costs(items: list[_Item], blocks: Blocks, threads: int, k: int) -> tuple[int, int, int]:
-    """Return the largest index, query and diagonal cost over ``blocks``."""
-    cols = items[0].cols
-    index = query = diag = 0
+def _extent(items: list[_Item], blocks: Blocks) -> list[tuple[int, int]]:
+    """(rows, nnz) of each block."""
+    out = []
     for item, start, stop, _ in blocks:
         ip = items[item].indptr
-        rows, nnz = stop - start, int(ip[stop] - ip[start])
-        index = max(index, _index_cost(rows, nnz, cols, threads))
-        query = max(query, _query_cost(rows, nnz, k))
-        diag = max(diag, _diag_cost(rows, nnz, cols, threads, k))
-    return index, query, diag
+        out.append((stop - start, int(ip[stop] - ip[start])))
+    return out
 
 
 def _loaded_cost(items: list[_Item], queries: Optional[list[_Item]]) -> int:
@@ -383,11 +373,11 @@ def _loaded_cost(items: list[_Item], queries: Optional[list[_Item]]) -> int:
     return (lazy[0] if lazy else 0) + (max(lazy_q) if lazy_q else 0)
 
 
-def _cut(items: list[_Item], limit: Optional[float], threads: int, k: int) -> Blocks:
+def _cut(items: list[_Item], limit: Optional[float], costs: _Costs) -> Blocks:
     blocks = []
     offset = 0
     for p, item in enumerate(items):
-        ranges = [(0, item.rows)] if limit is None else _split(item, limit, threads, k)
+        ranges = [(0, item.rows)] if limit is None else _split(item, limit, costs)
         for start, stop in ranges:
             blocks.append((p, start, stop, offset + start))
         offset += item.rows
@@ -400,26 +390,32 @@ def _plan(
     k: int,
     budget: Optional[int],
     threads: int,
+    method: str = "auto",
 ) -> tuple[BlockPlan, BlockPlan]:
     """Row blocks of the corpus and of the queries (the same plan for a self-join)."""
     loaded = _loaded_cost(items, queries)
+    costs = _Costs(items[0].cols, k, threads, method)
 
     def attempt(limit: Optional[float]) -> tuple[Blocks, Blocks, int]:
-        blocks = _cut(items, limit, threads, k)
-        index, query, diag = _costs(items, blocks, threads, k)
+        blocks = _cut(items, limit, costs)
+        sizes = _extent(items, blocks)
+        index = max(costs.index_bytes(rows, nnz) for rows, nnz in sizes)
+        index_rows = max(rows for rows, _ in sizes)
         if queries is None:
+            query = max(costs.query_bytes(index_rows, rows, nnz) for rows, nnz in sizes)
+            diag = max(costs.diagonal_bytes(rows, nnz) for rows, nnz in sizes)
             return blocks, blocks, loaded + max(index + query, diag)
-        qblocks = _cut(queries, limit, threads, k)
-        query = _costs(queries, qblocks, threads, k)[1]
+        qblocks = _cut(queries, limit, costs)
+        query = max(costs.query_bytes(index_rows, r, z) for r, z in _extent(queries, qblocks))
         return blocks, qblocks, loaded + index + query
 
     def result(blocks: Blocks, qblocks: Blocks, peak: int) -> tuple[BlockPlan, BlockPlan]:
         n_rows = sum(it.rows for it in items)
-        plan = BlockPlan(blocks, peak, _RESULT_PER_ROW_K * k * n_rows, n_rows)
+        plan = BlockPlan(blocks, peak, _core.top_k_result_bytes(n_rows, k), n_rows)
         if queries is None:
             return plan, plan
         n_q = sum(it.rows for it in queries)
-        return plan, BlockPlan(qblocks, peak, _RESULT_PER_ROW_K * k * n_q, n_q)
+        return plan, BlockPlan(qblocks, peak, _core.top_k_result_bytes(n_q, k), n_q)
 
     if budget is None:
         return result(*attempt(None))
@@ -492,7 +488,7 @@ def _blockwise(
     progress: bool,
 ) -> TopK:
     threads = resolve_n_jobs(n_jobs)
-    plan, qplan = _plan(items, queries, k, budget, threads)
+    plan, qplan = _plan(items, queries, k, budget, threads, method)
     qitems = items if queries is None else queries
     n_q = qplan.n_rows
     ids = np.full((n_q, k), -1, dtype=np.int64)
@@ -535,11 +531,8 @@ def _blockwise(
                 else:
                     part = index.query(_rows(Xi_full, i_start, i_stop), k, method=method)
                 rows = slice(i_off, i_off + i_stop - i_start)
-                shifted = _shift(part, j_off)
-                ids[rows], scores[rows] = _merge_arrays(
-                    np.concatenate([ids[rows], shifted.ids], axis=1),
-                    np.concatenate([scores[rows], shifted.scores], axis=1),
-                    k,
+                ids[rows], scores[rows] = _merge(
+                    [(ids[rows], scores[rows]), _shift(part, j_off)], k
                 )
             del index
     finally:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from numbers import Integral
 from typing import Any
+
+from . import _core
 
 __all__ = ["resolve_n_jobs"]
 
@@ -16,24 +17,25 @@ def resolve_n_jobs(n_jobs: Any) -> int:
     ----------
     n_jobs : int or None
         None: 1. A positive int: that many. -1: every CPU this process may use (its affinity
-        mask, not the machine's count), -2: all but one, and so on.
+        mask, not the machine's count), -2: all but one, and so on. The core applies the rule
+        (``_core.resolve_n_jobs``), for its own threads too.
 
     Returns
     -------
     int
         At least 1.
+
+    Raises
+    ------
+    TypeError
+        For anything but an int or None.
+    ValueError
+        For 0.
     """
     if n_jobs is None:
         return 1
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, Integral):
         raise TypeError(f"n_jobs must be an int or None, got {type(n_jobs).__name__}")
-    if int(n_jobs) == 0:
-        raise ValueError("n_jobs == 0 has no meaning; use None or 1 for one thread, -1 for all")
-    n = int(n_jobs)
-    if n > 0:
-        return min(n, 2**31 - 1)  # more threads than work never start
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, cpus + 1 + max(n, -(2**31)))
+    # Within the core's 64-bit argument; it caps the count at 2**31 - 1 threads anyway.
+    n = max(-(2**63), min(int(n_jobs), 2**63 - 1))
+    return int(_core.resolve_n_jobs(n))

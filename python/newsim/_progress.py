@@ -16,13 +16,13 @@ call of half a second than misses one of two seconds:
   German, stemming); 50 million leaves room for n-grams, slower machines and the matrix
   assembly. Counting stops as soon as the threshold is reached, so the estimate costs
   nothing on large corpora.
-* similarity: the work of scoring every row against the inverted index is the sum over terms
-  of their document frequency squared, ``sum(df**2)`` (each posting list is scanned once per
-  row that holds the term). :data:`SIMILARITY_SECONDS_PER_UNIT` gives the measured cost of one
-  unit per method, rounded up (top-k 'auto' 0.8-1.6 ns, 'brute' 1.4-3.2 ns, 'pruned' 6.5-13 ns;
-  pairs 'auto' 0.6-1.9 ns, measured on 10kGNAD, BBC News and their union).
+* similarity: the core estimates its own calls (``top_k_work``, ``query_work`` and
+  ``pairs_work`` of the core's index): the kernel that will run, the units of work it visits
+  (the sum over terms of their document frequency squared for top-k and pairs) and the
+  seconds it measured per unit for that kernel.
 
-Both are divided by the threads that will run (``n_jobs``, at most the CPU count).
+Both are divided by the threads that will run (``n_jobs``, at most the CPUs this process may
+use: :func:`parallel_seconds`).
 
 Whenever a call is estimated to take more than :data:`WATCH_SECONDS`, the core also gets a
 callback even without a bar: the calling thread then polls for Ctrl-C every 100 ms, so that any
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -42,16 +41,17 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
+from . import _core
+
 __all__ = [
     "AUTO_SECONDS",
-    "SIMILARITY_SECONDS_PER_UNIT",
     "TEXT_CHARS_PER_SECOND",
     "WATCH_SECONDS",
     "Monitor",
     "ProgressBar",
     "check_progress",
     "monitor",
-    "similarity_seconds",
+    "parallel_seconds",
     "text_progress",
     "text_seconds",
 ]
@@ -64,18 +64,6 @@ WATCH_SECONDS = 0.25
 TEXT_CHARS_PER_SECOND = 50e6
 #: The text estimate counts documents in blocks of this many (whole blocks at C speed).
 _ESTIMATE_BLOCK = 1024
-#: Seconds per unit of ``sum(df**2)`` for each (task, method), single thread, rounded up.
-SIMILARITY_SECONDS_PER_UNIT: dict[tuple[str, str], float] = {
-    ("top_k", "auto"): 2e-9,
-    ("top_k", "brute"): 4e-9,
-    ("top_k", "pruned"): 15e-9,
-    ("query", "auto"): 4e-9,
-    ("query", "brute"): 4e-9,
-    ("query", "pruned"): 15e-9,
-    ("pairs", "auto"): 2e-9,
-    ("pairs", "brute"): 4e-9,
-    ("pairs", "pruned"): 2e-9,
-}
 
 
 def check_progress(progress: Any) -> Optional[bool]:
@@ -112,8 +100,28 @@ def check_progress(progress: Any) -> Optional[bool]:
     )
 
 
-def _threads(n_jobs: int) -> int:
-    return max(1, min(int(n_jobs), os.cpu_count() or 1))
+def parallel_seconds(seconds: float, n_jobs: int = 1) -> float:
+    """Return the time of ``seconds`` of one thread's work on ``n_jobs`` threads.
+
+    Parameters
+    ----------
+    seconds : float
+        The work, in seconds on one thread.
+    n_jobs : int, default=1
+        Resolved thread count; only as many threads as this process has CPUs run at once.
+
+    Returns
+    -------
+    float
+        ``seconds`` shared among the threads.
+
+    Examples
+    --------
+    >>> from newsim._progress import parallel_seconds
+    >>> parallel_seconds(2.0, 1)
+    2.0
+    """
+    return seconds / max(1, min(int(n_jobs), _core.available_cpus()))
 
 
 def text_seconds(docs: Sequence[Any], n_jobs: int = 1) -> float:
@@ -143,7 +151,7 @@ def text_seconds(docs: Sequence[Any], n_jobs: int = 1) -> float:
     >>> text_seconds(["x" * 5_000_000] * 30) >= 1.0
     True
     """
-    rate = TEXT_CHARS_PER_SECOND * _threads(n_jobs)
+    rate = TEXT_CHARS_PER_SECOND / parallel_seconds(1.0, n_jobs)  # characters per second
     limit = AUTO_SECONDS * rate
     chars = 0
     it = iter(docs)
@@ -156,35 +164,6 @@ def text_seconds(docs: Sequence[Any], n_jobs: int = 1) -> float:
         else:
             chars += sum(len(d) for d in block if isinstance(d, str))
     return chars / rate
-
-
-def similarity_seconds(work: float, task: str, method: str, n_jobs: int = 1) -> float:
-    """Estimate the seconds a similarity call needs.
-
-    Parameters
-    ----------
-    work : float
-        ``sum(df**2)`` over the index's terms for ``top_k`` and ``pairs``; for ``query`` the
-        sum of the document frequencies of every stored query term.
-    task : {'top_k', 'query', 'pairs'}
-        The call.
-    method : {'auto', 'brute', 'pruned'}
-        Its method.
-    n_jobs : int, default=1
-        Threads that will run (already resolved: a positive int).
-
-    Returns
-    -------
-    float
-        The estimate, in seconds.
-
-    Examples
-    --------
-    >>> from newsim._progress import similarity_seconds
-    >>> similarity_seconds(1e9, "top_k", "auto")
-    2.0
-    """
-    return work * SIMILARITY_SECONDS_PER_UNIT[(task, method)] / _threads(n_jobs)
 
 
 def _tqdm_class() -> Any:

@@ -27,7 +27,7 @@ import scipy.sparse as sp
 
 from . import _core
 from ._jobs import resolve_n_jobs
-from ._progress import Monitor, check_progress, monitor, similarity_seconds
+from ._progress import Monitor, check_progress, monitor, parallel_seconds
 from ._repr import SummaryReprMixin, format_bytes
 
 __all__ = ["Explanation", "Keywords", "Pairs", "SimilarityIndex", "TopK"]
@@ -455,10 +455,11 @@ class SimilarityIndex(SummaryReprMixin):
     progress : bool or None, default=None
         Show a tqdm progress bar in :meth:`top_k`, :meth:`query` and :meth:`pairs` (each of
         them can override it per call). None shows one when tqdm is installed and the call is
-        estimated to take over a second: the work is the sum over terms of their document
-        frequency squared, at a conservative 2 ns (top-k, pairs) to 15 ns ('pruned' top-k)
-        per unit and thread. True always shows one, False never. Ctrl-C stops a long call
-        within a second either way.
+        estimated to take over a second: the core estimates the work of the kernel that will
+        run (the sum over terms of their document frequency squared, at a conservative 2 ns
+        for all-pairs top-k and pairs to 15 ns for 'pruned' per-row top-k, per unit and
+        thread). True always shows one, False never. Ctrl-C stops a long call within a second
+        either way.
 
     Attributes
     ----------
@@ -491,10 +492,6 @@ class SimilarityIndex(SummaryReprMixin):
         self._index = _core.SimilarityIndex(*_parts(M))
         self.n_jobs = n_jobs
         self.progress = progress
-        # Document frequencies, for the work estimates that decide on a progress bar.
-        self._df = self._index.document_frequencies().astype(np.float64)
-        # Not `df @ df`: a BLAS dot wakes OpenBLAS's threads, which then spin beside the kernel.
-        self._work = float(np.square(self._df).sum())
         if feature_names is not None:
             names = np.asarray(list(feature_names), dtype=object)
             if names.shape != (M.shape[1],):
@@ -528,13 +525,13 @@ class SimilarityIndex(SummaryReprMixin):
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the index: its rows and its inverted index, in bytes.
+        """Memory held by the index: its rows and its inverted index, in bytes (the core's count).
 
         Each stored weight is kept twice (by row and by term) as a float32 value and an int32
         position; the row and column offsets and each term's largest weight add a few bytes
         per row and column.
         """
-        return 16 * self.nnz + 4 * (self.n_articles + 1) + 8 * self.n_features + 4
+        return int(self._index.nbytes)
 
     @property
     def normalized_(self) -> bool:
@@ -558,14 +555,15 @@ class SimilarityIndex(SummaryReprMixin):
         return resolve_n_jobs(self.n_jobs)
 
     def _monitor(
-        self, progress: Optional[bool], task: str, method: str, rows: int, work: float
+        self, progress: Optional[bool], task: str, rows: int, work: Callable[[], Any]
     ) -> Optional[Monitor]:
+        """Return the callback of one call; ``work()`` returns the core's estimate of it."""
         setting = self.progress if progress is None else check_progress(progress)
         return monitor(
             setting,
             f"newsim {task}",
             rows,
-            lambda: similarity_seconds(work, task, method, self._jobs()),
+            lambda: parallel_seconds(work().seconds, self._jobs()),
             unit="article",
         )
 
@@ -607,8 +605,9 @@ class SimilarityIndex(SummaryReprMixin):
         """
         k = _check_k(k, rows=self.n_articles, useful=max(self.n_articles - 1, 0))
         method = _check_method(method)
-        task_method = method if method != "auto" or k <= 255 else "brute"
-        bar = self._monitor(progress, "top_k", task_method, self.n_articles, self._work)
+        bar = self._monitor(
+            progress, "top_k", self.n_articles, lambda: self._index.top_k_work(k, method=method)
+        )
         ids, scores = _run(
             bar, lambda cb: self._index.top_k(k, method=method, n_jobs=self._jobs(), progress=cb)
         )
@@ -654,8 +653,12 @@ class SimilarityIndex(SummaryReprMixin):
                 "queries with the vectorizer that built the index"
             )
         method = _check_method(method)
-        work = float(self._df[M.indices].sum()) if M.nnz else 0.0
-        bar = self._monitor(progress, "query", method, int(M.shape[0]), work)
+        bar = self._monitor(
+            progress,
+            "query",
+            int(M.shape[0]),
+            lambda: self._index.query_work(*_parts(M), method=method),
+        )
         ids, scores = _run(
             bar,
             lambda cb: self._index.query(
@@ -711,7 +714,9 @@ class SimilarityIndex(SummaryReprMixin):
             upper = "1" if self.normalized_ else "inf"
             raise ValueError(f"threshold must be in (0, {upper}], got {threshold!r}")
         method = _check_method(method)
-        bar = self._monitor(progress, "pairs", method, self.n_articles, self._work)
+        bar = self._monitor(
+            progress, "pairs", self.n_articles, lambda: self._index.pairs_work(method=method)
+        )
         i, j, s = _run(
             bar, lambda cb: self._index.pairs(t, method=method, n_jobs=self._jobs(), progress=cb)
         )
@@ -754,15 +759,7 @@ class SimilarityIndex(SummaryReprMixin):
                     f"{self.n_articles} articles"
                 )
         top = _check_k(top, "top")
-        cols, vals = self._index.explain(int(i), int(j))
-        score = float(vals.sum())
-        cols, vals = cols[:top], vals[:top]
-        terms = (
-            [self.feature_names_[c] for c in cols]
-            if self.feature_names_ is not None
-            else cols.tolist()
-        )
-        return Explanation(terms, vals, score)
+        return _explanation(self._index.explain(int(i), int(j)), top, self.feature_names_)
 
 
 class Keywords(NamedTuple):
@@ -840,6 +837,44 @@ class Keywords(NamedTuple):
 _KEYWORDS_0_2 = _Legacy(
     {"article_row": "article", "article_id": "article"}, ("article", "rank", "term", "weight")
 )
+
+
+def _explanation(
+    contributions: tuple[np.ndarray, np.ndarray], top: int, feature_names: Optional[np.ndarray]
+) -> Explanation:
+    """Return the core's (columns, products) as an Explanation of the ``top`` largest."""
+    cols, vals = contributions
+    score = float(vals.sum())
+    cols, vals = cols[:top], vals[:top]
+    terms = [feature_names[c] for c in cols] if feature_names is not None else cols.tolist()
+    return Explanation(terms, vals, score)
+
+
+def explain_rows(
+    X: Any, i: int, j: int, *, top: int = 10, feature_names: Optional[np.ndarray] = None
+) -> Explanation:
+    """Explain rows i and j of X as ``SimilarityIndex(X).explain(i, j)``, without an index.
+
+    Parameters
+    ----------
+    X : sparse matrix or array
+        Rows, e.g. a vectorizer's output for two texts.
+    i, j : int
+        The rows to explain.
+    top : int, default=10
+        How many terms to return.
+    feature_names : ndarray of str, optional
+        Term of each column.
+
+    Returns
+    -------
+    Explanation
+        As :meth:`SimilarityIndex.explain`.
+    """
+    M = _as_csr(X, "X")
+    contributions = _core.explain_rows(*_parts(M), i, j)
+    names = None if feature_names is None else np.asarray(list(feature_names), dtype=object)
+    return _explanation(contributions, _check_k(top, "top"), names)
 
 
 def top_entries(X: Any, top: int) -> tuple[np.ndarray, np.ndarray]:

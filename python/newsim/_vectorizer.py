@@ -17,7 +17,7 @@ from . import _core
 from ._jobs import resolve_n_jobs
 from ._progress import text_progress
 from ._repr import VectorizerReprMixin
-from ._similarity import Explanation, Keywords, SimilarityIndex, top_entries
+from ._similarity import Explanation, Keywords, SimilarityIndex, explain_rows, top_entries
 from ._stopwords import LANGUAGES, stop_word_list
 
 __all__ = ["HashingVectorizer", "SklearnTfidfVectorizer", "TfidfVectorizer"]
@@ -839,8 +839,7 @@ class _TfidfBase(VectorizerReprMixin, TransformerMixin, BaseEstimator):  # type:
         (True, 0.2)
         """
         X = self.transform([a, b])
-        index = SimilarityIndex(X, feature_names=self.get_feature_names_out())
-        return index.explain(0, 1, top=top)
+        return explain_rows(X, 0, 1, top=top, feature_names=self.get_feature_names_out())
 
     def keywords(self, raw_documents: Iterable[str], top: int = 10) -> Keywords:
         """Each article's top-weighted terms under the fitted model.

@@ -37,8 +37,14 @@ struct RunContext {
 /// `ctx` reporting to `phase` (when it has a monitor at all).
 RunContext with_monitor(const RunContext& ctx, PhaseMonitor& phase) noexcept;
 
-/// Resolves a user's n_jobs (<= 0 meaning "all cores minus (-n_jobs - 1)") to a thread count >= 1.
-std::size_t resolve_n_jobs(long long n_jobs) noexcept;
+/// The CPUs this process may run on: its affinity mask (sched_getaffinity) where the system has
+/// one, else std::thread::hardware_concurrency(); at least 1.
+std::size_t available_cpus() noexcept;
+
+/// Resolves a user's n_jobs to a thread count >= 1, as joblib reads it: a positive number is
+/// that many threads (at most 2^31 - 1), -1 every available CPU (available_cpus()), -2 all but
+/// one, and so on. Throws InvalidOptionError("n_jobs") for 0.
+std::size_t resolve_n_jobs(long long n_jobs);
 
 /// Calls body(worker, begin, end) for consecutive chunks of [0, n_items), on up to
 /// ctx.n_jobs threads; `worker` is in [0, n_workers). The first exception thrown by a body is

@@ -40,6 +40,25 @@ struct CsrInput {
 
 enum class SimilarityMethod { automatic, pruned, brute };
 
+/// The kernel a call runs; its cost per unit of work and its scratch depend on it.
+enum class SimilarityKernel {
+  symmetric,         ///< all-pairs top-k (k <= 255): each pair scored once, for both rows
+  scan,              ///< per row: every shared posting scored
+  pruned_top_k,      ///< per row: postings skipped below the k-th best so far
+  pruned_threshold,  ///< per row: postings skipped below a fixed threshold (pairs)
+};
+
+/// What a call will do, for progress bars: `items` is the total its progress callback counts
+/// to, `units` its work (the sum over terms of df^2 for top_k and pairs, the sum of the df of
+/// every stored query term for query), `seconds` the time it is expected to take on one thread
+/// (measured per kernel, rounded up).
+struct WorkEstimate {
+  SimilarityKernel kernel = SimilarityKernel::scan;
+  std::size_t items = 0;
+  double units = 0.0;
+  double seconds = 0.0;
+};
+
 /// Top-k results: row r's neighbours are ids[r*k .. r*k+k), best first, ties to the lower id,
 /// padded with -1 and score 0 where fewer than k documents share a term with the query.
 struct TopK {
@@ -54,6 +73,15 @@ struct Pairs {
   std::vector<std::int64_t> i;
   std::vector<std::int64_t> j;
   std::vector<float> score;
+};
+
+/// A k-best result held by someone else (e.g. NumPy arrays): row r's candidates are
+/// ids[r*k .. r*k+k) with their scores; an id < 0 is padding.
+struct TopKView {
+  std::size_t rows = 0;
+  std::size_t k = 0;
+  const std::int64_t* ids = nullptr;
+  const float* scores = nullptr;
 };
 
 /// One term's share of a dot product.
@@ -82,6 +110,23 @@ class SimilarityIndex {
   [[nodiscard]] bool normalized() const noexcept;
   /// True when no weight is negative (the pruned method applies).
   [[nodiscard]] bool non_negative() const noexcept;
+  /// Bytes held by the index (index_nbytes of its shape).
+  [[nodiscard]] std::size_t nbytes() const noexcept;
+
+  /// The kernel top_k(k, method) runs.
+  [[nodiscard]] SimilarityKernel top_k_kernel(std::size_t k, SimilarityMethod method) const noexcept;
+  /// The kernel pairs(threshold, method) runs.
+  [[nodiscard]] SimilarityKernel pairs_kernel(SimilarityMethod method) const noexcept;
+  /// What top_k(k, method), pairs(threshold, method) and query(queries, k, method) will do.
+  [[nodiscard]] WorkEstimate top_k_work(std::size_t k, SimilarityMethod method) const;
+  [[nodiscard]] WorkEstimate pairs_work(SimilarityMethod method) const;
+  [[nodiscard]] WorkEstimate query_work(const CsrInput& queries, SimilarityMethod method) const;
+  /// At most what top_k(k, method) and query(queries, k) allocate with n_jobs threads besides
+  /// the index and the result: the bounds below, from this index's own figures.
+  [[nodiscard]] std::size_t top_k_scratch_bytes(std::size_t k, SimilarityMethod method,
+                                                std::size_t n_jobs) const noexcept;
+  [[nodiscard]] std::size_t query_scratch_bytes(const CsrInput& queries, std::size_t k,
+                                                std::size_t n_jobs) const noexcept;
 
   /// Every row's k most similar other rows. 'automatic' and 'pruned' are the symmetric kernel
   /// (pruned where the weights are positive) for k <= 255; 'brute' scores every posting per row.
@@ -101,8 +146,38 @@ class SimilarityIndex {
   std::unique_ptr<Impl> impl_;
 };
 
+/// The terms rows a and b of `matrix` share, as SimilarityIndex(matrix).explain(a, b) gives
+/// them (weights rounded to float32, each row's duplicate entries summed), without building
+/// an index. Throws InvalidOptionError("X") for a malformed matrix, std::out_of_range for a
+/// bad row.
+std::vector<Contribution> explain_rows(const CsrInput& matrix, std::size_t a, std::size_t b);
+
 /// The `top` largest entries of each row of a CSR matrix (ties to the lower column), padded
 /// with column -1 and value 0.
 TopK top_entries(const CsrInput& matrix, std::size_t top);
+
+/// Each row's k best candidates of all `parts` (results for the same rows over disjoint sets of
+/// documents, with global ids): best first, equal scores to the lower id, padded with -1 and
+/// 0 -- the rule of SimilarityIndex::top_k, so that merged parts equal one index over all the
+/// documents. Throws InvalidOptionError("parts") when the parts differ in their rows.
+TopK merge_top_k(std::span<const TopKView> parts, std::size_t k);
+
+// Memory, in bytes of the arrays allocated, for planning calls on an index not yet built. Each
+// figure is computed from the sizes the allocating code uses; a result (rows x k: int64 ids
+// and float32 scores) is not scratch: see top_k_result_bytes.
+
+/// What a SimilarityIndex over a rows x cols matrix with nnz stored values holds.
+std::size_t index_nbytes(std::size_t rows, std::size_t nnz, std::size_t cols) noexcept;
+/// The result of a top-k call: rows x k ids and scores.
+std::size_t top_k_result_bytes(std::size_t rows, std::size_t k) noexcept;
+/// At most what SimilarityIndex::top_k(k, method) allocates with n_jobs threads on an index of
+/// that shape, besides the index and the result.
+std::size_t top_k_scratch_bytes(std::size_t rows, std::size_t nnz, std::size_t cols, std::size_t k,
+                                SimilarityMethod method, std::size_t n_jobs) noexcept;
+/// At most what SimilarityIndex::query allocates with n_jobs threads on an index of
+/// `index_rows` rows for `query_rows` queries with `query_nnz` stored values, besides the
+/// index and the result.
+std::size_t query_scratch_bytes(std::size_t index_rows, std::size_t query_rows, std::size_t query_nnz,
+                                std::size_t query_cols, std::size_t k, std::size_t n_jobs) noexcept;
 
 }  // namespace newsim

@@ -1,0 +1,95 @@
+// newsim — CSR matrices inside the similarity core: the compressed storage the kernels read
+// (Eigen's layout on BigVector arrays), views of a caller's CSR input of any index and value
+// types, and its validated canonical copy.
+#pragma once
+
+#include <Eigen/SparseCore>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "newsim/big_alloc.hpp"
+#include "newsim/similarity.hpp"
+
+namespace newsim::detail {
+
+/// Compressed sparse storage (Eigen's layout: outer offsets, inner indices, values) on
+/// BigVector arrays, so that the large arrays of an index sit on 2 MiB pages and are filled
+/// without being zeroed first; eigen() views it as an Eigen sparse matrix.
+template <int Order>
+class Compressed {
+ public:
+  using EigenMatrix = ::Eigen::SparseMatrix<float, Order, std::int32_t>;
+
+  Compressed() : outer_(1, 0) {}
+  /// An empty matrix of the given shape: offsets zero, no stored values.
+  Compressed(::Eigen::Index rows, ::Eigen::Index cols)
+      : rows_(rows), cols_(cols), outer_(static_cast<std::size_t>(outerSize()) + 1, 0) {}
+
+  [[nodiscard]] ::Eigen::Index rows() const noexcept { return rows_; }
+  [[nodiscard]] ::Eigen::Index cols() const noexcept { return cols_; }
+  [[nodiscard]] ::Eigen::Index outerSize() const noexcept {
+    return Order == ::Eigen::RowMajor ? rows_ : cols_;
+  }
+  [[nodiscard]] ::Eigen::Index nonZeros() const noexcept {
+    return static_cast<::Eigen::Index>(inner_.size());
+  }
+  /// Room for exactly n stored values (their contents unspecified until written).
+  void resizeNonZeros(::Eigen::Index n) {
+    inner_.resize(static_cast<std::size_t>(n));
+    values_.resize(static_cast<std::size_t>(n));
+  }
+  [[nodiscard]] std::int32_t* outerIndexPtr() noexcept { return outer_.data(); }
+  [[nodiscard]] const std::int32_t* outerIndexPtr() const noexcept { return outer_.data(); }
+  [[nodiscard]] std::int32_t* innerIndexPtr() noexcept { return inner_.data(); }
+  [[nodiscard]] const std::int32_t* innerIndexPtr() const noexcept { return inner_.data(); }
+  [[nodiscard]] float* valuePtr() noexcept { return values_.data(); }
+  [[nodiscard]] const float* valuePtr() const noexcept { return values_.data(); }
+
+  /// What a matrix with `outer` rows (row-major) or columns and nnz stored values allocates.
+  static std::size_t bytes(std::size_t outer, std::size_t nnz) noexcept {
+    return (outer + 1) * sizeof(std::int32_t) + nnz * (sizeof(std::int32_t) + sizeof(float));
+  }
+
+  [[nodiscard]] ::Eigen::Map<const EigenMatrix> eigen() const {
+    return {rows_, cols_, nonZeros(), outer_.data(), inner_.data(), values_.data()};
+  }
+
+ private:
+  ::Eigen::Index rows_ = 0;
+  ::Eigen::Index cols_ = 0;
+  detail::BigVector<std::int32_t> outer_;
+  detail::BigVector<std::int32_t> inner_;
+  detail::BigVector<float> values_;
+};
+using RowMatrix = Compressed<Eigen::RowMajor>;
+using ColMatrix = Compressed<Eigen::ColMajor>;
+
+/// One row of a RowMatrix as parallel arrays: columns (increasing) and weights.
+struct RowView {
+  const std::int32_t* cols;
+  const float* vals;
+  std::size_t n;
+};
+
+[[nodiscard]] inline RowView row_view(const RowMatrix& m, std::size_t r) noexcept {
+  const std::int32_t b = m.outerIndexPtr()[r];
+  const std::int32_t e = m.outerIndexPtr()[r + 1];
+  return {m.innerIndexPtr() + b, m.valuePtr() + b, static_cast<std::size_t>(e - b)};
+}
+
+/// Row r's first stored value, stored value p's column and value, whatever the input's types.
+std::int64_t csr_offset(const CsrInput& in, std::size_t r);
+std::int64_t csr_column(const CsrInput& in, std::size_t p);
+double csr_value(const CsrInput& in, std::size_t p);
+/// The stored values of a CSR input.
+[[nodiscard]] inline std::size_t csr_nnz(const CsrInput& in) {
+  return in.rows == 0 ? 0 : static_cast<std::size_t>(csr_offset(in, in.rows));
+}
+
+/// The canonical copy of a CSR input (float32 weights, columns increasing within rows,
+/// duplicate entries summed: scipy allows both), validated: throws InvalidOptionError(name)
+/// for malformed arrays and DocumentError (row index) for a NaN or infinite value.
+RowMatrix canonical_rows(const CsrInput& in, const char* name);
+
+}  // namespace newsim::detail

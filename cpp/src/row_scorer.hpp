@@ -1,0 +1,31 @@
+// newsim — the per-row similarity kernels: each query row scored against the postings of its
+// terms (every posting, into a dense array of scores, or pruned below the k-th best so far or a
+// threshold). They serve query, pairs, and top_k where the all-pairs kernel does not.
+#pragma once
+
+#include <cstddef>
+
+#include "inverted_index.hpp"
+#include "newsim/parallel.hpp"
+#include "newsim/similarity.hpp"
+
+namespace newsim::detail {
+
+/// Whether the per-row kernels prune for this method: for thresholds (pairs), or top-k with
+/// 'pruned', and only where the index's weights are non-negative (the bounds need it).
+bool use_pruning(const InvertedIndex& index, SimilarityMethod method, bool threshold_search) noexcept;
+
+/// Each row of `queries`' k best rows of the index (with `self`, the queries are the index's own
+/// rows, each excluded from its own list).
+TopK per_row_top_k(const InvertedIndex& index, const RowMatrix& queries, std::size_t k, bool self,
+                   SimilarityMethod method, const RunContext& ctx);
+
+/// All pairs i < j of the index's rows with score >= threshold (> 0), ordered by i then j.
+Pairs pairs_above(const InvertedIndex& index, double threshold, SimilarityMethod method, const RunContext& ctx);
+
+/// What per_row_top_k allocates for n_queries queries of at most `longest` terms on an index of
+/// index_rows rows: a Workspace per thread.
+std::size_t per_row_scratch_bytes(std::size_t index_rows, std::size_t n_queries, std::size_t longest, std::size_t k,
+                                  std::size_t n_jobs) noexcept;
+
+}  // namespace newsim::detail
