@@ -117,3 +117,10 @@ def test_python_analysis_still_has_its_ngram_range_checked_by_the_core() -> None
         SklearnTfidfVectorizer(token_pattern=r"\w+", ngram_range=(2, 1)).fit(["a b", "c d"])
     with pytest.raises(ValueError, match=r"ngram_range must satisfy 1 <= min_n <= max_n"):
         SklearnTfidfVectorizer(analyzer=str.split, ngram_range=(0, 1)).fit(["a b", "c d"])
+
+
+@pytest.mark.parametrize("method", ["fast", 3, None])
+def test_similarity_methods_are_named_by_the_core(method: object) -> None:
+    with pytest.raises(ValueError, match=r"method must be one of 'auto', 'pruned', 'brute', got"):
+        _core.check_similarity_method(method)
+    assert _core.check_similarity_method("pruned") == "pruned"

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common.hpp"
+#include "newsim/options.hpp"
 #include "newsim/similarity.hpp"
 
 namespace newsim::py_bindings {
@@ -49,11 +50,12 @@ CsrArrays csr_arrays(const py::array& data, const py::array& indices, const py::
   return c;
 }
 
-SimilarityMethod parse_method(const std::string& method) {
-  if (method == "auto") return SimilarityMethod::automatic;
-  if (method == "pruned") return SimilarityMethod::pruned;
-  if (method == "brute") return SimilarityMethod::brute;
-  throw InvalidOptionError("method", "method must be 'auto', 'pruned' or 'brute', got '" + method + "'");
+/// A method argument: a str the core knows (the core names the methods otherwise).
+SimilarityMethod parse_method(py::handle method) {
+  if (!py::isinstance<py::str>(method))
+    throw py::value_error("method must be one of " + quoted_list(kSimilarityMethods) + ", got " +
+                          std::string(py::repr(method)));
+  return parse_similarity_method(method.cast<std::string>());
 }
 
 const char* kernel_name(SimilarityKernel kernel) {
@@ -90,6 +92,13 @@ py::tuple top_k_to_python(TopK&& t) {
 }  // namespace
 
 void register_similarity(py::module_& m) {
+  m.def(
+      "check_similarity_method",
+      [](py::handle method) {
+        (void)parse_method(method);
+        return method.cast<std::string>();
+      },
+      py::arg("method"), "The method's name if the core knows it; ValueError naming the methods otherwise.");
   py::class_<WorkEstimate>(m, "WorkEstimate", "What a similarity call will do (for progress bars).")
       .def_property_readonly("kernel", [](const WorkEstimate& w) { return kernel_name(w.kernel); })
       .def_readonly("items", &WorkEstimate::items)
@@ -115,18 +124,18 @@ void register_similarity(py::module_& m) {
       .def_property_readonly("normalized", &SimilarityIndex::normalized)
       .def(
           "top_k_work",
-          [](const SimilarityIndex& x, std::size_t k, const std::string& method) {
+          [](const SimilarityIndex& x, std::size_t k, py::handle method) {
             return x.top_k_work(k, parse_method(method));
           },
           py::arg("k"), py::kw_only(), py::arg("method") = "auto")
       .def(
           "pairs_work",
-          [](const SimilarityIndex& x, const std::string& method) { return x.pairs_work(parse_method(method)); },
+          [](const SimilarityIndex& x, py::handle method) { return x.pairs_work(parse_method(method)); },
           py::kw_only(), py::arg("method") = "auto")
       .def(
           "query_work",
           [](const SimilarityIndex& x, const py::array& data, const py::array& indices, const py::array& indptr,
-             std::pair<std::size_t, std::size_t> shape, const std::string& method) {
+             std::pair<std::size_t, std::size_t> shape, py::handle method) {
             const CsrArrays c = csr_arrays(data, indices, indptr, shape, "Q");
             return x.query_work(c.input, parse_method(method));
           },
@@ -134,7 +143,7 @@ void register_similarity(py::module_& m) {
           py::arg("method") = "auto")
       .def(
           "top_k",
-          [](const SimilarityIndex& x, std::size_t k, const std::string& method, long long n_jobs,
+          [](const SimilarityIndex& x, std::size_t k, py::handle method, long long n_jobs,
              const py::object& progress) {
             const SimilarityMethod mth = parse_method(method);
             return top_k_to_python(run_released(x.rows(), n_jobs, progress, [&](const RunContext& ctx) {
@@ -147,7 +156,7 @@ void register_similarity(py::module_& m) {
           "query",
           [](const SimilarityIndex& x, const py::array& data, const py::array& indices,
              const py::array& indptr, std::pair<std::size_t, std::size_t> shape, std::size_t k,
-             const std::string& method, long long n_jobs, const py::object& progress) {
+             py::handle method, long long n_jobs, const py::object& progress) {
             const CsrArrays c = csr_arrays(data, indices, indptr, shape, "Q");
             const SimilarityMethod mth = parse_method(method);
             return top_k_to_python(run_released(shape.first, n_jobs, progress, [&](const RunContext& ctx) {
@@ -158,7 +167,7 @@ void register_similarity(py::module_& m) {
           py::kw_only(), py::arg("method") = "auto", py::arg("n_jobs") = 1, py::arg("progress") = py::none())
       .def(
           "pairs",
-          [](const SimilarityIndex& x, double threshold, const std::string& method, long long n_jobs,
+          [](const SimilarityIndex& x, double threshold, py::handle method, long long n_jobs,
              const py::object& progress) {
             const SimilarityMethod mth = parse_method(method);
             Pairs p = run_released(x.rows(), n_jobs, progress,
@@ -228,7 +237,7 @@ void register_similarity(py::module_& m) {
         "Bytes of a rows x k top-k result.");
   m.def(
       "top_k_scratch_bytes",
-      [](std::size_t rows, std::size_t nnz, std::size_t cols, std::size_t k, const std::string& method,
+      [](std::size_t rows, std::size_t nnz, std::size_t cols, std::size_t k, py::handle method,
          std::size_t n_jobs) { return top_k_scratch_bytes(rows, nnz, cols, k, parse_method(method), n_jobs); },
       py::arg("rows"), py::arg("nnz"), py::arg("cols"), py::arg("k"), py::kw_only(), py::arg("method") = "auto",
       py::arg("n_jobs") = 1, "At most the bytes top_k allocates besides the index and the result.");

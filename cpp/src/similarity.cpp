@@ -15,6 +15,7 @@
 #include "best_k.hpp"
 #include "inverted_index.hpp"
 #include "newsim/errors.hpp"
+#include "newsim/options.hpp"
 #include "row_scorer.hpp"
 
 namespace newsim {
@@ -22,6 +23,13 @@ namespace newsim {
 struct SimilarityIndex::Impl {
   detail::InvertedIndex index;
 };
+
+SimilarityMethod parse_similarity_method(std::string_view name) {
+  for (std::size_t i = 0; i < kSimilarityMethods.size(); ++i)
+    if (kSimilarityMethods[i] == name) return static_cast<SimilarityMethod>(i);
+  throw InvalidOptionError("method", "method must be one of " + quoted_list(kSimilarityMethods) + ", got '" +
+                                         std::string(name) + "'");
+}
 
 namespace {
 

@@ -32,7 +32,6 @@ from ._repr import SummaryReprMixin, format_bytes
 
 __all__ = ["Explanation", "Keywords", "Pairs", "SimilarityIndex", "TopK"]
 
-_METHODS = ("auto", "pruned", "brute")
 
 _T = TypeVar("_T")
 
@@ -421,10 +420,9 @@ def _check_k(k: Any, name: str = "k", *, rows: int = 0, useful: Optional[int] = 
     return count
 
 
-def _check_method(method: str) -> str:
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {', '.join(map(repr, _METHODS))}, got {method!r}")
-    return method
+def _check_method(method: Any) -> str:
+    """Return ``method`` if the core knows it (its ValueError names the methods otherwise)."""
+    return _core.check_similarity_method(method)
 
 
 def _run(bar: Optional[Monitor], call: Callable[[Optional[Monitor]], _T]) -> _T:

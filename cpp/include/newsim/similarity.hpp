@@ -16,10 +16,12 @@
 // k-th score of either row.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "newsim/parallel.hpp"
@@ -39,6 +41,12 @@ struct CsrInput {
 };
 
 enum class SimilarityMethod { automatic, pruned, brute };
+
+/// The methods' names as users pass them, in the enum's order.
+inline constexpr std::array<std::string_view, 3> kSimilarityMethods{"auto", "pruned", "brute"};
+
+/// The method called `name`; throws InvalidOptionError("method") naming the methods otherwise.
+SimilarityMethod parse_similarity_method(std::string_view name);
 
 /// The kernel a call runs; its cost per unit of work and its scratch depend on it.
 enum class SimilarityKernel {
