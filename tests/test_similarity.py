@@ -1102,3 +1102,39 @@ def test_keywords_to_frame(gnad: Corpus) -> None:
     assert list(named.columns) == ["article_row", "article_id", "rank", "term", "weight"]
     assert named["article_id"].tolist() == ["a"] * 5 + ["b"] * 5 + ["c"] * 5
     assert math.isclose(float(df["weight"].iloc[0]), float(kw.weights[0][0]))
+
+
+# ----------------------------------------------------------------------------- stored zeros
+
+
+def test_stored_zero_makes_no_phantom_neighbors() -> None:
+    """Issue 18, finding 4: rows sharing only an explicitly stored zero are no neighbors."""
+    X = sp.csr_matrix((np.float32([1, 0, 1]), [0, 0, 1], [0, 1, 2, 3]), shape=(3, 2))
+    for method in ("auto", "brute", "pruned"):
+        result = SimilarityIndex(X).top_k(2, method=method)
+        assert (result.ids == -1).all(), method
+        assert (result.scores == 0).all()
+    assert SimilarityIndex(X).pairs(1e-9).n_pairs == 0
+    hits = SimilarityIndex(X).query(sp.csr_matrix(np.float32([[0, 1]])), k=3)
+    assert hits.ids.tolist() == [[2, -1, -1]]  # row 1 holds only a stored zero
+
+
+def test_hashing_output_with_cancelled_entries_has_no_phantom_neighbors() -> None:
+    from newsim import HashingVectorizer
+
+    docs = ["alpha beta", "gamma", "beta delta"]
+    X = HashingVectorizer(n_features=1, alternate_sign=True, norm=None).fit_transform(docs)
+    # Every term lands in column 0; a document whose signed counts cancel stores a zero there.
+    zero_rows = [r for r in range(X.shape[0]) if X[r].nnz and not X[r].data.any()]
+    result = SimilarityIndex(X).top_k(2)
+    for r in zero_rows:
+        assert (result.ids[r] == -1).all()
+        assert r not in result.ids
+
+
+def test_integer_matrix_of_truncated_weights_is_refused() -> None:
+    X = TfidfVectorizer(language=None).fit_transform(["ein Haus", "zwei Häuser", "ein Boot"])
+    with pytest.raises(ValueError, match=r"int32 matrix whose \d+ stored values are all 0"):
+        SimilarityIndex(X.astype(np.int32))
+    counts = sp.csr_matrix(np.int32([[1, 0], [2, 1]]))
+    assert SimilarityIndex(counts).top_k(1).ids.tolist() == [[1], [0]]

@@ -54,13 +54,14 @@ RowMatrix canonical_rows(const CsrInput& in, const char* name) {
   for (std::size_t r = 0; r < in.rows; ++r) {
     const std::int64_t b = ptr(r), e = ptr(r + 1);
     if (e < b || e > nnz) fail("indptr must be non-decreasing and end at the number of stored values");
-    // Fast path: columns strictly increasing (scipy's canonical form), copied as they come.
+    // Fast path: columns strictly increasing (scipy's canonical form) and no stored zero, copied
+    // as they come. A stored zero is no entry: two rows that share only a zero share no term.
     bool canonical = true;
     for (std::int64_t k = b; k < e && canonical; ++k) {
       const std::int64_t c = idx(static_cast<std::size_t>(k));
       const double v = val(static_cast<std::size_t>(k));
       canonical = c >= 0 && c < static_cast<std::int64_t>(in.cols) && std::isfinite(v) &&
-                  (k == b || c > inner[out + (k - b) - 1]);
+                  static_cast<float>(v) != 0.0f && (k == b || c > inner[out + (k - b) - 1]);
       if (canonical) {
         inner[out + (k - b)] = static_cast<std::int32_t>(c);
         values[out + (k - b)] = static_cast<float>(v);
@@ -86,15 +87,18 @@ RowMatrix canonical_rows(const CsrInput& in, const char* name) {
       row.emplace_back(static_cast<std::int32_t>(c), v);
     }
     if (!sorted) std::sort(row.begin(), row.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    const std::int32_t start = out;
     for (std::size_t k = 0; k < row.size(); ++k) {
-      if (k > 0 && row[k].first == inner[out - 1]) {
+      if (out > start && row[k].first == inner[out - 1]) {
         values[out - 1] += static_cast<float>(row[k].second);  // duplicate entry: sum
         continue;
       }
+      if (out > start && values[out - 1] == 0.0f) --out;  // a zero (or duplicates that cancel)
       inner[out] = row[k].first;
       values[out] = static_cast<float>(row[k].second);
       ++out;
     }
+    if (out > start && values[out - 1] == 0.0f) --out;
     outer[r + 1] = out;
   }
   m.resizeNonZeros(out);

@@ -88,7 +88,8 @@ double csr_value(const CsrInput& in, std::size_t p);
 }
 
 /// The canonical copy of a CSR input (float32 weights, columns increasing within rows,
-/// duplicate entries summed: scipy allows both), validated: throws InvalidOptionError(name)
+/// duplicate entries summed: scipy allows both; entries that are zero as float32 dropped, so
+/// that a stored zero never makes two rows neighbours), validated: throws InvalidOptionError(name)
 /// for malformed arrays and DocumentError (row index) for a NaN or infinite value.
 RowMatrix canonical_rows(const CsrInput& in, const char* name);
 

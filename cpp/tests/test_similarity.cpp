@@ -295,11 +295,10 @@ TEST(Similarity, ExplainRowsWithoutAnIndexEqualsTheIndexsExplain) {
         EXPECT_EQ(got[t].value, expected[t].value) << a << ", " << b;
       }
     }
-  // The stored zero of row 0 is a shared term of rows 0 and 1 (and 2), contributing 0.
+  // The stored zero of row 0 is no term: rows 0 and 1 share column 0 only.
   const auto zero = explain_rows(m.input(), 0, 1);
-  ASSERT_EQ(zero.size(), 2u);
-  EXPECT_EQ(zero[1].column, 4);
-  EXPECT_EQ(zero[1].value, 0.0);
+  ASSERT_EQ(zero.size(), 1u);
+  EXPECT_EQ(zero[0].column, 0);
   EXPECT_EQ(explain_rows(m.input(), 2, 2).front().value, 1.0);
   EXPECT_THROW((void)explain_rows(m.input(), 5, 0), std::out_of_range);
   expect_invalid_option([&] { (void)explain_rows(CsrInput{2, 2, nullptr, false, nullptr, false, nullptr, false}, 0, 1); },
@@ -497,9 +496,9 @@ TEST(Similarity, DenseQueryScoringEqualsBruteForceBitForBit) {
   }
 }
 
-TEST(Similarity, DenseQueryScoringFallsBackForStoredZeroQueryWeights) {
-  // A row that shares only a term of weight 0 with the query scores exactly 0 but shares a
-  // term: the marked accumulator lists it, the dense array could not tell it apart.
+TEST(Similarity, StoredZeroQueryWeightsShareNoTerm) {
+  // A row that shares only a term of weight 0 with the query shares no term: it is no
+  // neighbour (issue 18: a score of 0 from a stored zero listed phantom neighbours).
   const Csr<> m(3, {{{0, 1.0f}}, {{0, 0.5f}, {1, 0.5f}}, {{1, 1.0f}}});
   const SimilarityIndex index(m.input());
   const Csr<> q(3, {{{0, 1.0f}, {1, 0.0f}}});
@@ -507,7 +506,15 @@ TEST(Similarity, DenseQueryScoringFallsBackForStoredZeroQueryWeights) {
   const TopK b = index.query(q.input(), 3, SimilarityMethod::brute, jobs(1));
   EXPECT_EQ(a.ids, b.ids);
   EXPECT_EQ(a.scores, b.scores);
-  EXPECT_EQ(a.ids, (std::vector<std::int64_t>{0, 1, 2}));  // row 2 scores 0 and is kept
+  EXPECT_EQ(a.ids, (std::vector<std::int64_t>{0, 1, -1}));
+  // The same with the zero stored in the index: rows 0 and 1 share only a stored zero.
+  const Csr<> z(2, {{{0, 1.0f}}, {{0, 0.0f}, {1, 1.0f}}, {{1, 1.0f}}});
+  const SimilarityIndex zi(z.input());
+  for (const auto method : {SimilarityMethod::automatic, SimilarityMethod::brute}) {
+    const TopK t = zi.top_k(2, method, jobs(1));
+    EXPECT_EQ(t.ids, (std::vector<std::int64_t>{-1, -1, 2, -1, 1, -1}));
+  }
+  EXPECT_EQ(zi.nnz(), 3u);
 }
 
 }  // namespace

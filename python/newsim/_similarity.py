@@ -383,6 +383,11 @@ def _as_csr(X: Any, name: str) -> sp.csr_matrix:
             raise TypeError(f"{name} must hold numbers, got dtype {M.dtype}")
         if np.issubdtype(M.dtype, np.complexfloating):
             raise TypeError(f"{name} must hold real numbers, got dtype {M.dtype}")
+        if M.nnz and not M.data.any():
+            raise ValueError(
+                f"{name} is a {M.dtype} matrix whose {M.nnz} stored values are all 0 (a TF-IDF "
+                "matrix cast to integers truncates every weight to 0): pass the float matrix"
+            )
         M = M.astype(np.float64)
     return M
 
