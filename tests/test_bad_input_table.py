@@ -382,11 +382,12 @@ BAD: dict[str, Bad] = {
     "cli-lines-not-utf8": Bad(
         lambda c: _cli(c, "bad.txt", b"ein Haus am See\nnoch ein \xff Haus\n"), CliError,
         r"exit 65: newsim: error: .*bad\.txt: not valid UTF-8 at byte offset 25 \(line 2\)"),
+    # issue 18: named by its line, as every other data error (it was "document 1")
     "cli-jsonl-lone-surrogate": Bad(
         lambda c: _cli(c, "s.jsonl", b'{"text": "ein Haus"}\n{"text": "See \\ud800 x"}\n'),
         CliError,
-        r"exit 65: newsim: error: .*s\.jsonl: document 1 contains a lone surrogate U\+D800 "
-        r"at character 4"),
+        r"exit 65: newsim: error: .*s\.jsonl, line 2: field 'text' contains a lone surrogate "
+        r"U\+D800 at character 4"),
 }
 # fmt: on
 

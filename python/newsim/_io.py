@@ -238,6 +238,19 @@ def _read_lines(text: str, source: str) -> Articles:
     return Articles(texts=texts, ids=ids, source=source)
 
 
+def _check_no_surrogate(value: str, where: str) -> None:
+    r"""Refuse a lone surrogate (a JSON escape such as \ud800 without its pair): no UTF-8 form."""
+    if value.isascii():
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DataError(
+            f"{where} contains a lone surrogate U+{ord(value[exc.start]):04X} at character "
+            f"{exc.start} (a \\u escape without its pair)"
+        ) from exc
+
+
 def _read_jsonl(text: str, source: str, text_field: str, id_field: Optional[str]) -> Articles:
     texts: list[str] = []
     ids: list[str] = []
@@ -262,6 +275,7 @@ def _read_jsonl(text: str, source: str, text_field: str, id_field: Optional[str]
             raise DataError(
                 f"{where}: field {text_field!r} is {_json_type(value)}, expected a string"
             )
+        _check_no_surrogate(value, f"{where}: field {text_field!r}")
         texts.append(value)
         if id_field is None:
             ids.append(str(number))
@@ -272,6 +286,7 @@ def _read_jsonl(text: str, source: str, text_field: str, id_field: Optional[str]
                     f"{where}: field {id_field!r} is {_json_type(key)}, "
                     "expected a string or an integer"
                 )
+            _check_no_surrogate(str(key), f"{where}: field {id_field!r}")
             ids.append(str(key))
     return Articles(texts=texts, ids=ids, source=source)
 
