@@ -13,11 +13,17 @@
 #include "decompound.hpp"
 #include "newsim/errors.hpp"
 #include "session.hpp"
+#include "term_merge.hpp"
 
 namespace newsim {
 
+using detail::Analysis;
+using detail::ChunkCounts;
+using detail::Counted;
 using detail::Session;
+using detail::Stream;
 using detail::TermId;
+using detail::Worker;
 
 void VectorizerOptions::validate() const {
   analyzer.validate();
@@ -91,115 +97,6 @@ const FittedState& Vectorizer::state() const {
 }
 
 namespace {
-
-/// Term counts of a run of documents, in the session's local term ids.
-struct ChunkCounts {
-  std::size_t worker = 0;
-  std::vector<TermId> ids;          // per row, unsorted
-  std::vector<std::uint32_t> counts;
-  std::vector<std::uint32_t> row_nnz;
-  std::vector<std::uint32_t> doc_len;  // terms analyzed per document (BM25)
-  // Decompounding: each row's compound candidates (session surface ids) and their counts.
-  std::vector<std::uint32_t> sids;
-  std::vector<std::uint32_t> scounts;
-  std::vector<std::uint32_t> row_snnz;
-};
-
-/// Per worker: a session and its dense counting scratch (cache-line aligned: workers write
-/// their own vectors' headers constantly).
-struct alignas(64) Worker {
-  std::unique_ptr<Session> session;
-  struct TermStat {
-    std::uint32_t count;  // in the current document (scratch)
-    std::uint32_t df;     // documents so far
-    std::int64_t tf;      // occurrences so far
-  };
-  detail::BigVector<TermStat> stats;  // by local term id: one cache line per term touched
-  std::vector<TermId> touched;
-  std::vector<TermId> ids;
-  detail::BigVector<TermStat> sstats;  // by surface id (decompounding)
-  std::vector<std::uint32_t> stouched;
-  std::vector<std::uint32_t> sids;
-  std::string buffer;
-};
-
-struct Analysis {
-  std::vector<Worker> workers;
-  std::vector<ChunkCounts> chunks;
-  std::size_t chunk = 1;
-};
-
-std::size_t chunk_size(std::size_t n_docs, std::size_t n_jobs) {
-  // Small enough to balance threads and poll often, large enough to amortize scheduling.
-  const std::size_t target = n_docs / std::max<std::size_t>(1, n_jobs * 32);
-  return std::clamp<std::size_t>(target, 8, 512);
-}
-
-/// Counts one document's ids (terms or compound candidates, below `n_ids`) into `stats`;
-/// appends each distinct id and its count (1 when binary) to `ids`/`counts`; returns how many.
-std::uint32_t count_document(std::span<const std::uint32_t> doc, std::size_t n_ids, bool binary,
-                             detail::BigVector<Worker::TermStat>& stats,
-                             std::vector<std::uint32_t>& touched, std::vector<std::uint32_t>& ids,
-                             std::vector<std::uint32_t>& counts) {
-  if (stats.size() < n_ids) stats.resize(std::max(n_ids, stats.size() * 2), Worker::TermStat{0, 0, 0});
-  for (const std::uint32_t id : doc)
-    if (stats[id].count++ == 0) touched.push_back(id);
-  for (const std::uint32_t id : touched) {
-    Worker::TermStat& st = stats[id];
-    const std::uint32_t c = binary ? 1u : st.count;
-    ids.push_back(id);
-    counts.push_back(c);
-    st.df += 1;
-    st.tf += c;
-    st.count = 0;
-  }
-  const auto n = static_cast<std::uint32_t>(touched.size());
-  touched.clear();
-  return n;
-}
-
-Analysis analyze_all(const AnalyzerImpl& impl, const Documents& docs, const RunContext& ctx,
-                     bool binary) {
-  Analysis a;
-  const std::size_t n = docs.size();
-  const bool decompound = impl.options.decompound && !docs.analyzed();
-  a.chunk = chunk_size(n, ctx.n_jobs);
-  a.workers.resize(workers_for(n, a.chunk, ctx));
-  a.chunks.resize((n + a.chunk - 1) / a.chunk);
-  parallel_chunks(n, a.chunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
-    Worker& wk = a.workers[w];
-    if (!wk.session) wk.session = std::make_unique<Session>(impl);
-    ChunkCounts out;  // filled locally, then moved: no false sharing between workers
-    out.worker = w;
-    if (!docs.analyzed()) {  // about one distinct term per 12 bytes of text
-      std::size_t bytes = 0;
-      for (std::size_t d = b; d < e; ++d) bytes += docs.texts[d].length;
-      out.ids.reserve(bytes / 12);
-      out.counts.reserve(bytes / 12);
-    }
-    out.row_nnz.reserve(e - b);
-    out.doc_len.reserve(e - b);
-    for (std::size_t d = b; d < e; ++d) {
-      wk.ids.clear();
-      if (docs.analyzed()) {
-        for (std::size_t t = docs.term_offsets[d]; t < docs.term_offsets[d + 1]; ++t)
-          wk.ids.push_back(wk.session->intern(to_utf8(docs.texts[t], wk.buffer, ctx.first_document + d)));
-      } else {
-        wk.sids.clear();
-        wk.session->analyze(to_utf8(docs.texts[d], wk.buffer, ctx.first_document + d), wk.ids,
-                            decompound ? &wk.sids : nullptr);
-      }
-      out.row_nnz.push_back(count_document(wk.ids, wk.session->n_terms(), binary, wk.stats,
-                                           wk.touched, out.ids, out.counts));
-      out.doc_len.push_back(static_cast<std::uint32_t>(wk.ids.size()));
-      if (decompound)  // the same counting for the compound candidates
-        out.row_snnz.push_back(count_document(wk.sids, wk.session->n_surfaces(), binary,
-                                              wk.sstats, wk.stouched, out.sids, out.scounts));
-    }
-    a.chunks[b / a.chunk] = std::move(out);
-  });
-  return a;
-}
 
 /// Puts one row's (column, count) entries in column order, adding up the counts of a column that
 /// comes more than once (compound parts): by sorting, or for rows that are long next to the
@@ -311,13 +208,13 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, const PartRemap&
                          double avg_len, const RunContext& ctx) {
   Csr<T, I> m;
   std::size_t n_rows = 0;
-  for (const auto& c : a.chunks) n_rows += c.row_nnz.size();
+  for (const auto& c : a.chunks) n_rows += c.n_rows();
   m.rows = n_rows;
   m.cols = n_cols;
   m.indptr.assign(n_rows + 1, 0);
   std::vector<std::size_t> chunk_row0(a.chunks.size() + 1, 0);
   for (std::size_t c = 0; c < a.chunks.size(); ++c)
-    chunk_row0[c + 1] = chunk_row0[c] + a.chunks[c].row_nnz.size();
+    chunk_row0[c + 1] = chunk_row0[c] + a.chunks[c].n_rows();
   // Pass 1: row lengths after remapping (when no term was pruned, they are known already).
   bool all_kept = true;
   for (const auto& map : remap)
@@ -334,8 +231,8 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, const PartRemap&
       const auto& map = remap[ch.worker];
       std::size_t k = 0;
       std::size_t ks = 0;
-      for (std::size_t r = 0; r < ch.row_nnz.size(); ++r) {
-        I nnz = static_cast<I>(ch.row_nnz[r]);
+      for (std::size_t r = 0; r < ch.n_rows(); ++r) {
+        I nnz = static_cast<I>(ch.terms.row_nnz[r]);
         if (split) {
           const std::size_t row = chunk_row0[c] + r + 1;  // never 0: stamps start at 0
           std::size_t distinct = 0;
@@ -344,19 +241,19 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, const PartRemap&
             stamp[static_cast<std::size_t>(col)] = row;
             ++distinct;
           };
-          for (std::size_t t = 0; t < ch.row_nnz[r]; ++t) visit(map[ch.ids[k + t]]);
+          for (std::size_t t = 0; t < ch.terms.row_nnz[r]; ++t) visit(map[ch.terms.ids[k + t]]);
           const PartColumns& pc = parts[ch.worker];
-          for (std::size_t t = 0; t < ch.row_snnz[r]; ++t) {
-            const std::uint32_t sid = ch.sids[ks + t];
+          for (std::size_t t = 0; t < ch.candidates.row_nnz[r]; ++t) {
+            const std::uint32_t sid = ch.candidates.ids[ks + t];
             for (std::size_t q = pc.ptr[sid]; q < pc.ptr[sid + 1]; ++q) visit(pc.cols[q]);
           }
-          ks += ch.row_snnz[r];
+          ks += ch.candidates.row_nnz[r];
           nnz = static_cast<I>(distinct);
         } else if (!all_kept) {
           nnz = 0;
-          for (std::size_t t = 0; t < ch.row_nnz[r]; ++t) nnz += map[ch.ids[k + t]] >= 0;
+          for (std::size_t t = 0; t < ch.terms.row_nnz[r]; ++t) nnz += map[ch.terms.ids[k + t]] >= 0;
         }
-        k += ch.row_nnz[r];
+        k += ch.terms.row_nnz[r];
         m.indptr[chunk_row0[c] + r + 1] = nnz;
       }
     }
@@ -375,18 +272,18 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, const PartRemap&
       const auto& map = remap[ch.worker];
       std::size_t k = 0;
       std::size_t ks = 0;
-      for (std::size_t r = 0; r < ch.row_nnz.size(); ++r) {
+      for (std::size_t r = 0; r < ch.n_rows(); ++r) {
         sorter.clear();
-        for (std::size_t t = 0; t < ch.row_nnz[r]; ++t, ++k) {
-          const std::int64_t col = map[ch.ids[k]];
-          if (col >= 0) sorter.add(static_cast<std::uint64_t>(col), ch.counts[k]);
+        for (std::size_t t = 0; t < ch.terms.row_nnz[r]; ++t, ++k) {
+          const std::int64_t col = map[ch.terms.ids[k]];
+          if (col >= 0) sorter.add(static_cast<std::uint64_t>(col), ch.terms.counts[k]);
         }
         if (split) {  // each occurrence of a split candidate counts for its parts too
           const PartColumns& pc = parts[ch.worker];
-          for (std::size_t t = 0; t < ch.row_snnz[r]; ++t, ++ks) {
-            const std::uint32_t sid = ch.sids[ks];
+          for (std::size_t t = 0; t < ch.candidates.row_nnz[r]; ++t, ++ks) {
+            const std::uint32_t sid = ch.candidates.ids[ks];
             for (std::size_t q = pc.ptr[sid]; q < pc.ptr[sid + 1]; ++q)
-              sorter.add(static_cast<std::uint64_t>(pc.cols[q]), ch.scounts[ks]);
+              sorter.add(static_cast<std::uint64_t>(pc.cols[q]), ch.candidates.counts[ks]);
           }
         }
         sorter.sorted(cols, vals);
@@ -421,10 +318,10 @@ CsrAny assemble(const Analysis& a, const Remap& remap, const PartRemap& parts, s
                 const RunContext& ctx) {
   std::size_t nnz_bound = 0;
   for (const auto& c : a.chunks) {
-    nnz_bound += c.ids.size();
+    nnz_bound += c.terms.ids.size();
     if (!parts.empty()) {
       const PartColumns& pc = parts[c.worker];
-      for (const std::uint32_t sid : c.sids) nnz_bound += pc.ptr[sid + 1] - pc.ptr[sid];
+      for (const std::uint32_t sid : c.candidates.ids) nnz_bound += pc.ptr[sid + 1] - pc.ptr[sid];
     }
   }
   return with_csr_types(o.float64, nnz_bound, n_cols, [&]<class T, class I>() {
@@ -472,21 +369,6 @@ PartRemap part_columns_transform(const Analysis& a, const AnalyzerImpl& an,
   return out;
 }
 
-/// Frees the workers' sessions and scratch once their terms are mapped to columns: the matrix
-/// needs only the chunks' counts, and its memory then takes the place of the term tables.
-void release_sessions(Analysis& a) noexcept {
-  for (Worker& wk : a.workers) {
-    wk.session.reset();
-    wk.stats = {};
-    wk.touched = {};
-    wk.ids = {};
-    wk.sstats = {};
-    wk.stouched = {};
-    wk.sids = {};
-    wk.buffer = {};
-  }
-}
-
 /// Columns of each worker's local terms in a fixed vocabulary.
 Remap remap_to(const Analysis& a, const Vocabulary& vocab) {
   Remap remap(a.workers.size());
@@ -498,194 +380,6 @@ Remap remap_to(const Analysis& a, const Vocabulary& vocab) {
     for (TermId id = 0; id < map.size(); ++id) map[id] = vocab.find(wk.session->term(id));
   }
   return remap;
-}
-
-std::int64_t total_doc_len(const Analysis& a) {
-  std::int64_t total = 0;
-  for (const auto& c : a.chunks)
-    for (const auto l : c.doc_len) total += l;
-  return total;
-}
-
-/// The statistics of analyzed documents, and for every worker's local term its entry in them
-/// (npos: not counted — interned only as part of an n-gram, or outside a fixed vocabulary).
-struct Counted {
-  TermStats stats;
-  std::vector<std::vector<std::uint32_t>> entry_of;
-};
-
-/// The first eight bytes of `t`, zero-padded, as a big-endian integer: comparing two of them
-/// orders terms as byte-wise comparison does, up to ties that need the full comparison.
-std::uint64_t prefix_key(std::string_view t) noexcept {
-  std::uint64_t k = 0;
-  const std::size_t n = std::min<std::size_t>(t.size(), 8);
-  for (std::size_t i = 0; i < n; ++i)
-    k |= static_cast<std::uint64_t>(static_cast<unsigned char>(t[i])) << (56 - 8 * i);
-  return k;
-}
-
-/// A worker's counted terms in byte order of the term, with the terms' bytes copied in that
-/// order (the merge then reads them sequentially instead of all over the worker's table).
-struct SortedTerms {
-  std::vector<std::uint64_t> keys;  // prefix_key of each term, in the sorted order
-  std::vector<TermId> ids;          // local term ids
-  std::string bytes;                // the terms, concatenated in the sorted order
-  std::vector<std::size_t> ends;    // term i is bytes[ends[i - 1], ends[i])
-  [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
-  [[nodiscard]] std::string_view term(std::size_t i) const noexcept {
-    const std::size_t b = i == 0 ? 0 : ends[i - 1];
-    return std::string_view(bytes).substr(b, ends[i] - b);
-  }
-};
-
-/// Sorts `items` by their 64-bit `key`, stably: least significant byte first, one counting pass
-/// per byte, skipping the bytes in which all keys agree.
-template <class Item>
-void radix_sort_by_key(std::vector<Item>& items) {
-  std::vector<Item> tmp(items.size());
-  std::array<std::size_t, 256> count{};
-  for (unsigned shift = 0; shift < 64; shift += 8) {
-    count.fill(0);
-    for (const Item& it : items) ++count[(it.key >> shift) & 0xFF];
-    if (items.empty() || count[(items[0].key >> shift) & 0xFF] == items.size()) continue;
-    std::size_t sum = 0;
-    for (std::size_t& c : count) sum += std::exchange(c, sum);
-    for (const Item& it : items) tmp[count[(it.key >> shift) & 0xFF]++] = it;
-    items.swap(tmp);
-  }
-}
-
-/// Which of a worker's tables to count: its terms, or its compound candidates.
-enum class Table { terms, surfaces };
-
-std::size_t table_size(const Worker& wk, Table t) noexcept {
-  return t == Table::terms ? wk.session->n_terms() : wk.session->n_surfaces();
-}
-std::string_view table_key(const Worker& wk, Table t, TermId id) noexcept {
-  return t == Table::terms ? wk.session->term(id) : wk.session->surface(id);
-}
-const Worker::TermStat& table_stat(const Worker& wk, Table t, TermId id) noexcept {
-  return t == Table::terms ? wk.stats[id] : wk.sstats[id];
-}
-
-SortedTerms sorted_terms(const Worker& wk, Table table, const Vocabulary* fixed) {
-  struct Item {
-    std::uint64_t key;
-    TermId id;
-  };
-  std::vector<Item> items;
-  const std::size_t n = table_size(wk, table);
-  items.reserve(n);
-  std::size_t bytes = 0;
-  for (TermId id = 0; id < n; ++id) {
-    // Unseen: a term interned only as part of an n-gram.
-    if (table_stat(wk, table, id).df == 0) continue;
-    const std::string_view t = table_key(wk, table, id);
-    if (fixed != nullptr && fixed->find(t) < 0) continue;
-    items.push_back({prefix_key(t), id});
-    bytes += t.size();
-  }
-  // By the first 8 bytes, then each run of terms that share them by the whole term.
-  radix_sort_by_key(items);
-  for (std::size_t i = 0; i < items.size();) {
-    std::size_t j = i + 1;
-    while (j < items.size() && items[j].key == items[i].key) ++j;
-    if (j - i > 1)
-      std::sort(items.begin() + static_cast<std::ptrdiff_t>(i),
-                items.begin() + static_cast<std::ptrdiff_t>(j), [&](const Item& x, const Item& y) {
-                  return table_key(wk, table, x.id) < table_key(wk, table, y.id);
-                });
-    i = j;
-  }
-  SortedTerms out;
-  out.keys.reserve(items.size());
-  out.ids.reserve(items.size());
-  out.ends.reserve(items.size());
-  out.bytes.reserve(bytes);
-  for (const Item& it : items) {
-    out.keys.push_back(it.key);
-    out.ids.push_back(it.id);
-    out.bytes.append(table_key(wk, table, it.id));
-    out.ends.push_back(out.bytes.size());
-  }
-  return out;
-}
-
-Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext& ctx,
-                    Table table = Table::terms) {
-  // Each worker's terms in byte order (in parallel), then one linear merge of the sorted lists.
-  const std::size_t n_workers = a.workers.size();
-  std::vector<SortedTerms> sorted(n_workers);
-  parallel_chunks(n_workers, 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-    for (std::size_t w = b; w < e; ++w)
-      if (a.workers[w].session) sorted[w] = sorted_terms(a.workers[w], table, fixed);
-  });
-  Counted c;
-  c.entry_of.resize(n_workers);
-  std::size_t upper = 0;
-  std::size_t bytes = 0;
-  for (std::size_t w = 0; w < n_workers; ++w) {
-    if (!a.workers[w].session) continue;
-    c.entry_of[w].assign(table_size(a.workers[w], table), detail::StringMap::npos);
-    // The largest list is a lower bound of the merged size (most terms recur across workers;
-    // the sum would reserve n_workers times too much on many cores).
-    upper = std::max(upper, sorted[w].size());
-    bytes = std::max(bytes, sorted[w].bytes.size());
-  }
-  c.stats.reserve(upper, bytes);
-  std::vector<std::size_t> pos(n_workers, 0);
-  std::vector<std::size_t> at;  // the workers whose next term is the smallest
-  for (;;) {
-    // The smallest next term: by prefix key, and by whole term only where the keys tie.
-    at.clear();
-    std::uint64_t best_key = 0;
-    std::string_view best;
-    bool have_best = false;  // `best` fetched (only needed where keys tie)
-    for (std::size_t w = 0; w < n_workers; ++w) {
-      if (pos[w] >= sorted[w].size()) continue;
-      const std::uint64_t k = sorted[w].keys[pos[w]];
-      if (at.empty() || k < best_key) {
-        at.assign(1, w);
-        best_key = k;
-        have_best = false;
-        continue;
-      }
-      if (k > best_key) continue;
-      if (!have_best) best = sorted[at[0]].term(pos[at[0]]);
-      have_best = true;
-      const std::string_view t = sorted[w].term(pos[w]);
-      if (t > best) continue;
-      if (t < best) {
-        at.clear();
-        best = t;
-      }
-      at.push_back(w);
-    }
-    if (at.empty()) break;
-    if (!have_best) best = sorted[at[0]].term(pos[at[0]]);
-    std::int64_t df = 0;
-    std::int64_t tf = 0;
-    const auto rank = static_cast<std::uint32_t>(c.stats.size());
-    for (const std::size_t w : at) {
-      const TermId id = sorted[w].ids[pos[w]++];
-      const Worker::TermStat& st = table_stat(a.workers[w], table, id);
-      df += st.df;
-      tf += st.tf;
-      c.entry_of[w][id] = rank;
-    }
-    c.stats.push_back(best, df, tf);
-  }
-  std::size_t n_docs = 0;
-  for (const auto& ch : a.chunks) n_docs += ch.row_nnz.size();
-  c.stats.add_documents(static_cast<std::int64_t>(n_docs), table == Table::terms ? total_doc_len(a) : 0);
-  return c;
-}
-
-/// Statistics over the same documents with no entries (no compound candidates met).
-TermStats empty_like(const TermStats& stats) {
-  TermStats t;
-  t.add_documents(stats.n_docs(), 0);
-  return t;
 }
 
 /// Splits every compound candidate of `compounds` against the lexicon of `stats`, in parallel.
@@ -838,13 +532,13 @@ std::vector<HashedRows> hash_rows(const Analysis& a, const HashingOptions& h, bo
       const ChunkCounts& ch = a.chunks[c];
       const auto& map = code[ch.worker];
       HashedRows& r = out[c];
-      r.row_nnz.reserve(ch.row_nnz.size());
+      r.row_nnz.reserve(ch.n_rows());
       std::size_t k = 0;
-      for (const std::uint32_t len : ch.row_nnz) {
+      for (const std::uint32_t len : ch.terms.row_nnz) {
         row.clear();
         for (std::size_t t = 0; t < len; ++t, ++k) {
-          const std::uint64_t cs = map[ch.ids[k]];
-          const auto count = static_cast<double>(ch.counts[k]);
+          const std::uint64_t cs = map[ch.terms.ids[k]];
+          const auto count = static_cast<double>(ch.terms.counts[k]);
           row.emplace_back(cs >> 1, (cs & 1u) != 0 ? -count : count);
         }
         std::sort(row.begin(), row.end(),
@@ -922,7 +616,7 @@ Csr<T, I> write_hashed(const std::vector<HashedRows>& rows, std::size_t n_cols,
 CsrAny Vectorizer::hashed(const Documents& docs, const RunContext& ctx, FittedState* learn,
                           bool want_matrix) const {
   const HashingOptions& h = *options_.hashing;
-  const Analysis a = analyze_all(analyzer_.impl(), docs, ctx, false);  // binary after collisions
+  const Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, false);  // binary after collisions
   const std::vector<HashedRows> rows = hash_rows(a, h, options_.weighting.binary, ctx);
   if (learn != nullptr) {
     if (learn->df.empty()) learn->df.assign(h.n_features, 0);
@@ -951,13 +645,13 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
     state_ = std::move(st);
     return m;
   }
-  Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
+  Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   std::optional<Vocabulary> fixed;
   if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
-  Counted c = count_terms(a, fixed ? &*fixed : nullptr, ctx);
+  Counted c = merge_counts(a, Stream::terms, fixed ? &*fixed : nullptr, ctx);
   std::optional<Counted> cand;  // compound candidates
   if (options_.analyzer.decompound && !docs.analyzed())
-    cand = count_terms(a, nullptr, ctx, Table::surfaces);
+    cand = merge_counts(a, Stream::candidates, nullptr, ctx);
   Finalized f = finalize_stats(options_, analyzer_.impl(), c.stats, cand ? &cand->stats : nullptr, ctx);
   FittedState& st = f.state;
   CsrAny result;
@@ -972,13 +666,13 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
     PartRemap parts;
     if (cand && !f.splits.empty()) parts = part_columns_fit(a, cand->entry_of, f.splits, f.column);
     if (cand) cand->entry_of = {};
-    release_sessions(a);
+    detail::release_sessions(a);
     result = assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
   }
   state_ = std::move(st);
   stats_ = std::move(c.stats);
   if (cand) compounds_ = std::move(cand->stats);
-  else if (options_.analyzer.decompound) compounds_ = empty_like(*stats_);
+  else if (options_.analyzer.decompound) compounds_ = detail::empty_like(*stats_);
   return result;
 }
 
@@ -992,12 +686,12 @@ void Vectorizer::partial_fit(const Documents& docs, const RunContext& ctx) {
     state_ = std::move(st);
     return;
   }
-  const Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
+  const Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   std::optional<Vocabulary> fixed;
   if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
-  Counted c = count_terms(a, fixed ? &*fixed : nullptr, ctx);
+  Counted c = merge_counts(a, Stream::terms, fixed ? &*fixed : nullptr, ctx);
   if (options_.analyzer.decompound) {
-    TermStats cand = docs.analyzed() ? empty_like(c.stats) : count_terms(a, nullptr, ctx, Table::surfaces).stats;
+    TermStats cand = docs.analyzed() ? detail::empty_like(c.stats) : merge_counts(a, Stream::candidates, nullptr, ctx).stats;
     compounds_ = compounds_ ? TermStats::merge(*compounds_, cand) : std::move(cand);
   }
   stats_ = stats_ ? TermStats::merge(*stats_, c.stats) : std::move(c.stats);
@@ -1150,12 +844,12 @@ CsrAny Vectorizer::transform(const Documents& docs, const RunContext& ctx) const
     return hashed(docs, ctx, nullptr, true);
   }
   const FittedState& st = state();
-  Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
+  Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   const Remap remap = remap_to(a, st.vocabulary);
   PartRemap parts;
   if (options_.analyzer.decompound && !docs.analyzed() && st.lexicon && st.lexicon->stems.size() > 0)
     parts = part_columns_transform(a, analyzer_.impl(), *compiled_lexicon(), ctx);
-  release_sessions(a);
+  detail::release_sessions(a);
   return assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
 }
 
