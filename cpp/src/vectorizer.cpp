@@ -1,17 +1,16 @@
 #include "newsim/vectorizer.hpp"
 
-#include <algorithm>
-#include <array>
-#include <bit>
-#include <cmath>
-#include <limits>
 #include <memory>
-#include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "assembly.hpp"
+#include "compound_expansion.hpp"
+#include "counting.hpp"
 #include "decompound.hpp"
+#include "fit_statistics.hpp"
 #include "newsim/errors.hpp"
 #include "session.hpp"
 #include "term_merge.hpp"
@@ -19,12 +18,10 @@
 namespace newsim {
 
 using detail::Analysis;
-using detail::ChunkCounts;
 using detail::Counted;
 using detail::Session;
 using detail::Stream;
 using detail::TermId;
-using detail::Worker;
 
 void VectorizerOptions::validate() const {
   analyzer.validate();
@@ -59,172 +56,33 @@ const FittedState& Vectorizer::state() const {
 
 namespace {
 
-/// The splits of compound candidates: candidate e's parts are the statistics entries
-/// parts[ptr[e] .. ptr[e + 1]).
-struct Splits {
-  std::vector<std::size_t> ptr{0};
-  std::vector<std::uint32_t> parts;
-  std::vector<std::int64_t> own;  // by candidate: the entry of its own term (-1: unknown)
-  [[nodiscard]] bool empty() const noexcept { return parts.empty(); }
+/// A fitted state with each statistics entry's column, and the compound candidates' splits
+/// (decompounding only), which the matrix of a fit needs.
+struct Fit {
+  detail::Finalized finalized;
+  detail::Splits splits;
 };
 
-/// The part columns of every worker's compound candidates, from the candidates' statistics
-/// entries (`entry_of`), their splits into statistics entries and those entries' columns.
-detail::ColumnLists part_columns_fit(const Analysis& a, const std::vector<std::vector<std::uint32_t>>& entry_of,
-                           const Splits& splits, std::span<const std::int64_t> column) {
-  detail::ColumnLists out(a.workers.size());
-  for (std::size_t w = 0; w < a.workers.size(); ++w) {
-    if (!a.workers[w].session) continue;
-    detail::ColumnList& pc = out[w];
-    for (const std::uint32_t e : entry_of[w]) {
-      if (e != detail::StringMap::npos)
-        for (std::size_t k = splits.ptr[e]; k < splits.ptr[e + 1]; ++k)
-          if (const std::int64_t col = column[splits.parts[k]]; col >= 0) pc.cols.push_back(col);
-      pc.ptr.push_back(pc.cols.size());
+/// The fitted state of `stats` and, with decompounding, of `candidates` (the compound
+/// candidates' statistics): the compound expansion adds the candidates' counts to their parts'
+/// entries, then the fit statistics stage prunes and weights.
+Fit fit_state(const VectorizerOptions& o, const AnalyzerImpl& an, const TermStats& stats,
+              const TermStats* candidates, const RunContext& ctx) {
+  detail::EntryCounts counts(stats);
+  std::optional<CompoundLexicon> lexicon;
+  Fit fit;
+  if (o.analyzer.decompound) {
+    if (candidates != nullptr) {
+      detail::CompoundFit x = detail::expand_statistics(an, stats, *candidates, counts, ctx);
+      lexicon = std::move(x.lexicon);
+      fit.splits = std::move(x.splits);
+    } else {
+      lexicon = CompoundLexicon{};
     }
   }
-  return out;
-}
-
-/// The part columns of every worker's compound candidates, split against a fitted lexicon
-/// (compiled with its columns).
-detail::ColumnLists part_columns_transform(const Analysis& a, const AnalyzerImpl& an,
-                                 const detail::CompiledLexicon& compiled, const RunContext& ctx) {
-  const std::vector<std::int64_t>& lex_col = compiled.columns;
-  detail::ColumnLists out(a.workers.size());
-  parallel_chunks(a.workers.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-    detail::Decompounder dec(an, compiled);
-    for (std::size_t w = b; w < e; ++w) {
-      const Worker& wk = a.workers[w];
-      if (!wk.session) continue;
-      detail::ColumnList& pc = out[w];
-      for (std::uint32_t sid = 0; sid < wk.session->n_surfaces(); ++sid) {
-        for (const std::uint32_t p : dec.split(wk.session->surface(sid)))
-          if (lex_col[p] >= 0) pc.cols.push_back(lex_col[p]);
-        pc.ptr.push_back(pc.cols.size());
-      }
-    }
-  });
-  return out;
-}
-
-/// Splits every compound candidate of `compounds` against the lexicon of `stats`, in parallel.
-Splits split_candidates(const AnalyzerImpl& an, const CompoundLexicon& lex,
-                        std::span<const std::size_t> lex_entry, const TermStats& compounds,
-                        const RunContext& ctx) {
-  const std::size_t n = compounds.size();
-  constexpr std::size_t kChunk = 2048;
-  std::vector<Splits> chunks((n + kChunk - 1) / kChunk);
-  // One splitter per worker: its cache of candidate parts serves all the worker's chunks.
-  const detail::CompiledLexicon compiled(an, lex);
-  std::vector<std::unique_ptr<detail::Decompounder>> decs(workers_for(n, kChunk, ctx));
-  parallel_chunks(n, kChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
-    if (!decs[w]) decs[w] = std::make_unique<detail::Decompounder>(an, compiled);
-    detail::Decompounder& dec = *decs[w];
-    Splits& out = chunks[b / kChunk];
-    out.ptr.reserve(e - b + 1);
-    for (std::size_t i = b; i < e; ++i) {
-      const std::span<const std::uint32_t> parts = dec.split(compounds.term(i));
-      for (const std::uint32_t p : parts) out.parts.push_back(static_cast<std::uint32_t>(lex_entry[p]));
-      out.ptr.push_back(out.parts.size());
-      std::int64_t own = -1;
-      if (!parts.empty())
-        if (const std::int64_t k = dec.own_stem(compounds.term(i)); k >= 0)
-          own = static_cast<std::int64_t>(lex_entry[static_cast<std::size_t>(k)]);
-      out.own.push_back(own);
-    }
-  });
-  Splits all;
-  all.ptr.reserve(n + 1);
-  for (const Splits& c : chunks) {
-    const std::size_t base = all.parts.size();
-    for (std::size_t k = 1; k < c.ptr.size(); ++k) all.ptr.push_back(base + c.ptr[k]);
-    all.parts.insert(all.parts.end(), c.parts.begin(), c.parts.end());
-    all.own.insert(all.own.end(), c.own.begin(), c.own.end());
-  }
-  return all;
-}
-
-/// Prunes and weights statistics into a fitted state; also returns each statistics entry's
-/// column (-1: pruned) and, when decompounding, the candidates' splits.
-struct Finalized {
-  FittedState state;
-  std::vector<std::int64_t> column;
-  Splits splits;
-};
-
-Finalized finalize_stats(const VectorizerOptions& o, const AnalyzerImpl& an, const TermStats& stats,
-                         const TermStats* compounds, const RunContext& ctx) {
-  Finalized f;
-  FittedState& st = f.state;
-  st.n_docs = stats.n_docs();
-  st.avg_doc_len = st.n_docs > 0
-                       ? static_cast<double>(stats.n_terms()) / static_cast<double>(st.n_docs)
-                       : 0.0;
-  // Decompounding: every occurrence of a split candidate also counts for its parts. A part's
-  // document frequency is estimated as min(n, df(part) + sum of df(candidate) over the distinct
-  // candidates split into it): a function of the merged statistics alone, so that fits of parts
-  // of a corpus merge exactly (the exact post-split frequency would need every document again).
-  std::vector<std::int64_t> df(stats.df().begin(), stats.df().end());
-  std::vector<std::int64_t> tf(stats.tf().begin(), stats.tf().end());
-  if (o.analyzer.decompound && compounds != nullptr) {
-    std::vector<std::size_t> lex_entry;
-    st.lexicon = detail::make_lexicon(stats, an, &lex_entry);
-    f.splits = split_candidates(an, *st.lexicon, lex_entry, *compounds, ctx);
-    std::vector<std::uint32_t> seen;
-    for (std::size_t e = 0; e < compounds->size(); ++e) {
-      seen.clear();
-      for (std::size_t k = f.splits.ptr[e]; k < f.splits.ptr[e + 1]; ++k) {
-        const std::uint32_t q = f.splits.parts[k];
-        tf[q] += compounds->tf()[e];
-        // A part that is the word's own term (entscheidende -> entscheid + end) already counts
-        // the word's documents.
-        if (static_cast<std::int64_t>(q) == f.splits.own[e]) continue;
-        if (std::find(seen.begin(), seen.end(), q) != seen.end()) continue;
-        seen.push_back(q);
-        df[q] = std::min(st.n_docs, df[q] + compounds->df()[e]);
-      }
-    }
-  } else if (o.analyzer.decompound) {
-    st.lexicon = CompoundLexicon{};
-  }
-  std::vector<std::int64_t>& column = f.column;
-  column.assign(stats.size(), -1);
-  if (o.vocabulary) {
-    st.vocabulary = Vocabulary(*o.vocabulary);
-    st.df.assign(st.vocabulary.size(), 0);
-    for (std::size_t e = 0; e < stats.size(); ++e) {
-      column[e] = st.vocabulary.find(stats.term(e));
-      if (column[e] >= 0) st.df[static_cast<std::size_t>(column[e])] = df[e];
-    }
-  } else {
-    if (stats.size() == 0)
-      throw EmptyVocabularyError("empty vocabulary; perhaps the documents only contain stop words");
-    std::vector<bool> ngram;
-    if (o.prune.ngram_min_df > 1 && o.analyzer.analyzer == AnalyzerKind::word) {
-      // Word n-grams are their words joined by one space, which no word contains.
-      ngram.resize(stats.size());
-      for (std::size_t e = 0; e < stats.size(); ++e)
-        ngram[e] = stats.term(e).find(' ') != std::string_view::npos;
-    }
-    const std::vector<bool> keep = prune_terms(o.prune, df, tf, st.n_docs, ngram);
-    const auto n_kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), true));
-    std::vector<std::string> terms;
-    terms.reserve(n_kept);
-    st.df.reserve(n_kept);
-    for (std::size_t e = 0; e < stats.size(); ++e) {
-      if (!keep[e]) continue;
-      column[e] = static_cast<std::int64_t>(terms.size());
-      terms.emplace_back(stats.term(e));
-      st.df.push_back(df[e]);
-    }
-    if (terms.empty())
-      throw EmptyVocabularyError(
-          "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
-    st.vocabulary = Vocabulary(std::move(terms), /*checked_unique=*/true);
-  }
-  st.idf = compute_idf(o.weighting, st.df, st.n_docs);
-  return f;
+  fit.finalized = detail::finalize_stats(o, stats, counts);
+  fit.finalized.state.lexicon = std::move(lexicon);
+  return fit;
 }
 
 }  // namespace
@@ -246,14 +104,15 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
   std::optional<Counted> cand;  // compound candidates
   if (options_.analyzer.decompound && !docs.analyzed())
     cand = merge_counts(a, Stream::candidates, nullptr, ctx);
-  Finalized f = finalize_stats(options_, analyzer_.impl(), c.stats, cand ? &cand->stats : nullptr, ctx);
-  FittedState& st = f.state;
+  Fit fit = fit_state(options_, analyzer_.impl(), c.stats, cand ? &cand->stats : nullptr, ctx);
+  FittedState& st = fit.finalized.state;
   CsrAny result;
   if (want_matrix) {
-    const detail::Remap remap = detail::remap_entries(c.entry_of, f.column);
+    const detail::Remap remap = detail::remap_entries(c.entry_of, fit.finalized.column);
     c.entry_of = {};
     detail::ColumnLists parts;
-    if (cand && !f.splits.empty()) parts = part_columns_fit(a, cand->entry_of, f.splits, f.column);
+    if (cand && !fit.splits.empty())
+      parts = detail::part_columns_fit(a, cand->entry_of, fit.splits, fit.finalized.column);
     if (cand) cand->entry_of = {};
     detail::release_sessions(a);
     result = detail::assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
@@ -290,9 +149,8 @@ void Vectorizer::partial_fit(const Documents& docs, const RunContext& ctx) {
 void Vectorizer::finalize() {
   if (state_ || (options_.hashing && !options_.weighting.use_idf)) return;
   if (!stats_) throw NotFittedError("This vectorizer is not fitted yet; call fit or partial_fit first.");
-  state_ = finalize_stats(options_, analyzer_.impl(), *stats_, compounds_ ? &*compounds_ : nullptr,
-                          RunContext{})
-               .state;
+  state_ = fit_state(options_, analyzer_.impl(), *stats_, compounds_ ? &*compounds_ : nullptr, RunContext{})
+               .finalized.state;
 }
 
 void Vectorizer::discard_stats() {
@@ -437,7 +295,7 @@ CsrAny Vectorizer::transform(const Documents& docs, const RunContext& ctx) const
   const detail::Remap remap = detail::remap_to(a, st.vocabulary);
   detail::ColumnLists parts;
   if (options_.analyzer.decompound && !docs.analyzed() && st.lexicon && st.lexicon->stems.size() > 0)
-    parts = part_columns_transform(a, analyzer_.impl(), *compiled_lexicon(), ctx);
+    parts = detail::part_columns_transform(a, analyzer_.impl(), *compiled_lexicon(), ctx);
   detail::release_sessions(a);
   return detail::assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
 }
