@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <span>
 
 namespace newsim::detail {
 
@@ -91,6 +92,40 @@ class RowSorter {
   std::vector<std::uint32_t> counts_;   // by column, valid where its bit is set
 };
 
+/// One row of the counts: its terms' ids and counts, and its candidates' (empty when the chunk
+/// has none).
+struct Row {
+  std::size_t index;   // in the matrix
+  std::size_t worker;  // whose ids these are
+  std::uint32_t doc_len;
+  std::span<const std::uint32_t> ids;
+  std::span<const std::uint32_t> counts;
+  std::span<const std::uint32_t> extra_ids;
+  std::span<const std::uint32_t> extra_counts;
+};
+
+/// Calls `f(row)` for every row of chunks [b, e) in order; chunk c's rows start at chunk_row0[c].
+template <class F>
+void for_each_row(const Analysis& a, std::span<const std::size_t> chunk_row0, std::size_t b, std::size_t e,
+                  F&& f) {
+  for (std::size_t c = b; c < e; ++c) {
+    const ChunkCounts& ch = a.chunks[c];
+    const bool has_extra = !ch.candidates.row_nnz.empty();
+    const std::span<const std::uint32_t> ids(ch.terms.ids), counts(ch.terms.counts);
+    const std::span<const std::uint32_t> xids(ch.candidates.ids), xcounts(ch.candidates.counts);
+    std::size_t k = 0;
+    std::size_t ks = 0;
+    for (std::size_t r = 0; r < ch.n_rows(); ++r) {
+      const std::size_t n = ch.terms.row_nnz[r];
+      const std::size_t ns = has_extra ? ch.candidates.row_nnz[r] : 0;
+      f(Row{chunk_row0[c] + r, ch.worker, ch.doc_len[r], ids.subspan(k, n), counts.subspan(k, n),
+            xids.subspan(ks, ns), xcounts.subspan(ks, ns)});
+      k += n;
+      ks += ns;
+    }
+  }
+}
+
 template <class T, class I>
 Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, const ColumnLists& extra,
                          std::size_t n_cols, const WeightingOptions& w, std::span<const double> idf,
@@ -114,37 +149,28 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, const ColumnList
   parallel_chunks(a.chunks.size(), 1, ctx, [&](std::size_t wid, std::size_t b, std::size_t e) {
     std::vector<std::size_t>& stamp = stamps[wid];
     if (expand && stamp.empty()) stamp.assign(n_cols, 0);
-    for (std::size_t c = b; c < e; ++c) {
-      const ChunkCounts& ch = a.chunks[c];
-      const auto& map = remap[ch.worker];
-      std::size_t k = 0;
-      std::size_t ks = 0;
-      for (std::size_t r = 0; r < ch.n_rows(); ++r) {
-        I nnz = static_cast<I>(ch.terms.row_nnz[r]);
-        if (expand) {
-          const std::size_t row = chunk_row0[c] + r + 1;  // never 0: stamps start at 0
-          std::size_t distinct = 0;
-          auto visit = [&](std::int64_t col) {
-            if (col < 0 || stamp[static_cast<std::size_t>(col)] == row) return;
-            stamp[static_cast<std::size_t>(col)] = row;
-            ++distinct;
-          };
-          for (std::size_t t = 0; t < ch.terms.row_nnz[r]; ++t) visit(map[ch.terms.ids[k + t]]);
-          const ColumnList& pc = extra[ch.worker];
-          for (std::size_t t = 0; t < ch.candidates.row_nnz[r]; ++t) {
-            const std::uint32_t id = ch.candidates.ids[ks + t];
-            for (std::size_t q = pc.ptr[id]; q < pc.ptr[id + 1]; ++q) visit(pc.cols[q]);
-          }
-          ks += ch.candidates.row_nnz[r];
-          nnz = static_cast<I>(distinct);
-        } else if (!all_kept) {
-          nnz = 0;
-          for (std::size_t t = 0; t < ch.terms.row_nnz[r]; ++t) nnz += map[ch.terms.ids[k + t]] >= 0;
-        }
-        k += ch.terms.row_nnz[r];
-        m.indptr[chunk_row0[c] + r + 1] = nnz;
+    for_each_row(a, chunk_row0, b, e, [&](const Row& row) {
+      const auto& map = remap[row.worker];
+      I nnz = static_cast<I>(row.ids.size());
+      if (expand) {
+        const std::size_t stamp_row = row.index + 1;  // never 0: stamps start at 0
+        std::size_t distinct = 0;
+        auto visit = [&](std::int64_t col) {
+          if (col < 0 || stamp[static_cast<std::size_t>(col)] == stamp_row) return;
+          stamp[static_cast<std::size_t>(col)] = stamp_row;
+          ++distinct;
+        };
+        for (const std::uint32_t id : row.ids) visit(map[id]);
+        const ColumnList& pc = extra[row.worker];
+        for (const std::uint32_t id : row.extra_ids)
+          for (std::size_t q = pc.ptr[id]; q < pc.ptr[id + 1]; ++q) visit(pc.cols[q]);
+        nnz = static_cast<I>(distinct);
+      } else if (!all_kept) {
+        nnz = 0;
+        for (const std::uint32_t id : row.ids) nnz += map[id] >= 0;
       }
-    }
+      m.indptr[row.index + 1] = nnz;
+    });
   });
   for (std::size_t r = 0; r < n_rows; ++r) m.indptr[r + 1] += m.indptr[r];
   const auto nnz = static_cast<std::size_t>(m.indptr[n_rows]);
@@ -155,34 +181,29 @@ Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, const ColumnList
     RowSorter sorter(n_cols);
     std::vector<std::int64_t> cols;
     std::vector<double> vals;
-    for (std::size_t c = b; c < e; ++c) {
-      const ChunkCounts& ch = a.chunks[c];
-      const auto& map = remap[ch.worker];
-      std::size_t k = 0;
-      std::size_t ks = 0;
-      for (std::size_t r = 0; r < ch.n_rows(); ++r) {
-        sorter.clear();
-        for (std::size_t t = 0; t < ch.terms.row_nnz[r]; ++t, ++k) {
-          const std::int64_t col = map[ch.terms.ids[k]];
-          if (col >= 0) sorter.add(static_cast<std::uint64_t>(col), ch.terms.counts[k]);
-        }
-        if (expand) {  // each occurrence of a candidate counts for its columns
-          const ColumnList& pc = extra[ch.worker];
-          for (std::size_t t = 0; t < ch.candidates.row_nnz[r]; ++t, ++ks) {
-            const std::uint32_t id = ch.candidates.ids[ks];
-            for (std::size_t q = pc.ptr[id]; q < pc.ptr[id + 1]; ++q)
-              sorter.add(static_cast<std::uint64_t>(pc.cols[q]), ch.candidates.counts[ks]);
-          }
-        }
-        sorter.sorted(cols, vals);
-        weight_row(w, cols, vals, idf, ch.doc_len[r], avg_len);
-        const std::size_t out = static_cast<std::size_t>(m.indptr[chunk_row0[c] + r]);
-        for (std::size_t j = 0; j < cols.size(); ++j) {
-          m.indices[out + j] = static_cast<I>(cols[j]);
-          m.data[out + j] = static_cast<T>(vals[j]);
+    for_each_row(a, chunk_row0, b, e, [&](const Row& row) {
+      const auto& map = remap[row.worker];
+      sorter.clear();
+      for (std::size_t t = 0; t < row.ids.size(); ++t) {
+        const std::int64_t col = map[row.ids[t]];
+        if (col >= 0) sorter.add(static_cast<std::uint64_t>(col), row.counts[t]);
+      }
+      if (expand) {  // each occurrence of a candidate counts for its columns
+        const ColumnList& pc = extra[row.worker];
+        for (std::size_t t = 0; t < row.extra_ids.size(); ++t) {
+          const std::uint32_t id = row.extra_ids[t];
+          for (std::size_t q = pc.ptr[id]; q < pc.ptr[id + 1]; ++q)
+            sorter.add(static_cast<std::uint64_t>(pc.cols[q]), row.extra_counts[t]);
         }
       }
-    }
+      sorter.sorted(cols, vals);
+      weight_row(w, cols, vals, idf, row.doc_len, avg_len);
+      const auto out = static_cast<std::size_t>(m.indptr[row.index]);
+      for (std::size_t j = 0; j < cols.size(); ++j) {
+        m.indices[out + j] = static_cast<I>(cols[j]);
+        m.data[out + j] = static_cast<T>(vals[j]);
+      }
+    });
   });
   return m;
 }
