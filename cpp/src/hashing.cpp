@@ -1,4 +1,7 @@
-// The hashing mode (HashingVectorizer): terms hashed to columns, no vocabulary.
+// The hashing mode (HashingVectorizer): terms hashed to columns, no vocabulary. It reuses the
+// counting stage and assembly's choice of CSR types; compounds do not apply (validate()).
+#include "newsim/vectorizer.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -9,7 +12,6 @@
 
 #include "assembly.hpp"
 #include "counting.hpp"
-#include "newsim/vectorizer.hpp"
 
 namespace newsim {
 

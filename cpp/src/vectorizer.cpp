@@ -1,3 +1,7 @@
+// The Vectorizer: options, state, and the orchestration of the stages — counting
+// (counting.hpp), term merge (term_merge.hpp), compound expansion (compound_expansion.hpp,
+// decompound option), fit statistics (fit_statistics.hpp), assembly (assembly.hpp); the hashing
+// mode is hashing.cpp.
 #include "newsim/vectorizer.hpp"
 
 #include <memory>
