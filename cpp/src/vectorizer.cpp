@@ -1,63 +1,31 @@
+// The Vectorizer: options, state, and the orchestration of the stages — counting
+// (counting.hpp), term merge (term_merge.hpp), compound expansion (compound_expansion.hpp,
+// decompound option), fit statistics (fit_statistics.hpp), assembly (assembly.hpp); the hashing
+// mode is hashing.cpp.
 #include "newsim/vectorizer.hpp"
 
-#include <algorithm>
-#include <array>
-#include <bit>
-#include <cmath>
-#include <limits>
 #include <memory>
-#include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "assembly.hpp"
+#include "compound_expansion.hpp"
+#include "counting.hpp"
 #include "decompound.hpp"
+#include "fit_statistics.hpp"
 #include "newsim/errors.hpp"
 #include "session.hpp"
+#include "term_merge.hpp"
 
 namespace newsim {
 
+using detail::Analysis;
+using detail::Counted;
 using detail::Session;
+using detail::Stream;
 using detail::TermId;
-
-std::int32_t murmurhash3_32(std::string_view bytes, std::uint32_t seed) noexcept {
-  // MurmurHash3_x86_32 (Austin Appleby's public-domain algorithm), little-endian blocks.
-  constexpr std::uint32_t c1 = 0xcc9e2d51u;
-  constexpr std::uint32_t c2 = 0x1b873593u;
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  const std::size_t n = bytes.size();
-  std::uint32_t h = seed;
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    std::uint32_t k = static_cast<std::uint32_t>(p[i]) | (static_cast<std::uint32_t>(p[i + 1]) << 8) |
-                      (static_cast<std::uint32_t>(p[i + 2]) << 16) | (static_cast<std::uint32_t>(p[i + 3]) << 24);
-    k *= c1;
-    k = std::rotl(k, 15);
-    k *= c2;
-    h ^= k;
-    h = std::rotl(h, 13);
-    h = h * 5 + 0xe6546b64u;
-  }
-  std::uint32_t k = 0;
-  switch (n & 3) {
-    case 3: k ^= static_cast<std::uint32_t>(p[i + 2]) << 16; [[fallthrough]];
-    case 2: k ^= static_cast<std::uint32_t>(p[i + 1]) << 8; [[fallthrough]];
-    case 1:
-      k ^= p[i];
-      k *= c1;
-      k = std::rotl(k, 15);
-      k *= c2;
-      h ^= k;
-      break;
-    default: break;
-  }
-  h ^= static_cast<std::uint32_t>(n);
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16;
-  return static_cast<std::int32_t>(h);
-}
 
 Vectorizer::Vectorizer(VectorizerOptions options)
     : options_((options.validate(), std::move(options))), analyzer_(options_.analyzer) {
@@ -74,854 +42,36 @@ const FittedState& Vectorizer::state() const {
 
 namespace {
 
-/// Term counts of a run of documents, in the session's local term ids.
-struct ChunkCounts {
-  std::size_t worker = 0;
-  std::vector<TermId> ids;          // per row, unsorted
-  std::vector<std::uint32_t> counts;
-  std::vector<std::uint32_t> row_nnz;
-  std::vector<std::uint32_t> doc_len;  // terms analyzed per document (BM25)
-  // Decompounding: each row's compound candidates (session surface ids) and their counts.
-  std::vector<std::uint32_t> sids;
-  std::vector<std::uint32_t> scounts;
-  std::vector<std::uint32_t> row_snnz;
+/// A fitted state with each statistics entry's column, and the compound candidates' splits
+/// (decompounding only), which the matrix of a fit needs.
+struct Fit {
+  detail::Finalized finalized;
+  detail::Splits splits;
 };
 
-/// Per worker: a session and its dense counting scratch (cache-line aligned: workers write
-/// their own vectors' headers constantly).
-struct alignas(64) Worker {
-  std::unique_ptr<Session> session;
-  struct TermStat {
-    std::uint32_t count;  // in the current document (scratch)
-    std::uint32_t df;     // documents so far
-    std::int64_t tf;      // occurrences so far
-  };
-  detail::BigVector<TermStat> stats;  // by local term id: one cache line per term touched
-  std::vector<TermId> touched;
-  std::vector<TermId> ids;
-  detail::BigVector<TermStat> sstats;  // by surface id (decompounding)
-  std::vector<std::uint32_t> stouched;
-  std::vector<std::uint32_t> sids;
-  std::string buffer;
-};
-
-struct Analysis {
-  std::vector<Worker> workers;
-  std::vector<ChunkCounts> chunks;
-  std::size_t chunk = 1;
-};
-
-std::size_t chunk_size(std::size_t n_docs, std::size_t n_jobs) {
-  // Small enough to balance threads and poll often, large enough to amortize scheduling.
-  const std::size_t target = n_docs / std::max<std::size_t>(1, n_jobs * 32);
-  return std::clamp<std::size_t>(target, 8, 512);
-}
-
-/// Counts one document's ids (terms or compound candidates, below `n_ids`) into `stats`;
-/// appends each distinct id and its count (1 when binary) to `ids`/`counts`; returns how many.
-std::uint32_t count_document(std::span<const std::uint32_t> doc, std::size_t n_ids, bool binary,
-                             detail::BigVector<Worker::TermStat>& stats,
-                             std::vector<std::uint32_t>& touched, std::vector<std::uint32_t>& ids,
-                             std::vector<std::uint32_t>& counts) {
-  if (stats.size() < n_ids) stats.resize(std::max(n_ids, stats.size() * 2), Worker::TermStat{0, 0, 0});
-  for (const std::uint32_t id : doc)
-    if (stats[id].count++ == 0) touched.push_back(id);
-  for (const std::uint32_t id : touched) {
-    Worker::TermStat& st = stats[id];
-    const std::uint32_t c = binary ? 1u : st.count;
-    ids.push_back(id);
-    counts.push_back(c);
-    st.df += 1;
-    st.tf += c;
-    st.count = 0;
-  }
-  const auto n = static_cast<std::uint32_t>(touched.size());
-  touched.clear();
-  return n;
-}
-
-Analysis analyze_all(const AnalyzerImpl& impl, const Documents& docs, const RunContext& ctx,
-                     bool binary) {
-  Analysis a;
-  const std::size_t n = docs.size();
-  const bool decompound = impl.options.decompound && !docs.analyzed();
-  a.chunk = chunk_size(n, ctx.n_jobs);
-  a.workers.resize(workers_for(n, a.chunk, ctx));
-  a.chunks.resize((n + a.chunk - 1) / a.chunk);
-  parallel_chunks(n, a.chunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
-    Worker& wk = a.workers[w];
-    if (!wk.session) wk.session = std::make_unique<Session>(impl);
-    ChunkCounts out;  // filled locally, then moved: no false sharing between workers
-    out.worker = w;
-    if (!docs.analyzed()) {  // about one distinct term per 12 bytes of text
-      std::size_t bytes = 0;
-      for (std::size_t d = b; d < e; ++d) bytes += docs.texts[d].length;
-      out.ids.reserve(bytes / 12);
-      out.counts.reserve(bytes / 12);
-    }
-    out.row_nnz.reserve(e - b);
-    out.doc_len.reserve(e - b);
-    for (std::size_t d = b; d < e; ++d) {
-      wk.ids.clear();
-      if (docs.analyzed()) {
-        for (std::size_t t = docs.term_offsets[d]; t < docs.term_offsets[d + 1]; ++t)
-          wk.ids.push_back(wk.session->intern(to_utf8(docs.texts[t], wk.buffer, ctx.first_document + d)));
-      } else {
-        wk.sids.clear();
-        wk.session->analyze(to_utf8(docs.texts[d], wk.buffer, ctx.first_document + d), wk.ids,
-                            decompound ? &wk.sids : nullptr);
-      }
-      out.row_nnz.push_back(count_document(wk.ids, wk.session->n_terms(), binary, wk.stats,
-                                           wk.touched, out.ids, out.counts));
-      out.doc_len.push_back(static_cast<std::uint32_t>(wk.ids.size()));
-      if (decompound)  // the same counting for the compound candidates
-        out.row_snnz.push_back(count_document(wk.sids, wk.session->n_surfaces(), binary,
-                                              wk.sstats, wk.stouched, out.sids, out.scounts));
-    }
-    a.chunks[b / a.chunk] = std::move(out);
-  });
-  return a;
-}
-
-/// Puts one row's (column, count) entries in column order, adding up the counts of a column that
-/// comes more than once (compound parts): by sorting, or for rows that are long next to the
-/// number of columns, through a bitmap of the columns (linear in the row plus a scan of
-/// n_cols / 4096 summary words).
-class RowSorter {
- public:
-  explicit RowSorter(std::size_t n_cols) : n_cols_(n_cols) {}
-
-  void clear() noexcept { row_.clear(); }
-  void add(std::uint64_t col, std::uint32_t count) { row_.push_back((col << 32) | count); }
-
-  /// Writes the row in column order into `cols` and `vals` (the counts).
-  void sorted(std::vector<std::int64_t>& cols, std::vector<double>& vals) {
-    const std::size_t n = row_.size();
-    cols.resize(n);
-    vals.resize(n);
-    if (use_bitmap(n)) {
-      if (bits_.empty()) {
-        bits_.assign((n_cols_ + 63) / 64, 0);
-        summary_.assign((bits_.size() + 63) / 64, 0);
-        counts_.assign(n_cols_, 0);
-      }
-      for (const std::uint64_t x : row_) {
-        const std::size_t col = static_cast<std::size_t>(x >> 32);
-        const std::uint64_t bit = std::uint64_t{1} << (col & 63);
-        if ((bits_[col >> 6] & bit) != 0) {
-          counts_[col] += static_cast<std::uint32_t>(x);
-          continue;
-        }
-        bits_[col >> 6] |= bit;
-        summary_[col >> 12] |= std::uint64_t{1} << ((col >> 6) & 63);
-        counts_[col] = static_cast<std::uint32_t>(x);
-      }
-      std::size_t j = 0;
-      for (std::size_t s = 0; s < summary_.size(); ++s) {
-        for (std::uint64_t sw = summary_[s]; sw != 0; sw &= sw - 1) {
-          const std::size_t wi = s * 64 + static_cast<std::size_t>(std::countr_zero(sw));
-          for (std::uint64_t bw = bits_[wi]; bw != 0; bw &= bw - 1) {
-            const std::size_t col = wi * 64 + static_cast<std::size_t>(std::countr_zero(bw));
-            cols[j] = static_cast<std::int64_t>(col);
-            vals[j] = static_cast<double>(counts_[col]);
-            ++j;
-          }
-          bits_[wi] = 0;
-        }
-        summary_[s] = 0;
-      }
-      cols.resize(j);
-      vals.resize(j);
-      return;
-    }
-    std::sort(row_.begin(), row_.end());
-    std::size_t j = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-      const auto col = static_cast<std::int64_t>(row_[k] >> 32);
-      const auto count = static_cast<double>(row_[k] & 0xFFFFFFFFu);
-      if (j > 0 && cols[j - 1] == col) {
-        vals[j - 1] += count;
-        continue;
-      }
-      cols[j] = col;
-      vals[j] = count;
-      ++j;
-    }
-    cols.resize(j);
-    vals.resize(j);
-  }
-
- private:
-  [[nodiscard]] bool use_bitmap(std::size_t n) const noexcept {
-    // The bitmap's scratch (about 4.1 bytes per column) stays small next to the matrix.
-    if (n < 32 || n_cols_ > (std::size_t{1} << 22)) return false;
-    const std::size_t sort_cost = n * static_cast<std::size_t>(std::bit_width(n)) * 2;
-    const std::size_t bitmap_cost = 3 * n + n_cols_ / 4096;
-    return bitmap_cost < sort_cost;
-  }
-
-  std::size_t n_cols_;
-  std::vector<std::uint64_t> row_;
-  std::vector<std::uint64_t> bits_;     // one bit per column
-  std::vector<std::uint64_t> summary_;  // one bit per word of bits_
-  std::vector<std::uint32_t> counts_;   // by column, valid where its bit is set
-};
-
-/// Maps every worker's local term ids to final columns (-1: not a column).
-using Remap = std::vector<std::vector<std::int64_t>>;
-
-/// The splits of compound candidates: candidate e's parts are the statistics entries
-/// parts[ptr[e] .. ptr[e + 1]).
-struct Splits {
-  std::vector<std::size_t> ptr{0};
-  std::vector<std::uint32_t> parts;
-  std::vector<std::int64_t> own;  // by candidate: the entry of its own term (-1: unknown)
-  [[nodiscard]] bool empty() const noexcept { return parts.empty(); }
-};
-
-/// Decompounding, per worker: the columns each compound candidate (by surface id) adds, its
-/// parts', in cols[ptr[s] .. ptr[s + 1]) (pruned parts left out). Empty: no decompounding.
-struct PartColumns {
-  std::vector<std::size_t> ptr{0};
-  std::vector<std::int64_t> cols;
-};
-using PartRemap = std::vector<PartColumns>;
-
-template <class T, class I>
-Csr<T, I> assemble_typed(const Analysis& a, const Remap& remap, const PartRemap& parts,
-                         std::size_t n_cols, const WeightingOptions& w, std::span<const double> idf,
-                         double avg_len, const RunContext& ctx) {
-  Csr<T, I> m;
-  std::size_t n_rows = 0;
-  for (const auto& c : a.chunks) n_rows += c.row_nnz.size();
-  m.rows = n_rows;
-  m.cols = n_cols;
-  m.indptr.assign(n_rows + 1, 0);
-  std::vector<std::size_t> chunk_row0(a.chunks.size() + 1, 0);
-  for (std::size_t c = 0; c < a.chunks.size(); ++c)
-    chunk_row0[c + 1] = chunk_row0[c] + a.chunks[c].row_nnz.size();
-  // Pass 1: row lengths after remapping (when no term was pruned, they are known already).
-  bool all_kept = true;
-  for (const auto& map : remap)
-    for (const std::int64_t col : map) all_kept = all_kept && col >= 0;
-  const bool split = !parts.empty();
-  // Compound parts may repeat a column of the row: distinct columns are counted with row stamps
-  // (per worker, allocated once).
-  std::vector<std::vector<std::size_t>> stamps(workers_for(a.chunks.size(), 1, ctx));
-  parallel_chunks(a.chunks.size(), 1, ctx, [&](std::size_t wid, std::size_t b, std::size_t e) {
-    std::vector<std::size_t>& stamp = stamps[wid];
-    if (split && stamp.empty()) stamp.assign(n_cols, 0);
-    for (std::size_t c = b; c < e; ++c) {
-      const ChunkCounts& ch = a.chunks[c];
-      const auto& map = remap[ch.worker];
-      std::size_t k = 0;
-      std::size_t ks = 0;
-      for (std::size_t r = 0; r < ch.row_nnz.size(); ++r) {
-        I nnz = static_cast<I>(ch.row_nnz[r]);
-        if (split) {
-          const std::size_t row = chunk_row0[c] + r + 1;  // never 0: stamps start at 0
-          std::size_t distinct = 0;
-          auto visit = [&](std::int64_t col) {
-            if (col < 0 || stamp[static_cast<std::size_t>(col)] == row) return;
-            stamp[static_cast<std::size_t>(col)] = row;
-            ++distinct;
-          };
-          for (std::size_t t = 0; t < ch.row_nnz[r]; ++t) visit(map[ch.ids[k + t]]);
-          const PartColumns& pc = parts[ch.worker];
-          for (std::size_t t = 0; t < ch.row_snnz[r]; ++t) {
-            const std::uint32_t sid = ch.sids[ks + t];
-            for (std::size_t q = pc.ptr[sid]; q < pc.ptr[sid + 1]; ++q) visit(pc.cols[q]);
-          }
-          ks += ch.row_snnz[r];
-          nnz = static_cast<I>(distinct);
-        } else if (!all_kept) {
-          nnz = 0;
-          for (std::size_t t = 0; t < ch.row_nnz[r]; ++t) nnz += map[ch.ids[k + t]] >= 0;
-        }
-        k += ch.row_nnz[r];
-        m.indptr[chunk_row0[c] + r + 1] = nnz;
-      }
-    }
-  });
-  for (std::size_t r = 0; r < n_rows; ++r) m.indptr[r + 1] += m.indptr[r];
-  const auto nnz = static_cast<std::size_t>(m.indptr[n_rows]);
-  m.indices.resize(nnz);
-  m.data.resize(nnz);
-  // Pass 2: sorted columns and weights.
-  parallel_chunks(a.chunks.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-    RowSorter sorter(n_cols);
-    std::vector<std::int64_t> cols;
-    std::vector<double> vals;
-    for (std::size_t c = b; c < e; ++c) {
-      const ChunkCounts& ch = a.chunks[c];
-      const auto& map = remap[ch.worker];
-      std::size_t k = 0;
-      std::size_t ks = 0;
-      for (std::size_t r = 0; r < ch.row_nnz.size(); ++r) {
-        sorter.clear();
-        for (std::size_t t = 0; t < ch.row_nnz[r]; ++t, ++k) {
-          const std::int64_t col = map[ch.ids[k]];
-          if (col >= 0) sorter.add(static_cast<std::uint64_t>(col), ch.counts[k]);
-        }
-        if (split) {  // each occurrence of a split candidate counts for its parts too
-          const PartColumns& pc = parts[ch.worker];
-          for (std::size_t t = 0; t < ch.row_snnz[r]; ++t, ++ks) {
-            const std::uint32_t sid = ch.sids[ks];
-            for (std::size_t q = pc.ptr[sid]; q < pc.ptr[sid + 1]; ++q)
-              sorter.add(static_cast<std::uint64_t>(pc.cols[q]), ch.scounts[ks]);
-          }
-        }
-        sorter.sorted(cols, vals);
-        weight_row(w, cols, vals, idf, ch.doc_len[r], avg_len);
-        const std::size_t out = static_cast<std::size_t>(m.indptr[chunk_row0[c] + r]);
-        for (std::size_t j = 0; j < cols.size(); ++j) {
-          m.indices[out + j] = static_cast<I>(cols[j]);
-          m.data[out + j] = static_cast<T>(vals[j]);
-        }
-      }
-    }
-  });
-  return m;
-}
-
-/// Calls `make.template operator()<T, I>()` with the result's value type (float64 or float32)
-/// and index type (int32 while nnz and the column count fit, else int64).
-template <class F>
-CsrAny with_csr_types(bool float64, std::size_t nnz_bound, std::size_t n_cols, F&& make) {
-  constexpr auto kMax32 = static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
-  const bool small = nnz_bound <= kMax32 && n_cols <= kMax32;
-  if (float64) {
-    if (small) return make.template operator()<double, std::int32_t>();
-    return make.template operator()<double, std::int64_t>();
-  }
-  if (small) return make.template operator()<float, std::int32_t>();
-  return make.template operator()<float, std::int64_t>();
-}
-
-CsrAny assemble(const Analysis& a, const Remap& remap, const PartRemap& parts, std::size_t n_cols,
-                const VectorizerOptions& o, std::span<const double> idf, double avg_len,
-                const RunContext& ctx) {
-  std::size_t nnz_bound = 0;
-  for (const auto& c : a.chunks) {
-    nnz_bound += c.ids.size();
-    if (!parts.empty()) {
-      const PartColumns& pc = parts[c.worker];
-      for (const std::uint32_t sid : c.sids) nnz_bound += pc.ptr[sid + 1] - pc.ptr[sid];
+/// The fitted state of `stats` and, with decompounding, of `candidates` (the compound
+/// candidates' statistics): the compound expansion adds the candidates' counts to their parts'
+/// entries, then the fit statistics stage prunes and weights.
+Fit fit_state(const VectorizerOptions& o, const AnalyzerImpl& an, const TermStats& stats,
+              const TermStats* candidates, const RunContext& ctx) {
+  detail::EntryCounts counts(stats);
+  std::optional<CompoundLexicon> lexicon;
+  Fit fit;
+  if (o.analyzer.decompound) {
+    if (candidates != nullptr) {
+      detail::CompoundFit x = detail::expand_statistics(an, stats, *candidates, counts, ctx);
+      lexicon = std::move(x.lexicon);
+      fit.splits = std::move(x.splits);
+    } else {
+      lexicon = CompoundLexicon{};
     }
   }
-  return with_csr_types(o.float64, nnz_bound, n_cols, [&]<class T, class I>() {
-    return assemble_typed<T, I>(a, remap, parts, n_cols, o.weighting, idf, avg_len, ctx);
-  });
-}
-
-/// The part columns of every worker's compound candidates, from the candidates' statistics
-/// entries (`entry_of`), their splits into statistics entries and those entries' columns.
-PartRemap part_columns_fit(const Analysis& a, const std::vector<std::vector<std::uint32_t>>& entry_of,
-                           const Splits& splits, std::span<const std::int64_t> column) {
-  PartRemap out(a.workers.size());
-  for (std::size_t w = 0; w < a.workers.size(); ++w) {
-    if (!a.workers[w].session) continue;
-    PartColumns& pc = out[w];
-    for (const std::uint32_t e : entry_of[w]) {
-      if (e != detail::StringMap::npos)
-        for (std::size_t k = splits.ptr[e]; k < splits.ptr[e + 1]; ++k)
-          if (const std::int64_t col = column[splits.parts[k]]; col >= 0) pc.cols.push_back(col);
-      pc.ptr.push_back(pc.cols.size());
-    }
-  }
-  return out;
-}
-
-/// The part columns of every worker's compound candidates, split against a fitted lexicon
-/// (compiled with its columns).
-PartRemap part_columns_transform(const Analysis& a, const AnalyzerImpl& an,
-                                 const detail::CompiledLexicon& compiled, const RunContext& ctx) {
-  const std::vector<std::int64_t>& lex_col = compiled.columns;
-  PartRemap out(a.workers.size());
-  parallel_chunks(a.workers.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-    detail::Decompounder dec(an, compiled);
-    for (std::size_t w = b; w < e; ++w) {
-      const Worker& wk = a.workers[w];
-      if (!wk.session) continue;
-      PartColumns& pc = out[w];
-      for (std::uint32_t sid = 0; sid < wk.session->n_surfaces(); ++sid) {
-        for (const std::uint32_t p : dec.split(wk.session->surface(sid)))
-          if (lex_col[p] >= 0) pc.cols.push_back(lex_col[p]);
-        pc.ptr.push_back(pc.cols.size());
-      }
-    }
-  });
-  return out;
-}
-
-/// Frees the workers' sessions and scratch once their terms are mapped to columns: the matrix
-/// needs only the chunks' counts, and its memory then takes the place of the term tables.
-void release_sessions(Analysis& a) noexcept {
-  for (Worker& wk : a.workers) {
-    wk.session.reset();
-    wk.stats = {};
-    wk.touched = {};
-    wk.ids = {};
-    wk.sstats = {};
-    wk.stouched = {};
-    wk.sids = {};
-    wk.buffer = {};
-  }
-}
-
-/// Columns of each worker's local terms in a fixed vocabulary.
-Remap remap_to(const Analysis& a, const Vocabulary& vocab) {
-  Remap remap(a.workers.size());
-  for (std::size_t w = 0; w < a.workers.size(); ++w) {
-    const Worker& wk = a.workers[w];
-    if (!wk.session) continue;
-    auto& map = remap[w];
-    map.resize(wk.session->n_terms());
-    for (TermId id = 0; id < map.size(); ++id) map[id] = vocab.find(wk.session->term(id));
-  }
-  return remap;
-}
-
-std::int64_t total_doc_len(const Analysis& a) {
-  std::int64_t total = 0;
-  for (const auto& c : a.chunks)
-    for (const auto l : c.doc_len) total += l;
-  return total;
-}
-
-/// The statistics of analyzed documents, and for every worker's local term its entry in them
-/// (npos: not counted — interned only as part of an n-gram, or outside a fixed vocabulary).
-struct Counted {
-  TermStats stats;
-  std::vector<std::vector<std::uint32_t>> entry_of;
-};
-
-/// The first eight bytes of `t`, zero-padded, as a big-endian integer: comparing two of them
-/// orders terms as byte-wise comparison does, up to ties that need the full comparison.
-std::uint64_t prefix_key(std::string_view t) noexcept {
-  std::uint64_t k = 0;
-  const std::size_t n = std::min<std::size_t>(t.size(), 8);
-  for (std::size_t i = 0; i < n; ++i)
-    k |= static_cast<std::uint64_t>(static_cast<unsigned char>(t[i])) << (56 - 8 * i);
-  return k;
-}
-
-/// A worker's counted terms in byte order of the term, with the terms' bytes copied in that
-/// order (the merge then reads them sequentially instead of all over the worker's table).
-struct SortedTerms {
-  std::vector<std::uint64_t> keys;  // prefix_key of each term, in the sorted order
-  std::vector<TermId> ids;          // local term ids
-  std::string bytes;                // the terms, concatenated in the sorted order
-  std::vector<std::size_t> ends;    // term i is bytes[ends[i - 1], ends[i])
-  [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
-  [[nodiscard]] std::string_view term(std::size_t i) const noexcept {
-    const std::size_t b = i == 0 ? 0 : ends[i - 1];
-    return std::string_view(bytes).substr(b, ends[i] - b);
-  }
-};
-
-/// Sorts `items` by their 64-bit `key`, stably: least significant byte first, one counting pass
-/// per byte, skipping the bytes in which all keys agree.
-template <class Item>
-void radix_sort_by_key(std::vector<Item>& items) {
-  std::vector<Item> tmp(items.size());
-  std::array<std::size_t, 256> count{};
-  for (unsigned shift = 0; shift < 64; shift += 8) {
-    count.fill(0);
-    for (const Item& it : items) ++count[(it.key >> shift) & 0xFF];
-    if (items.empty() || count[(items[0].key >> shift) & 0xFF] == items.size()) continue;
-    std::size_t sum = 0;
-    for (std::size_t& c : count) sum += std::exchange(c, sum);
-    for (const Item& it : items) tmp[count[(it.key >> shift) & 0xFF]++] = it;
-    items.swap(tmp);
-  }
-}
-
-/// Which of a worker's tables to count: its terms, or its compound candidates.
-enum class Table { terms, surfaces };
-
-std::size_t table_size(const Worker& wk, Table t) noexcept {
-  return t == Table::terms ? wk.session->n_terms() : wk.session->n_surfaces();
-}
-std::string_view table_key(const Worker& wk, Table t, TermId id) noexcept {
-  return t == Table::terms ? wk.session->term(id) : wk.session->surface(id);
-}
-const Worker::TermStat& table_stat(const Worker& wk, Table t, TermId id) noexcept {
-  return t == Table::terms ? wk.stats[id] : wk.sstats[id];
-}
-
-SortedTerms sorted_terms(const Worker& wk, Table table, const Vocabulary* fixed) {
-  struct Item {
-    std::uint64_t key;
-    TermId id;
-  };
-  std::vector<Item> items;
-  const std::size_t n = table_size(wk, table);
-  items.reserve(n);
-  std::size_t bytes = 0;
-  for (TermId id = 0; id < n; ++id) {
-    // Unseen: a term interned only as part of an n-gram.
-    if (table_stat(wk, table, id).df == 0) continue;
-    const std::string_view t = table_key(wk, table, id);
-    if (fixed != nullptr && fixed->find(t) < 0) continue;
-    items.push_back({prefix_key(t), id});
-    bytes += t.size();
-  }
-  // By the first 8 bytes, then each run of terms that share them by the whole term.
-  radix_sort_by_key(items);
-  for (std::size_t i = 0; i < items.size();) {
-    std::size_t j = i + 1;
-    while (j < items.size() && items[j].key == items[i].key) ++j;
-    if (j - i > 1)
-      std::sort(items.begin() + static_cast<std::ptrdiff_t>(i),
-                items.begin() + static_cast<std::ptrdiff_t>(j), [&](const Item& x, const Item& y) {
-                  return table_key(wk, table, x.id) < table_key(wk, table, y.id);
-                });
-    i = j;
-  }
-  SortedTerms out;
-  out.keys.reserve(items.size());
-  out.ids.reserve(items.size());
-  out.ends.reserve(items.size());
-  out.bytes.reserve(bytes);
-  for (const Item& it : items) {
-    out.keys.push_back(it.key);
-    out.ids.push_back(it.id);
-    out.bytes.append(table_key(wk, table, it.id));
-    out.ends.push_back(out.bytes.size());
-  }
-  return out;
-}
-
-Counted count_terms(const Analysis& a, const Vocabulary* fixed, const RunContext& ctx,
-                    Table table = Table::terms) {
-  // Each worker's terms in byte order (in parallel), then one linear merge of the sorted lists.
-  const std::size_t n_workers = a.workers.size();
-  std::vector<SortedTerms> sorted(n_workers);
-  parallel_chunks(n_workers, 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-    for (std::size_t w = b; w < e; ++w)
-      if (a.workers[w].session) sorted[w] = sorted_terms(a.workers[w], table, fixed);
-  });
-  Counted c;
-  c.entry_of.resize(n_workers);
-  std::size_t upper = 0;
-  std::size_t bytes = 0;
-  for (std::size_t w = 0; w < n_workers; ++w) {
-    if (!a.workers[w].session) continue;
-    c.entry_of[w].assign(table_size(a.workers[w], table), detail::StringMap::npos);
-    // The largest list is a lower bound of the merged size (most terms recur across workers;
-    // the sum would reserve n_workers times too much on many cores).
-    upper = std::max(upper, sorted[w].size());
-    bytes = std::max(bytes, sorted[w].bytes.size());
-  }
-  c.stats.reserve(upper, bytes);
-  std::vector<std::size_t> pos(n_workers, 0);
-  std::vector<std::size_t> at;  // the workers whose next term is the smallest
-  for (;;) {
-    // The smallest next term: by prefix key, and by whole term only where the keys tie.
-    at.clear();
-    std::uint64_t best_key = 0;
-    std::string_view best;
-    bool have_best = false;  // `best` fetched (only needed where keys tie)
-    for (std::size_t w = 0; w < n_workers; ++w) {
-      if (pos[w] >= sorted[w].size()) continue;
-      const std::uint64_t k = sorted[w].keys[pos[w]];
-      if (at.empty() || k < best_key) {
-        at.assign(1, w);
-        best_key = k;
-        have_best = false;
-        continue;
-      }
-      if (k > best_key) continue;
-      if (!have_best) best = sorted[at[0]].term(pos[at[0]]);
-      have_best = true;
-      const std::string_view t = sorted[w].term(pos[w]);
-      if (t > best) continue;
-      if (t < best) {
-        at.clear();
-        best = t;
-      }
-      at.push_back(w);
-    }
-    if (at.empty()) break;
-    if (!have_best) best = sorted[at[0]].term(pos[at[0]]);
-    std::int64_t df = 0;
-    std::int64_t tf = 0;
-    const auto rank = static_cast<std::uint32_t>(c.stats.size());
-    for (const std::size_t w : at) {
-      const TermId id = sorted[w].ids[pos[w]++];
-      const Worker::TermStat& st = table_stat(a.workers[w], table, id);
-      df += st.df;
-      tf += st.tf;
-      c.entry_of[w][id] = rank;
-    }
-    c.stats.push_back(best, df, tf);
-  }
-  std::size_t n_docs = 0;
-  for (const auto& ch : a.chunks) n_docs += ch.row_nnz.size();
-  c.stats.add_documents(static_cast<std::int64_t>(n_docs), table == Table::terms ? total_doc_len(a) : 0);
-  return c;
-}
-
-/// Statistics over the same documents with no entries (no compound candidates met).
-TermStats empty_like(const TermStats& stats) {
-  TermStats t;
-  t.add_documents(stats.n_docs(), 0);
-  return t;
-}
-
-/// Splits every compound candidate of `compounds` against the lexicon of `stats`, in parallel.
-Splits split_candidates(const AnalyzerImpl& an, const CompoundLexicon& lex,
-                        std::span<const std::size_t> lex_entry, const TermStats& compounds,
-                        const RunContext& ctx) {
-  const std::size_t n = compounds.size();
-  constexpr std::size_t kChunk = 2048;
-  std::vector<Splits> chunks((n + kChunk - 1) / kChunk);
-  // One splitter per worker: its cache of candidate parts serves all the worker's chunks.
-  const detail::CompiledLexicon compiled(an, lex);
-  std::vector<std::unique_ptr<detail::Decompounder>> decs(workers_for(n, kChunk, ctx));
-  parallel_chunks(n, kChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
-    if (!decs[w]) decs[w] = std::make_unique<detail::Decompounder>(an, compiled);
-    detail::Decompounder& dec = *decs[w];
-    Splits& out = chunks[b / kChunk];
-    out.ptr.reserve(e - b + 1);
-    for (std::size_t i = b; i < e; ++i) {
-      const std::span<const std::uint32_t> parts = dec.split(compounds.term(i));
-      for (const std::uint32_t p : parts) out.parts.push_back(static_cast<std::uint32_t>(lex_entry[p]));
-      out.ptr.push_back(out.parts.size());
-      std::int64_t own = -1;
-      if (!parts.empty())
-        if (const std::int64_t k = dec.own_stem(compounds.term(i)); k >= 0)
-          own = static_cast<std::int64_t>(lex_entry[static_cast<std::size_t>(k)]);
-      out.own.push_back(own);
-    }
-  });
-  Splits all;
-  all.ptr.reserve(n + 1);
-  for (const Splits& c : chunks) {
-    const std::size_t base = all.parts.size();
-    for (std::size_t k = 1; k < c.ptr.size(); ++k) all.ptr.push_back(base + c.ptr[k]);
-    all.parts.insert(all.parts.end(), c.parts.begin(), c.parts.end());
-    all.own.insert(all.own.end(), c.own.begin(), c.own.end());
-  }
-  return all;
-}
-
-/// Prunes and weights statistics into a fitted state; also returns each statistics entry's
-/// column (-1: pruned) and, when decompounding, the candidates' splits.
-struct Finalized {
-  FittedState state;
-  std::vector<std::int64_t> column;
-  Splits splits;
-};
-
-Finalized finalize_stats(const VectorizerOptions& o, const AnalyzerImpl& an, const TermStats& stats,
-                         const TermStats* compounds, const RunContext& ctx) {
-  Finalized f;
-  FittedState& st = f.state;
-  st.n_docs = stats.n_docs();
-  st.avg_doc_len = st.n_docs > 0
-                       ? static_cast<double>(stats.n_terms()) / static_cast<double>(st.n_docs)
-                       : 0.0;
-  // Decompounding: every occurrence of a split candidate also counts for its parts. A part's
-  // document frequency is estimated as min(n, df(part) + sum of df(candidate) over the distinct
-  // candidates split into it): a function of the merged statistics alone, so that fits of parts
-  // of a corpus merge exactly (the exact post-split frequency would need every document again).
-  std::vector<std::int64_t> df(stats.df().begin(), stats.df().end());
-  std::vector<std::int64_t> tf(stats.tf().begin(), stats.tf().end());
-  if (o.analyzer.decompound && compounds != nullptr) {
-    std::vector<std::size_t> lex_entry;
-    st.lexicon = detail::make_lexicon(stats, an, &lex_entry);
-    f.splits = split_candidates(an, *st.lexicon, lex_entry, *compounds, ctx);
-    std::vector<std::uint32_t> seen;
-    for (std::size_t e = 0; e < compounds->size(); ++e) {
-      seen.clear();
-      for (std::size_t k = f.splits.ptr[e]; k < f.splits.ptr[e + 1]; ++k) {
-        const std::uint32_t q = f.splits.parts[k];
-        tf[q] += compounds->tf()[e];
-        // A part that is the word's own term (entscheidende -> entscheid + end) already counts
-        // the word's documents.
-        if (static_cast<std::int64_t>(q) == f.splits.own[e]) continue;
-        if (std::find(seen.begin(), seen.end(), q) != seen.end()) continue;
-        seen.push_back(q);
-        df[q] = std::min(st.n_docs, df[q] + compounds->df()[e]);
-      }
-    }
-  } else if (o.analyzer.decompound) {
-    st.lexicon = CompoundLexicon{};
-  }
-  std::vector<std::int64_t>& column = f.column;
-  column.assign(stats.size(), -1);
-  if (o.vocabulary) {
-    st.vocabulary = Vocabulary(*o.vocabulary);
-    st.df.assign(st.vocabulary.size(), 0);
-    for (std::size_t e = 0; e < stats.size(); ++e) {
-      column[e] = st.vocabulary.find(stats.term(e));
-      if (column[e] >= 0) st.df[static_cast<std::size_t>(column[e])] = df[e];
-    }
-  } else {
-    if (stats.size() == 0)
-      throw EmptyVocabularyError("empty vocabulary; perhaps the documents only contain stop words");
-    std::vector<bool> ngram;
-    if (o.prune.ngram_min_df > 1 && o.analyzer.analyzer == AnalyzerKind::word) {
-      // Word n-grams are their words joined by one space, which no word contains.
-      ngram.resize(stats.size());
-      for (std::size_t e = 0; e < stats.size(); ++e)
-        ngram[e] = stats.term(e).find(' ') != std::string_view::npos;
-    }
-    const std::vector<bool> keep = prune_terms(o.prune, df, tf, st.n_docs, ngram);
-    const auto n_kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), true));
-    std::vector<std::string> terms;
-    terms.reserve(n_kept);
-    st.df.reserve(n_kept);
-    for (std::size_t e = 0; e < stats.size(); ++e) {
-      if (!keep[e]) continue;
-      column[e] = static_cast<std::int64_t>(terms.size());
-      terms.emplace_back(stats.term(e));
-      st.df.push_back(df[e]);
-    }
-    if (terms.empty())
-      throw EmptyVocabularyError(
-          "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
-    st.vocabulary = Vocabulary(std::move(terms), /*checked_unique=*/true);
-  }
-  st.idf = compute_idf(o.weighting, st.df, st.n_docs);
-  return f;
-}
-
-/// Rows of hashed columns with their summed (signed) counts, per chunk.
-struct HashedRows {
-  std::vector<std::uint32_t> cols;  // sorted within a row
-  std::vector<double> vals;
-  std::vector<std::uint32_t> row_nnz;
-};
-
-std::vector<HashedRows> hash_rows(const Analysis& a, const HashingOptions& h, bool binary,
-                                  const RunContext& ctx) {
-  // Each worker's local term -> (column << 1 | negative).
-  std::vector<std::vector<std::uint64_t>> code(a.workers.size());
-  const auto n_features = static_cast<std::int64_t>(h.n_features);
-  for (std::size_t w = 0; w < a.workers.size(); ++w) {
-    const Worker& wk = a.workers[w];
-    if (!wk.session) continue;
-    code[w].resize(wk.session->n_terms());
-    for (TermId id = 0; id < code[w].size(); ++id) {
-      const std::int32_t x = murmurhash3_32(wk.session->term(id));
-      const std::int64_t col = x == std::numeric_limits<std::int32_t>::min()
-                                   ? (std::int64_t{2147483647} - (n_features - 1)) % n_features
-                                   : std::abs(static_cast<std::int64_t>(x)) % n_features;
-      code[w][id] = (static_cast<std::uint64_t>(col) << 1) | (h.alternate_sign && x < 0 ? 1u : 0u);
-    }
-  }
-  std::vector<HashedRows> out(a.chunks.size());
-  parallel_chunks(a.chunks.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-    std::vector<std::pair<std::uint64_t, double>> row;
-    for (std::size_t c = b; c < e; ++c) {
-      const ChunkCounts& ch = a.chunks[c];
-      const auto& map = code[ch.worker];
-      HashedRows& r = out[c];
-      r.row_nnz.reserve(ch.row_nnz.size());
-      std::size_t k = 0;
-      for (const std::uint32_t len : ch.row_nnz) {
-        row.clear();
-        for (std::size_t t = 0; t < len; ++t, ++k) {
-          const std::uint64_t cs = map[ch.ids[k]];
-          const auto count = static_cast<double>(ch.counts[k]);
-          row.emplace_back(cs >> 1, (cs & 1u) != 0 ? -count : count);
-        }
-        std::sort(row.begin(), row.end(),
-                  [](const auto& x, const auto& y) { return x.first < y.first; });
-        std::uint32_t nnz = 0;
-        for (std::size_t j = 0; j < row.size();) {
-          double sum = 0.0;
-          const std::uint64_t col = row[j].first;
-          for (; j < row.size() && row[j].first == col; ++j) sum += row[j].second;
-          // Colliding terms that cancel out leave an explicit zero (binary: a 1), as in
-          // scikit-learn, where it also counts towards the column's document frequency.
-          r.cols.push_back(static_cast<std::uint32_t>(col));
-          r.vals.push_back(binary ? 1.0 : sum);
-          ++nnz;
-        }
-        r.row_nnz.push_back(nnz);
-      }
-    }
-  });
-  return out;
-}
-
-template <class T, class I>
-Csr<T, I> write_hashed(const std::vector<HashedRows>& rows, std::size_t n_cols,
-                       const WeightingOptions& w, std::span<const double> idf,
-                       const RunContext& ctx) {
-  Csr<T, I> m;
-  std::size_t n_rows = 0;
-  for (const auto& r : rows) n_rows += r.row_nnz.size();
-  m.rows = n_rows;
-  m.cols = n_cols;
-  m.indptr.assign(n_rows + 1, 0);
-  std::vector<std::size_t> row0(rows.size() + 1, 0);
-  for (std::size_t c = 0, r = 0; c < rows.size(); ++c) {
-    row0[c + 1] = row0[c] + rows[c].row_nnz.size();
-    for (const std::uint32_t nnz : rows[c].row_nnz) {
-      m.indptr[r + 1] = m.indptr[r] + static_cast<I>(nnz);
-      ++r;
-    }
-  }
-  m.indices.resize(static_cast<std::size_t>(m.indptr[n_rows]));
-  m.data.resize(m.indices.size());
-  WeightingOptions plain = w;  // binary is applied already; sublinear keeps the sign here
-  plain.binary = false;
-  plain.sublinear_tf = false;
-  plain.use_idf = w.use_idf && !idf.empty();
-  parallel_chunks(rows.size(), 1, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-    std::vector<std::int64_t> cols;
-    std::vector<double> vals;
-    for (std::size_t c = b; c < e; ++c) {
-      const HashedRows& h = rows[c];
-      std::size_t k = 0;
-      for (std::size_t r = 0; r < h.row_nnz.size(); ++r) {
-        const std::size_t len = h.row_nnz[r];
-        cols.assign(h.cols.begin() + static_cast<std::ptrdiff_t>(k), h.cols.begin() + static_cast<std::ptrdiff_t>(k + len));
-        vals.assign(h.vals.begin() + static_cast<std::ptrdiff_t>(k), h.vals.begin() + static_cast<std::ptrdiff_t>(k + len));
-        if (w.sublinear_tf)  // a count cancelled to 0 by colliding signs stays 0
-          for (double& v : vals)
-            if (v != 0.0) v = std::copysign(std::log(std::fabs(v)) + 1.0, v);
-        weight_row(plain, cols, vals, idf, 0.0, 0.0);
-        const auto out = static_cast<std::size_t>(m.indptr[row0[c] + r]);
-        for (std::size_t j = 0; j < len; ++j) {
-          m.indices[out + j] = static_cast<I>(cols[j]);
-          m.data[out + j] = static_cast<T>(vals[j]);
-        }
-        k += len;
-      }
-    }
-  });
-  return m;
+  fit.finalized = detail::finalize_stats(o, stats, counts);
+  fit.finalized.state.lexicon = std::move(lexicon);
+  return fit;
 }
 
 }  // namespace
-
-CsrAny Vectorizer::hashed(const Documents& docs, const RunContext& ctx, FittedState* learn,
-                          bool want_matrix) const {
-  const HashingOptions& h = *options_.hashing;
-  const Analysis a = analyze_all(analyzer_.impl(), docs, ctx, false);  // binary after collisions
-  const std::vector<HashedRows> rows = hash_rows(a, h, options_.weighting.binary, ctx);
-  if (learn != nullptr) {
-    if (learn->df.empty()) learn->df.assign(h.n_features, 0);
-    for (const HashedRows& r : rows)
-      for (const std::uint32_t c : r.cols) ++learn->df[c];
-    learn->n_docs += static_cast<std::int64_t>(docs.size());
-    learn->idf = compute_idf(options_.weighting, learn->df, learn->n_docs);
-  }
-  if (!want_matrix) return {};
-  std::span<const double> idf;
-  if (options_.weighting.use_idf) idf = learn != nullptr ? learn->idf : state().idf;
-  std::size_t nnz = 0;
-  for (const auto& r : rows) nnz += r.cols.size();
-  return with_csr_types(options_.float64, nnz, h.n_features, [&]<class T, class I>() {
-    return write_hashed<T, I>(rows, h.n_features, options_.weighting, idf, ctx);
-  });
-}
 
 CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool want_matrix) {
   if (docs.size() == 0)
@@ -933,34 +83,30 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
     state_ = std::move(st);
     return m;
   }
-  Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
+  Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   std::optional<Vocabulary> fixed;
   if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
-  Counted c = count_terms(a, fixed ? &*fixed : nullptr, ctx);
+  Counted c = merge_counts(a, Stream::terms, fixed ? &*fixed : nullptr, ctx);
   std::optional<Counted> cand;  // compound candidates
   if (options_.analyzer.decompound && !docs.analyzed())
-    cand = count_terms(a, nullptr, ctx, Table::surfaces);
-  Finalized f = finalize_stats(options_, analyzer_.impl(), c.stats, cand ? &cand->stats : nullptr, ctx);
-  FittedState& st = f.state;
+    cand = merge_counts(a, Stream::candidates, nullptr, ctx);
+  Fit fit = fit_state(options_, analyzer_.impl(), c.stats, cand ? &cand->stats : nullptr, ctx);
+  FittedState& st = fit.finalized.state;
   CsrAny result;
   if (want_matrix) {
-    Remap remap(a.workers.size());
-    for (std::size_t w = 0; w < a.workers.size(); ++w) {
-      remap[w].assign(c.entry_of[w].size(), -1);
-      for (std::size_t id = 0; id < c.entry_of[w].size(); ++id)
-        if (c.entry_of[w][id] != detail::StringMap::npos) remap[w][id] = f.column[c.entry_of[w][id]];
-    }
+    const detail::Remap remap = detail::remap_entries(c.entry_of, fit.finalized.column);
     c.entry_of = {};
-    PartRemap parts;
-    if (cand && !f.splits.empty()) parts = part_columns_fit(a, cand->entry_of, f.splits, f.column);
+    detail::ColumnLists parts;
+    if (cand && !fit.splits.empty())
+      parts = detail::part_columns_fit(a, cand->entry_of, fit.splits, fit.finalized.column);
     if (cand) cand->entry_of = {};
-    release_sessions(a);
-    result = assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
+    detail::release_sessions(a);
+    result = detail::assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
   }
   state_ = std::move(st);
   stats_ = std::move(c.stats);
   if (cand) compounds_ = std::move(cand->stats);
-  else if (options_.analyzer.decompound) compounds_ = empty_like(*stats_);
+  else if (options_.analyzer.decompound) compounds_ = detail::empty_like(*stats_);
   return result;
 }
 
@@ -974,12 +120,12 @@ void Vectorizer::partial_fit(const Documents& docs, const RunContext& ctx) {
     state_ = std::move(st);
     return;
   }
-  const Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
+  const Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   std::optional<Vocabulary> fixed;
   if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
-  Counted c = count_terms(a, fixed ? &*fixed : nullptr, ctx);
+  Counted c = merge_counts(a, Stream::terms, fixed ? &*fixed : nullptr, ctx);
   if (options_.analyzer.decompound) {
-    TermStats cand = docs.analyzed() ? empty_like(c.stats) : count_terms(a, nullptr, ctx, Table::surfaces).stats;
+    TermStats cand = docs.analyzed() ? detail::empty_like(c.stats) : merge_counts(a, Stream::candidates, nullptr, ctx).stats;
     compounds_ = compounds_ ? TermStats::merge(*compounds_, cand) : std::move(cand);
   }
   stats_ = stats_ ? TermStats::merge(*stats_, c.stats) : std::move(c.stats);
@@ -989,9 +135,8 @@ void Vectorizer::partial_fit(const Documents& docs, const RunContext& ctx) {
 void Vectorizer::finalize() {
   if (state_ || (options_.hashing && !options_.weighting.use_idf)) return;
   if (!stats_) throw NotFittedError("This vectorizer is not fitted yet; call fit or partial_fit first.");
-  state_ = finalize_stats(options_, analyzer_.impl(), *stats_, compounds_ ? &*compounds_ : nullptr,
-                          RunContext{})
-               .state;
+  state_ = fit_state(options_, analyzer_.impl(), *stats_, compounds_ ? &*compounds_ : nullptr, RunContext{})
+               .finalized.state;
 }
 
 void Vectorizer::discard_stats() {
@@ -1092,13 +237,13 @@ CsrAny Vectorizer::transform(const Documents& docs, const RunContext& ctx) const
     return hashed(docs, ctx, nullptr, true);
   }
   const FittedState& st = state();
-  Analysis a = analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
-  const Remap remap = remap_to(a, st.vocabulary);
-  PartRemap parts;
+  Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
+  const detail::Remap remap = detail::remap_to(a, st.vocabulary);
+  detail::ColumnLists parts;
   if (options_.analyzer.decompound && !docs.analyzed() && st.lexicon && st.lexicon->stems.size() > 0)
-    parts = part_columns_transform(a, analyzer_.impl(), *compiled_lexicon(), ctx);
-  release_sessions(a);
-  return assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
+    parts = detail::part_columns_transform(a, analyzer_.impl(), *compiled_lexicon(), ctx);
+  detail::release_sessions(a);
+  return detail::assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
 }
 
 }  // namespace newsim

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "newsim/errors.hpp"
+#include "../src/assembly.hpp"
+#include "../src/fit_statistics.hpp"
 #include "corpus.hpp"
 #include "newsim/vectorizer.hpp"
 
@@ -386,4 +388,49 @@ TEST(Hashing, IdfFromPartialFitsAndMergesEqualsOneFit) {
   expect_same<double, std::int32_t>(loaded.transform(all.docs(), {}), expected);
   o.hashing->n_features = 0;
   EXPECT_THROW(Vectorizer{o}, InvalidOptionError);
+}
+
+// The stages on their own: the seams between them are the contract the Vectorizer relies on.
+
+TEST(Assembly, ExtraColumnsAddToTheRowsTermCounts) {
+  // One chunk of two rows counted by worker 0. Row 0: terms 0 (twice) and 1, candidate 0 once;
+  // row 1: term 2 (pruned), candidate 0 twice. Candidate 0 adds columns 3 and 0.
+  detail::Analysis a;
+  a.workers.resize(1);
+  detail::ChunkCounts ch;
+  ch.terms = {{0, 1, 2}, {2, 1, 1}, {2, 1}};
+  ch.candidates = {{0, 0}, {1, 2}, {1, 1}};
+  ch.doc_len = {4, 3};
+  a.chunks.push_back(std::move(ch));
+  const detail::Remap remap = {{3, 1, -1}};
+  detail::ColumnLists extra(1);
+  extra[0].ptr = {0, 2};
+  extra[0].cols = {3, 0};
+  VectorizerOptions o = sklearn_options();
+  o.weighting.use_idf = false;
+  o.weighting.norm = Norm::none;
+  const CsrAny any = detail::assemble(a, remap, extra, 4, o, {}, 0.0, {});
+  const auto& m = as<double, std::int32_t>(any);
+  EXPECT_EQ(m.indptr, (std::vector<std::int32_t>{0, 3, 5}));
+  EXPECT_EQ(plain(m.indices), (std::vector<std::int32_t>{0, 1, 3, 0, 3}));
+  EXPECT_EQ(plain(m.data), (std::vector<double>{1, 1, 3, 2, 2}));
+}
+
+TEST(FitStatistics, PrunesByTheCountsItIsGivenNotTheStatistics) {
+  TermStats stats;
+  stats.push_back("aa", 1, 1);
+  stats.push_back("bb", 2, 2);
+  stats.push_back("cc", 1, 1);
+  stats.add_documents(3, 4);
+  detail::EntryCounts counts(stats);
+  counts.df[2] = 2;  // as the compound expansion adds a part's candidates
+  counts.tf[2] = 3;
+  VectorizerOptions o = sklearn_options();
+  o.prune.min_df = 2;
+  const detail::Finalized f = detail::finalize_stats(o, stats, counts);
+  EXPECT_EQ(f.state.vocabulary.terms(), (std::vector<std::string>{"bb", "cc"}));
+  EXPECT_EQ(f.state.df, (std::vector<std::int64_t>{2, 2}));
+  EXPECT_EQ(f.column, (std::vector<std::int64_t>{-1, 0, 1}));
+  EXPECT_EQ(f.state.n_docs, 3);
+  EXPECT_DOUBLE_EQ(f.state.avg_doc_len, 4.0 / 3.0);
 }
