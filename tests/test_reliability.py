@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import newsim
 from newsim import TfidfVectorizer
 
 DOCS = ["Ein Haus am See", "The house by the lake", "Noch ein Haus"]
