@@ -83,10 +83,16 @@ def _public_callables(module: ModuleType) -> Iterator[tuple[str, Any]]:
                     continue
                 yield f"{name}.{attr}", member
     if module.__name__ == "newsim._vectorizer":  # the shared public methods live in the base
-        base = module._TfidfBase
-        for attr, member in vars(base).items():
-            if not attr.startswith("_") and inspect.isfunction(member):
-                yield f"TfidfVectorizer.{attr}", member
+        seen: set[str] = set()  # and in the mixins it is composed of, one module per concern
+        for base in inspect.getmro(module._TfidfBase):
+            if not base.__module__.startswith("newsim."):
+                continue
+            for attr, member in vars(base).items():
+                if attr.startswith("_") or attr in seen:
+                    continue
+                seen.add(attr)
+                if inspect.isfunction(member) or isinstance(member, classmethod):
+                    yield f"TfidfVectorizer.{attr}", getattr(member, "__func__", member)
 
 
 #: Methods still being written (streaming fits) whose examples come with them.
