@@ -57,6 +57,9 @@ def test_modules_are_found() -> None:
     names = _module_names()
     assert {"newsim", "newsim._similarity", "newsim._vectorizer", "newsim.plot"} <= set(names)
     assert {"newsim._progress", "newsim._repr", "newsim.datasets"} <= set(names)
+    # the vectorizer's concerns, whose methods (save, load, index, ...) carry examples
+    assert {"newsim._input", "newsim._params", "newsim._persistence"} <= set(names)
+    assert "newsim._similarity_methods" in names
 
 
 @pytest.mark.parametrize("name", _module_names())
