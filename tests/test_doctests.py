@@ -57,6 +57,9 @@ def test_modules_are_found() -> None:
     names = _module_names()
     assert {"newsim", "newsim._similarity", "newsim._vectorizer", "newsim.plot"} <= set(names)
     assert {"newsim._progress", "newsim._repr", "newsim.datasets"} <= set(names)
+    # the vectorizer's concerns, whose methods (save, load, index, ...) carry examples
+    assert {"newsim._input", "newsim._params", "newsim._persistence"} <= set(names)
+    assert "newsim._similarity_methods" in names
 
 
 @pytest.mark.parametrize("name", _module_names())
@@ -83,10 +86,16 @@ def _public_callables(module: ModuleType) -> Iterator[tuple[str, Any]]:
                     continue
                 yield f"{name}.{attr}", member
     if module.__name__ == "newsim._vectorizer":  # the shared public methods live in the base
-        base = module._TfidfBase
-        for attr, member in vars(base).items():
-            if not attr.startswith("_") and inspect.isfunction(member):
-                yield f"TfidfVectorizer.{attr}", member
+        seen: set[str] = set()  # and in the mixins it is composed of, one module per concern
+        for base in inspect.getmro(module._TfidfBase):
+            if not base.__module__.startswith("newsim."):
+                continue
+            for attr, member in vars(base).items():
+                if attr.startswith("_") or attr in seen:
+                    continue
+                seen.add(attr)
+                if inspect.isfunction(member) or isinstance(member, classmethod):
+                    yield f"TfidfVectorizer.{attr}", getattr(member, "__func__", member)
 
 
 #: Methods still being written (streaming fits) whose examples come with them.

@@ -366,7 +366,7 @@ def test_interrupted_save_keeps_the_previous_file(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """save writes beside the target and renames: a failure mid-way leaves the old model."""
-    from newsim import _vectorizer
+    from newsim import _persistence
 
     path = tmp_path / "model.newsim"
     old = newsim.TfidfVectorizer(language="de").fit(["ein Haus", "ein See"])
@@ -376,7 +376,7 @@ def test_interrupted_save_keeps_the_previous_file(
     def fail(src: str, dst: str) -> None:
         raise KeyboardInterrupt  # as if Ctrl-C arrived between writing and renaming
 
-    monkeypatch.setattr(_vectorizer.os, "replace", fail)
+    monkeypatch.setattr(_persistence.os, "replace", fail)
     new = newsim.TfidfVectorizer(language="de").fit(["zwei Häuser", "drei Seen", "ein Boot"])
     with pytest.raises(KeyboardInterrupt):
         new.save(path)

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
 import newsim
-from newsim import _vectorizer
+from newsim import _input, _vectorizer
 from newsim._vectorizer import HashingVectorizer
 from newsim.datasets import Corpus
 
@@ -111,7 +111,7 @@ def test_generator_fit_streams_in_chunks_and_equals_list_fit(
             calls.append(len(chunk))
             yield chunk
 
-    monkeypatch.setattr(_vectorizer, "_CHUNK_DOCUMENTS", 300)
+    monkeypatch.setattr(_input, "_CHUNK_DOCUMENTS", 300)
     monkeypatch.setattr(_vectorizer, "_chunks", spy)
     one = newsim.TfidfVectorizer(min_df=2).fit(gnad_texts)
     streamed = newsim.TfidfVectorizer(min_df=2).fit(d for d in gnad_texts)
@@ -121,15 +121,15 @@ def test_generator_fit_streams_in_chunks_and_equals_list_fit(
 
 
 def test_chunks_are_bounded_by_characters(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_vectorizer, "_CHUNK_CHARS", 100)
-    sizes = [len(c) for c in _vectorizer._chunks(iter(["x" * 40] * 7))]
+    monkeypatch.setattr(_input, "_CHUNK_CHARS", 100)
+    sizes = [len(c) for c in _input._chunks(iter(["x" * 40] * 7))]
     assert sizes == [3, 3, 1]
 
 
 def test_stream_errors_name_the_position_in_the_whole_stream(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_vectorizer, "_CHUNK_DOCUMENTS", 10)
+    monkeypatch.setattr(_input, "_CHUNK_DOCUMENTS", 10)
     docs: list[object] = ["Ein Artikel über Chips."] * 25
     docs[23] = None
     with pytest.raises(TypeError, match=r"documents\[23\] is None, expected str"):

@@ -49,8 +49,8 @@ from dask.delayed import Delayed, delayed
 from sklearn.base import clone
 
 from ._blocks import merge_top_k
+from ._params import _detect_language
 from ._similarity import SimilarityIndex, TopK, _check_k, _check_method
-from ._vectorizer import _detect_language
 
 __all__ = ["fit", "query", "top_k", "transform"]
 

@@ -1,0 +1,143 @@
+"""The vectorizers' input: documents read whole or in chunks, and run through the core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Callable, Optional, Protocol, Union
+
+import scipy.sparse as sp
+
+from . import _core
+from ._jobs import resolve_n_jobs
+from ._progress import text_progress
+
+_CHUNK_DOCUMENTS = 20_000
+_CHUNK_CHARS = 32 * 1024 * 1024
+
+
+class _Translating(Protocol):
+    """What input handling needs of the parameters' translation (``_params``)."""
+
+    def _param(self, name: str) -> Any: ...
+
+    def _python_analyzer(self) -> Optional[Callable[[str], list[str]]]: ...
+
+
+class _InputMixin:
+    """Reading the documents (content or files) and running them through the core.
+
+    Methods that need the parameters take ``self`` as a :class:`_Translating`.
+    """
+
+    def _documents(self: _Translating, raw_documents: Any) -> list[str]:
+        if isinstance(raw_documents, (str, bytes)):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        try:
+            docs = raw_documents if isinstance(raw_documents, list) else list(raw_documents)
+        except TypeError as exc:
+            raise TypeError(
+                f"raw_documents must be an iterable of str, got {type(raw_documents).__name__}"
+            ) from exc
+        source = self._param("input")
+        if source == "content":
+            return docs
+        if source not in ("filename", "file"):
+            raise ValueError(f"input must be 'content', 'filename' or 'file', got {source!r}")
+        texts: list[str] = []
+        for i, item in enumerate(docs):
+            raw: Union[str, bytes]
+            if source == "filename":
+                with open(item, "rb") as fh:
+                    raw = fh.read()
+            else:
+                raw = item.read()
+            if isinstance(raw, bytes):
+                try:
+                    raw = raw.decode(self._param("encoding"), self._param("decode_error"))
+                except UnicodeDecodeError as exc:
+                    raise ValueError(
+                        f"document {i} ({item!r}) is not valid {self._param('encoding')}: {exc}"
+                    ) from exc
+            texts.append(raw)
+        return texts
+
+    def _run(
+        self: _Translating,
+        method: str,
+        core: _core.Vectorizer,
+        docs: list[str],
+        first_document: int = 0,
+    ) -> Any:
+        n_jobs = resolve_n_jobs(self._param("n_jobs"))
+        analyze = self._python_analyzer()
+        payload: Any = docs
+        if analyze is not None:
+            payload = []
+            for i, d in enumerate(docs):
+                if not isinstance(d, str):
+                    raise TypeError(
+                        f"documents[{first_document + i}] is {_describe(d)}, expected str"
+                    )
+                terms = analyze(d)
+                if isinstance(terms, (str, bytes)) or not isinstance(terms, Iterable):
+                    raise TypeError(
+                        f"the analyzer returned {_describe(terms)} for "
+                        f"documents[{first_document + i}]; expected an iterable of str"
+                    )
+                payload.append(list(terms))
+        progress = text_progress(self._param("progress"), method, docs, n_jobs)
+        try:
+            kwargs: dict[str, Any] = {"first_document": first_document} if first_document else {}
+            return getattr(core, method)(
+                payload, n_jobs=n_jobs, analyzed=analyze is not None, progress=progress, **kwargs
+            )
+        finally:
+            if progress is not None:
+                progress.close()
+
+    def _matrix(self, parts: tuple[Any, Any, Any, tuple[int, int]]) -> sp.csr_matrix:
+        data, indices, indptr, shape = parts
+        X = sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)
+        X.has_sorted_indices = True
+        return X
+
+
+def _is_stream(raw_documents: Any) -> bool:
+    """Tell iterables that are not sized sequences (generators, files, iterators)."""
+    return not isinstance(raw_documents, (str, bytes)) and not hasattr(raw_documents, "__len__")
+
+
+def _chunks(iterator: Iterator[Any]) -> Iterator[list[Any]]:
+    """Consecutive lists of at most 20,000 items or about 32 M characters of text."""
+    chunk: list[Any] = []
+    chars = 0
+    for item in iterator:
+        chunk.append(item)
+        if isinstance(item, str):
+            chars += len(item)
+        if len(chunk) >= _CHUNK_DOCUMENTS or chars >= _CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def _check_encodable(text: str, what: str) -> None:
+    """Reject a lone surrogate (it has no UTF-8 form) with the position named."""
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"{what} contains a lone surrogate U+{ord(text[exc.start]):04X} at character "
+            f"{exc.start}"
+        ) from exc
+
+
+def _describe(item: Any) -> str:
+    if item is None:
+        return "None"
+    if isinstance(item, (int, float)):
+        return f"{type(item).__name__} ({item!r})"
+    return type(item).__name__
