@@ -19,12 +19,13 @@ Every measurement is a fresh ``python -I`` subprocess of one build (``-I``: ``PY
 and the working directory cannot shadow the installed newsim): it loads the corpus, runs
 the workload once untimed and then once timed, back to back.  Round r runs every workload
 old then new (even r) or new then old (odd r).  Reported per workload: each build's median
-and min-max, the ratio of medians new/old (< 1: new is faster) and the median and min-max of
-the per-round ratios.  Each run's output fingerprint (matrix: shape, nnz, sum of the data,
-hash of ``indptr``; top-k: shape and hash of ``ids``, sum of the scores) must be the same on
-both sides; a mismatch is printed loudly, the timings still are, and the exit status is 1.
-``--out`` replaces only the section between ``<!-- ab:begin -->`` and ``<!-- ab:end -->``
-(``--section`` renames it).
+and min-max, the ratio of medians new/old (< 1: new is faster), the median and min-max of
+the per-round ratios, and the median CPU seconds (``time.process_time``: less sensitive to
+other processes than the wall time; the 1-minute load average is reported too).  Each run's
+output fingerprint (matrix: shape, nnz, sum of the data, hash of ``indptr``; top-k: shape and
+hash of ``ids``, sum of the scores) must be the same on both sides; a mismatch is printed
+loudly, the timings still are, and the exit status is 1.  ``--out`` replaces only the section
+between ``<!-- ab:begin -->`` and ``<!-- ab:end -->`` (``--section`` renames it).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import gc
 import hashlib
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -179,11 +181,14 @@ def child_main(args: dict[str, Any]) -> None:
         fingerprint = topk_fingerprint
     run(data)  # warm-up, as a user's first call
     gc.collect()
-    t0 = time.perf_counter()
+    load = os.getloadavg()[0]
+    c0, t0 = time.process_time(), time.perf_counter()
     out = run(data)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     result = {
         "seconds": seconds,
+        "cpu": cpu,
+        "load": load,
         "fingerprint": {**fingerprint(out), **extra},
         "build": _build_info(),
     }
@@ -256,10 +261,13 @@ def _fp_text(fp: dict[str, Any]) -> str:
 
 @dataclass
 class Row:
-    """One workload's measurements: seconds by side and round, fingerprints, errors."""
+    """One workload's measurements by side and round: wall and CPU seconds, fingerprints, the
+    1-minute load average before each timed call; errors by side."""
 
     name: str
     times: dict[str, dict[int, float]] = field(default_factory=lambda: {s: {} for s in SIDES})
+    cpu: dict[str, dict[int, float]] = field(default_factory=lambda: {s: {} for s in SIDES})
+    loads: list[float] = field(default_factory=list)
     fingerprints: dict[str, list[dict[str, Any]]] = field(
         default_factory=lambda: {s: [] for s in SIDES}
     )
@@ -271,11 +279,13 @@ class Row:
             self.errors[side] = result["error"]
             return
         self.times[side][r] = float(result["seconds"])
+        self.cpu[side][r] = float(result["cpu"])
+        self.loads.append(float(result["load"]))
         self.fingerprints[side].append(result["fingerprint"])
 
-    def median(self, side: str) -> float | None:
-        """Median seconds of ``side``."""
-        t = list(self.times[side].values())
+    def median(self, side: str, cpu: bool = False) -> float | None:
+        """Median wall (or CPU) seconds of ``side``."""
+        t = list((self.cpu if cpu else self.times)[side].values())
         return statistics.median(t) if t else None
 
     def span(self, side: str) -> tuple[float, float] | None:
@@ -283,10 +293,9 @@ class Row:
         t = list(self.times[side].values())
         return (min(t), max(t)) if t else None
 
-    @property
-    def ratio(self) -> float | None:
-        """Ratio of the medians, new / old (< 1: new is faster)."""
-        old, new = self.median("old"), self.median("new")
+    def ratio(self, cpu: bool = False) -> float | None:
+        """Ratio of the wall (or CPU) medians, new / old (< 1: new is faster)."""
+        old, new = self.median("old", cpu), self.median("new", cpu)
         return new / old if old and new is not None else None
 
     @property
@@ -303,8 +312,8 @@ class Row:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly summary."""
-        derived = {"ratio_of_medians": self.ratio, "round_ratios": self.round_ratios}
-        return {**dataclasses.asdict(self), **derived, "mismatch": self.mismatch}
+        derived = {"ratio_of_medians": self.ratio(), "cpu_ratio_of_medians": self.ratio(True)}
+        return {**dataclasses.asdict(self), **derived, "round_ratios": self.round_ratios}
 
     def check(self) -> str:
         """What the fingerprints say, for the table."""
@@ -324,11 +333,20 @@ def _span_text(row: Row, side: str) -> str:
     return f"{harness._fmt_seconds(row.median(side))} ({lo}-{hi})"
 
 
+def _cpu_text(row: Row) -> str:
+    old, new, ratio = row.median("old", True), row.median("new", True), row.ratio(True)
+    if old is None or new is None:
+        return "-"
+    return (
+        f"{harness._fmt_seconds(old)} → {harness._fmt_seconds(new)} ({harness._fmt(ratio, '.3f')})"
+    )
+
+
 def render_table(rows: Sequence[Row]) -> str:
-    """Markdown table: medians (min-max), ratios new/old, fingerprint check."""
+    """Markdown table: medians (min-max), ratios new/old, CPU seconds, fingerprint check."""
     header = (
         "| workload | old median s (min-max) | new median s (min-max) | new/old: ratio of medians "
-        "| new/old per round: median (min-max) | result |"
+        "| new/old per round: median (min-max) | CPU s median: old → new (new/old) | result |"
     )
     lines = [header, "|" + "---|" * header.count(" | ") + "---|"]
     for row in rows:
@@ -339,8 +357,9 @@ def render_table(rows: Sequence[Row]) -> str:
             row.name,
             _span_text(row, "old"),
             _span_text(row, "new"),
-            harness._fmt(row.ratio, ".3f"),
+            harness._fmt(row.ratio(), ".3f"),
             per_round,
+            _cpu_text(row),
             "; ".join(notes),
         ]
         lines.append("| " + " | ".join(harness._cell(c) for c in cells) + " |")
@@ -355,11 +374,21 @@ right after it: both sides are warm and back to back, as a user runs calls one a
 the harness docstring, and the same holds for both sides here). Round r runs each workload old
 then new (even r) or new then old (odd r), so neither build always goes first. Ratio = new
 seconds / old seconds (< 1: new is faster): "ratio of medians" divides the medians, "per
-round" is each round's new / old. Result = fingerprint of every run's output (matrix: shape,
+round" is each round's new / old. CPU s = `time.process_time` of the timed call (all threads
+of the process): unlike the wall time it does not count waiting for a core, so when other
+processes load the machine (see the load average) a wall-time ratio that the CPU ratio does not
+confirm is likely noise. Result = fingerprint of every run's output (matrix: shape,
 nnz, sum of the data, hash of `indptr`; top-k: shape, hash of `ids`, sum of the scores),
 compared between all runs of both builds (sums to a relative 1e-6). For top-k the child first
 computes the defaults' matrix with its own build (`TfidfVectorizer(n_jobs=2)`, untimed); the
 time is `SimilarityIndex(X, n_jobs=...)` + `top_k(10)`."""
+
+
+def _load_text(rows: Sequence[Row]) -> str:
+    loads = [x for row in rows for x in row.loads]
+    if not loads:
+        return "-"
+    return f"{min(loads):.2f}-{max(loads):.2f}, median {statistics.median(loads):.2f}"
 
 
 def render_section(
@@ -384,6 +413,8 @@ def render_section(
     parts += [
         f"- corpus: {corpus_desc}",
         f"- rounds: {rounds}, each workload warm (1 untimed + 1 timed call per subprocess)",
+        f"- 1-minute load average before the timed calls: {_load_text(rows)} "
+        f"(on {os.cpu_count()} logical cores)",
         "",
         render_table(rows),
         "",

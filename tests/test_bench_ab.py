@@ -82,9 +82,9 @@ def _row(old, new, fp_new=None):
     row = ab.Row("w")
     fp = {"shape": [2, 3], "nnz": 4, "sum": 1.5, "indptr": "abc"}
     for r, t in enumerate(old):
-        row.add("old", r, {"seconds": t, "fingerprint": fp})
+        row.add("old", r, {"seconds": t, "cpu": 2 * t, "load": 1.0, "fingerprint": fp})
     for r, t in enumerate(new):
-        row.add("new", r, {"seconds": t, "fingerprint": fp_new or fp})
+        row.add("new", r, {"seconds": t, "cpu": t, "load": 3.0, "fingerprint": fp_new or fp})
     return row
 
 
@@ -93,25 +93,31 @@ def test_row_medians_and_ratios():
     assert row.median("old") == 2.0
     assert row.median("new") == 1.5
     assert row.span("new") == (0.5, 4.0)
-    assert row.ratio == pytest.approx(0.75)
+    assert row.ratio() == pytest.approx(0.75)
+    assert row.median("old", cpu=True) == 4.0
+    assert row.ratio(cpu=True) == pytest.approx(0.375)
+    assert ab._cpu_text(row) == "4.000 → 1.500 (0.375)"
     assert row.round_ratios == pytest.approx([0.5, 0.5, 2.0])
     assert not row.mismatch
     assert row.check().startswith("same on both: 2x3, nnz 4, sum 1.5, indptr abc")
     raw = json.loads(json.dumps(row.as_dict()))  # the --json output
     assert raw["ratio_of_medians"] == pytest.approx(0.75)
+    assert raw["cpu_ratio_of_medians"] == pytest.approx(0.375)
     assert raw["times"]["new"] == {"0": 0.5, "1": 1.5, "2": 4.0}
 
 
 def test_row_pairs_rounds_by_index_and_keeps_errors():
     row = ab.Row("w")
-    row.add("old", 0, {"seconds": 1.0, "fingerprint": {"sum": 1.0}})
+    ok = {"cpu": 1.0, "load": 0.5, "fingerprint": {"sum": 1.0}}
+    row.add("old", 0, {"seconds": 1.0, **ok})
     row.add("new", 0, {"error": "exit 1: boom"})
-    row.add("old", 1, {"seconds": 2.0, "fingerprint": {"sum": 1.0}})
-    row.add("new", 1, {"seconds": 3.0, "fingerprint": {"sum": 1.0}})
+    row.add("old", 1, {"seconds": 2.0, **ok})
+    row.add("new", 1, {"seconds": 3.0, **ok})
     assert row.round_ratios == [1.5]  # round 0 has no new time
     assert row.errors == {"new": "exit 1: boom"}
     assert ab._span_text(ab.Row("empty"), "old") == "-"
-    assert ab.Row("empty").ratio is None
+    assert ab.Row("empty").ratio() is None
+    assert ab._cpu_text(ab.Row("empty")) == "-"
 
 
 def test_fingerprints_match_tolerates_float_noise_only():
@@ -147,8 +153,9 @@ def test_render_table_and_section():
     table = ab.render_table(rows)
     lines = table.splitlines()
     assert lines[0].startswith("| workload | old median s (min-max) | new median s (min-max) |")
-    assert lines[1] == "|---|---|---|---|---|---|"
+    assert lines[1] == "|---|---|---|---|---|---|---|"
     assert lines[2].startswith("| w | 2.000 (1.000-3.000) | 1.800 (0.900-2.700) | 0.900 | 0.900 (")
+    assert "| 4.000 → 1.800 (0.450) | same on both" in lines[2]
     assert "ERROR (old): exit 1: a \\| b" in lines[3]  # pipes escaped inside a cell
     section = ab.render_section(
         rows,
@@ -162,4 +169,5 @@ def test_render_table_and_section():
     assert "- new: **ab 1234abc**: no successful run" in section
     assert "- command: `python benchmarks/ab_versions.py --old a --new b`" in section
     assert "both sides are warm" in section
+    assert "- 1-minute load average before the timed calls: 1.00-3.00, median 2.00" in section
     assert "MISMATCH" not in section
