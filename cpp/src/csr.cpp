@@ -10,24 +10,6 @@
 #include "newsim/errors.hpp"
 
 namespace newsim::detail {
-namespace {
-
-template <class I>
-std::int64_t at(const void* p, std::size_t i) {
-  return static_cast<std::int64_t>(static_cast<const I*>(p)[i]);
-}
-
-}  // namespace
-
-std::int64_t csr_offset(const CsrInput& in, std::size_t r) {
-  return in.indptr64 ? at<std::int64_t>(in.indptr, r) : at<std::int32_t>(in.indptr, r);
-}
-std::int64_t csr_column(const CsrInput& in, std::size_t p) {
-  return in.indices64 ? at<std::int64_t>(in.indices, p) : at<std::int32_t>(in.indices, p);
-}
-double csr_value(const CsrInput& in, std::size_t p) {
-  return in.data64 ? static_cast<const double*>(in.data)[p] : static_cast<double>(static_cast<const float*>(in.data)[p]);
-}
 
 RowMatrix canonical_rows(const CsrInput& in, const char* name) {
   const auto fail = [&](const std::string& what) {
