@@ -58,14 +58,8 @@ SimilarityMethod parse_method(py::handle method) {
   return parse_similarity_method(method.cast<std::string>());
 }
 
-const char* kernel_name(SimilarityKernel kernel) {
-  switch (kernel) {
-    case SimilarityKernel::symmetric: return "symmetric";
-    case SimilarityKernel::scan: return "scan";
-    case SimilarityKernel::pruned_top_k: return "pruned_top_k";
-    case SimilarityKernel::pruned_threshold: return "pruned_threshold";
-  }
-  return "scan";
+std::string kernel_name(const WorkEstimate& w) {
+  return std::string(kSimilarityKernels.at(static_cast<std::size_t>(w.kernel)));
 }
 
 using IdArray = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
@@ -100,12 +94,12 @@ void register_similarity(py::module_& m) {
       },
       py::arg("method"), "The method's name if the core knows it; ValueError naming the methods otherwise.");
   py::class_<WorkEstimate>(m, "WorkEstimate", "What a similarity call will do (for progress bars).")
-      .def_property_readonly("kernel", [](const WorkEstimate& w) { return kernel_name(w.kernel); })
+      .def_property_readonly("kernel", &kernel_name)
       .def_readonly("items", &WorkEstimate::items)
       .def_readonly("units", &WorkEstimate::units)
       .def_readonly("seconds", &WorkEstimate::seconds)
       .def("__repr__", [](const WorkEstimate& w) {
-        return std::string("<newsim._core.WorkEstimate ") + kernel_name(w.kernel) + ", " + std::to_string(w.items) +
+        return std::string("<newsim._core.WorkEstimate ") + kernel_name(w) + ", " + std::to_string(w.items) +
                " items, " + std::to_string(w.seconds) + " s>";
       });
 

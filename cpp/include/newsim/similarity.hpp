@@ -55,6 +55,9 @@ enum class SimilarityKernel {
   pruned_top_k,      ///< per row: postings skipped below the k-th best so far
   pruned_threshold,  ///< per row: postings skipped below a fixed threshold (pairs)
 };
+/// The kernels' names (WorkEstimate.kernel in Python), in the enum's order.
+inline constexpr std::array<std::string_view, 4> kSimilarityKernels{"symmetric", "scan", "pruned_top_k",
+                                                                    "pruned_threshold"};
 
 /// What a call will do, for progress bars: `items` is the total its progress callback counts
 /// to, `units` its work (the sum over terms of df^2 for top_k and pairs, the sum of the df of
