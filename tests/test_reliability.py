@@ -30,3 +30,155 @@ def test_a_str_for_a_number_is_a_type_error() -> None:
     # ... and still a ValueError, for code that catches scikit-learn's InvalidParameterError so
     with pytest.raises(ValueError, match=r"k1 must be a real number"):
         TfidfVectorizer(weighting="bm25", k1="1").fit(DOCS)
+
+
+# ------------------------------------------------------- finding 2: saves that cannot collide
+
+
+def test_threads_saving_to_one_path_leave_one_whole_model(tmp_path) -> None:
+    import threading
+
+    small = TfidfVectorizer(language=None).fit(DOCS)
+    large = TfidfVectorizer(language=None, ngram_range=(1, 3)).fit(DOCS * 50 + ["x"] * 3)
+    path = tmp_path / "model.newsim"
+    errors: list[BaseException] = []
+
+    def save(vec: TfidfVectorizer) -> None:
+        try:
+            for _ in range(20):
+                vec.save(path)
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(v,)) for v in (small, large, small, large)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    loaded = TfidfVectorizer.load(path)  # whole: one of the two models, not a mixture
+    assert loaded.vocabulary_ in (small.vocabulary_, large.vocabulary_)
+    assert [p.name for p in tmp_path.iterdir()] == ["model.newsim"]  # no temporary file left
+
+
+def test_failed_save_leaves_the_earlier_file_and_no_temporary(tmp_path) -> None:
+    vec = TfidfVectorizer(language=None).fit(DOCS)
+    path = tmp_path / "model.newsim"
+    vec.save(path)
+    before = path.read_bytes()
+    with pytest.raises(IsADirectoryError):
+        vec.save(tmp_path)  # a folder is no file
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.newsim"]
+
+
+# ------------------------------------------------------- finding 6: a stateless model saves
+
+
+def test_hashing_without_idf_saves_after_fit_and_without_it(tmp_path) -> None:
+    from newsim import HashingVectorizer
+
+    for vec in (HashingVectorizer(n_features=2**10).fit(DOCS), HashingVectorizer(n_features=64)):
+        vec.save(tmp_path / "h.newsim")
+        loaded = HashingVectorizer.load(tmp_path / "h.newsim")
+        assert loaded.n_features == vec.n_features
+        assert (loaded.transform(DOCS) != vec.transform(DOCS)).nnz == 0
+
+
+# ------------------------------------------------------- finding 1: fitting beside readers
+
+
+def _corpus() -> list[str]:
+    from newsim import datasets
+
+    texts = list(datasets.load_sample().texts)
+    words = " ".join(texts).split()
+    # 600 documents of 40 words each, drawn from the sample articles' words (deterministic).
+    return [" ".join(words[(i * 37 + k * 11) % len(words)] for k in range(40)) for i in range(600)]
+
+
+@pytest.mark.parametrize("writer", ["partial_fit", "fit"])
+def test_readers_see_the_model_before_or_after_a_writer(writer: str) -> None:
+    """8 threads transform while the main thread partial_fits or refits: no crash, no error.
+
+    On 0bd38d2 this crashed the process (SIGABRT or SIGSEGV, heap corruption) in 4 of 4 runs
+    with partial_fit, and fit made the readers raise NotFittedError for a fitted model.
+    """
+    import threading
+
+    docs = _corpus()
+    vec = TfidfVectorizer(ngram_range=(1, 1), language=None).fit(docs[:300])
+    probe = docs[300:320]
+    widths = {len(vec.vocabulary_)}
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                X = vec.transform(probe)
+                assert X.shape[0] == len(probe)
+                widths.add(X.shape[1])
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(8)]
+    for t in readers:
+        t.start()
+    try:
+        for i in range(6):
+            batch = docs[i * 50 : (i + 1) * 50]
+            if writer == "partial_fit":
+                vec.partial_fit(batch)
+            else:
+                vec.fit(docs[: 300 + (i + 1) * 50])
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    assert errors == []
+    # Each matrix a reader got had the width of a whole published model.
+    assert len(vec.vocabulary_) in widths or writer == "partial_fit"
+    assert vec.transform(probe).shape[1] == len(vec.vocabulary_)
+
+
+def test_partial_fit_on_one_vectorizer_from_several_threads_adds_every_batch() -> None:
+    import threading
+
+    docs = _corpus()
+    vec = TfidfVectorizer(ngram_range=(1, 1), language=None).fit(docs[:100])
+    threads = [
+        threading.Thread(target=vec.partial_fit, args=(docs[100 + 50 * i : 150 + 50 * i],))
+        for i in range(6)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert vec.n_documents_ == 400
+    expected = TfidfVectorizer(ngram_range=(1, 1), language=None).fit(docs[:400])
+    assert vec.vocabulary_ == expected.vocabulary_
+    assert (abs(vec.transform(docs[:50]) - expected.transform(docs[:50])) > 1e-6).nnz == 0
+
+
+# ------------------------------------------------------- finding 5: Ctrl-C in partial_fit
+
+
+def test_interrupted_partial_fit_leaves_the_statistics_unchanged() -> None:
+    """A progress callback that raises stands for Ctrl-C: the batch is in whole or not at all."""
+    docs = _corpus()
+    vec = TfidfVectorizer(ngram_range=(1, 1), language=None).fit(docs[:100])
+    core = vec._core
+    calls = {"n": 0}
+
+    def interrupt(done: int, total: int) -> None:
+        calls["n"] += 1
+        if done >= total:  # the last look before the commit
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        core.partial_fit(docs[100:400], progress=interrupt)
+    assert calls["n"] >= 1
+    assert vec.n_documents_ == 100
+    vec.partial_fit(docs[100:400])  # the retry counts the batch once
+    assert vec.n_documents_ == 400

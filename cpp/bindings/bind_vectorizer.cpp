@@ -241,7 +241,7 @@ void register_vectorizer(py::module_& m) {
           "transform",
           [](const Vectorizer& v, py::handle documents, long long n_jobs, bool analyzed,
              const py::object& progress) {
-            if (v.needs_fit()) (void)v.state();  // NotFittedError before touching the documents
+            if (v.needs_fit()) (void)v.snapshot();  // NotFittedError before touching the documents
             const PyDocuments docs = collect(documents, analyzed);
             CsrAny m = run_released(docs.view().size(), n_jobs, progress,
                                     [&](const RunContext& ctx) { return v.transform(docs.view(), ctx); });
@@ -264,29 +264,50 @@ void register_vectorizer(py::module_& m) {
           py::arg("documents"), py::kw_only(), py::arg("n_jobs") = 1, py::arg("analyzed") = false,
           py::arg("progress") = py::none(), py::arg("first_document") = 0,
           "Adds the documents' statistics; finalize() before transforming.")
-      .def("finalize", &Vectorizer::finalize,
+      // Writers and what takes their lock wait for it with the GIL released: a writer running
+      // on another thread polls for Ctrl-C with the GIL.
+      .def("finalize", &Vectorizer::finalize, py::call_guard<py::gil_scoped_release>(),
            "Prunes and weights the statistics gathered so far (a no-op when current).")
-      .def("merge", &Vectorizer::merge, py::arg("other"),
+      .def("merge", &Vectorizer::merge, py::arg("other"), py::call_guard<py::gil_scoped_release>(),
            "A new vectorizer with the statistics of both (not finalized).")
-      .def("discard_stats", &Vectorizer::discard_stats,
+      .def("discard_stats", &Vectorizer::discard_stats, py::call_guard<py::gil_scoped_release>(),
            "Finalize, then free the corpus statistics (partial_fit and merge then fail).")
-      .def_property_readonly("has_stats", [](const Vectorizer& v) { return v.stats() != nullptr; })
+      .def_property_readonly("has_stats",
+                             [](const Vectorizer& v) {
+                               const py::gil_scoped_release nogil;
+                               return v.has_stats();
+                             })
       .def_property_readonly("fitted", &Vectorizer::fitted)
+      .def_property_readonly("finalized", &Vectorizer::finalized)
+      .def_property_readonly("state_generation", &Vectorizer::state_generation)
       .def_property_readonly("vocabulary",
-                             [](const Vectorizer& v) { return v.state().vocabulary.terms(); })
+                             [](const Vectorizer& v) { return v.snapshot()->vocabulary.terms(); })
       .def_property_readonly("idf",
                              [](const Vectorizer& v) {
-                               std::vector<double> idf = v.state().idf;
+                               std::vector<double> idf = v.snapshot()->idf;
                                return to_numpy(std::move(idf));
                              })
       .def_property_readonly("df",
                              [](const Vectorizer& v) {
-                               std::vector<std::int64_t> df = v.state().df;
+                               std::vector<std::int64_t> df = v.snapshot()->df;
                                return to_numpy(std::move(df));
                              })
-      .def_property_readonly("n_docs", [](const Vectorizer& v) { return v.state().n_docs; })
+      .def_property_readonly("n_docs", [](const Vectorizer& v) { return v.snapshot()->n_docs; })
       .def("options", [](const Vectorizer& v) { return options_dict(v.options()); })
-      .def_property("metadata", &Vectorizer::metadata, &Vectorizer::set_metadata)
+      .def_property(
+          "metadata",
+          [](const Vectorizer& v) {
+            std::string m;
+            {
+              const py::gil_scoped_release nogil;
+              m = v.metadata();
+            }
+            return m;
+          },
+          [](Vectorizer& v, std::string m) {
+            const py::gil_scoped_release nogil;
+            v.set_metadata(std::move(m));
+          })
       .def(
           "analyze",
           [](const Vectorizer& v, py::handle text) { return v.analyze(utf8_of(text)); },
@@ -295,7 +316,15 @@ void register_vectorizer(py::module_& m) {
           "compound_parts",
           [](const Vectorizer& v, py::handle word) { return v.compound_parts(utf8_of(word)); },
           py::arg("word"), "The terms of the parts decompounding splits a word into.")
-      .def("to_bytes", [](const Vectorizer& v) { return py::bytes(v.to_bytes()); })
+      .def("to_bytes",
+           [](const Vectorizer& v) {
+             std::string bytes;
+             {
+               const py::gil_scoped_release nogil;
+               bytes = v.to_bytes();
+             }
+             return py::bytes(bytes);
+           })
       .def_static(
           "from_bytes",
           [](const py::bytes& data) {
@@ -305,9 +334,9 @@ void register_vectorizer(py::module_& m) {
           py::arg("data"))
       .def("__repr__", [](const Vectorizer& v) {
         std::string r = "<newsim._core.Vectorizer ";
-        if (v.fitted())
-          r += "fitted: " + std::to_string(v.state().vocabulary.size()) + " terms, " +
-               std::to_string(v.state().n_docs) + " documents>";
+        if (const auto st = v.fitted() ? v.snapshot() : nullptr)
+          r += "fitted: " + std::to_string(st->vocabulary.size()) + " terms, " + std::to_string(st->n_docs) +
+               " documents>";
         else
           r += "not fitted>";
         return r;

@@ -188,7 +188,9 @@ CsrAny Vectorizer::hashed(const Documents& docs, const RunContext& ctx, FittedSt
   }
   if (!want_matrix) return {};
   std::span<const double> idf;
-  if (options_.weighting.use_idf) idf = learn != nullptr ? learn->idf : state().idf;
+  std::shared_ptr<const FittedState> current;  // the published state, kept while this runs
+  if (options_.weighting.use_idf && learn == nullptr) current = snapshot();
+  if (options_.weighting.use_idf) idf = learn != nullptr ? learn->idf : current->idf;
   std::size_t nnz = 0;
   for (const auto& r : rows) nnz += r.cols.size();
   return detail::with_csr_types(options_.float64, nnz, h.n_features, [&]<class T, class I>() {

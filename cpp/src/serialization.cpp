@@ -384,6 +384,10 @@ std::uint32_t crc32(std::string_view bytes) noexcept {
 }
 
 std::string Vectorizer::to_bytes() const {
+  const auto lock = lock_writers();  // the statistics and metadata as no writer is changing them
+  const auto published = state_.load();
+  // A state older than the statistics (after partial_fit) is not stored: loading finalizes.
+  const FittedState* state = published && (!state_.stale() || !stats_) ? published.get() : nullptr;
   Writer p;
   write_options(p, options_);
   const bool decompound = options_.analyzer.decompound;
@@ -394,12 +398,12 @@ std::string Vectorizer::to_bytes() const {
     write_stats(p, *stats_);
     if (decompound) write_stats(p, *compounds_);  // format 3
   }
-  p.u8(state_.has_value());
-  if (state_ && options_.hashing) {  // per-column document frequencies; idf is recomputed
-    p.i64(state_->n_docs);
-    for (const auto d : state_->df) p.i64(d);
-  } else if (state_ && !stats_) {
-    const FittedState& s = *state_;
+  p.u8(state != nullptr);
+  if (state != nullptr && options_.hashing) {  // per-column document frequencies; idf is recomputed
+    p.i64(state->n_docs);
+    for (const auto d : state->df) p.i64(d);
+  } else if (state != nullptr && !stats_) {
+    const FittedState& s = *state;
     p.i64(s.n_docs);
     p.f64(s.avg_doc_len);
     p.u64(s.vocabulary.size());
@@ -492,7 +496,7 @@ Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
           if (d < 0 || d > s.n_docs) Reader::bad("document frequency out of range");
         }
         s.idf = compute_idf(v.options_.weighting, s.df, s.n_docs);
-        v.state_ = std::move(s);
+        v.state_.publish(std::move(s));
       }
       if (p.remaining() != 0) Reader::bad("trailing bytes");
       return v;

@@ -35,10 +35,35 @@ Vectorizer::Vectorizer(VectorizerOptions options)
 Vectorizer::Vectorizer(VectorizerOptions options, FittedState state)
     : options_(std::move(options)), analyzer_(options_.analyzer), state_(std::move(state)) {}
 
-const FittedState& Vectorizer::state() const {
-  if (!state_) throw NotFittedError("This vectorizer is not fitted yet; call fit first.");
-  return *state_;
+std::shared_ptr<const FittedState> Vectorizer::snapshot() const {
+  auto s = state_.load();
+  if (!s) throw NotFittedError("This vectorizer is not fitted yet; call fit first.");
+  return s;
 }
+
+const FittedState& Vectorizer::state() const { return *snapshot(); }  // state_ keeps it alive
+
+bool Vectorizer::has_stats() const {
+  const auto lock = lock_writers();
+  return stats_.has_value();
+}
+
+std::string Vectorizer::metadata() const {
+  const auto lock = lock_writers();
+  return metadata_;
+}
+
+void Vectorizer::set_metadata(std::string metadata) {
+  const auto lock = lock_writers();
+  metadata_ = std::move(metadata);
+}
+
+namespace {
+/// A last look for Ctrl-C before a writer commits: after it, nothing cancels.
+void last_poll(const RunContext& ctx, std::size_t n) {
+  if (ctx.monitor != nullptr && !ctx.monitor->poll(n, n)) throw Cancelled();
+}
+}  // namespace
 
 namespace {
 
@@ -76,11 +101,13 @@ Fit fit_state(const VectorizerOptions& o, const AnalyzerImpl& an, const TermStat
 CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool want_matrix) {
   if (docs.size() == 0)
     throw EmptyVocabularyError("cannot fit on an empty corpus: at least one document is needed");
+  const auto lock = lock_writers();
   if (options_.hashing) {
     if (!options_.weighting.use_idf) return want_matrix ? hashed(docs, ctx, nullptr, true) : CsrAny{};
     FittedState st;
     CsrAny m = hashed(docs, ctx, &st, want_matrix);
-    state_ = std::move(st);
+    last_poll(ctx, docs.size());
+    state_.publish(std::move(st));
     return m;
   }
   Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
@@ -103,50 +130,67 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
     detail::release_sessions(a);
     result = detail::assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
   }
-  state_ = std::move(st);
+  last_poll(ctx, docs.size());
+  state_.publish(std::move(st));
   stats_ = std::move(c.stats);
   if (cand) compounds_ = std::move(cand->stats);
   else if (options_.analyzer.decompound) compounds_ = detail::empty_like(*stats_);
+  else compounds_.reset();
   return result;
 }
 
 void Vectorizer::partial_fit(const Documents& docs, const RunContext& ctx) {
+  const auto lock = lock_writers();
   require_stats("partial_fit");
   if (docs.size() == 0) return;
   if (options_.hashing) {  // the per-column document frequencies are the statistics
     if (!options_.weighting.use_idf) return;
-    FittedState st = state_ ? *state_ : FittedState{};
+    const auto current = state_.load();
+    FittedState st = current ? *current : FittedState{};
     (void)hashed(docs, ctx, &st, false);
-    state_ = std::move(st);
+    last_poll(ctx, docs.size());
+    state_.publish(std::move(st));
     return;
   }
+  // Everything is computed aside and committed at the end, after the last look for Ctrl-C:
+  // interrupted or failed, the statistics are as they were.
   const Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   std::optional<Vocabulary> fixed;
   if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
   Counted c = merge_counts(a, Stream::terms, fixed ? &*fixed : nullptr, ctx);
+  std::optional<TermStats> compounds;
   if (options_.analyzer.decompound) {
     TermStats cand = docs.analyzed() ? detail::empty_like(c.stats) : merge_counts(a, Stream::candidates, nullptr, ctx).stats;
-    compounds_ = compounds_ ? TermStats::merge(*compounds_, cand) : std::move(cand);
+    compounds = compounds_ ? TermStats::merge(*compounds_, cand) : std::move(cand);
   }
-  stats_ = stats_ ? TermStats::merge(*stats_, c.stats) : std::move(c.stats);
-  state_.reset();
+  TermStats stats = stats_ ? TermStats::merge(*stats_, c.stats) : std::move(c.stats);
+  last_poll(ctx, docs.size());
+  stats_ = std::move(stats);
+  if (compounds) compounds_ = std::move(compounds);
+  state_.mark_stale();
 }
 
 void Vectorizer::finalize() {
-  if (state_ || (options_.hashing && !options_.weighting.use_idf)) return;
+  const auto lock = lock_writers();
+  finalize_locked();
+}
+
+void Vectorizer::finalize_locked() {
+  if ((fitted() && !state_.stale()) || (options_.hashing && !options_.weighting.use_idf)) return;
   if (!stats_) throw NotFittedError("This vectorizer is not fitted yet; call fit or partial_fit first.");
-  state_ = fit_state(options_, analyzer_.impl(), *stats_, compounds_ ? &*compounds_ : nullptr, RunContext{})
-               .finalized.state;
+  state_.publish(fit_state(options_, analyzer_.impl(), *stats_, compounds_ ? &*compounds_ : nullptr, RunContext{})
+                     .finalized.state);
 }
 
 void Vectorizer::discard_stats() {
-  finalize();
+  const auto lock = lock_writers();
+  finalize_locked();
   stats_.reset();
   compounds_.reset();
 }
 
 void Vectorizer::require_stats(const char* what) const {
-  if (state_ && !stats_ && !options_.hashing)
+  if (fitted() && !stats_ && !options_.hashing)
     throw InvalidOptionError(what, std::string("this model has no corpus statistics (it was read "
                                                "from a format-1 file, or they were discarded); ") +
                                        what + " needs them: fit it again");
@@ -158,17 +202,24 @@ Vectorizer Vectorizer::merge(const Vectorizer& other) const {
     throw InvalidOptionError(name, "cannot merge vectorizers whose option '" + name + "' differs");
   if (options_.hashing) {
     Vectorizer m(options_);
-    m.metadata_ = metadata_;
+    m.metadata_ = metadata();
     if (!options_.weighting.use_idf) return m;
-    if (!state_ || !other.state_)
+    const auto mine = state_.load();
+    const auto theirs = other.state_.load();
+    if (!mine || !theirs)
       throw NotFittedError("cannot merge a vectorizer that has seen no documents; fit or partial_fit it first");
-    FittedState st = *state_;
-    for (std::size_t c = 0; c < st.df.size(); ++c) st.df[c] += other.state_->df[c];
-    st.n_docs += other.state_->n_docs;
+    FittedState st = *mine;
+    for (std::size_t c = 0; c < st.df.size(); ++c) st.df[c] += theirs->df[c];
+    st.n_docs += theirs->n_docs;
     st.idf = compute_idf(options_.weighting, st.df, st.n_docs);
-    m.state_ = std::move(st);
+    m.state_.publish(std::move(st));
     return m;
   }
+  // Both statistics read under their writers' locks (std::scoped_lock orders the two).
+  std::unique_lock<std::mutex> mine(writers_.mutex, std::defer_lock);
+  std::unique_lock<std::mutex> theirs(other.writers_.mutex, std::defer_lock);
+  if (this == &other) mine.lock();
+  else std::lock(mine, theirs);
   require_stats("merge");
   other.require_stats("merge");
   if (!stats_ || !other.stats_)
@@ -180,8 +231,7 @@ Vectorizer Vectorizer::merge(const Vectorizer& other) const {
   return m;
 }
 
-std::shared_ptr<const detail::CompiledLexicon> Vectorizer::compiled_lexicon() const {
-  const FittedState& st = state();
+std::shared_ptr<const detail::CompiledLexicon> Vectorizer::compiled_lexicon(const FittedState& st) const {
   const CompoundLexicon& lex = *st.lexicon;
   if (auto c = compiled_.get(); c && c->compiled_from(lex)) return c;
   auto c = std::make_shared<detail::CompiledLexicon>(analyzer_.impl(), lex);
@@ -192,7 +242,8 @@ std::shared_ptr<const detail::CompiledLexicon> Vectorizer::compiled_lexicon() co
 }
 
 std::vector<std::string> Vectorizer::analyze(std::string_view utf8) const {
-  if (!options_.analyzer.decompound || !state_ || !state_->lexicon) return analyzer_.analyze(utf8);
+  const auto st = state_.load();
+  if (!options_.analyzer.decompound || !st || !st->lexicon) return analyzer_.analyze(utf8);
   Session session(analyzer_.impl());
   std::vector<TermId> ids;
   std::vector<std::uint32_t> surfaces;
@@ -201,15 +252,16 @@ std::vector<std::string> Vectorizer::analyze(std::string_view utf8) const {
   std::vector<std::string> out;
   out.reserve(ids.size());
   for (const TermId id : ids) out.emplace_back(session.term(id));
-  const auto compiled = compiled_lexicon();
+  const auto compiled = compiled_lexicon(*st);
   detail::Decompounder dec(analyzer_.impl(), *compiled);
   for (const std::uint32_t sid : surfaces)
-    for (const std::uint32_t p : dec.split(session.surface(sid))) out.emplace_back(state_->lexicon->stems.term(p));
+    for (const std::uint32_t p : dec.split(session.surface(sid))) out.emplace_back(st->lexicon->stems.term(p));
   return out;
 }
 
 std::vector<std::string> Vectorizer::compound_parts(std::string_view word) const {
-  const FittedState& st = state();
+  const auto current = snapshot();
+  const FittedState& st = *current;
   std::vector<std::string> out;
   if (!options_.analyzer.decompound || !st.lexicon) return out;
   Session session(analyzer_.impl());
@@ -218,7 +270,7 @@ std::vector<std::string> Vectorizer::compound_parts(std::string_view word) const
   std::string buf;
   session.analyze(to_utf8(TextRef::utf8(word), buf, 0), ids, &surfaces);
   if (surfaces.size() != 1 || ids.size() != 1) return out;  // not one candidate word
-  const auto compiled = compiled_lexicon();
+  const auto compiled = compiled_lexicon(st);
   detail::Decompounder dec(analyzer_.impl(), *compiled);
   for (const std::uint32_t p : dec.split(session.surface(surfaces[0])))
     out.emplace_back(st.lexicon->stems.term(p));
@@ -233,15 +285,16 @@ CsrAny Vectorizer::fit_transform(const Documents& docs, const RunContext& ctx) {
 
 CsrAny Vectorizer::transform(const Documents& docs, const RunContext& ctx) const {
   if (options_.hashing) {
-    if (needs_fit()) (void)state();
+    if (needs_fit()) (void)snapshot();
     return hashed(docs, ctx, nullptr, true);
   }
-  const FittedState& st = state();
+  const auto current = snapshot();  // the state this transform uses, whatever writers publish
+  const FittedState& st = *current;
   Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
   const detail::Remap remap = detail::remap_to(a, st.vocabulary);
   detail::ColumnLists parts;
   if (options_.analyzer.decompound && !docs.analyzed() && st.lexicon && st.lexicon->stems.size() > 0)
-    parts = detail::part_columns_transform(a, analyzer_.impl(), *compiled_lexicon(), ctx);
+    parts = detail::part_columns_transform(a, analyzer_.impl(), *compiled_lexicon(st), ctx);
   detail::release_sessions(a);
   return detail::assemble(a, remap, parts, st.vocabulary.size(), options_, st.idf, st.avg_doc_len, ctx);
 }

@@ -6,8 +6,10 @@ parameters and the class that saved it, as JSON in the core's metadata.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 from collections.abc import Mapping
 from typing import Any, Optional, Protocol, Union
 
@@ -31,7 +33,8 @@ class _PersistenceMixin:
     """Pickling (``__getstate__``/``__setstate__``), :meth:`save` and :meth:`load`."""
 
     # The estimator's cache of vocabulary_, which unpickling and load reset.
-    _vocabulary_cache: Optional[dict[str, int]]
+    #: (the core, its state generation, the vocabulary dict) of the last vocabulary_ access
+    _vocabulary_cache: Optional[tuple[Any, int, dict[str, int]]]
 
     def __getstate__(self) -> dict[str, Any]:
         state = {k: v for k, v in self.__dict__.items() if k not in ("_core", "_vocabulary_cache")}
@@ -192,14 +195,26 @@ def _from_jsonable(name: str, value: Any) -> Any:
 def _write_atomically(path: str, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
-    An interrupted save (Ctrl-C, a full disk) leaves any earlier file at ``path`` intact.
+    The temporary file is unique to the call (two threads or processes saving to one path
+    cannot share it) and on disk (fsync) before the rename, so ``path`` always holds one whole
+    model: an interrupted save (Ctrl-C, a full disk) leaves any earlier file intact, and of
+    concurrent saves the last rename wins.
     """
-    tmp = f"{path}.{os.getpid()}.tmp"
+    folder, name = os.path.split(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
-        with open(tmp, "wb") as fh:
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    with contextlib.suppress(OSError):  # the rename itself on disk; not every system allows it
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

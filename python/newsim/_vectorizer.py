@@ -101,21 +101,32 @@ class _TfidfBase(
             self._fit_stream(raw_documents)
             return None
         docs = self._documents(raw_documents)
-        self.__dict__.pop("_core", None)
-        core = self._start(docs)
+        core, language = self._new_core(docs)
         if not docs:
             raise ValueError("cannot fit on an empty corpus: at least one document is needed")
         result = self._run("fit_transform" if want_matrix else "fit", core, docs)
+        self._publish(core, language)
         return self._matrix(result) if want_matrix else None
 
-    def _start(self, docs: list[str]) -> _core.Vectorizer:
+    def _new_core(self, docs: list[str]) -> tuple[_core.Vectorizer, Optional[str]]:
         """Make a fresh core for a fit that begins with `docs` (they resolve ``'auto'``)."""
         language = self._resolve_language(docs)
+        return self._make_core(language), language
+
+    def _publish(self, core: _core.Vectorizer, language: Optional[str]) -> None:
+        """Make `core` the model: threads that transform meanwhile finish with the one before.
+
+        A fit works on a core of its own and publishes it when done, so that a fit running
+        beside readers never shows them a half-fitted or unfitted model.
+        """
         self.language_ = language
-        core = self._make_core(language)
-        self._core = core
-        self._vocabulary_cache: Optional[dict[str, int]] = None
         self.fixed_vocabulary_ = self._param("vocabulary") is not None
+        self._core = core
+
+    def _start(self, docs: list[str]) -> _core.Vectorizer:
+        """Make and publish a fresh core for statistics that begin with `docs`."""
+        core, language = self._new_core(docs)
+        self._publish(core, language)
         return core
 
     def _fit_stream(self, raw_documents: Iterable[str]) -> None:
@@ -128,18 +139,19 @@ class _TfidfBase(
             raise TypeError(
                 f"raw_documents must be an iterable of str, got {type(raw_documents).__name__}"
             ) from exc
-        self.__dict__.pop("_core", None)
         core: Optional[_core.Vectorizer] = None
+        language: Optional[str] = None
         seen = 0
         for chunk in _chunks(iterator):
             docs = self._documents(chunk)
             if core is None:
-                core = self._start(docs)
+                core, language = self._new_core(docs)
             self._run("partial_fit", core, docs, first_document=seen)
             seen += len(docs)
         if core is None:
             raise ValueError("cannot fit on an empty corpus: at least one document is needed")
         core.finalize()
+        self._publish(core, language)
 
     def partial_fit(self, raw_documents: Iterable[str], y: Any = None) -> _TfidfBase:
         """Add a batch of documents to the corpus statistics.
@@ -176,7 +188,6 @@ class _TfidfBase(
                 return self
             core = self._start(docs)
         self._run("partial_fit", core, docs)
-        self._vocabulary_cache = None
         return self
 
     def merge(self, other: _TfidfBase) -> Any:
@@ -303,8 +314,10 @@ class _TfidfBase(
 
     def _fitted_core(self) -> _core.Vectorizer:
         core: Optional[_core.Vectorizer] = getattr(self, "_core", None)
-        if core is not None and not core.fitted and core.has_stats:
-            core.finalize()  # after partial_fit or merge: prune and weigh what was gathered
+        if core is not None and not core.finalized and core.has_stats:
+            # After partial_fit or merge: prune and weigh what was gathered. The core publishes
+            # the new state whole; a transform running meanwhile keeps the one it started with.
+            core.finalize()
         if core is None or not core.fitted:
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
@@ -319,12 +332,14 @@ class _TfidfBase(
     @property
     def vocabulary_(self) -> dict[str, int]:
         """Mapping of terms to feature indices."""
+        core = self._fitted_core()
+        generation = core.state_generation  # read before the terms (see the core's contract)
         cache = getattr(self, "_vocabulary_cache", None)
-        if cache is None:
-            terms = self._fitted_core().vocabulary
-            cache = {t: i for i, t in enumerate(terms)}
+        if cache is None or cache[0] is not core or cache[1] != generation:
+            terms = core.vocabulary
+            cache = (core, generation, {t: i for i, t in enumerate(terms)})
             self._vocabulary_cache = cache
-        return cache
+        return cache[2]
 
     @property
     def idf_(self) -> np.ndarray:
@@ -813,6 +828,13 @@ stop_words, token_pattern, ngram_range, n_features, binary, norm, alternate_sign
         if isinstance(n, bool) or not isinstance(n, Integral) or not 1 <= n <= 2**31 - 1:
             raise ValueError(f"n_features must be an int in the range [1, 2**31 - 1], got {n!r}")
         return {"n_features": int(n), "alternate_sign": bool(self.alternate_sign)}
+
+    def _fitted_core(self) -> _core.Vectorizer:
+        """Return the core; without idf the hashing is stateless, so its parameters suffice."""
+        if self.use_idf:
+            return super()._fitted_core()
+        core: Optional[_core.Vectorizer] = getattr(self, "_core", None)
+        return core if core is not None else self._make_core(getattr(self, "language_", None))
 
     def __sklearn_is_fitted__(self) -> bool:
         return not self.use_idf or super().__sklearn_is_fitted__()

@@ -1,6 +1,7 @@
 // newsim — the TF-IDF vectorizer: analysis, vocabulary, weighting; fit, transform, persistence.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -83,22 +84,29 @@ struct FittedState {
   std::optional<CompoundLexicon> lexicon;
 };
 
-/// Thread safety: the const members (transform, state, stats, to_bytes, analyzer, metadata)
-/// may run concurrently on one object; fit, fit_transform, partial_fit, finalize,
-/// discard_stats and set_metadata need exclusive access (as any std container).
+/// Thread safety: readers (transform, analyze, compound_parts, snapshot) may run on one object
+/// while a writer (fit, fit_transform, partial_fit, finalize, merge, discard_stats,
+/// set_metadata) runs: the fitted state is published whole (std::atomic<std::shared_ptr>), never
+/// changed in place, so a reader works on the state it started with, before or after the
+/// writer's. Writers, to_bytes, has_stats and metadata take one writer lock: they run one at a
+/// time. state(), stats() and compound_stats() hand out references that a writer replaces:
+/// use them where no writer runs (snapshot() is the reader's form of state()).
 class Vectorizer {
  public:
   explicit Vectorizer(VectorizerOptions options);
 
   [[nodiscard]] const VectorizerOptions& options() const noexcept { return options_; }
   [[nodiscard]] const Analyzer& analyzer() const noexcept { return analyzer_; }
-  [[nodiscard]] bool fitted() const noexcept { return state_.has_value(); }
+  [[nodiscard]] bool fitted() const noexcept { return state_.load() != nullptr; }
   /// Whether transform needs a fit first (false in hashing mode without idf).
   [[nodiscard]] bool needs_fit() const noexcept {
     return !options_.hashing || options_.weighting.use_idf;
   }
-  /// Throws NotFittedError before fit.
+  /// Throws NotFittedError before fit. The reference lasts until a writer publishes a new state.
   [[nodiscard]] const FittedState& state() const;
+  /// The published fitted state, kept alive by the pointer however writers replace it; throws
+  /// NotFittedError before fit.
+  [[nodiscard]] std::shared_ptr<const FittedState> snapshot() const;
 
   void fit(const Documents& docs, const RunContext& ctx);
   CsrAny fit_transform(const Documents& docs, const RunContext& ctx);
@@ -112,14 +120,19 @@ class Vectorizer {
   /// normalization), in order; empty when it is not split or the option is off. Needs a fit.
   [[nodiscard]] std::vector<std::string> compound_parts(std::string_view word) const;
 
-  /// Adds the documents' statistics to those gathered so far (by fit, partial_fit or merge).
-  /// The vectorizer then needs finalize() before it can transform.
+  /// Adds the documents' statistics to those gathered so far (by fit, partial_fit or merge):
+  /// all or nothing (cancelled or failed, the statistics are unchanged). transform keeps using
+  /// the last finalized state until finalize() publishes one with these documents.
   void partial_fit(const Documents& docs, const RunContext& ctx);
   /// Prunes and weights the statistics gathered so far into the fitted state (a no-op when it
   /// is current). Throws EmptyVocabularyError / InvalidOptionError as fit does.
   void finalize();
   /// Whether the fitted state reflects every statistic gathered (false after partial_fit/merge).
-  [[nodiscard]] bool finalized() const noexcept { return state_.has_value(); }
+  [[nodiscard]] bool finalized() const noexcept { return fitted() && !state_.stale(); }
+  /// Changes each time a fitted state is published (a cache of it is current while it does not).
+  [[nodiscard]] std::uint64_t state_generation() const noexcept { return state_.generation(); }
+  /// Whether the vectorizer holds corpus statistics (partial_fit and merge need them).
+  [[nodiscard]] bool has_stats() const;
   /// The corpus statistics behind the fitted state; nullptr before any fit, or for a model read
   /// from a format-1 file (which did not store them).
   [[nodiscard]] const TermStats* stats() const noexcept { return stats_ ? &*stats_ : nullptr; }
@@ -137,8 +150,8 @@ class Vectorizer {
   [[nodiscard]] Vectorizer merge(const Vectorizer& other) const;
 
   /// Free-form text saved with the model (the Python layer keeps its parameters there as JSON).
-  [[nodiscard]] const std::string& metadata() const noexcept { return metadata_; }
-  void set_metadata(std::string metadata) { metadata_ = std::move(metadata); }
+  [[nodiscard]] std::string metadata() const;
+  void set_metadata(std::string metadata);
 
   /// The versioned binary form (see serialization.hpp) and back.
   [[nodiscard]] std::string to_bytes() const;
@@ -147,6 +160,7 @@ class Vectorizer {
  private:
   Vectorizer(VectorizerOptions options, FittedState state);
   void require_stats(const char* what) const;
+  void finalize_locked();
   CsrAny fit_impl(const Documents& docs, const RunContext& ctx, bool want_matrix);
   /// Hashing mode: the matrix (if wanted); with `learn`, adds the documents' per-column
   /// document frequencies to it and weighs with its idf.
@@ -154,13 +168,56 @@ class Vectorizer {
 
   VectorizerOptions options_;
   Analyzer analyzer_;
-  std::optional<FittedState> state_;
+  /// The fitted state readers see, replaced whole; `stale` after partial_fit until finalize.
+  class Published {
+   public:
+    Published() = default;
+    explicit Published(FittedState s) : state_(std::make_shared<const FittedState>(std::move(s))) {}
+    Published(const Published& o) : state_(o.load()), stale_(o.stale()), generation_(o.generation()) {}
+    Published& operator=(const Published& o) {
+      if (this != &o) {
+        state_.store(o.load());
+        stale_.store(o.stale());
+        generation_.store(o.generation());
+      }
+      return *this;
+    }
+    ~Published() = default;
+    [[nodiscard]] std::shared_ptr<const FittedState> load() const { return state_.load(); }
+    [[nodiscard]] bool stale() const noexcept { return stale_.load(); }
+    /// Counts the states published; it moves after the state does, so that a reader who reads
+    /// it first and the state second never pairs a new state with an old count.
+    [[nodiscard]] std::uint64_t generation() const noexcept { return generation_.load(); }
+    void publish(FittedState s) {
+      state_.store(std::make_shared<const FittedState>(std::move(s)));
+      stale_.store(false);
+      generation_.fetch_add(1);
+    }
+    void mark_stale() noexcept { stale_.store(true); }
+
+   private:
+    std::atomic<std::shared_ptr<const FittedState>> state_;
+    std::atomic<bool> stale_{false};
+    std::atomic<std::uint64_t> generation_{0};
+  };
+  /// The writers' lock (a copy of the vectorizer gets its own).
+  struct WriterLock {
+    mutable std::mutex mutex;
+    WriterLock() = default;
+    WriterLock(const WriterLock&) {}
+    WriterLock& operator=(const WriterLock&) { return *this; }
+    ~WriterLock() = default;
+  };
+  [[nodiscard]] std::unique_lock<std::mutex> lock_writers() const { return std::unique_lock(writers_.mutex); }
+
+  Published state_;
+  WriterLock writers_;
   std::optional<TermStats> stats_;
   std::optional<TermStats> compounds_;  // with stats_, when decompounding
   std::string metadata_;
   /// The fitted lexicon compiled for splitting, built on first use and shared by transforms
   /// (compiling takes milliseconds: too much for each one-document transform).
-  [[nodiscard]] std::shared_ptr<const detail::CompiledLexicon> compiled_lexicon() const;
+  [[nodiscard]] std::shared_ptr<const detail::CompiledLexicon> compiled_lexicon(const FittedState& st) const;
   struct CompiledCache {
     mutable std::mutex mutex;
     std::shared_ptr<const detail::CompiledLexicon> compiled;
