@@ -240,15 +240,12 @@ def _read_lines(text: str, source: str) -> Articles:
 
 def _check_no_surrogate(value: str, where: str) -> None:
     r"""Refuse a lone surrogate (a JSON escape such as \ud800 without its pair): no UTF-8 form."""
-    if value.isascii():
-        return
+    from ._input import _check_encodable
+
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise DataError(
-            f"{where} contains a lone surrogate U+{ord(value[exc.start]):04X} at character "
-            f"{exc.start} (a \\u escape without its pair)"
-        ) from exc
+        _check_encodable(value, where)
+    except ValueError as exc:
+        raise DataError(f"{exc} (a \\u escape without its pair)") from exc
 
 
 def _read_jsonl(text: str, source: str, text_field: str, id_field: Optional[str]) -> Articles:
