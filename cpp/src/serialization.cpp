@@ -196,9 +196,11 @@ bool read_positional_options(Reader& p, std::uint32_t version, VectorizerOptions
   return fixed_vocabulary;
 }
 
-// Format 4: the options as keyed fields, one per declared option (options.hpp): the name, a
-// type tag, the value. A file that lacks an option (written before it existed) gets its
-// declared default; an option this newsim does not know is refused (a newer newsim wrote it).
+// Format 4: the options as keyed fields, one per declared option (options.hpp), in declaration
+// order: the name, a type tag, the value. A file that lacks an option (written before it
+// existed) gets its declared default; an option this newsim does not know is refused (a newer
+// newsim wrote it). Declarations are only ever added, never moved: the order is part of the
+// format.
 enum class Tag : std::uint8_t { none, flag, integer, real, text, words, pair, choice };
 
 class OptionWriter final : public OptionVisitor {
@@ -271,6 +273,8 @@ struct StoredOption {
 class OptionReader final : public OptionVisitor {
  public:
   explicit OptionReader(std::map<std::string, StoredOption, std::less<>>& stored) : stored_(stored) {}
+  /// The stored options' names in the order of their declaration.
+  std::vector<std::string> read_in_order;
   void flag(std::string_view name, bool& v) override {
     if (auto r = get(name, Tag::flag)) v = r->flag(std::string(name).c_str());
   }
@@ -316,6 +320,7 @@ class OptionReader final : public OptionVisitor {
     const auto it = stored_.find(name);
     if (it == stored_.end()) return std::nullopt;
     it->second.used = true;
+    read_in_order.push_back(it->first);
     if (nullable && it->second.tag == Tag::none) return Reader(std::string_view{});
     if (it->second.tag != tag) Reader::bad("option '" + std::string(name) + "' has the wrong type");
     return Reader(it->second.bytes);
@@ -358,8 +363,10 @@ std::string_view skip_value(Reader& p, Tag tag) {
 bool read_options(Reader& p, VectorizerOptions& o) {
   const std::size_t n = p.count(8 + 1, "option");
   std::map<std::string, StoredOption, std::less<>> stored;
+  std::vector<std::string> file_order;
   for (std::size_t i = 0; i < n; ++i) {
     std::string name = p.str("option name");
+    file_order.push_back(name);
     const std::uint8_t tag = p.u8();
     if (tag > static_cast<std::uint8_t>(Tag::choice)) Reader::bad("option '" + name + "' has an unknown type");
     const std::string_view bytes = skip_value(p, static_cast<Tag>(tag));
@@ -371,6 +378,10 @@ bool read_options(Reader& p, VectorizerOptions& o) {
   for (const auto& [name, option] : stored)
     if (!option.used)
       Reader::bad("option '" + name + "' is unknown to this newsim (a newer newsim wrote it? upgrade newsim to load it)");
+  // Options are written in their declaration order (new ones only ever added), so a file that
+  // loads is canonical but for options it predates: a file in another order was not written
+  // by newsim. (The format fixtures fail if a declaration is ever moved.)
+  if (reader.read_in_order != file_order) Reader::bad("the options are not in their declared order");
   return o.vocabulary.has_value();
 }
 

@@ -177,6 +177,9 @@ TEST(Serialization, ResealedInconsistenciesAreRejected) {
   expect_format_error(sealed(b, p), "option 'norm' has the value 'l3', unknown to this newsim");
   // An option stored twice, and one of the wrong type.
   expect_format_error(replaced(b, "float64", "use_idf"), "an option is stored twice");
+  // Two options swapped (newsim writes them in their declared order: not a file it wrote).
+  expect_format_error(replaced(replaced(replaced(b, "use_idf", "@@@@@@@"), "float64", "use_idf"), "@@@@@@@", "float64"),
+                      "the options are not in their declared order");
   p = payload_of(b);
   p[option_at(p, "k1") + 8 + 2] = 2;  // real -> integer (both 8 bytes)
   expect_format_error(sealed(b, p), "option 'k1' has the wrong type");
