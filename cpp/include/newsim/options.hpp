@@ -6,8 +6,9 @@
 //  * the bindings turn keyword arguments into fields (and fields into the options dict),
 //  * `check_declared` validates each value against its declared rule,
 //  * `differing_option` compares two option sets,
-//  * the model file stores options as keyed fields (a new option needs no format version; a
-//    file that lacks a key gets the declared default).
+//  * the model file stores options as keyed fields in declaration order (a new option needs no
+//    format version; a file that lacks a key gets the declared default). Declarations are only
+//    ever added, never moved or renamed: names and order are part of the file format.
 // Rules that tie several options together stay in the struct's validate().
 #pragma once
 
