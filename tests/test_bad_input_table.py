@@ -49,6 +49,15 @@ def _no_hang() -> Iterator[None]:
     faulthandler.cancel_dump_traceback_later()
 
 
+def _warnings_as_errors(call: Callable[[], Any]) -> Any:
+    """Run ``call`` with warnings raised as exceptions (a row that must warn)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return call()
+
+
 @dataclass(frozen=True)
 class Ctx:
     """What the rows work on: a fitted vectorizer, its matrix and index, a scratch folder."""
@@ -219,6 +228,14 @@ BAD: dict[str, Bad] = {
     "option-vocabulary-index-gap": Bad(
         lambda c: TfidfVectorizer(vocabulary={"haus": 0, "see": 2}).fit(GOOD), ValueError,
         r"Vocabulary of size 2 doesn't contain index 1"),
+    "option-normalize-vocabulary-str": Bad(
+        lambda c: TfidfVectorizer(vocabulary=["haus"], normalize_vocabulary="yes").fit(GOOD),
+        TypeError, r"normalize_vocabulary must be a bool, got 'yes' \(str\)"),
+    "option-vocabulary-of-stop-words-only": Bad(
+        lambda c: _warnings_as_errors(
+            lambda: TfidfVectorizer(vocabulary=["Die", "Der"], language="de").fit(GOOD)),
+        UserWarning, r"2 of the 2 vocabulary terms can never occur.*'Die' \(column 0\) is a "
+        r"stop word"),
     "option-vocabulary-empty": Bad(
         lambda c: TfidfVectorizer(vocabulary=[]).fit(GOOD), ValueError,
         r"empty vocabulary passed to fit"),

@@ -182,3 +182,102 @@ def test_interrupted_partial_fit_leaves_the_statistics_unchanged() -> None:
     assert vec.n_documents_ == 100
     vec.partial_fit(docs[100:400])  # the retry counts the batch once
     assert vec.n_documents_ == 400
+
+
+# ------------------------------------------------------- finding 3: vocabularies that match
+
+
+def test_a_vocabulary_of_ordinary_words_counts_their_forms() -> None:
+    vec = TfidfVectorizer(vocabulary=["häuser", "regierung", "straße"], language="de")
+    X = vec.fit_transform(["Die Häuser der Regierung an der Straße", "Ein Haus ohne Straßen"])
+    # The columns keep the words as given; each counts what the analyzer makes of its word.
+    assert vec.vocabulary_ == {"häuser": 0, "regierung": 1, "straße": 2}
+    assert list(vec.get_feature_names_out()) == ["häuser", "regierung", "straße"]
+    assert (X.toarray() > 0).tolist() == [[True, True, True], [True, False, True]]
+
+
+def test_a_normalized_word_and_its_forms_are_one_term_counted_once_per_document() -> None:
+    vec = TfidfVectorizer(vocabulary=["Häuser"], language="de", sublinear_tf=False, norm=None)
+    X = vec.fit_transform(["Haus und Häuser und Hauses", "nichts"])
+    assert vec.df_.tolist() == [1]  # one document, however many forms it has
+    assert X[0, 0] == pytest.approx(3 * vec.idf_[0])  # every form counted
+
+
+def test_a_vocabulary_phrase_counts_the_word_pair() -> None:
+    # Stop words drop out of a phrase as out of a text: 'Bank von England' is 'bank england'.
+    vec = TfidfVectorizer(vocabulary=["Künstliche Intelligenz", "Bank von England"], language="de")
+    X = vec.fit_transform(["Die künstlichen Intelligenzen", "Die Bank von England"])
+    assert (X.toarray() > 0).tolist() == [[True, False], [False, True]]
+
+
+@pytest.mark.parametrize("normalize", [True, False])
+@pytest.mark.parametrize("pruning", [{}, {"min_df": 3}, {"max_features": 300}])
+def test_a_fitted_vocabulary_passed_back_gives_the_same_model(
+    gnad, normalize: bool, pruning: dict
+) -> None:
+    # German news with word pairs and compound splitting (decompound='auto'): a fixed vocabulary
+    # used to split compounds against its own terms only, and with pruning gave other values
+    # and idf than the fit it came from.
+    docs = list(gnad.texts[:400])
+    fitted = TfidfVectorizer(language="de", **pruning).fit(docs[:300])
+    again = TfidfVectorizer(
+        language="de", vocabulary=fitted.vocabulary_, normalize_vocabulary=normalize
+    ).fit(docs[:300])
+    assert again.idf_.tolist() == fitted.idf_.tolist()
+    assert (again.transform(docs[300:]) != fitted.transform(docs[300:])).nnz == 0
+
+
+def test_normalize_vocabulary_false_takes_the_terms_verbatim() -> None:
+    vec = TfidfVectorizer(vocabulary=["häuser", "haus"], language="de", normalize_vocabulary=False)
+    X = vec.fit_transform(["Die Häuser"])
+    assert X.toarray().tolist()[0][0] == 0.0  # 'Häuser' is the term 'haus'
+    assert X.toarray().tolist()[0][1] > 0
+
+
+def test_vocabulary_entries_the_analyzer_cannot_produce_are_named_in_a_warning() -> None:
+    vocabulary = ["Haus", "Häuser", "Die", "eins zwei drei", "Regierung"]
+    with pytest.warns(UserWarning) as record:
+        vec = TfidfVectorizer(vocabulary=vocabulary, language="de").fit(["Das Haus"])
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert "3 of the 5 vocabulary terms can never occur" in message
+    assert "'Häuser' (column 1) is the term 'haus', as 'Haus' (column 0) is" in message
+    assert "'Die' (column 2) is a stop word" in message
+    assert "'eins zwei drei' (column 3) has 3 words" in message and "ngram_range=(1, 2)" in message
+    assert "'Regierung'" not in message and vec.vocabulary_["Regierung"] == 4
+
+
+def test_the_sklearn_drop_in_keeps_scikit_learns_verbatim_vocabulary() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidf
+
+    from newsim import SklearnTfidfVectorizer
+
+    docs = ["Die Häuser am See", "häuser"]
+    with pytest.warns(UserWarning, match="Upper case characters found in vocabulary"):
+        ours = SklearnTfidfVectorizer(vocabulary=["Häuser", "häuser"]).fit_transform(docs)
+    with pytest.warns(UserWarning, match="Upper case characters found in vocabulary"):
+        theirs = SkTfidf(vocabulary=["Häuser", "häuser"]).fit_transform(docs)
+    assert ours.toarray()[:, 0].tolist() == [0.0, 0.0]  # 'Häuser' never occurs once lowercased
+    assert abs(ours - theirs).max() < 1e-6
+
+
+def test_a_normalized_vocabulary_survives_save_and_load(tmp_path) -> None:
+    vec = TfidfVectorizer(vocabulary=["häuser", "straße"], language="de").fit(["Häuser", "Straßen"])
+    vec.save(tmp_path / "m.newsim")
+    loaded = TfidfVectorizer.load(tmp_path / "m.newsim")
+    assert loaded.normalize_vocabulary is True
+    docs = ["Das Haus an der Straße"]
+    assert (loaded.transform(docs) != vec.transform(docs)).nnz == 0
+    assert vec.transform(docs).nnz == 2
+
+
+def test_an_unfitted_estimator_pickled_before_a_parameter_existed_takes_its_default() -> None:
+    import pickle
+
+    vec = TfidfVectorizer(language=None)
+    state = vec.__getstate__()
+    del state["normalize_vocabulary"]  # as pickled by newsim 0.2
+    old = TfidfVectorizer.__new__(TfidfVectorizer)
+    old.__setstate__(state)
+    assert old.get_params()["normalize_vocabulary"] is True
+    assert pickle.loads(pickle.dumps(old)).fit(DOCS).n_documents_ == 3

@@ -422,7 +422,7 @@ def test_fixed_vocabulary(kind: str) -> None:
 
 
 def test_fixed_vocabulary_dict_order_follows_indices() -> None:
-    vec = TfidfVectorizer(language=None, vocabulary={"b": 1, "a": 2, "c": 0})
+    vec = TfidfVectorizer(language=None, min_token_len=1, vocabulary={"b": 1, "a": 2, "c": 0})
     vec.fit(["a b c", "c"])
     assert list(vec.get_feature_names_out()) == ["c", "b", "a"]
 

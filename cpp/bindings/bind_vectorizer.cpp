@@ -280,8 +280,16 @@ void register_vectorizer(py::module_& m) {
       .def_property_readonly("fitted", &Vectorizer::fitted)
       .def_property_readonly("finalized", &Vectorizer::finalized)
       .def_property_readonly("state_generation", &Vectorizer::state_generation)
-      .def_property_readonly("vocabulary",
-                             [](const Vectorizer& v) { return v.snapshot()->vocabulary.terms(); })
+      .def_property_readonly(
+          "vocabulary_issues",
+          [](const Vectorizer& v) {
+            std::vector<std::pair<std::size_t, std::string>> out;
+            for (const auto& issue : v.vocabulary_issues()) out.emplace_back(issue.column, issue.message);
+            return out;
+          },
+          "The fixed vocabulary's entries that can never be counted (normalize_vocabulary): "
+          "(column, message) pairs.")
+      .def_property_readonly("vocabulary", &Vectorizer::feature_names)
       .def_property_readonly("idf",
                              [](const Vectorizer& v) {
                                std::vector<double> idf = v.snapshot()->idf;

@@ -27,16 +27,6 @@ using namespace newsim::fuzz;
 
 namespace {
 
-bool valid_utf8(std::string_view s) {
-  std::string buffer;
-  try {
-    (void)to_utf8(TextRef::utf8(s), buffer, 0);
-    return true;
-  } catch (const DocumentError&) {
-    return false;
-  }
-}
-
 /// Each document as UTF-8, or nullopt where the core must reject it.
 std::vector<std::optional<std::string>> as_utf8(const EncodedDocuments& docs) {
   std::vector<std::optional<std::string>> out;
@@ -116,8 +106,13 @@ void check_vectorizer(const FuzzCase& c, const EncodedDocuments& docs,
   check_rows(c, m);
   check(st.n_docs == static_cast<std::int64_t>(n), "n_docs");
   check(st.df.size() == cols && st.idf.size() == cols, "state sizes");
-  for (std::size_t i = 1; i < cols; ++i) check(terms[i - 1] < terms[i], "vocabulary not sorted");
-  if (c.options.prune.max_features) check(cols <= *c.options.prune.max_features, "max_features");
+  if (c.options.vocabulary) {
+    check(v.feature_names() == *c.options.vocabulary, "columns are not the fixed vocabulary");
+    if (!c.options.normalize_vocabulary) check(terms == *c.options.vocabulary, "terms are not the entries");
+  } else {
+    for (std::size_t i = 1; i < cols; ++i) check(terms[i - 1] < terms[i], "vocabulary not sorted");
+    if (c.options.prune.max_features) check(cols <= *c.options.prune.max_features, "max_features");
+  }
 
   // Document frequencies count the rows; rows hold exactly the analyzer's terms.
   std::vector<std::int64_t> df(cols, 0);

@@ -2,6 +2,7 @@
 // derived from the first bytes of an input, documents from the rest, and CSR checks.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "newsim/errors.hpp"
 #include "newsim/sparse.hpp"
 #include "newsim/text.hpp"
 #include "newsim/vectorizer.hpp"
@@ -33,11 +35,23 @@ struct FuzzCase {
   std::vector<std::string> documents;
 };
 
+/// Whether `s` is valid UTF-8 (as the core reads it).
+inline bool valid_utf8(std::string_view s) {
+  std::string buffer;
+  try {
+    (void)to_utf8(TextRef::utf8(s), buffer, 0);
+    return true;
+  } catch (const DocumentError&) {
+    return false;
+  }
+}
+
 /// Reads the options from `bytes[0..kOptionBytes)` (missing bytes count as zero) and splits the
 /// rest into documents at kDocSeparator.
 ///
 ///   byte 0: bits 0-1 mode (0 scikit-learn regex words, 1 ICU words, 2 char, 3 char_wb);
-///           bit 2 regex preprocessing for char modes; bits 3-4 input encoding
+///           bit 2 regex preprocessing for char modes; bits 3-4 input encoding; bit 5 a fixed
+///           vocabulary of the first document's space-separated pieces; bit 6 normalize_vocabulary
 ///   byte 1: bit 0 lowercase; bits 1-2 strip_accents; bits 3-4 compounds; bit 5 stemming;
 ///           bit 6 German/English; bit 7 stop words
 ///   byte 2: bits 0-1 ngram_min - 1; bits 2-3 ngram_max - ngram_min; bits 4-5 min_token_len;
@@ -86,6 +100,21 @@ inline FuzzCase decode_case(std::string_view bytes) {
     c.documents.emplace_back(text.substr(start, end == std::string_view::npos ? text.npos : end - start));
     if (end == std::string_view::npos) break;
     start = end + 1;
+  }
+  if ((b0 & 0x20u) != 0) {
+    // A fixed vocabulary: the first document's distinct space-separated pieces (at most 8),
+    // as words (normalize_vocabulary) or as terms.
+    std::vector<std::string> entries;
+    std::string_view first = c.documents.front();
+    for (std::size_t b = 0; b <= first.size() && entries.size() < 8;) {
+      const std::size_t e = std::min(first.find(' ', b), first.size());
+      const std::string piece(first.substr(b, e - b));
+      if (!piece.empty() && valid_utf8(piece) && std::find(entries.begin(), entries.end(), piece) == entries.end())
+        entries.push_back(piece);
+      b = e + 1;
+    }
+    if (!entries.empty()) c.options.vocabulary = std::move(entries);
+    c.options.normalize_vocabulary = (b0 & 0x40u) != 0;
   }
   return c;
 }

@@ -29,6 +29,10 @@ OPTION_SETS = [
     bytes([0x09, 0x01, 0x00, 0x02]),  # ICU words on Latin-1 input
     bytes([0x11, 0x01, 0x00, 0x02]),  # ICU words on UCS-2 input
     bytes([0x19, 0x01, 0x00, 0x02]),  # ICU words on UCS-4 input
+    bytes([0x61, 0xA1, 0x04, 0x06]),  # ICU words, German, stop words, (1,2)-grams, vocabulary
+    # of the first excerpt's words, normalized
+    bytes([0x20, 0x01, 0x00, 0x02]),  # regex words, fixed vocabulary taken verbatim
+    bytes([0x62, 0x01, 0x05, 0x02]),  # char (2,3)-grams, normalized fixed vocabulary
 ]
 
 HANDMADE = [

@@ -436,6 +436,26 @@ void Session::analyze(std::string_view text, std::vector<TermId>& out,
     char_terms(text, out);
 }
 
+std::string normalize_word(const AnalyzerImpl& an, std::string_view word) {
+  if (!an.unicode()) return std::string(word);
+  const AnalyzerOptions& o = an.options;
+  std::string folded;
+  if (o.lowercase)
+    nfkc_casefold(word, folded);
+  else
+    nfkc(word, folded);
+  std::string stripped;
+  if (o.strip_accents == AccentStrip::unicode) {
+    strip_accents_token(folded, stripped);
+    return stripped;
+  }
+  if (o.strip_accents == AccentStrip::ascii) {
+    strip_accents_ascii(folded, stripped);
+    return stripped;
+  }
+  return folded;
+}
+
 void Session::tokens(std::string_view text, std::vector<std::string>& out) {
   const std::string_view src = an_.unicode() ? text : preprocess_regex(text);
   segment(src, segments_);
@@ -451,27 +471,7 @@ Analyzer::Analyzer(AnalyzerOptions options) {
   options.validate();
   auto impl = std::make_shared<AnalyzerImpl>();
   impl->options = std::move(options);
-  for (const std::string& w : impl->options.stop_words) {
-    if (impl->unicode()) {
-      std::string folded;
-      if (impl->options.lowercase)
-        detail::nfkc_casefold(w, folded);
-      else
-        detail::nfkc(w, folded);
-      if (impl->options.strip_accents == AccentStrip::unicode) {
-        std::string s;
-        detail::strip_accents_token(folded, s);
-        folded = std::move(s);
-      } else if (impl->options.strip_accents == AccentStrip::ascii) {
-        std::string s;
-        detail::strip_accents_ascii(folded, s);
-        folded = std::move(s);
-      }
-      impl->stop_words.insert(folded);
-    } else {
-      impl->stop_words.insert(w);
-    }
-  }
+  for (const std::string& w : impl->options.stop_words) impl->stop_words.insert(detail::normalize_word(*impl, w));
   impl_ = std::move(impl);
 }
 

@@ -9,7 +9,8 @@
 
 namespace newsim::detail {
 
-Finalized finalize_stats(const VectorizerOptions& o, const TermStats& stats, const EntryCounts& counts) {
+Finalized finalize_stats(const VectorizerOptions& o, const TermStats& stats, const EntryCounts& counts,
+                         const TermAliases* aliases) {
   Finalized f;
   FittedState& st = f.state;
   st.n_docs = stats.n_docs();
@@ -20,7 +21,19 @@ Finalized finalize_stats(const VectorizerOptions& o, const TermStats& stats, con
   std::vector<std::int64_t>& column = f.column;
   column.assign(stats.size(), -1);
   if (o.vocabulary) {
-    st.vocabulary = Vocabulary(*o.vocabulary);
+    std::vector<std::string> terms = *o.vocabulary;
+    if (aliases != nullptr) {
+      // A column counts its entry if the corpus has it verbatim (a fitted vocabulary passed
+      // back keeps its terms), else its alias: a function of the statistics, as pruning is.
+      std::vector<bool> verbatim(terms.size(), false);
+      for (std::size_t e = 0; e < stats.size(); ++e) {
+        const std::int64_t c = aliases->counted().find(stats.term(e));
+        if (c >= 0 && static_cast<std::size_t>(c) < terms.size() && df[e] > 0) verbatim[static_cast<std::size_t>(c)] = true;
+      }
+      for (std::size_t j = 0; j < terms.size(); ++j)
+        if (!verbatim[j] && !aliases->alias(j).empty()) terms[j] = aliases->alias(j);
+    }
+    st.vocabulary = Vocabulary(std::move(terms));
     st.df.assign(st.vocabulary.size(), 0);
     for (std::size_t e = 0; e < stats.size(); ++e) {
       column[e] = st.vocabulary.find(stats.term(e));

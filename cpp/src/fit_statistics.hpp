@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "newsim/vectorizer.hpp"
+#include "term_aliases.hpp"
 #include "newsim/vocabulary.hpp"
 
 namespace newsim::detail {
@@ -26,7 +27,10 @@ struct Finalized {
 };
 
 /// Prunes the entries of `stats` by `counts` (unless the vocabulary is fixed) and weights the
-/// kept ones. Throws EmptyVocabularyError when no term is left.
-Finalized finalize_stats(const VectorizerOptions& o, const TermStats& stats, const EntryCounts& counts);
+/// kept ones. A fixed vocabulary with `aliases` (normalize_vocabulary) gives each column the
+/// term it counts: its entry where `stats` has it, else the entry's alias (if it has one).
+/// Throws EmptyVocabularyError when no term is left.
+Finalized finalize_stats(const VectorizerOptions& o, const TermStats& stats, const EntryCounts& counts,
+                         const TermAliases* aliases);
 
 }  // namespace newsim::detail

@@ -12,6 +12,7 @@
 
 #include "newsim/errors.hpp"
 #include "newsim/vectorizer.hpp"
+#include "term_aliases.hpp"
 
 namespace newsim {
 namespace {
@@ -138,6 +139,17 @@ TermStats read_stats(Reader& p) {
     Reader::bad("statistics terms out of order");
   }
   return t;
+}
+
+/// Whether `terms` (a fitted state's) are what a fit with `o`'s fixed vocabulary gives: the
+/// entries, or with normalize_vocabulary each column's entry or its alias.
+bool fits_fixed_vocabulary(const VectorizerOptions& o, const std::vector<std::string>& terms) {
+  const std::vector<std::string>& entries = *o.vocabulary;
+  if (!o.normalize_vocabulary || terms.size() != entries.size()) return terms == entries;
+  const detail::TermAliases aliases(Analyzer(o.analyzer).impl(), entries);  // options validated
+  for (std::size_t j = 0; j < terms.size(); ++j)
+    if (terms[j] != entries[j] && terms[j] != aliases.alias(j)) return false;
+  return true;
 }
 
 /// Formats 1 to 3: the options in a fixed order (frozen: later options are keyed fields). Returns
@@ -487,7 +499,7 @@ Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
       o.analyzer.validate();
       o.prune.validate();
       o.weighting.validate();
-      if (o.hashing) o.validate();
+      if (o.hashing || o.vocabulary) o.validate();
     } catch (const InvalidOptionError& e) {
       throw FormatError(std::string("corrupted newsim model: invalid option: ") + e.what());
     }
@@ -578,7 +590,7 @@ Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
     if (fixed_vocabulary) {
       if (version == 1) {
         o.vocabulary = std::move(terms);
-      } else if (*o.vocabulary != terms) {
+      } else if (!fits_fixed_vocabulary(o, terms)) {
         Reader::bad("the fitted vocabulary differs from the fixed one");
       }
     }

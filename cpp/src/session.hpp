@@ -32,6 +32,11 @@ inline constexpr TermId kDropped = 0xFFFFFFFFu;
 /// Marks a cached token as a compound candidate (term ids stay below it).
 inline constexpr TermId kSurfaceBit = 0x80000000u;
 
+/// A word as the analyzer compares it with its stop words (and a fixed vocabulary's entries
+/// with its terms): Unicode tokenization normalizes it (NFKC, case folding if lowercase, accents
+/// stripped as configured); regex tokenization takes it as it is.
+std::string normalize_word(const AnalyzerImpl& an, std::string_view word);
+
 class Session {
  public:
   explicit Session(const AnalyzerImpl& analyzer);

@@ -17,6 +17,7 @@
 #include "fit_statistics.hpp"
 #include "newsim/errors.hpp"
 #include "session.hpp"
+#include "term_aliases.hpp"
 #include "term_merge.hpp"
 
 namespace newsim {
@@ -27,13 +28,43 @@ using detail::Session;
 using detail::Stream;
 using detail::TermId;
 
+namespace {
+
+std::shared_ptr<const detail::TermAliases> aliases_of(const VectorizerOptions& o, const Analyzer& analyzer) {
+  if (!o.vocabulary || !o.normalize_vocabulary) return nullptr;
+  return std::make_shared<const detail::TermAliases>(analyzer.impl(), *o.vocabulary);
+}
+
+}  // namespace
+
 Vectorizer::Vectorizer(VectorizerOptions options)
     : options_((options.validate(), std::move(options))), analyzer_(options_.analyzer) {
   if (options_.vocabulary) Vocabulary check(*options_.vocabulary);  // rejects duplicates now
+  aliases_ = aliases_of(options_, analyzer_);
 }
 
 Vectorizer::Vectorizer(VectorizerOptions options, FittedState state)
-    : options_(std::move(options)), analyzer_(options_.analyzer), state_(std::move(state)) {}
+    : options_(std::move(options)),
+      analyzer_(options_.analyzer),
+      state_(std::move(state)),
+      aliases_(aliases_of(options_, analyzer_)) {}
+
+std::optional<Vocabulary> Vectorizer::counted_terms() const {
+  // Decompounding splits words against the corpus's terms (its lexicon), not just the
+  // vocabulary's: with a fixed vocabulary too, a fit counts every term.
+  if (!options_.vocabulary || options_.analyzer.decompound) return std::nullopt;
+  return aliases_ ? aliases_->counted() : Vocabulary(*options_.vocabulary);
+}
+
+std::vector<std::string> Vectorizer::feature_names() const {
+  const auto current = snapshot();
+  return options_.vocabulary ? *options_.vocabulary : current->vocabulary.terms();
+}
+
+const std::vector<VocabularyIssue>& Vectorizer::vocabulary_issues() const noexcept {
+  static const std::vector<VocabularyIssue> none;
+  return aliases_ ? aliases_->issues() : none;
+}
 
 std::shared_ptr<const FittedState> Vectorizer::snapshot() const {
   auto s = state_.load();
@@ -77,8 +108,8 @@ struct Fit {
 /// The fitted state of `stats` and, with decompounding, of `candidates` (the compound
 /// candidates' statistics): the compound expansion adds the candidates' counts to their parts'
 /// entries, then the fit statistics stage prunes and weights.
-Fit fit_state(const VectorizerOptions& o, const AnalyzerImpl& an, const TermStats& stats,
-              const TermStats* candidates, const RunContext& ctx) {
+Fit fit_state(const VectorizerOptions& o, const AnalyzerImpl& an, const detail::TermAliases* aliases,
+              const TermStats& stats, const TermStats* candidates, const RunContext& ctx) {
   detail::EntryCounts counts(stats);
   std::optional<CompoundLexicon> lexicon;
   Fit fit;
@@ -91,7 +122,7 @@ Fit fit_state(const VectorizerOptions& o, const AnalyzerImpl& an, const TermStat
       lexicon = CompoundLexicon{};
     }
   }
-  fit.finalized = detail::finalize_stats(o, stats, counts);
+  fit.finalized = detail::finalize_stats(o, stats, counts, aliases);
   fit.finalized.state.lexicon = std::move(lexicon);
   return fit;
 }
@@ -111,13 +142,12 @@ CsrAny Vectorizer::fit_impl(const Documents& docs, const RunContext& ctx, bool w
     return m;
   }
   Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
-  std::optional<Vocabulary> fixed;
-  if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
+  const std::optional<Vocabulary> fixed = counted_terms();
   Counted c = merge_counts(a, Stream::terms, fixed ? &*fixed : nullptr, ctx);
   std::optional<Counted> cand;  // compound candidates
   if (options_.analyzer.decompound && !docs.analyzed())
     cand = merge_counts(a, Stream::candidates, nullptr, ctx);
-  Fit fit = fit_state(options_, analyzer_.impl(), c.stats, cand ? &cand->stats : nullptr, ctx);
+  Fit fit = fit_state(options_, analyzer_.impl(), aliases_.get(), c.stats, cand ? &cand->stats : nullptr, ctx);
   FittedState& st = fit.finalized.state;
   CsrAny result;
   if (want_matrix) {
@@ -155,8 +185,7 @@ void Vectorizer::partial_fit(const Documents& docs, const RunContext& ctx) {
   // Everything is computed aside and committed at the end, after the last look for Ctrl-C:
   // interrupted or failed, the statistics are as they were.
   const Analysis a = detail::analyze_all(analyzer_.impl(), docs, ctx, options_.weighting.binary);
-  std::optional<Vocabulary> fixed;
-  if (options_.vocabulary) fixed.emplace(*options_.vocabulary);
+  const std::optional<Vocabulary> fixed = counted_terms();
   Counted c = merge_counts(a, Stream::terms, fixed ? &*fixed : nullptr, ctx);
   std::optional<TermStats> compounds;
   if (options_.analyzer.decompound) {
@@ -178,7 +207,7 @@ void Vectorizer::finalize() {
 void Vectorizer::finalize_locked() {
   if ((fitted() && !state_.stale()) || (options_.hashing && !options_.weighting.use_idf)) return;
   if (!stats_) throw NotFittedError("This vectorizer is not fitted yet; call fit or partial_fit first.");
-  state_.publish(fit_state(options_, analyzer_.impl(), *stats_, compounds_ ? &*compounds_ : nullptr, RunContext{})
+  state_.publish(fit_state(options_, analyzer_.impl(), aliases_.get(), *stats_, compounds_ ? &*compounds_ : nullptr, RunContext{})
                      .finalized.state);
 }
 

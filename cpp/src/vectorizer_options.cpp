@@ -22,6 +22,7 @@ void VectorizerOptions::declare(OptionVisitor& v) {
   v.flag("alternate_sign", alternate_sign);
   hashing.reset();
   if (n_features) hashing = HashingOptions{*n_features, alternate_sign};
+  v.flag("normalize_vocabulary", normalize_vocabulary);
 }
 
 void VectorizerOptions::validate() const {
@@ -31,6 +32,16 @@ void VectorizerOptions::validate() const {
   check_declared(*this);
   if (vocabulary && vocabulary->empty())
     throw InvalidOptionError("vocabulary", "empty vocabulary passed to fit");
+  if (vocabulary) {
+    std::string buf;
+    for (std::size_t i = 0; i < vocabulary->size(); ++i) {
+      try {
+        (void)to_utf8(TextRef::utf8((*vocabulary)[i]), buf, i);
+      } catch (const DocumentError&) {
+        throw InvalidOptionError("vocabulary", "vocabulary term " + std::to_string(i) + " is not valid UTF-8.");
+      }
+    }
+  }
   if (hashing) {
     if (vocabulary) throw InvalidOptionError("vocabulary", "a fixed vocabulary cannot be used with hashing");
     if (weighting.scheme != Scheme::tfidf)

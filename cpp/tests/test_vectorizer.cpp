@@ -301,6 +301,41 @@ TEST(Vectorizer, FixedVocabularyKeepsItsOrder) {
   EXPECT_THROW(Vectorizer{o}, InvalidOptionError);
 }
 
+TEST(Vectorizer, NormalizedVocabularyCountsWhatTheAnalyzerMakesOfAnEntry) {
+  Corpus c({"Die Häuser der Regierung", "Ein Haus, kein Haus", "haus"});
+  VectorizerOptions o;
+  o.analyzer.stemmer = "german";
+  o.analyzer.stop_words = {"die", "der", "ein", "kein"};
+  o.analyzer.ngram_max = 2;
+  o.normalize_vocabulary = true;
+  o.vocabulary = std::vector<std::string>{"Häuser", "Regierung", "Die", "Haus", "haus", "häuser regierung"};
+  Vectorizer v(o);
+  // 'Häuser' is the term 'haus' (its alias); 'Haus' and 'haus' are the same term: 'haus' is
+  // column 4's verbatim, so 'Haus' has no alias, and capitalized it never occurs.
+  std::vector<std::string> messages;
+  for (const auto& issue : v.vocabulary_issues()) messages.push_back(issue.message);
+  EXPECT_EQ(messages, (std::vector<std::string>{
+                          "'Häuser' (column 0) is the term 'haus', as 'haus' (column 4) is",
+                          "'Die' (column 2) is a stop word",
+                          "'Haus' (column 3) is the term 'haus', as 'haus' (column 4) is"}));
+  v.fit(c.docs(), {});
+  // The corpus has 'haus' verbatim: column 4 counts it; column 1 counts its alias 'regier'.
+  EXPECT_EQ(v.state().vocabulary.terms(),
+            (std::vector<std::string>{"Häuser", "regier", "Die", "Haus", "haus", "haus regier"}));
+  EXPECT_EQ(v.feature_names(), *o.vocabulary);
+  EXPECT_EQ(v.state().df, (std::vector<std::int64_t>{0, 1, 0, 0, 3, 1}));
+  // A saved model keeps the terms each column counts; a file whose terms are no column's
+  // entry or alias is refused.
+  const Vectorizer back = Vectorizer::from_bytes(v.to_bytes());
+  EXPECT_EQ(back.state().vocabulary.terms(), v.state().vocabulary.terms());
+  // Off, entries are terms as given (scikit-learn's vocabulary).
+  o.normalize_vocabulary = false;
+  Vectorizer verbatim(o);
+  EXPECT_TRUE(verbatim.vocabulary_issues().empty());
+  verbatim.fit(c.docs(), {});
+  EXPECT_EQ(verbatim.state().vocabulary.terms(), *o.vocabulary);
+}
+
 TEST(Vectorizer, Bm25SaturatesTermFrequency) {
   Corpus c({"aa aa aa aa bb", "bb cc"});
   auto o = sklearn_options();
@@ -427,7 +462,7 @@ TEST(FitStatistics, PrunesByTheCountsItIsGivenNotTheStatistics) {
   counts.tf[2] = 3;
   VectorizerOptions o = sklearn_options();
   o.prune.min_df = 2;
-  const detail::Finalized f = detail::finalize_stats(o, stats, counts);
+  const detail::Finalized f = detail::finalize_stats(o, stats, counts, nullptr);
   EXPECT_EQ(f.state.vocabulary.terms(), (std::vector<std::string>{"bb", "cc"}));
   EXPECT_EQ(f.state.df, (std::vector<std::int64_t>{2, 2}));
   EXPECT_EQ(f.column, (std::vector<std::int64_t>{-1, 0, 1}));

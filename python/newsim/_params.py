@@ -31,7 +31,7 @@ _NATIVE_PATTERNS = {
 #: defaults when a Python analyzer does the analysis.
 _ANALYSIS_OPTIONS = frozenset(
     {"analyzer", "strip_accents", "stop_words", "stemmer", "min_token_len", "ngram_range"}
-    | {"compounds", "decompound"}
+    | {"compounds", "decompound", "normalize_vocabulary"}
 )
 
 
@@ -268,6 +268,7 @@ class _ParamsMixin:
                 ngram_range=ngram_range,
                 compounds=self._param("compounds"),
                 decompound=self._decompound(language, native_word, ngram_range),
+                normalize_vocabulary=self._param("normalize_vocabulary"),
             )
         # The other parameters that are core options of the same name need no translation:
         # they go through as they are (the core checks them), so a new one needs no line here.
@@ -275,7 +276,9 @@ class _ParamsMixin:
         for name in _core.option_defaults():
             if name in params and name not in options and name not in _ANALYSIS_OPTIONS:
                 options[name] = params[name]
-        return _core.Vectorizer(**options)
+        core = _core.Vectorizer(**options)
+        _warn_vocabulary(core, options["vocabulary"], options["lowercase"])
+        return core
 
     def _hashing_options(self) -> dict[str, Any]:
         """Core options of the hashing mode (none for a vocabulary)."""
@@ -346,3 +349,53 @@ def _detect_language(docs: list[str], sample: int = 200, chars: int = 3000) -> O
     if shares[best] >= 0.15 and all(shares[best] > 1.5 * s for s in others):
         return best
     return None
+
+
+def _warn_vocabulary(
+    core: _core.Vectorizer, terms: Optional[list[str]], lowercase: bool, shown: int = 10
+) -> None:
+    """Warn of a fixed vocabulary's entries that can never be counted.
+
+    With ``normalize_vocabulary``, the core names each such entry and why, in one warning; with
+    entries taken as they are, scikit-learn's warning for upper case entries when
+    ``lowercase`` is on, in its words.
+    """
+    import warnings
+
+    if not terms:
+        return
+    if not core.options()["normalize_vocabulary"]:
+        if lowercase and any(any(map(str.isupper, t)) for t in terms):
+            warnings.warn(
+                "Upper case characters found in vocabulary while 'lowercase' is True. These "
+                "entries will not be matched with any documents",
+                UserWarning,
+                stacklevel=_caller_stacklevel(),
+            )
+        return
+    issues = core.vocabulary_issues
+    if not issues:
+        return
+    n_terms = len(terms)
+    listed = "; ".join(message for _, message in issues[:shown])
+    more = f"; and {len(issues) - shown} more" if len(issues) > shown else ""
+    warnings.warn(
+        f"{len(issues)} of the {n_terms} vocabulary terms can never occur, and their columns "
+        f"stay zero: {listed}{more}. Remove or reword them.",
+        UserWarning,
+        stacklevel=_caller_stacklevel(),
+    )
+
+
+def _caller_stacklevel() -> int:
+    """Return the ``stacklevel`` of the first frame outside newsim (where the user called it)."""
+    import os
+    import sys
+
+    package = os.path.dirname(__file__) + os.sep
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level

@@ -7,6 +7,7 @@ parameters and the class that saved it, as JSON in the core's metadata.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import os
 import tempfile
@@ -163,11 +164,12 @@ def _added_params(
 
     Such a parameter takes the value of the core option of the same name stored with the model
     (every option is in the file, at its declared default when the file predates it), so that
-    the parameters describe what the model does; without a core option of its name it keeps
-    the class default.
+    the parameters describe what the model does; without a core option of its name, or in an
+    estimator pickled before it was fitted, it keeps the class default.
     """
-    if core is None:
-        return {}
+    if core is None:  # not fitted: the parameter's default, as for a new estimator
+        defaults = inspect.signature(klass.__init__).parameters
+        return {k: defaults[k].default for k in klass._get_param_names() if k not in saved}
     options = core.options()
     return {k: options[k] for k in klass._get_param_names() if k not in saved and k in options}
 

@@ -483,7 +483,20 @@ class TfidfVectorizer(_TfidfBase):
     max_features : int or None, default=None
         Keep the terms most frequent in the corpus (ties: the term sorting first).
     vocabulary : mapping or iterable, default=None
-        A fixed vocabulary.
+        A fixed vocabulary: its entries are the columns (in this order, or by the mapping's
+        indices), and ``vocabulary_`` keeps them as given. With ``normalize_vocabulary`` an
+        entry is a word or a phrase, written the way the analyzer writes text — the way stop
+        words are normalized, and stemmed: ``'Häuser'`` counts ``Haus``, ``Häuser`` and
+        ``Hauses`` (the term ``'haus'``), ``'künstliche Intelligenz'`` the word pair. Entries
+        that can never be counted (a stop word, a phrase longer than ``ngram_range`` allows,
+        a second entry for the same term) are named in a ``UserWarning`` at ``fit``.
+    normalize_vocabulary : bool, default=True
+        Write ``vocabulary`` entries as the analyzer writes text (above). An entry is also
+        counted as it is, so a fitted ``vocabulary_`` passed back keeps its terms; set False
+        to take entries only as they are (analyzer terms, as in scikit-learn — the exact way
+        to reuse another vectorizer's ``vocabulary_``). Applies to newsim's own analysis; with
+        a Python ``preprocessor``, ``tokenizer``, ``analyzer`` or a custom ``token_pattern``
+        the entries are terms, as in scikit-learn.
     binary : bool, default=False
         Count presence instead of occurrences.
     dtype : {np.float32, np.float64}, default=np.float32
@@ -573,6 +586,7 @@ class TfidfVectorizer(_TfidfBase):
         min_df: float = 1,
         max_features: Optional[int] = None,
         vocabulary: Any = None,
+        normalize_vocabulary: bool = True,
         binary: bool = False,
         dtype: Any = np.float32,
         norm: Optional[str] = "l2",
@@ -607,6 +621,7 @@ class TfidfVectorizer(_TfidfBase):
         self.min_df = min_df
         self.max_features = max_features
         self.vocabulary = vocabulary
+        self.normalize_vocabulary = normalize_vocabulary
         self.binary = binary
         self.dtype = dtype
         self.norm = norm
@@ -659,6 +674,7 @@ norm, use_idf, smooth_idf, sublinear_tf
     _hidden_defaults: ClassVar[dict[str, Any]] = {
         "language": None,
         "stemmer": None,
+        "normalize_vocabulary": False,
         "min_token_len": 1,
         "compounds": "split",
         "decompound": False,
@@ -772,6 +788,7 @@ stop_words, token_pattern, ngram_range, n_features, binary, norm, alternate_sign
         "max_df": 1.0,
         "max_features": None,
         "vocabulary": None,
+        "normalize_vocabulary": False,
     }
 
     def __init__(

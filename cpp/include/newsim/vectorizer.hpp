@@ -23,7 +23,15 @@ namespace newsim {
 
 namespace detail {
 struct CompiledLexicon;
+class TermAliases;
 }
+
+/// An entry of a fixed vocabulary that can never be counted (see normalize_vocabulary): its
+/// column, and the entry quoted with the reason ("'Die' (column 2) is a stop word").
+struct VocabularyIssue {
+  std::size_t column = 0;
+  std::string message;
+};
 
 /// Feature hashing instead of a vocabulary, as scikit-learn's HashingVectorizer: a term's column
 /// is |h| mod n_features of h = MurmurHash3_x86_32(UTF-8 bytes, seed 0) read as a signed 32-bit
@@ -49,6 +57,10 @@ struct VectorizerOptions {
   /// Hashing mode: no vocabulary, a stateless transform (unless use_idf: then fit gathers each
   /// column's document frequency), no pruning.
   std::optional<HashingOptions> hashing;
+  /// A fixed vocabulary's entries are words, written as the analyzer writes them: the column of
+  /// 'Häuser' counts the term 'haus' (and the entry itself, verbatim). Off, entries are terms,
+  /// as in scikit-learn (and in models saved before the option existed).
+  bool normalize_vocabulary = false;
 
   /// Every option of a vectorizer once: name, field, rule (see options.hpp). Keyword arguments,
   /// the options dict, differing_option and the model file's option fields come from it.
@@ -97,6 +109,12 @@ class Vectorizer {
 
   [[nodiscard]] const VectorizerOptions& options() const noexcept { return options_; }
   [[nodiscard]] const Analyzer& analyzer() const noexcept { return analyzer_; }
+  /// The columns' names: a fixed vocabulary's entries as given (with normalize_vocabulary a
+  /// column may count its entry's alias: state().vocabulary holds the terms counted), else the
+  /// fitted terms. Throws NotFittedError before fit.
+  [[nodiscard]] std::vector<std::string> feature_names() const;
+  /// With normalize_vocabulary: the fixed vocabulary's entries that can never be counted.
+  [[nodiscard]] const std::vector<VocabularyIssue>& vocabulary_issues() const noexcept;
   [[nodiscard]] bool fitted() const noexcept { return state_.load() != nullptr; }
   /// Whether transform needs a fit first (false in hashing mode without idf).
   [[nodiscard]] bool needs_fit() const noexcept {
@@ -162,6 +180,8 @@ class Vectorizer {
   void require_stats(const char* what) const;
   void finalize_locked();
   CsrAny fit_impl(const Documents& docs, const RunContext& ctx, bool want_matrix);
+  /// The terms a fit counts (a fixed vocabulary's, with their aliases), or all (nullopt).
+  [[nodiscard]] std::optional<Vocabulary> counted_terms() const;
   /// Hashing mode: the matrix (if wanted); with `learn`, adds the documents' per-column
   /// document frequencies to it and weighs with its idf.
   CsrAny hashed(const Documents& docs, const RunContext& ctx, FittedState* learn, bool want_matrix) const;
@@ -237,6 +257,8 @@ class Vectorizer {
     }
   };
   mutable CompiledCache compiled_;
+  /// The fixed vocabulary's aliases (normalize_vocabulary), or null.
+  std::shared_ptr<const detail::TermAliases> aliases_;
 };
 
 }  // namespace newsim
