@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from newsim import cli, datasets
+from newsim._io import read_articles
 
 # "rates" and "rates-copy" are the planted near-duplicates; the others are on other topics.
 ARTICLES = {
@@ -71,9 +72,16 @@ def folder(tmp_path: pathlib.Path) -> pathlib.Path:
     return path
 
 
-def write_csv(path: pathlib.Path, header: list[str], rows: list[list[str]], sep: str) -> None:
+def write_csv(
+    path: pathlib.Path,
+    header: list[str],
+    rows: list[list[str]],
+    sep: str,
+    *,
+    quotechar: str = '"',
+) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, delimiter=sep)
+        writer = csv.writer(fh, delimiter=sep, quotechar=quotechar)
         writer.writerow(header)
         writer.writerows(rows)
 
@@ -564,6 +572,77 @@ def test_input_format_and_delimiter_override(
     assert [(r["article_id"], r["neighbor_id"]) for r in parse("csv", out)] == [
         ("rates", "rates-copy")
     ]
+
+
+def test_quotechar(capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "quoted.csv"
+    # Every text holds the delimiter, so each one is enclosed in the quote character; the
+    # double quotes in the texts are only text.
+    texts = {k: f'{t}; the "{k}" story\'s end' for k, t in ARTICLES.items()}
+    write_csv(path, ["id", "text"], [[k, t] for k, t in texts.items()], ";", quotechar="'")
+    assert "'The central bank" in path.read_text(encoding="utf-8")
+    options = ["--delimiter", ";", "--id-column", "id", "--format", "csv"]
+    code, out, err = run_cli(capsys, "pairs", path, *options, "--quotechar", "'")
+    assert (code, err) == (0, "")
+    assert [(r["article_id"], r["neighbor_id"]) for r in parse("csv", out)] == [
+        ("rates", "rates-copy")
+    ]
+    articles = read_articles(str(path), delimiter=";", quotechar="'", id_field="id")
+    assert (articles.ids, articles.texts) == (list(texts), list(texts.values()))
+
+    # With the default quote character ", the ' are text and the ; inside the texts split them.
+    code, out, err = run_cli(capsys, "pairs", path, *options)
+    assert (code, out) == (cli.EX_DATAERR, "")
+    assert f"{path}, line 2: expected 2 fields as in the header, found 3" in err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--quotechar", ""], "the quote character must be one character, got ''"),
+        (["--quotechar", "''"], "the quote character must be one character, got \"''\""),
+        (["--quotechar", "\n"], "the quote character cannot be a line break, got '\\n'"),
+        (["--quotechar", ","], "the quote character and the delimiter must differ, both are ','"),
+        (
+            ["--quotechar", ";", "--delimiter", ";"],
+            "the quote character and the delimiter must differ, both are ';'",
+        ),
+    ],
+    ids=["empty", "two", "newline", "comma", "semicolon"],
+)
+def test_bad_quotechar_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], csv_file: pathlib.Path, options: list[str], message: str
+) -> None:
+    code, out, err = run_cli(capsys, "keywords", csv_file, "--text-column", "body", *options)
+    assert (code, out) == (cli.EX_USAGE, "")
+    assert err.startswith("usage: newsim keywords")
+    assert f"newsim keywords: error: {message}\n" in err
+
+
+def test_csv_options_are_refused_for_other_inputs(
+    capsys: pytest.CaptureFixture[str],
+    folder: pathlib.Path,
+    jsonl_file: pathlib.Path,
+    tmp_path: pathlib.Path,
+) -> None:
+    lines = tmp_path / "headlines.txt"
+    lines.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
+    cases = [
+        (
+            [jsonl_file, "--quotechar", "'"],
+            "--quotechar applies to CSV and TSV input, not to jsonl",
+        ),
+        (
+            [lines, "--delimiter", ";", "--quotechar", "'"],
+            "--delimiter, --quotechar apply to CSV and TSV input, not to lines",
+        ),
+        ([folder, "--quotechar", "'"], "--quotechar cannot be used with a folder"),
+        (["--quotechar", "'"], "--quotechar needs a PATH"),
+    ]
+    for args, message in cases:
+        code, out, err = run_cli(capsys, "similar", *args)
+        assert (code, out) == (cli.EX_USAGE, ""), args
+        assert message in err, args
 
 
 # ----------------------------------------------------------------------------- help and demo

@@ -86,6 +86,7 @@ def read_articles(
     text_field: Optional[str] = None,
     id_field: Optional[str] = None,
     delimiter: Optional[str] = None,
+    quotechar: Optional[str] = None,
 ) -> Articles:
     """Read articles from a folder, a file or standard input.
 
@@ -106,6 +107,10 @@ def read_articles(
         of the line on which its record starts (1-based).
     delimiter : str, optional
         The CSV field delimiter (default ``,`` for CSV, a tab for TSV).
+    quotechar : str, optional
+        The CSV quote character (default ``"``): a field that holds the delimiter, a line break
+        or the quote character is enclosed in it, and a quote character inside such a field is
+        doubled.
 
     Returns
     -------
@@ -115,13 +120,15 @@ def read_articles(
     Raises
     ------
     InputUsageError
-        If the format cannot be told from the extension, or an option does not apply to it.
+        If the format cannot be told from the extension, an option does not apply to it, the
+        delimiter or the quote character is not one character, or they are the same.
     NoInputError
         If the path does not exist or cannot be read.
     DataError
         If the input is not UTF-8 (naming the byte offset and line), cannot be parsed, lacks
         the text or id column, holds no article, or repeats an id.
     """
+    csv_flags = _csv_flags_given(delimiter=delimiter, quotechar=quotechar)
     if path != STDIN and os.path.isdir(path):
         given = [
             flag
@@ -129,10 +136,9 @@ def read_articles(
                 ("--input-format", input_format),
                 ("--text-column", text_field),
                 ("--id-column", id_field),
-                ("--delimiter", delimiter),
             )
             if value is not None
-        ]
+        ] + csv_flags
         if given:
             raise InputUsageError(
                 f"{', '.join(given)} cannot be used with a folder: each .txt file is one article"
@@ -148,8 +154,9 @@ def read_articles(
         fmt = input_format or _format_of(path)
     if fmt not in FORMATS:
         raise InputUsageError(f"unknown input format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if delimiter is not None and fmt not in ("csv", "tsv"):
-        raise InputUsageError(f"--delimiter applies to CSV and TSV input, not to {fmt}")
+    if csv_flags and fmt not in ("csv", "tsv"):
+        verb = "applies" if len(csv_flags) == 1 else "apply"
+        raise InputUsageError(f"{', '.join(csv_flags)} {verb} to CSV and TSV input, not to {fmt}")
     if fmt == "lines" and (text_field is not None or id_field is not None):
         raise InputUsageError("--text-column and --id-column do not apply to 'lines' input")
     text = _decode(data, source)
@@ -158,7 +165,17 @@ def read_articles(
     if fmt == "jsonl":
         return _check(_read_jsonl(text, source, text_field or _DEFAULT_TEXT, id_field))
     sep = delimiter if delimiter is not None else ("," if fmt == "csv" else "\t")
-    return _check(_read_csv(text, source, sep, text_field or _DEFAULT_TEXT, id_field))
+    quote = quotechar if quotechar is not None else '"'
+    return _check(_read_csv(text, source, sep, quote, text_field or _DEFAULT_TEXT, id_field))
+
+
+def _csv_flags_given(*, delimiter: Optional[str], quotechar: Optional[str]) -> list[str]:
+    """Return the command-line flags of the CSV-only options that were given."""
+    return [
+        flag
+        for flag, value in (("--delimiter", delimiter), ("--quotechar", quotechar))
+        if value is not None
+    ]
 
 
 def _format_of(path: str) -> str:
@@ -289,11 +306,24 @@ def _read_jsonl(text: str, source: str, text_field: str, id_field: Optional[str]
 
 
 def _read_csv(
-    text: str, source: str, delimiter: str, text_column: str, id_column: Optional[str]
+    text: str,
+    source: str,
+    delimiter: str,
+    quotechar: str,
+    text_column: str,
+    id_column: Optional[str],
 ) -> Articles:
     if len(delimiter) != 1:
         raise InputUsageError(f"the delimiter must be one character, got {delimiter!r}")
-    records = _csv_records(text, source, delimiter)
+    if len(quotechar) != 1:
+        raise InputUsageError(f"the quote character must be one character, got {quotechar!r}")
+    if quotechar in "\r\n":
+        raise InputUsageError(f"the quote character cannot be a line break, got {quotechar!r}")
+    if quotechar == delimiter:
+        raise InputUsageError(
+            f"the quote character and the delimiter must differ, both are {delimiter!r}"
+        )
+    records = _csv_records(text, source, delimiter, quotechar)
     if not records:
         raise DataError(f"{source}: the file is empty; expected a header row naming the columns")
     _, header = records[0]
@@ -322,14 +352,18 @@ def _read_csv(
     return Articles(texts=texts, ids=ids, source=source)
 
 
-def _csv_records(text: str, source: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _csv_records(
+    text: str, source: str, delimiter: str, quotechar: str
+) -> list[tuple[int, list[str]]]:
     """Return ``(line, record)`` for each non-blank record; ``line`` is where it starts.
 
     Fields may be longer than the csv module's default limit (128 KiB), which a long article
     can reach; the limit is raised while reading and restored afterwards.
     """
     # newline="": the csv module sees line breaks inside quoted fields as written.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar, strict=True
+    )
     records: list[tuple[int, list[str]]] = []
     limit = csv.field_size_limit(2**31 - 1)
     line = 1

@@ -219,6 +219,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CHAR",
         help=r"CSV field delimiter (default: ',' for .csv, a tab for .tsv; '\t' is a tab)",
     )
+    group.add_argument(
+        "--quotechar",
+        metavar="CHAR",
+        help="CSV quote character, which encloses a field holding the delimiter or a line "
+        "break and is doubled inside one (default: '\"')",
+    )
 
     vectorizer = argparse.ArgumentParser(add_help=False)
     group = vectorizer.add_argument_group("vectorizer (when fitting)")
@@ -377,6 +383,7 @@ def _articles(args: argparse.Namespace) -> Articles:
                 ("--text-column", args.text_field),
                 ("--id-column", args.id_field),
                 ("--delimiter", args.delimiter),
+                ("--quotechar", args.quotechar),
             )
             if value is not None
         ]
@@ -391,6 +398,7 @@ def _articles(args: argparse.Namespace) -> Articles:
         text_field=args.text_field,
         id_field=args.id_field,
         delimiter=delimiter,
+        quotechar=args.quotechar,
     )
 
 
