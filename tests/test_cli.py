@@ -18,8 +18,10 @@ from typing import Any
 
 import pytest
 
+from conftest import DATA_DIR, DATA_DIR_ENV
 from newsim import cli, datasets
 from newsim._io import read_articles
+from newsim.datasets import Corpus
 
 # "rates" and "rates-copy" are the planted near-duplicates; the others are on other topics.
 ARTICLES = {
@@ -80,9 +82,11 @@ def write_csv(
     *,
     quotechar: str = '"',
 ) -> None:
+    """Write a CSV file; an empty ``header`` writes none."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, delimiter=sep, quotechar=quotechar)
-        writer.writerow(header)
+        if header:
+            writer.writerow(header)
         writer.writerows(rows)
 
 
@@ -574,6 +578,9 @@ def test_input_format_and_delimiter_override(
     ]
 
 
+# ----------------------------------------------------------------------------- CSV options
+
+
 def test_quotechar(capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path) -> None:
     path = tmp_path / "quoted.csv"
     # Every text holds the delimiter, so each one is enclosed in the quote character; the
@@ -643,6 +650,145 @@ def test_csv_options_are_refused_for_other_inputs(
         code, out, err = run_cli(capsys, "similar", *args)
         assert (code, out) == (cli.EX_USAGE, ""), args
         assert message in err, args
+
+
+def test_no_header_takes_column_numbers(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "export.csv"
+    write_csv(path, [], [[t, k] for k, t in ARTICLES.items()], ",")
+    options = ["--no-header", "--text-column", 0, "--id-column", 1, "--format", "csv"]
+    code, out, err = run_cli(capsys, "pairs", path, *options)
+    assert (code, err) == (0, "")
+    assert [(r["article_id"], r["neighbor_id"]) for r in parse("csv", out)] == [
+        ("rates", "rates-copy")
+    ]
+    articles = read_articles(str(path), header=False, text_field="0", id_field="1")
+    assert (articles.ids, articles.texts) == (IDS, TEXTS)
+
+    # With a header (the default), the first record would be the header and "0" a name.
+    code, out, err = run_cli(capsys, "pairs", path, "--text-column", 0)
+    assert (code, out) == (cli.EX_DATAERR, "")
+    assert (
+        f"{path}: no column '0'; the columns are {TEXTS[0]!r}, 'rates' (choose one with "
+        "--text-column; if the file has no header row, add --no-header)\n"
+    ) in err
+
+
+def test_no_header_text_is_the_last_column_by_default(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "labelled.tsv"
+    write_csv(path, [], [[k, "label", t] for k, t in ARTICLES.items()], "\t")
+    code, out, err = run_cli(capsys, "similar", path, "--no-header", "--format", "csv", "--top", 1)
+    assert (code, err) == (0, "")
+    found = neighbors(parse("csv", out))
+    # No header: the first record is article 1, on line 1.
+    assert found["1"][0][0] == "2"
+    assert found["2"][0][0] == "1"
+    articles = read_articles(str(path), header=False)
+    assert (articles.ids, articles.texts) == (["1", "2", "3", "4", "5"], TEXTS)
+
+
+@pytest.mark.parametrize(
+    ("content", "options", "code", "message"),
+    [
+        (
+            "a,one\nb,two\n",
+            ["--text-column", 2],
+            cli.EX_DATAERR,
+            "{path}, line 1: no column 2: the first record has 2 fields, so the columns are 0 "
+            "to 1 (choose one with --text-column)",
+        ),
+        (
+            "\none\ntwo\n",
+            ["--id-column", 1],
+            cli.EX_DATAERR,
+            "{path}, line 2: no column 1: the first record has 1 field, so the only column is "
+            "0 (choose one with --id-column)",
+        ),
+        (
+            "a,one\nb,two,three\n",
+            [],
+            cli.EX_DATAERR,
+            "{path}, line 2: expected 2 fields as in the first record (line 1), found 3",
+        ),
+        ("\n\n", [], cli.EX_DATAERR, "{path}: no articles found"),
+        (
+            "a,one\n",
+            ["--text-column", "text"],
+            cli.EX_USAGE,
+            "with --no-header, --text-column takes a column number counted from 0 (0, 1, ...), "
+            "got 'text'",
+        ),
+        (
+            "a,one\n",
+            ["--id-column", -1],
+            cli.EX_USAGE,
+            "with --no-header, --id-column takes a column number counted from 0 (0, 1, ...), "
+            "got '-1'",
+        ),
+    ],
+    ids=["text-out-of-range", "id-out-of-range", "field-count", "empty", "name", "negative"],
+)
+def test_no_header_problems(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: pathlib.Path,
+    content: str,
+    options: list[str],
+    code: int,
+    message: str,
+) -> None:
+    path = tmp_path / "articles.csv"
+    path.write_text(content, encoding="utf-8")
+    result = run_cli(capsys, "keywords", path, "--no-header", *options)
+    assert result[:2] == (code, "")
+    assert message.format(path=path) + "\n" in result[2]
+
+
+def test_no_header_is_refused_for_other_inputs(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path, jsonl_file: pathlib.Path
+) -> None:
+    cases = [
+        ([jsonl_file, "--no-header"], "--no-header applies to CSV and TSV input, not to jsonl"),
+        ([folder, "--no-header"], "--no-header cannot be used with a folder"),
+        (["--no-header"], "--no-header needs a PATH"),
+    ]
+    for args, message in cases:
+        code, out, err = run_cli(capsys, "keywords", *args)
+        assert (code, out) == (cli.EX_USAGE, ""), args
+        assert message in err, args
+
+
+def corpus_path(name: str) -> pathlib.Path:
+    path = DATA_DIR / name
+    if not path.is_file():
+        pytest.skip(f"corpus {name} not found in {DATA_DIR}; set {DATA_DIR_ENV}")
+    return path
+
+
+@pytest.mark.slow
+def test_10kgnad_without_header_with_semicolons_and_single_quotes(
+    capsys: pytest.CaptureFixture[str], gnad: Corpus
+) -> None:
+    # The shared German corpus: no header, `label;'text'` (quoted only where needed).
+    path = corpus_path(datasets.GNAD_FILE)
+    options = ["--no-header", "--delimiter", ";", "--quotechar", "'"]
+    code, out, err = run_cli(capsys, "keywords", path, *options, "--text-column", 1)
+    assert (code, err) == (0, "")
+    rows = parse("table", out)
+    assert {r["article_id"] for r in rows} == {str(n) for n in range(1, len(gnad) + 1)}
+    assert [r["rank"] for r in rows[:10]] == [str(n) for n in range(1, 11)]
+    articles = read_articles(str(path), header=False, delimiter=";", quotechar="'")
+    assert articles.texts == gnad.texts  # the last column by default: the text
+    labels = read_articles(str(path), header=False, delimiter=";", quotechar="'", text_field="0")
+    assert labels.texts == gnad.labels
+
+    # The default quote character " is wrong for this file: the first record that a " breaks
+    # is named.
+    code, _, err = run_cli(capsys, "keywords", path, "--no-header", "--delimiter", ";")
+    assert code == cli.EX_DATAERR
+    assert f"{path}, line 19: not valid CSV: ';' expected after '\"'" in err
 
 
 # ----------------------------------------------------------------------------- help and demo

@@ -87,6 +87,7 @@ def read_articles(
     id_field: Optional[str] = None,
     delimiter: Optional[str] = None,
     quotechar: Optional[str] = None,
+    header: bool = True,
 ) -> Articles:
     """Read articles from a folder, a file or standard input.
 
@@ -101,16 +102,20 @@ def read_articles(
         (``.csv``; ``.tsv`` or ``.tab``; ``.jsonl`` or ``.ndjson``; ``.txt`` is ``lines``, one
         article per line); standard input is read as JSON Lines.
     text_field : str, optional
-        The CSV column or JSON field holding the text (default ``text``).
+        The CSV column or JSON field holding the text (default ``text``). Without a header
+        (``header=False``), the column's number, counted from 0 (default: the last column).
     id_field : str, optional
-        The CSV column or JSON field holding the id. Without it, an article's id is the number
-        of the line on which its record starts (1-based).
+        The CSV column or JSON field holding the id, or its number without a header. Without
+        it, an article's id is the number of the line on which its record starts (1-based).
     delimiter : str, optional
         The CSV field delimiter (default ``,`` for CSV, a tab for TSV).
     quotechar : str, optional
         The CSV quote character (default ``"``): a field that holds the delimiter, a line break
         or the quote character is enclosed in it, and a quote character inside such a field is
         doubled.
+    header : bool, default True
+        Whether a CSV file starts with a header row naming the columns. Without one, the
+        columns are numbered from 0 and the first record sets how many fields every record has.
 
     Returns
     -------
@@ -121,14 +126,16 @@ def read_articles(
     ------
     InputUsageError
         If the format cannot be told from the extension, an option does not apply to it, the
-        delimiter or the quote character is not one character, or they are the same.
+        delimiter or the quote character is not one character, or they are the same, or a
+        column is not a number without a header.
     NoInputError
         If the path does not exist or cannot be read.
     DataError
         If the input is not UTF-8 (naming the byte offset and line), cannot be parsed, lacks
-        the text or id column, holds no article, or repeats an id.
+        the text or id column (a column number beyond the first record's fields), holds no
+        article, or repeats an id.
     """
-    csv_flags = _csv_flags_given(delimiter=delimiter, quotechar=quotechar)
+    csv_flags = _csv_flags_given(delimiter=delimiter, quotechar=quotechar, header=header)
     if path != STDIN and os.path.isdir(path):
         given = [
             flag
@@ -166,16 +173,34 @@ def read_articles(
         return _check(_read_jsonl(text, source, text_field or _DEFAULT_TEXT, id_field))
     sep = delimiter if delimiter is not None else ("," if fmt == "csv" else "\t")
     quote = quotechar if quotechar is not None else '"'
-    return _check(_read_csv(text, source, sep, quote, text_field or _DEFAULT_TEXT, id_field))
+    return _check(_read_csv(text, source, sep, quote, header, text_field, id_field))
 
 
-def _csv_flags_given(*, delimiter: Optional[str], quotechar: Optional[str]) -> list[str]:
+def _csv_flags_given(
+    *, delimiter: Optional[str], quotechar: Optional[str], header: bool
+) -> list[str]:
     """Return the command-line flags of the CSV-only options that were given."""
     return [
         flag
-        for flag, value in (("--delimiter", delimiter), ("--quotechar", quotechar))
-        if value is not None
+        for flag, given in (
+            ("--delimiter", delimiter is not None),
+            ("--quotechar", quotechar is not None),
+            ("--no-header", not header),
+        )
+        if given
     ]
+
+
+def _column_number(flag: str, value: Optional[str]) -> Optional[int]:
+    """Read a column number (counted from 0) of a CSV file without a header."""
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise InputUsageError(
+            f"with --no-header, {flag} takes a column number counted from 0 (0, 1, ...), "
+            f"got {value!r}"
+        )
+    return int(value)
 
 
 def _format_of(path: str) -> str:
@@ -310,9 +335,15 @@ def _read_csv(
     source: str,
     delimiter: str,
     quotechar: str,
-    text_column: str,
+    header: bool,
+    text_column: Optional[str],
     id_column: Optional[str],
 ) -> Articles:
+    """Read CSV records as articles.
+
+    With a header, columns are names (the text's default: ``text``); without one, numbers
+    counted from 0 (the text's default: the last column).
+    """
     if len(delimiter) != 1:
         raise InputUsageError(f"the delimiter must be one character, got {delimiter!r}")
     if len(quotechar) != 1:
@@ -323,33 +354,70 @@ def _read_csv(
         raise InputUsageError(
             f"the quote character and the delimiter must differ, both are {delimiter!r}"
         )
+    numbers = (
+        None if header else _column_number("--text-column", text_column),
+        None if header else _column_number("--id-column", id_column),
+    )
     records = _csv_records(text, source, delimiter, quotechar)
-    if not records:
-        raise DataError(f"{source}: the file is empty; expected a header row naming the columns")
-    _, header = records[0]
-    columns = []
-    for flag, name in (("--text-column", text_column), ("--id-column", id_column)):
-        if name is None:
-            continue
-        count = header.count(name)
-        if count != 1:
-            problem = "no column" if count == 0 else f"{count} columns named"
-            raise DataError(
-                f"{source}: {problem} {name!r}; the columns are {_names(header)} "
-                f"(choose one with {flag})"
-            )
-        columns.append(header.index(name))
     texts: list[str] = []
     ids: list[str] = []
-    for line, row in records[1:]:
-        if len(row) != len(header):
+    if not records:
+        if header:
             raise DataError(
-                f"{source}, line {line}: expected {len(header)} fields as in the header, "
-                f"found {len(row)}"
+                f"{source}: the file is empty; expected a header row naming the columns"
             )
-        texts.append(row[columns[0]])
-        ids.append(row[columns[1]] if id_column is not None else str(line))
+        return Articles(texts=texts, ids=ids, source=source)
+    first_line, first = records[0]
+    width = len(first)
+    id_index: Optional[int]
+    if header:
+        body = records[1:]
+        where = "as in the header"
+        text_index = _named_column(source, first, "--text-column", text_column or _DEFAULT_TEXT)
+        id_index = (
+            None if id_column is None else _named_column(source, first, "--id-column", id_column)
+        )
+    else:
+        body = records
+        where = f"as in the first record (line {first_line})"
+        text_index = width - 1 if numbers[0] is None else numbers[0]
+        id_index = numbers[1]
+        numbered = "the only column is 0" if width == 1 else f"the columns are 0 to {width - 1}"
+        for flag, index in (("--text-column", text_index), ("--id-column", id_index)):
+            if index is not None and index >= width:
+                raise DataError(
+                    f"{source}, line {first_line}: no column {index}: the first record has "
+                    f"{_fields(width)}, so {numbered} (choose one with {flag})"
+                )
+    for line, row in body:
+        if len(row) != width:
+            raise DataError(
+                f"{source}, line {line}: expected {_fields(width)} {where}, found {len(row)}"
+            )
+        texts.append(row[text_index])
+        ids.append(row[id_index] if id_index is not None else str(line))
     return Articles(texts=texts, ids=ids, source=source)
+
+
+def _named_column(source: str, header: list[str], flag: str, name: str) -> int:
+    """Return the index of the header's one column called ``name``."""
+    count = header.count(name)
+    if count == 1:
+        return header.index(name)
+    problem = "no column" if count == 0 else f"{count} columns named"
+    hint = (
+        "; if the file has no header row, add --no-header"
+        if count == 0 and name.isascii() and name.isdigit()
+        else ""
+    )
+    raise DataError(
+        f"{source}: {problem} {name!r}; the columns are {_names(header)} "
+        f"(choose one with {flag}{hint})"
+    )
+
+
+def _fields(count: int) -> str:
+    return "1 field" if count == 1 else f"{count} fields"
 
 
 def _csv_records(

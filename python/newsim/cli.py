@@ -9,12 +9,13 @@ Usage::
     newsim demo                               a tour of the bundled sample articles
 
 PATH is a folder of ``.txt`` files (one article per file; the id is the file name without
-``.txt``), a CSV or TSV file with a header (``--text-column``, ``--id-column``), a JSON Lines
-file (``--text-field``, ``--id-field``), a ``.txt`` file with one article per line, or ``-`` for
-JSON Lines on standard input. Without ``--id-column``, an article's id is the line on which its
-record starts. Without PATH, the bundled sample articles are used. ``similar``, ``pairs`` and
-``keywords`` fit a vectorizer on the articles, or only transform them with a saved one
-(``--model``). Output is an aligned table, or CSV or JSON Lines (``--format``), with the
+``.txt``), a CSV or TSV file with a header (``--text-column``, ``--id-column``; without a
+header, ``--no-header`` and column numbers from 0, the text by default in the last column), a
+JSON Lines file (``--text-field``, ``--id-field``), a ``.txt`` file with one article per line, or
+``-`` for JSON Lines on standard input. Without ``--id-column``, an article's id is the line on
+which its record starts. Without PATH, the bundled sample articles are used. ``similar``,
+``pairs`` and ``keywords`` fit a vectorizer on the articles, or only transform them with a saved
+one (``--model``). Output is an aligned table, or CSV or JSON Lines (``--format``), with the
 columns of the library's frames (``TopK.to_frame`` and so on), ids standing for the articles::
 
     similar     article_id  rank  neighbor_id  score
@@ -105,7 +106,8 @@ exit codes:
 _HELP_WIDTH = 79
 _INPUT_HELP = textwrap.fill(
     "PATH is a folder of .txt files (one article per file, id = file name without .txt), "
-    "a .csv or .tsv file with a header row, a .jsonl/.ndjson file (one JSON object per line), "
+    "a .csv or .tsv file with a header row (or without one: --no-header), a .jsonl/.ndjson "
+    "file (one JSON object per line), "
     "a .txt file (one article per line), or - for JSON Lines on standard input. Without "
     "--id-column, an article's id is the line on which its record starts. Without PATH: the "
     "bundled sample articles.",
@@ -205,14 +207,16 @@ def _parser() -> argparse.ArgumentParser:
         "--text-field",
         dest="text_field",
         metavar="NAME",
-        help="CSV column or JSON field holding the text (default: text)",
+        help="CSV column or JSON field holding the text (default: text); with --no-header, "
+        "a column number counted from 0 (default: the last column)",
     )
     group.add_argument(
         "--id-column",
         "--id-field",
         dest="id_field",
         metavar="NAME",
-        help="CSV column or JSON field holding the article id (default: the line number)",
+        help="CSV column or JSON field holding the article id, a column number with "
+        "--no-header (default: the line number)",
     )
     group.add_argument(
         "--delimiter",
@@ -224,6 +228,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CHAR",
         help="CSV quote character, which encloses a field holding the delimiter or a line "
         "break and is doubled inside one (default: '\"')",
+    )
+    group.add_argument(
+        "--no-header",
+        dest="header",
+        action="store_false",
+        help="the CSV/TSV file has no header row: --text-column and --id-column are column "
+        "numbers counted from 0 (`--text-column 1` is the second column), and the first "
+        "record sets the number of fields",
     )
 
     vectorizer = argparse.ArgumentParser(add_help=False)
@@ -384,6 +396,7 @@ def _articles(args: argparse.Namespace) -> Articles:
                 ("--id-column", args.id_field),
                 ("--delimiter", args.delimiter),
                 ("--quotechar", args.quotechar),
+                ("--no-header", None if args.header else True),
             )
             if value is not None
         ]
@@ -399,6 +412,7 @@ def _articles(args: argparse.Namespace) -> Articles:
         id_field=args.id_field,
         delimiter=delimiter,
         quotechar=args.quotechar,
+        header=args.header,
     )
 
 
