@@ -645,6 +645,19 @@ def test_csv_options_are_refused_for_other_inputs(
         ),
         ([folder, "--quotechar", "'"], "--quotechar cannot be used with a folder"),
         (["--quotechar", "'"], "--quotechar needs a PATH"),
+        (
+            [jsonl_file, "--on-bad-lines", "skip"],
+            "--on-bad-lines applies to CSV and TSV input, not to jsonl",
+        ),
+        (
+            [folder, "--on-bad-lines", "error"],
+            "--on-bad-lines cannot be used with a folder",
+        ),
+        (["--on-bad-lines", "skip"], "--on-bad-lines needs a PATH"),
+        (
+            [lines, "--input-format", "csv", "--on-bad-lines", "often"],
+            "argument --on-bad-lines: invalid choice: 'often' (choose from 'error', 'skip')",
+        ),
     ]
     for args, message in cases:
         code, out, err = run_cli(capsys, "similar", *args)
@@ -711,7 +724,9 @@ def test_no_header_text_is_the_last_column_by_default(
             "a,one\nb,two,three\n",
             [],
             cli.EX_DATAERR,
-            "{path}, line 2: expected 2 fields as in the first record (line 1), found 3",
+            "{path}, line 2: expected 2 fields as in the first record (line 1), found 3 (split "
+            "at ',', quoted with '\"'; for others: --delimiter, --quotechar); to leave out "
+            "malformed records, add --on-bad-lines skip",
         ),
         ("\n\n", [], cli.EX_DATAERR, "{path}: no articles found"),
         (
@@ -784,11 +799,168 @@ def test_10kgnad_without_header_with_semicolons_and_single_quotes(
     labels = read_articles(str(path), header=False, delimiter=";", quotechar="'", text_field="0")
     assert labels.texts == gnad.labels
 
-    # The default quote character " is wrong for this file: the first record that a " breaks
-    # is named.
+    # The default quote character " is wrong for this file: the first record (quoted with ')
+    # splits into 3 fields, the second into 2.
     code, _, err = run_cli(capsys, "keywords", path, "--no-header", "--delimiter", ";")
     assert code == cli.EX_DATAERR
-    assert f"{path}, line 19: not valid CSV: ';' expected after '\"'" in err
+    assert err == (
+        f"newsim: error: {path}, line 2: expected 3 fields as in the first record (line 1), "
+        "found 2 (split at ';', quoted with '\"'; for others: --delimiter, --quotechar); to leave "
+        "out malformed records, add --on-bad-lines skip\n"
+    )
+
+
+def test_on_bad_lines_skip_a_file_truncated_mid_quote(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "truncated.csv"
+    write_csv(path, ["id", "text"], [[k, t] for k, t in ARTICLES.items()], ",")
+    # A last row cut off inside its quoted text, after a line break in it: lines 7 and 8.
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        fh.write('cut,"The central bank raised\ninterest rates by half')
+    options = ["--id-column", "id", "--format", "csv"]
+
+    code, out, err = run_cli(capsys, "pairs", path, *options)
+    assert (code, out) == (cli.EX_DATAERR, "")
+    assert err == (
+        f"newsim: error: {path}, line 7: not valid CSV: unexpected end of data: a field quoted "
+        "with '\"' is not closed before the end of the file (the record runs from line 7 to 8); "
+        "to leave out malformed records, add --on-bad-lines skip\n"
+    )
+
+    code, out, err = run_cli(capsys, "pairs", path, *options, "--on-bad-lines", "skip")
+    assert code == 0
+    assert [(r["article_id"], r["neighbor_id"]) for r in parse("csv", out)] == [
+        ("rates", "rates-copy")
+    ]
+    assert err == (
+        f"newsim: warning: {path}: skipped 1 malformed record (--on-bad-lines skip), on lines "
+        "7-8\n"
+        f"newsim: warning: {path}, line 7: not valid CSV: unexpected end of data: a field "
+        "quoted with '\"' is not closed before the end of the file (the record runs from line "
+        "7 to 8)\n"
+    )
+    articles = read_articles(str(path), id_field="id", on_bad_lines="skip")
+    assert (articles.ids, articles.texts) == (IDS, TEXTS)
+    assert [(r.line, r.last_line) for r in articles.skipped] == [(7, 8)]
+
+
+def test_on_bad_lines_skip_goes_on_after_each_malformed_record(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "damaged.csv"
+    lines = [
+        "id,text",
+        f'rates,"{TEXTS[0]}"',  # line 2
+        f'bad-quote,"{TEXTS[1]}"!',  # line 3: text after the closing quote
+        f'rates-copy,"{TEXTS[1]}"',  # line 4
+        f'extra,"{TEXTS[2]}",extra field',  # line 5: 3 fields
+        f'split,"{TEXTS[3]}\nsecond line"?',  # lines 6-7: a quoted line break, then text
+        f'frog,"{TEXTS[3]}"',  # line 8
+        "short",  # line 9: 1 field
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run_cli(
+        capsys, "similar", path, "--id-column", "id", "--on-bad-lines", "skip", "--format", "csv"
+    )
+    assert code == 0
+    found = neighbors(parse("csv", out))
+    assert found["rates"][0][0] == "rates-copy"  # on lines 2 and 4, around the bad line 3
+    assert err.splitlines() == [
+        f"newsim: warning: {path}: skipped 4 malformed records (--on-bad-lines skip), on lines "
+        "3, 5, 6-7, 9",
+        f"newsim: warning: {path}, line 3: not valid CSV: ',' expected after '\"': a field that "
+        "starts with the quote character '\"' must end with it; if the file quotes with another "
+        "character, name it with --quotechar",
+    ]
+    articles = read_articles(str(path), id_field="id", on_bad_lines="skip")
+    assert articles.ids == ["rates", "rates-copy", "frog"]
+    assert [(r.line, r.last_line) for r in articles.skipped] == [(3, 3), (5, 5), (6, 7), (9, 9)]
+    assert articles.skipped[1].problem.startswith("expected 2 fields as in the header, found 3")
+    assert articles.skipped[3].problem.startswith("expected 2 fields as in the header, found 1")
+
+    # Without --on-bad-lines skip: the first one is an error.
+    code, out, err = run_cli(capsys, "similar", path, "--id-column", "id")
+    assert (code, out) == (cli.EX_DATAERR, "")
+    assert f"{path}, line 3: not valid CSV: ',' expected after '\"'" in err
+
+
+def test_on_bad_lines_skip_lists_the_first_ten_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "ragged.tsv"
+    # Lines 2, 4, ..., 30 have 2 fields: 15 malformed records among 14 good ones.
+    lines = ["text"] + [f"{t}\tmore" if n % 2 == 0 else t for n, t in enumerate(TEXTS * 6, 2)]
+    path.write_text("\n".join(lines[:30]) + "\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "keywords", path, "--on-bad-lines", "skip", "--format", "csv")
+    assert code == 0
+    assert {int(r["article_id"]) for r in parse("csv", out)} == set(range(3, 31, 2))
+    assert err.splitlines() == [
+        f"newsim: warning: {path}: skipped 15 malformed records (--on-bad-lines skip), on lines "
+        "2, 4, 6, 8, 10, 12, 14, 16, 18, 20 and 5 more",
+        f"newsim: warning: {path}, line 2: expected 1 field as in the header, found 2 (split at "
+        "'\\t', quoted with '\"'; for others: --delimiter, --quotechar)",
+    ]
+
+
+def test_on_bad_lines_skip_cannot_skip_everything_or_the_header(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "all-bad.csv"
+    path.write_text('id,text\n1,"one"x\n2,two,three\n', encoding="utf-8")
+    code, out, err = run_cli(capsys, "keywords", path, "--on-bad-lines", "skip")
+    assert (code, out) == (cli.EX_DATAERR, "")
+    assert err.startswith(
+        f"newsim: error: {path}: no articles found: skipped 2 malformed records "
+        "(--on-bad-lines skip), on lines 2, 3; the first, line 2: not valid CSV: "
+    )
+
+    path.write_text('"id,text\n1,one\n', encoding="utf-8")
+    code, out, err = run_cli(capsys, "keywords", path, "--on-bad-lines", "skip")
+    assert (code, out) == (cli.EX_DATAERR, "")
+    assert err == (
+        f"newsim: error: {path}, line 1: the header row is not valid CSV: unexpected end of "
+        "data: a field quoted with '\"' is not closed before the end of the file (the record "
+        "runs from line 1 to 2)\n"
+    )
+
+
+@pytest.fixture
+def uci() -> pathlib.Path:
+    """The UCI News Aggregator headlines (3,259, with a header row)."""
+    return corpus_path("uci_news_stories_dev.csv")
+
+
+@pytest.mark.slow
+def test_uci_headlines_with_a_truncated_last_row(
+    capsys: pytest.CaptureFixture[str], uci: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    # The shared file is whole (its source's cut-off last row was dropped): it reads as is.
+    options = ["--text-column", "TITLE", "--id-column", "ID", "--format", "csv", "--top", 2]
+    code, whole, err = run_cli(capsys, "keywords", uci, *options)
+    assert (code, err) == (0, "")
+    data = uci.read_bytes()
+    assert data.endswith(b"\r\n")
+    ids = {r["article_id"] for r in parse("csv", whole)}
+    assert len(ids) == data.count(b"\r\n") - 1 == 3259
+
+    # Cut off the way its source was: a last row that ends inside a quoted title.
+    third = data.split(b"\r\n")[2]
+    assert third.startswith(b'48,"EBay, Icahn talk smack",')
+    path = tmp_path / "uci_truncated.csv"
+    path.write_bytes(data + third[:20])
+    code, out, err = run_cli(capsys, "keywords", path, *options)
+    assert (code, out) == (cli.EX_DATAERR, "")
+    assert f"{path}, line 3261: not valid CSV: unexpected end of data" in err
+    assert "add --on-bad-lines skip" in err
+
+    code, out, err = run_cli(capsys, "keywords", path, *options, "--on-bad-lines", "skip")
+    assert code == 0
+    assert out == whole
+    assert err.splitlines()[0] == (
+        f"newsim: warning: {path}: skipped 1 malformed record (--on-bad-lines skip), on line 3261"
+    )
+    assert len(err.splitlines()) == 2
 
 
 # ----------------------------------------------------------------------------- help and demo

@@ -21,17 +21,24 @@ from typing import Optional
 
 __all__ = [
     "FORMATS",
+    "ON_BAD_LINES",
     "Articles",
+    "BadRecord",
     "DataError",
     "InputUsageError",
     "NoInputError",
     "read_articles",
+    "skipped_summary",
 ]
 
 #: Input formats of a file or of standard input (a folder is always read as ``.txt`` files).
 FORMATS = ("csv", "tsv", "jsonl", "lines")
+#: What to do with a malformed CSV record: raise a DataError naming it, or leave it out.
+ON_BAD_LINES = ("error", "skip")
 #: Standard input, as a PATH.
 STDIN = "-"
+#: Skipped records listed by line in :func:`skipped_summary`; the rest are counted.
+_LISTED_SKIPPED = 10
 
 _EXTENSIONS = {
     ".csv": "csv",
@@ -58,6 +65,31 @@ class DataError(Exception):
 
 
 @dataclass(frozen=True)
+class BadRecord:
+    """A malformed CSV record, left out with ``on_bad_lines='skip'``.
+
+    Parameters
+    ----------
+    line : int
+        The line on which the record starts (1-based).
+    last_line : int
+        The line on which it ends: later than ``line`` when a quoted field spans lines, or
+        when a quote is not closed before the end of the file.
+    problem : str
+        What is wrong with it.
+    """
+
+    line: int
+    last_line: int
+    problem: str
+
+    @property
+    def lines(self) -> str:
+        """The record's line, or its first and last lines (``"7-9"``)."""
+        return str(self.line) if self.last_line == self.line else f"{self.line}-{self.last_line}"
+
+
+@dataclass(frozen=True)
 class Articles:
     """Articles read from one input.
 
@@ -69,11 +101,14 @@ class Articles:
         One unique identifier per article.
     source : str
         The input's name, for messages.
+    skipped : tuple of BadRecord, default ()
+        The malformed records left out (``on_bad_lines='skip'``), in file order.
     """
 
     texts: list[str]
     ids: list[str]
     source: str
+    skipped: tuple[BadRecord, ...] = ()
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -88,6 +123,7 @@ def read_articles(
     delimiter: Optional[str] = None,
     quotechar: Optional[str] = None,
     header: bool = True,
+    on_bad_lines: Optional[str] = None,
 ) -> Articles:
     """Read articles from a folder, a file or standard input.
 
@@ -116,6 +152,13 @@ def read_articles(
     header : bool, default True
         Whether a CSV file starts with a header row naming the columns. Without one, the
         columns are numbered from 0 and the first record sets how many fields every record has.
+    on_bad_lines : {'error', 'skip'}, optional
+        What to do with a malformed CSV record: one with another number of fields than the
+        header (or the first record), or that is not valid CSV (e.g. a quote not closed before
+        the end of the file, as in a truncated last row). ``'error'`` (the default) raises a
+        :class:`DataError` naming its line; ``'skip'`` leaves it out and lists it in
+        :attr:`Articles.skipped` (see :func:`skipped_summary`). A malformed header row is
+        always an error.
 
     Returns
     -------
@@ -126,16 +169,18 @@ def read_articles(
     ------
     InputUsageError
         If the format cannot be told from the extension, an option does not apply to it, the
-        delimiter or the quote character is not one character, or they are the same, or a
-        column is not a number without a header.
+        delimiter or the quote character is not one character, or they are the same, a
+        column is not a number without a header, or ``on_bad_lines`` is unknown.
     NoInputError
         If the path does not exist or cannot be read.
     DataError
         If the input is not UTF-8 (naming the byte offset and line), cannot be parsed, lacks
-        the text or id column (a column number beyond the first record's fields), holds no
-        article, or repeats an id.
+        the text or id column (a column number beyond the first record's fields), has a
+        malformed record (unless skipped), holds no article, or repeats an id.
     """
-    csv_flags = _csv_flags_given(delimiter=delimiter, quotechar=quotechar, header=header)
+    csv_flags = _csv_flags_given(
+        delimiter=delimiter, quotechar=quotechar, header=header, on_bad_lines=on_bad_lines
+    )
     if path != STDIN and os.path.isdir(path):
         given = [
             flag
@@ -161,6 +206,10 @@ def read_articles(
         fmt = input_format or _format_of(path)
     if fmt not in FORMATS:
         raise InputUsageError(f"unknown input format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if on_bad_lines is not None and on_bad_lines not in ON_BAD_LINES:
+        raise InputUsageError(
+            f"unknown --on-bad-lines {on_bad_lines!r}; use one of {', '.join(ON_BAD_LINES)}"
+        )
     if csv_flags and fmt not in ("csv", "tsv"):
         verb = "applies" if len(csv_flags) == 1 else "apply"
         raise InputUsageError(f"{', '.join(csv_flags)} {verb} to CSV and TSV input, not to {fmt}")
@@ -173,11 +222,51 @@ def read_articles(
         return _check(_read_jsonl(text, source, text_field or _DEFAULT_TEXT, id_field))
     sep = delimiter if delimiter is not None else ("," if fmt == "csv" else "\t")
     quote = quotechar if quotechar is not None else '"'
-    return _check(_read_csv(text, source, sep, quote, header, text_field, id_field))
+    skip = on_bad_lines == "skip"
+    return _check(_read_csv(text, source, sep, quote, header, text_field, id_field, skip))
+
+
+def skipped_summary(articles: Articles) -> list[str]:
+    """Describe the malformed records that were skipped, for standard error.
+
+    Parameters
+    ----------
+    articles : Articles
+        Articles read with ``on_bad_lines='skip'``.
+
+    Returns
+    -------
+    list of str
+        No message if no record was skipped. Otherwise two: how many records were skipped and
+        on which lines (the first 10, then how many more; ``7-9`` for a record over lines 7
+        to 9), and the first one's problem.
+    """
+    skipped = articles.skipped
+    if not skipped:
+        return []
+    first = skipped[0]
+    return [
+        f"{articles.source}: skipped {_skipped_lines(skipped)}",
+        f"{articles.source}, line {first.line}: {first.problem}",
+    ]
+
+
+def _skipped_lines(skipped: tuple[BadRecord, ...]) -> str:
+    """Say how many malformed records were skipped, and on which lines."""
+    listed = ", ".join(record.lines for record in skipped[:_LISTED_SKIPPED])
+    if len(skipped) > _LISTED_SKIPPED:
+        listed += f" and {len(skipped) - _LISTED_SKIPPED} more"
+    records = "record" if len(skipped) == 1 else "records"
+    lines = "line" if len(skipped) == 1 and skipped[0].last_line == skipped[0].line else "lines"
+    return f"{len(skipped)} malformed {records} (--on-bad-lines skip), on {lines} {listed}"
 
 
 def _csv_flags_given(
-    *, delimiter: Optional[str], quotechar: Optional[str], header: bool
+    *,
+    delimiter: Optional[str],
+    quotechar: Optional[str],
+    header: bool,
+    on_bad_lines: Optional[str],
 ) -> list[str]:
     """Return the command-line flags of the CSV-only options that were given."""
     return [
@@ -186,6 +275,7 @@ def _csv_flags_given(
             ("--delimiter", delimiter is not None),
             ("--quotechar", quotechar is not None),
             ("--no-header", not header),
+            ("--on-bad-lines", on_bad_lines is not None),
         )
         if given
     ]
@@ -338,11 +428,13 @@ def _read_csv(
     header: bool,
     text_column: Optional[str],
     id_column: Optional[str],
+    skip: bool,
 ) -> Articles:
     """Read CSV records as articles.
 
     With a header, columns are names (the text's default: ``text``); without one, numbers
-    counted from 0 (the text's default: the last column).
+    counted from 0 (the text's default: the last column). With ``skip``, malformed records
+    are left out and listed in ``Articles.skipped``; otherwise the first is a DataError.
     """
     if len(delimiter) != 1:
         raise InputUsageError(f"the delimiter must be one character, got {delimiter!r}")
@@ -358,45 +450,77 @@ def _read_csv(
         None if header else _column_number("--text-column", text_column),
         None if header else _column_number("--id-column", id_column),
     )
-    records = _csv_records(text, source, delimiter, quotechar)
+    records = _csv_records(text, delimiter, quotechar)
     texts: list[str] = []
     ids: list[str] = []
-    if not records:
-        if header:
+    skipped: list[BadRecord] = []
+
+    def malformed(record: _CsvRecord, problem: str) -> None:
+        if not skip:
+            raise DataError(
+                f"{source}, line {record.line}: {problem}; to leave out malformed records, "
+                "add --on-bad-lines skip"
+            )
+        skipped.append(BadRecord(record.line, record.last_line, problem))
+
+    if header:
+        if not records:
             raise DataError(
                 f"{source}: the file is empty; expected a header row naming the columns"
             )
-        return Articles(texts=texts, ids=ids, source=source)
-    first_line, first = records[0]
-    width = len(first)
-    id_index: Optional[int]
-    if header:
+        names = records[0]
+        if names.error is not None:
+            raise DataError(
+                f"{source}, line {names.line}: the header row is {_csv_problem(names, quotechar)}"
+            )
         body = records[1:]
+        width: Optional[int] = len(names.fields)
         where = "as in the header"
-        text_index = _named_column(source, first, "--text-column", text_column or _DEFAULT_TEXT)
+        text_index = _named_column(
+            source, names.fields, "--text-column", text_column or _DEFAULT_TEXT
+        )
         id_index = (
-            None if id_column is None else _named_column(source, first, "--id-column", id_column)
+            None
+            if id_column is None
+            else _named_column(source, names.fields, "--id-column", id_column)
         )
     else:
         body = records
-        where = f"as in the first record (line {first_line})"
-        text_index = width - 1 if numbers[0] is None else numbers[0]
-        id_index = numbers[1]
-        numbered = "the only column is 0" if width == 1 else f"the columns are 0 to {width - 1}"
-        for flag, index in (("--text-column", text_index), ("--id-column", id_index)):
-            if index is not None and index >= width:
-                raise DataError(
-                    f"{source}, line {first_line}: no column {index}: the first record has "
-                    f"{_fields(width)}, so {numbered} (choose one with {flag})"
-                )
-    for line, row in body:
-        if len(row) != width:
-            raise DataError(
-                f"{source}, line {line}: expected {_fields(width)} {where}, found {len(row)}"
+        width = None  # set by the first well-formed record
+        where = ""
+        text_index, id_index = -1, numbers[1]
+    for record in body:
+        if record.error is not None:
+            malformed(record, _csv_problem(record, quotechar))
+            continue
+        if width is None:
+            width = len(record.fields)
+            where = f"as in the first record (line {record.line})"
+            text_index = width - 1 if numbers[0] is None else numbers[0]
+            _check_column_numbers(source, record.line, width, text_index, id_index)
+        if len(record.fields) != width:
+            malformed(
+                record,
+                f"expected {_fields(width)} {where}, found {len(record.fields)} (split at "
+                f"{delimiter!r}, quoted with {quotechar!r}; for others: --delimiter, --quotechar)",
             )
-        texts.append(row[text_index])
-        ids.append(row[id_index] if id_index is not None else str(line))
-    return Articles(texts=texts, ids=ids, source=source)
+            continue
+        texts.append(record.fields[text_index])
+        ids.append(record.fields[id_index] if id_index is not None else str(record.line))
+    return Articles(texts=texts, ids=ids, source=source, skipped=tuple(skipped))
+
+
+def _check_column_numbers(
+    source: str, line: int, width: int, text_index: int, id_index: Optional[int]
+) -> None:
+    """Refuse a column number beyond the fields of the first record (on ``line``)."""
+    numbered = "the only column is 0" if width == 1 else f"the columns are 0 to {width - 1}"
+    for flag, index in (("--text-column", text_index), ("--id-column", id_index)):
+        if index is not None and index >= width:
+            raise DataError(
+                f"{source}, line {line}: no column {index}: the first record has "
+                f"{_fields(width)}, so {numbered} (choose one with {flag})"
+            )
 
 
 def _named_column(source: str, header: list[str], flag: str, name: str) -> int:
@@ -420,37 +544,74 @@ def _fields(count: int) -> str:
     return "1 field" if count == 1 else f"{count} fields"
 
 
-def _csv_records(
-    text: str, source: str, delimiter: str, quotechar: str
-) -> list[tuple[int, list[str]]]:
-    """Return ``(line, record)`` for each non-blank record; ``line`` is where it starts.
+@dataclass(frozen=True)
+class _CsvRecord:
+    """A record of a CSV file: its fields, or the csv module's error."""
 
-    Fields may be longer than the csv module's default limit (128 KiB), which a long article
-    can reach; the limit is raised while reading and restored afterwards.
+    line: int
+    last_line: int
+    fields: list[str]
+    error: Optional[str] = None
+
+
+def _csv_records(text: str, delimiter: str, quotechar: str) -> list[_CsvRecord]:
+    """Return the non-blank records, each with the lines on which it starts and ends.
+
+    A record that is not valid CSV is returned with the csv module's error, and reading goes
+    on after it (the reader starts afresh on the next line). Fields may be longer than the csv
+    module's default limit (128 KiB), which a long article can reach; the limit is raised
+    while reading and restored afterwards.
     """
     # newline="": the csv module sees line breaks inside quoted fields as written.
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar, strict=True
     )
-    records: list[tuple[int, list[str]]] = []
+    records: list[_CsvRecord] = []
     limit = csv.field_size_limit(2**31 - 1)
     line = 1
     try:
-        for row in reader:
-            if row:
-                records.append((line, row))
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                records.append(_CsvRecord(line, max(line, reader.line_num), [], str(exc)))
+            else:
+                if row:
+                    records.append(_CsvRecord(line, reader.line_num, row))
             line = reader.line_num + 1
-    except csv.Error as exc:
-        raise DataError(f"{source}, line {line}: not valid CSV: {exc}") from exc
     finally:
         csv.field_size_limit(limit)
     return records
 
 
+def _csv_problem(record: _CsvRecord, quotechar: str) -> str:
+    """Explain the csv module's error on a record, with the likely cause."""
+    problem = f"not valid CSV: {record.error}"
+    if record.error == "unexpected end of data":
+        problem += f": a field quoted with {quotechar!r} is not closed before the end of the file"
+        if record.last_line > record.line:
+            problem += f" (the record runs from line {record.line} to {record.last_line})"
+    elif record.error is not None and "expected after" in record.error:
+        problem += (
+            f": a field that starts with the quote character {quotechar!r} must end with it; "
+            "if the file quotes with another character, name it with --quotechar"
+        )
+    return problem
+
+
 def _check(articles: Articles) -> Articles:
     """Reject an input without articles or with a repeated id."""
     if not articles.texts:
-        raise DataError(f"{articles.source}: no articles found")
+        found = f"{articles.source}: no articles found"
+        if articles.skipped:
+            first = articles.skipped[0]
+            found += (
+                f": skipped {_skipped_lines(articles.skipped)}; the first, line {first.line}: "
+                f"{first.problem}"
+            )
+        raise DataError(found)
     seen: dict[str, int] = {}
     for position, key in enumerate(articles.ids):
         if key in seen:

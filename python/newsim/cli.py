@@ -56,11 +56,13 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 from . import datasets
 from ._io import (
     FORMATS,
+    ON_BAD_LINES,
     Articles,
     DataError,
     InputUsageError,
     NoInputError,
     read_articles,
+    skipped_summary,
 )
 from ._stopwords import LANGUAGES
 
@@ -237,6 +239,13 @@ def _parser() -> argparse.ArgumentParser:
         "numbers counted from 0 (`--text-column 1` is the second column), and the first "
         "record sets the number of fields",
     )
+    group.add_argument(
+        "--on-bad-lines",
+        choices=ON_BAD_LINES,
+        help="a malformed CSV record (another number of fields than the header, or a quote not "
+        "closed, e.g. in a truncated last row): error stops with its line, skip leaves it out "
+        "and lists the skipped lines on standard error (default: error)",
+    )
 
     vectorizer = argparse.ArgumentParser(add_help=False)
     group = vectorizer.add_argument_group("vectorizer (when fitting)")
@@ -397,6 +406,7 @@ def _articles(args: argparse.Namespace) -> Articles:
                 ("--delimiter", args.delimiter),
                 ("--quotechar", args.quotechar),
                 ("--no-header", None if args.header else True),
+                ("--on-bad-lines", args.on_bad_lines),
             )
             if value is not None
         ]
@@ -405,7 +415,7 @@ def _articles(args: argparse.Namespace) -> Articles:
         corpus = datasets.load_sample()
         return Articles(texts=corpus.texts, ids=corpus.ids, source=_SAMPLE_SOURCE)
     delimiter = "\t" if args.delimiter == r"\t" else args.delimiter
-    return read_articles(
+    articles = read_articles(
         args.path,
         input_format=args.input_format,
         text_field=args.text_field,
@@ -413,7 +423,11 @@ def _articles(args: argparse.Namespace) -> Articles:
         delimiter=delimiter,
         quotechar=args.quotechar,
         header=args.header,
+        on_bad_lines=args.on_bad_lines,
     )
+    for message in skipped_summary(articles):
+        _warning(message)
+    return articles
 
 
 def _fit_options_given(args: argparse.Namespace) -> list[str]:
