@@ -339,6 +339,36 @@ def test_fit_then_model_gives_the_same_results(
     assert neighbors(parse("csv", from_csv))["rates"][0][0] == "rates-copy"
 
 
+def test_fit_discard_statistics_saves_a_smaller_model_that_transforms_alike(
+    capsys: pytest.CaptureFixture[str], folder: pathlib.Path
+) -> None:
+    from newsim import TfidfVectorizer
+
+    full, small = folder.parent / "full.newsim", folder.parent / "small.newsim"
+    options = ["--language", "en", "--ngram", 2, "--min-df", 2]
+    code, out, _ = run_cli(capsys, "fit", folder, "-o", full, *options)
+    assert code == 0
+    assert "statistics discarded" not in out
+    code, out, err = run_cli(capsys, "fit", folder, "-o", small, *options, "--discard-statistics")
+    assert (code, err) == (0, "")
+    assert out.rstrip().endswith(", statistics discarded")
+    # The statistics hold every term seen, those --min-df 2 prunes included.
+    assert small.stat().st_size < full.stat().st_size
+
+    with_full = run_cli(capsys, "keywords", folder, "--model", full, "--format", "csv")
+    with_small = run_cli(capsys, "keywords", folder, "--model", small, "--format", "csv")
+    assert with_small == with_full
+    assert with_small[0] == 0 and "central bank" in with_small[1]
+
+    TfidfVectorizer.load(str(full)).partial_fit(TEXTS)
+    with pytest.raises(ValueError, match="no corpus statistics"):
+        TfidfVectorizer.load(str(small)).partial_fit(TEXTS)
+
+    code, out, err = run_cli(capsys, "keywords", folder, "--discard-statistics")
+    assert (code, out) == (cli.EX_USAGE, "")
+    assert "unrecognized arguments: --discard-statistics" in err
+
+
 def test_model_settings_cannot_be_overridden(
     capsys: pytest.CaptureFixture[str], folder: pathlib.Path
 ) -> None:

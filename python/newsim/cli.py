@@ -387,6 +387,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="where to save the vectorizer"
     )
+    p.add_argument(
+        "--discard-statistics",
+        action="store_true",
+        help="save a smaller model, to deploy for --model: without the corpus statistics kept "
+        "for updating it (the library's partial_fit and merge are then unavailable on it)",
+    )
     p = command("demo", _demo_command, "Vectorize the bundled sample articles and compare them.")
     p.add_argument("--top", type=int, default=10, help="terms to show per article")
     return parser
@@ -558,14 +564,17 @@ def _fit(args: argparse.Namespace) -> int:
     vec = _new_vectorizer(args)
     with _library_errors(articles.source):
         vec.fit(articles.texts)
+    if args.discard_statistics:
+        vec.discard_statistics()
     try:
         vec.save(args.output)
     except OSError as exc:
         raise _CannotCreateError(f"cannot write {args.output!r}: {exc.strerror}") from exc
     language = vec.language_ or "none"
+    discarded = ", statistics discarded" if args.discard_statistics else ""
     print(
         f"saved {args.output}: fitted on {len(articles)} articles from {articles.source}, "
-        f"language {language}, {len(vec.get_feature_names_out())} terms"
+        f"language {language}, {len(vec.get_feature_names_out())} terms{discarded}"
     )
     return EX_OK
 
