@@ -588,8 +588,13 @@ Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
       Reader::bad("duplicate term in vocabulary");
     }
     if (fixed_vocabulary) {
-      if (version == 1) {
+      if (version == 1) {  // format 1 stores the fixed vocabulary as the fitted one only
         o.vocabulary = std::move(terms);
+        try {
+          o.validate();
+        } catch (const InvalidOptionError& e) {
+          throw FormatError(std::string("corrupted newsim model: invalid option: ") + e.what());
+        }
       } else if (!fits_fixed_vocabulary(o, terms)) {
         Reader::bad("the fitted vocabulary differs from the fixed one");
       }

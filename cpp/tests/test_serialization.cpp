@@ -7,6 +7,7 @@
 #include "newsim/errors.hpp"
 #include "newsim/serialization.hpp"
 #include "newsim/vectorizer.hpp"
+#include "corpus.hpp"
 
 using namespace newsim;
 
@@ -189,4 +190,26 @@ TEST(Serialization, ResealedInconsistenciesAreRejected) {
   const double minus = -1.0;
   for (int k = 0; k < 8; ++k) p[k1 + k] = static_cast<char>((std::bit_cast<std::uint64_t>(minus) >> (8 * k)) & 0xFF);
   expect_format_error(sealed(b, p), "invalid option: k1 must be >= 0, got -1.0.");
+}
+
+TEST(Serialization, FixedVocabularyEntriesMustBeUtf8AndTheirColumnsTerms) {
+  // The fuzzer's finding: a file whose fixed vocabulary is not UTF-8 must be refused when read
+  // (the core analyzes entries, and Python decodes them), not when it is written back.
+  VectorizerOptions o;
+  o.analyzer.stemmer = "german";
+  o.normalize_vocabulary = true;
+  o.vocabulary = std::vector<std::string>{"Zzhäuser", "zzregierung"};
+  Vectorizer v(o);
+  const newsim::testing::Corpus c({"die Zzhäuser", "zzregierung"});
+  v.fit(c.docs(), {});
+  const std::string b = v.to_bytes();
+  EXPECT_NO_THROW((void)Vectorizer::from_bytes(b));
+  expect_format_error(replaced(b, "Zzhäuser", std::string("Zz\xFF\xFE\xFDuser")), "vocabulary term 0 is not valid UTF-8");
+  // Without statistics the file stores each column's term: it must be the column's entry or
+  // the entry's alias (here the alias: the corpus has no 'Zzhäuser' term).
+  v.discard_stats();
+  const std::string lean = v.to_bytes();
+  ASSERT_EQ(v.state().vocabulary.term(0), "zzhaus");
+  EXPECT_NO_THROW((void)Vectorizer::from_bytes(lean));
+  expect_format_error(replaced(lean, "zzhaus", "zzhaux"), "the fitted vocabulary differs from the fixed one");
 }
