@@ -214,8 +214,8 @@ def merge_top_k(parts: Sequence[TopK], k: Optional[int] = None) -> TopK:
 
 
 def _shift(result: TopK, offset: int) -> TopK:
-    """Add ``offset`` to the ids of a block's result (padding stays -1)."""
-    ids = result.ids.astype(np.int64, copy=True)
+    """Add ``offset`` to the rows of a block's result (padding stays -1)."""
+    ids = result.neighbor_rows.astype(np.int64, copy=True)
     if offset:
         ids[ids >= 0] += offset
     return TopK(ids, result.scores)
@@ -544,7 +544,8 @@ def _blockwise(
 def _as_result(result: TopK) -> TopK:
     """Return a TopK as the blockwise functions do (int64 ids, float32 scores)."""
     return TopK(
-        result.ids.astype(np.int64, copy=False), result.scores.astype(np.float32, copy=False)
+        result.neighbor_rows.astype(np.int64, copy=False),
+        result.scores.astype(np.float32, copy=False),
     )
 
 

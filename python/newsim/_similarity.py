@@ -4,21 +4,22 @@ Results name things one way (the README's "Results" table):
 
 ==================  ===========================================================================
 ``article_row``     row number (in X, or in Q for a query) of the article a result is about
-``neighbor_row``    row number of an indexed article similar to it (``TopK.ids`` holds these)
-``article_id``      its label: from ``query_ids=`` in top-k and query frames, else ``ids=``
-``neighbor_id``     the neighbor's label, from ``ids=``
+``neighbor_row``    row number of an indexed article similar to it (``TopK.neighbor_rows``)
+``article_id``      its id: the index's ``ids`` (top-k, pairs), ``query_ids=``, or ``ids=``
+``neighbor_id``     the neighbor's id (``TopK.ids``): the index's ``ids``, or ``ids=``
 ``rank``            1 for the most similar neighbor (the heaviest keyword), then 2, 3, ...
 ``score``           the rows' dot product: their cosine when L2-normalized
 ==================  ===========================================================================
 
-Frames keep the row numbers (to select articles with them) and add the labels when given, in
-the order ``article_row``, ``article_id``, ``rank``, ``neighbor_row``, ``neighbor_id``, ``score``.
+Frames keep the row numbers (to select articles with them) and add the ids when the index has
+``ids`` (or labels are passed to ``to_frame``), in the order ``article_row``, ``article_id``,
+``rank``, ``neighbor_row``, ``neighbor_id``, ``score``.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
 from typing import Any, Callable, NamedTuple, Optional, TypeVar, Union
 
@@ -118,12 +119,35 @@ def _label(labels: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return out
 
 
-class TopK(NamedTuple):
-    """Each row's k nearest articles: ``ids`` (their row numbers) and ``scores``, shape (n, k).
+def _ids_at(ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Return the ids of ``rows`` (-1: padding): None-padded objects or -1-padded int64."""
+    pad = rows < 0
+    if ids.dtype == object:
+        out = np.empty(rows.shape, dtype=object)  # None everywhere
+    else:
+        out = np.full(rows.shape, -1, dtype=np.int64)
+    out[~pad] = ids[rows[~pad]]
+    return out
 
-    Rows are sorted by score (ties: lower row first) and padded with -1 and score 0.0 where
-    fewer than k articles share a term with the row. ``ids`` are what a frame calls
-    ``neighbor_row``: the rows of the indexed articles, not labels.
+
+class _TopKFields(NamedTuple):
+    ids: np.ndarray
+    scores: np.ndarray
+
+
+class TopK(_TopKFields):
+    """Each row's k nearest articles: their ``ids`` and ``scores``, shape (n, k).
+
+    Rows are sorted by score (ties: lower row first) and padded where fewer than k articles
+    share a term with the row: with score 0.0 and, in ``ids``, -1 (the index's default ids,
+    its row numbers, and integer ids, which are >= 0) or None (string ids). ``ids`` are the
+    neighbors' ids (a frame's ``neighbor_id``) when the index was given ``ids``, else their
+    row numbers; :attr:`neighbor_rows` always holds the row numbers (a frame's
+    ``neighbor_row``). A TopK unpacks into its two fields: ``ids, scores = index.top_k()``.
+
+    A TopK built from two arrays (``TopK(ids, scores)``, ``TopK._make``) has no labels: its
+    ``ids`` are row numbers. ``_replace`` keeps the labels of an index's result, except when it
+    replaces ``ids``. Results pickle with their labels.
 
     Examples
     --------
@@ -135,10 +159,62 @@ class TopK(NamedTuple):
     [[1], [0]]
     >>> scores.shape, scores.dtype.name
     ((2, 1), 'float32')
+    >>> labelled = newsim.TfidfVectorizer().index(sample.texts, ids=["stargate", "deepseek"])
+    >>> result = labelled.top_k(k=2)  # one other article: the rest is padding
+    >>> result.ids.tolist(), result.neighbor_rows.tolist()
+    ([['deepseek', None], ['stargate', None]], [[1, -1], [0, -1]])
     """
 
-    ids: np.ndarray
-    scores: np.ndarray
+    @classmethod
+    def _labelled(
+        cls,
+        ids: np.ndarray,
+        scores: np.ndarray,
+        rows: np.ndarray,
+        article_ids: Optional[np.ndarray],
+    ) -> TopK:
+        """Return a result whose ``ids`` are labels of ``rows`` (``article_ids``: of its rows)."""
+        result = cls(ids, scores)
+        result.__dict__.update(_rows=rows, _article_ids=article_ids)
+        return result
+
+    def _label_state(self) -> tuple[Optional[np.ndarray], Optional[np.ndarray]]:
+        """Return (neighbor rows, article ids) of a labelled result, (None, None) otherwise."""
+        state = getattr(self, "__dict__", {})
+        return state.get("_rows"), state.get("_article_ids")
+
+    @property
+    def neighbor_rows(self) -> np.ndarray:
+        """The neighbors' row numbers, shape (n, k), padded with -1 (a frame's ``neighbor_row``).
+
+        Equal to ``ids`` when the index has no ``ids`` (and for a TopK built from two arrays).
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> index = newsim.TfidfVectorizer().index(sample.texts, ids=[10, 20])
+        >>> result = index.top_k(k=1)
+        >>> result.ids.tolist(), result.neighbor_rows.tolist()
+        ([[20], [10]], [[1], [0]])
+        """
+        rows, _ = self._label_state()
+        if rows is not None:
+            return rows
+        ids = np.asarray(self.ids)
+        if not np.issubdtype(ids.dtype, np.integer):
+            raise ValueError(
+                f"this TopK's ids have dtype {ids.dtype} and it has no row numbers; a TopK built "
+                "from two arrays must hold row numbers"
+            )
+        return ids
+
+    def _replace(self, **kwargs: Any) -> TopK:
+        """Return a copy with fields replaced; it keeps the labels unless ``ids`` is replaced."""
+        result = super()._replace(**kwargs)
+        if "ids" not in kwargs:
+            result.__dict__.update(getattr(self, "__dict__", {}))
+        return result
 
     def to_frame(
         self,
@@ -152,13 +228,12 @@ class TopK(NamedTuple):
         Parameters
         ----------
         ids : sequence, optional
-            Labels of the indexed articles (e.g. titles), one per article: adds the column
-            ``neighbor_id``.
+            Labels of the indexed articles (e.g. titles), one per article: the column
+            ``neighbor_id``. By default the index's ``ids``, when it has them.
         query_ids : sequence, optional
-            Labels of the rows the neighbors were found for, one per row: adds the column
-            ``article_id``. For :meth:`SimilarityIndex.top_k` these are the indexed articles
-            too (pass the same labels as ``ids``); for :meth:`SimilarityIndex.query`, the
-            queries.
+            Labels of the rows the neighbors were found for, one per row: the column
+            ``article_id``. By default, for :meth:`SimilarityIndex.top_k`, the index's ``ids``
+            when it has them; the queries of :meth:`SimilarityIndex.query` have none.
         legacy_columns : bool, default=False
             Deprecated, removed in newsim 0.4: newsim 0.2's columns ``article``, ``rank``,
             ``neighbor``, ``score``, where ``article`` and ``neighbor`` hold the labels when
@@ -168,8 +243,8 @@ class TopK(NamedTuple):
         -------
         pandas.DataFrame
             Columns ``article_row`` (the indexed article's row, or the query's), ``article_id``
-            (with ``query_ids``), ``rank`` (from 1), ``neighbor_row``, ``neighbor_id`` (with
-            ``ids``) and ``score``; one row per neighbor, best first within each article.
+            (with ids), ``rank`` (from 1), ``neighbor_row``, ``neighbor_id`` (with ids) and
+            ``score``; one row per neighbor, best first within each article.
 
         Raises
         ------
@@ -185,9 +260,16 @@ class TopK(NamedTuple):
            article_row  rank  neighbor_row neighbor_id
         0            0     1             1    DeepSeek
         1            1     1             0    Stargate
+        >>> index = newsim.TfidfVectorizer().index(sample.texts, ids=["Stargate", "DeepSeek"])
+        >>> index.top_k(k=1).to_frame().drop(columns="score")
+           article_row article_id  rank  neighbor_row neighbor_id
+        0            0   Stargate     1             1    DeepSeek
+        1            1   DeepSeek     1             0    Stargate
         """
-        n, k = self.ids.shape
-        neighbor_row = self.ids.ravel()
+        rows, article_ids = self._label_state()
+        all_rows = self.neighbor_rows
+        n, k = all_rows.shape
+        neighbor_row = all_rows.ravel()
         keep = neighbor_row >= 0
         neighbor_row = neighbor_row[keep]
         article_row = np.repeat(np.arange(n), k)[keep]
@@ -199,6 +281,8 @@ class TopK(NamedTuple):
         }
         if ids is not None:
             columns["neighbor_id"] = _label(_labels(ids), neighbor_row)
+        elif rows is not None:
+            columns["neighbor_id"] = np.asarray(self.ids).ravel()[keep]
         if query_ids is not None:
             queries = _labels(query_ids, "query_ids")
             if queries.shape[0] != n:
@@ -206,6 +290,8 @@ class TopK(NamedTuple):
                     f"query_ids has {queries.shape[0]} labels for {n} rows; pass one per row"
                 )
             columns["article_id"] = queries[article_row]
+        elif article_ids is not None:
+            columns["article_id"] = article_ids[article_row]
         return _frame(columns, _TOPK_0_2 if legacy_columns else None)
 
 
@@ -220,12 +306,23 @@ _TOPK_0_2 = _Legacy(
 )
 
 
-class Pairs(NamedTuple):
+class _PairsFields(NamedTuple):
+    article_row: np.ndarray
+    neighbor_row: np.ndarray
+    score: np.ndarray
+
+
+class Pairs(_PairsFields):
     """Pairs of articles with ``score >= threshold``: a table in columns, named as its frame's.
 
     ``article_row < neighbor_row`` in each pair; pairs are ordered by ``article_row``, then
-    ``neighbor_row``. The fields ``i`` and ``j`` of newsim 0.2 still read (with a
-    DeprecationWarning) until newsim 0.4.
+    ``neighbor_row``. A Pairs unpacks into its three fields ``article_row, neighbor_row,
+    score``; :attr:`article_id` and :attr:`neighbor_id` give the articles' ids (the index's
+    ``ids``, or the rows without them). The fields ``i`` and ``j`` of newsim 0.2 still read
+    (with a DeprecationWarning) until newsim 0.4.
+
+    A Pairs built from three arrays has no ids; ``_replace`` and pickling keep those of an
+    index's result.
 
     Examples
     --------
@@ -235,11 +332,34 @@ class Pairs(NamedTuple):
     >>> pairs = index.pairs(threshold=0.9)  # article 2 repeats article 0
     >>> pairs.n_pairs, pairs.article_row.tolist(), pairs.neighbor_row.tolist()
     (1, [0], [2])
+    >>> index = newsim.TfidfVectorizer().index(sample.texts * 2, ids=["a", "b", "a2", "b2"])
+    >>> pairs = index.pairs(threshold=0.9)
+    >>> pairs.article_id.tolist(), pairs.neighbor_id.tolist()
+    (['a', 'b'], ['a2', 'b2'])
     """
 
-    article_row: np.ndarray
-    neighbor_row: np.ndarray
-    score: np.ndarray
+    def _index_ids(self) -> Optional[np.ndarray]:
+        """Return the ids of the index's articles (by row), None without them."""
+        ids: Optional[np.ndarray] = getattr(self, "__dict__", {}).get("_ids")
+        return ids
+
+    @property
+    def article_id(self) -> np.ndarray:
+        """The id of each pair's first article (its row when the index has no ``ids``)."""
+        ids = self._index_ids()
+        return self.article_row if ids is None else ids[self.article_row]
+
+    @property
+    def neighbor_id(self) -> np.ndarray:
+        """The id of each pair's second article (its row when the index has no ``ids``)."""
+        ids = self._index_ids()
+        return self.neighbor_row if ids is None else ids[self.neighbor_row]
+
+    def _replace(self, **kwargs: Any) -> Pairs:
+        """Return a copy with fields replaced (the ids of the index's articles kept)."""
+        result = super()._replace(**kwargs)
+        result.__dict__.update(getattr(self, "__dict__", {}))
+        return result
 
     @property
     def n_pairs(self) -> int:
@@ -264,8 +384,9 @@ class Pairs(NamedTuple):
         Parameters
         ----------
         ids : sequence, optional
-            Labels of the indexed articles, one per article: adds the columns ``article_id``
-            and ``neighbor_id`` (the row numbers stay, to select the articles).
+            Labels of the indexed articles, one per article: the columns ``article_id`` and
+            ``neighbor_id`` (the row numbers stay, to select the articles). By default the
+            index's ``ids``, when it has them.
         legacy_columns : bool, default=False
             Deprecated, removed in newsim 0.4: newsim 0.2's columns ``i``, ``j``, ``score``
             and, with ``ids``, ``id_i``, ``id_j``.
@@ -273,8 +394,8 @@ class Pairs(NamedTuple):
         Returns
         -------
         pandas.DataFrame
-            Columns ``article_row``, ``article_id`` (with ``ids``), ``neighbor_row``,
-            ``neighbor_id`` (with ``ids``) and ``score``.
+            Columns ``article_row``, ``article_id`` (with ids), ``neighbor_row``,
+            ``neighbor_id`` (with ids) and ``score``.
 
         Raises
         ------
@@ -300,6 +421,9 @@ class Pairs(NamedTuple):
             labels = _labels(ids)
             columns["neighbor_id"] = _label(labels, self.neighbor_row)
             columns["article_id"] = _label(labels, self.article_row)
+        elif self._index_ids() is not None:
+            columns["neighbor_id"] = self.neighbor_id
+            columns["article_id"] = self.article_id
         return _frame(columns, _PAIRS_0_2 if legacy_columns else None)
 
 
@@ -439,6 +563,92 @@ def _run(bar: Optional[Monitor], call: Callable[[Optional[Monitor]], _T]) -> _T:
             bar.close()
 
 
+class _UnknownId(KeyError):
+    """An id that is not in the index: a KeyError whose message reads as a sentence."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+
+def _kind(value: Any) -> Optional[str]:
+    """Return 'str' or 'int' for a valid id's type, None for any other type."""
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, Integral) and not isinstance(value, (bool, np.bool_)):
+        return "int"
+    return None
+
+
+def _check_ids(ids: Any, n_rows: int) -> np.ndarray:
+    """Validate ``ids=`` of an index: int64 (integer ids) or object array of str, read-only."""
+    if isinstance(ids, (str, bytes)):
+        raise TypeError(
+            f"ids must be a sequence of ids (str or int), one per row, got a bare "
+            f"{type(ids).__name__}; wrap one id in a list"
+        )
+    if isinstance(ids, (set, frozenset, dict)):
+        raise TypeError(
+            f"ids must be a sequence in row order, got an unordered {type(ids).__name__}"
+        )
+    arr: np.ndarray
+    if isinstance(ids, np.ndarray) and ids.ndim == 1 and ids.dtype.kind in "iu":
+        if ids.shape[0] != n_rows:
+            raise ValueError(f"ids has {ids.shape[0]} labels for {n_rows} rows; pass one per row")
+        bad = np.flatnonzero(ids < 0) if ids.dtype.kind == "i" else np.flatnonzero(ids > _INT64_MAX)
+        if bad.size:
+            p = int(bad[0])
+            raise ValueError(
+                f"ids[{p}] is {int(ids[p])}: integer ids must be in [0, 2**63), -1 pads TopK.ids"
+            )
+        arr = ids.astype(np.int64)
+    else:
+        try:
+            items = list(ids)
+        except TypeError:
+            raise TypeError(
+                f"ids must be a sequence of ids (str or int), one per row, got {type(ids).__name__}"
+            ) from None
+        if len(items) != n_rows:
+            raise ValueError(f"ids has {len(items)} labels for {n_rows} rows; pass one per row")
+        first: Optional[tuple[int, str]] = None
+        for p, value in enumerate(items):
+            kind = _kind(value)
+            if kind is None:
+                raise TypeError(
+                    f"ids[{p}] is {value!r} ({type(value).__name__}): ids must be strings or "
+                    "non-negative integers"
+                )
+            if first is None:
+                first = (p, kind)
+            elif kind != first[1]:
+                raise TypeError(
+                    f"ids mixes str and int: ids[{first[0]}] is {items[first[0]]!r}, ids[{p}] is "
+                    f"{value!r}; use one type"
+                )
+            if kind == "int" and not 0 <= int(value) <= _INT64_MAX:
+                raise ValueError(
+                    f"ids[{p}] is {int(value)}: integer ids must be in [0, 2**63), -1 pads TopK.ids"
+                )
+        if first is not None and first[1] == "str":
+            arr = np.empty(len(items), dtype=object)
+            arr[:] = [str(v) for v in items]
+        else:
+            arr = np.array([int(v) for v in items], dtype=np.int64)
+    if np.unique(arr).shape[0] != arr.shape[0]:
+        seen: dict[Any, int] = {}
+        for p, value in enumerate(arr.tolist()):
+            if value in seen:
+                raise ValueError(
+                    f"ids must be unique: {value!r} is ids[{seen[value]}] and ids[{p}]"
+                )
+            seen[value] = p
+    arr.flags.writeable = False
+    return arr
+
+
 class SimilarityIndex(SummaryReprMixin):
     """Nearest neighbours and near-duplicates of articles, without an n x n matrix.
 
@@ -451,6 +661,13 @@ class SimilarityIndex(SummaryReprMixin):
     ----------
     X : sparse matrix or array of shape (n_articles, n_features)
         The article vectors, e.g. ``TfidfVectorizer().fit_transform(articles)``.
+    ids : sequence of str or of int, optional
+        The articles' ids, one per row of X, unique: strings or integers >= 0 (Python or numpy
+        integers; not bool, not floats, not a mix of str and int). Results speak them:
+        ``TopK.ids`` (padded with None for strings, -1 for integers), ``Pairs.article_id``
+        and ``neighbor_id``, the ``article_id`` and ``neighbor_id`` columns of every frame,
+        and :meth:`explain` takes ids. Default: the row numbers (results as without ids,
+        frames without id columns).
     n_jobs : int or None, default=None
         Threads (None: 1; -1: all cores).
     feature_names : sequence of str, optional
@@ -468,6 +685,9 @@ class SimilarityIndex(SummaryReprMixin):
     ----------
     feature_names_ : ndarray of str or None
         The terms of the columns, if given.
+    ids_ : ndarray
+        The articles' ids by row (read-only): int64 for integer ids and by default (the row
+        numbers), object (str) for string ids.
 
     Examples
     --------
@@ -479,12 +699,18 @@ class SimilarityIndex(SummaryReprMixin):
     [1, 0, -1]
     >>> index  # doctest: +ELLIPSIS
     SimilarityIndex(n_articles=3, n_features=7, nnz=10, scores=cosine, dtype=float32, memory=...)
+    >>> index = vec.index(["the cat sat on the mat", "a cat sat", "dogs bark"], ids=["x", "y", "z"])
+    >>> index.top_k(k=1).ids.ravel().tolist()
+    ['y', 'x', None]
+    >>> index.row_of("z")
+    2
     """
 
     def __init__(
         self,
         X: Any,
         *,
+        ids: Optional[Sequence[Any]] = None,
         n_jobs: Optional[int] = None,
         feature_names: Optional[Union[Sequence[str], np.ndarray]] = None,
         progress: Optional[bool] = None,
@@ -492,7 +718,14 @@ class SimilarityIndex(SummaryReprMixin):
         M = _as_csr(X, "X")
         resolve_n_jobs(n_jobs)  # reject a bad value now, not at the first query
         check_progress(progress)
+        checked = None if ids is None else _check_ids(ids, int(M.shape[0]))
         self._index = _core.SimilarityIndex(*_parts(M))
+        self._has_ids = checked is not None
+        if checked is None:
+            checked = np.arange(M.shape[0], dtype=np.int64)
+            checked.flags.writeable = False
+        self.ids_: np.ndarray = checked
+        self._rows_by_id: Optional[dict[Any, int]] = None
         self.n_jobs = n_jobs
         self.progress = progress
         if feature_names is not None:
@@ -552,7 +785,73 @@ class SimilarityIndex(SummaryReprMixin):
             ("scores", "cosine" if self.normalized_ else "dot product"),
             ("dtype", self.dtype.name),
             ("memory", format_bytes(self.nbytes)),
-        ]
+        ] + ([("ids", "str" if self.ids_.dtype == object else "int")] if self._has_ids else [])
+
+    # ------------------------------------------------------------------ ids
+    def _rows_of(self, ids: Iterable[Any], names: Optional[Sequence[str]] = None) -> np.ndarray:
+        """Return the rows of ``ids`` (int64); KeyError naming the first unknown id and where.
+
+        ``names`` names the positions in the message (e.g. the arguments of :meth:`explain`);
+        without it the position is ``ids[p]``. Without ``ids``, the ids are the row numbers.
+        """
+        if isinstance(ids, (str, bytes)):
+            raise TypeError(f"ids must be a sequence of ids, got a bare {type(ids).__name__}")
+        kind = "str" if self.ids_.dtype == object else "int"
+        if self._has_ids and self._rows_by_id is None:
+            self._rows_by_id = {v: r for r, v in enumerate(self.ids_.tolist())}
+        rows = []
+        for p, value in enumerate(ids):
+            row: Optional[int] = None
+            if _kind(value) == kind:
+                if self._rows_by_id is not None:
+                    row = self._rows_by_id.get(value)
+                elif 0 <= int(value) < self.n_articles:
+                    row = int(value)
+            if row is None:
+                where = names[p] if names is not None else f"ids[{p}]"
+                what = f"{kind} ids" if self._has_ids else "ids (its row numbers)"
+                raise _UnknownId(
+                    f"{where}={value!r} is not an id of this index ({self.n_articles} articles "
+                    f"with {what})"
+                )
+            rows.append(row)
+        return np.asarray(rows, dtype=np.int64)
+
+    def row_of(self, id: Any) -> int:
+        """Return the row of the article with this id.
+
+        Parameters
+        ----------
+        id : str or int
+            An id of the index (its row number when the index has no ``ids``).
+
+        Returns
+        -------
+        int
+            The article's row in X.
+
+        Raises
+        ------
+        KeyError
+            If no article has this id (the message names it).
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> index = newsim.TfidfVectorizer().index(sample.texts, ids=["stargate", "deepseek"])
+        >>> index.row_of("deepseek")
+        1
+        """
+        return int(self._rows_of([id], names=("id",))[0])
+
+    def _topk(self, rows: np.ndarray, scores: np.ndarray, *, queries: bool) -> TopK:
+        """Return the core's (rows, scores) as a TopK speaking the index's ids."""
+        if not self._has_ids:
+            return TopK(rows, scores)
+        return TopK._labelled(
+            _ids_at(self.ids_, rows), scores, rows, None if queries else self.ids_
+        )
 
     def _jobs(self) -> int:
         return resolve_n_jobs(self.n_jobs)
@@ -578,7 +877,7 @@ class SimilarityIndex(SummaryReprMixin):
         ----------
         k : int, default=10
             Neighbours per article. With fewer than k other articles sharing a term, the row is
-            padded with id -1 and score 0.0 (also when k > n - 1).
+            padded with score 0.0 and id -1 (None with string ``ids``), also when k > n - 1.
         method : {'auto', 'pruned', 'brute'}, default='auto'
             'auto' uses the symmetric kernel (each pair scored once, for both rows; k <= 255)
             and otherwise scores every posting (into a dense array of n scores when a row's
@@ -593,7 +892,9 @@ class SimilarityIndex(SummaryReprMixin):
         Returns
         -------
         TopK
-            ``(ids, scores)``, each of shape (n_articles, k).
+            ``(ids, scores)``, each of shape (n_articles, k): the neighbors' ids (the index's
+            ``ids``, or their row numbers without them; ``neighbor_rows`` has the rows). Its
+            frame has ``article_id`` and ``neighbor_id`` when the index has ``ids``.
 
         Examples
         --------
@@ -611,10 +912,10 @@ class SimilarityIndex(SummaryReprMixin):
         bar = self._monitor(
             progress, "top_k", self.n_articles, lambda: self._index.top_k_work(k, method=method)
         )
-        ids, scores = _run(
+        rows, scores = _run(
             bar, lambda cb: self._index.top_k(k, method=method, n_jobs=self._jobs(), progress=cb)
         )
-        return TopK(ids, scores)
+        return self._topk(rows, scores, queries=False)
 
     def query(
         self, Q: Any, k: int = 10, *, method: str = "auto", progress: Optional[bool] = None
@@ -635,7 +936,9 @@ class SimilarityIndex(SummaryReprMixin):
         Returns
         -------
         TopK
-            ``(ids, scores)``, each of shape (n_queries, k).
+            ``(ids, scores)``, each of shape (n_queries, k): the neighbors' ids, as in
+            :meth:`top_k`. The queries have no ids: its frame's ``article_id`` comes from
+            ``to_frame(query_ids=...)``.
 
         Examples
         --------
@@ -662,13 +965,13 @@ class SimilarityIndex(SummaryReprMixin):
             int(M.shape[0]),
             lambda: self._index.query_work(*_parts(M), method=method),
         )
-        ids, scores = _run(
+        rows, scores = _run(
             bar,
             lambda cb: self._index.query(
                 *_parts(M), k, method=method, n_jobs=self._jobs(), progress=cb
             ),
         )
-        return TopK(ids, scores)
+        return self._topk(rows, scores, queries=True)
 
     def pairs(
         self,
@@ -697,7 +1000,8 @@ class SimilarityIndex(SummaryReprMixin):
         -------
         Pairs or pandas.DataFrame
             ``(article_row, neighbor_row, score)``, article_row < neighbor_row, ordered by
-            article_row, then neighbor_row.
+            article_row, then neighbor_row; ``article_id`` and ``neighbor_id`` (properties of a
+            Pairs, columns of its frame) when the index has ``ids``.
 
         Examples
         --------
@@ -724,6 +1028,8 @@ class SimilarityIndex(SummaryReprMixin):
             bar, lambda cb: self._index.pairs(t, method=method, n_jobs=self._jobs(), progress=cb)
         )
         result = Pairs(i, j, s)
+        if self._has_ids:
+            result.__dict__["_ids"] = self.ids_
         return result.to_frame() if as_frame else result
 
     def explain(self, i: int, j: int, top: int = 10) -> Explanation:
@@ -731,8 +1037,8 @@ class SimilarityIndex(SummaryReprMixin):
 
         Parameters
         ----------
-        i, j : int
-            Article ids (row numbers).
+        i, j : str or int
+            The articles' ids when the index has ``ids``, else their row numbers.
         top : int, default=10
             How many terms to return (largest contributions first).
 
@@ -741,6 +1047,13 @@ class SimilarityIndex(SummaryReprMixin):
         Explanation
             ``terms`` (feature names, or column numbers without them), ``contributions`` and
             the full ``score`` (the sum over every shared term).
+
+        Raises
+        ------
+        KeyError
+            If the index has ``ids`` and ``i`` or ``j`` is not one of them (named).
+        IndexError, TypeError
+            Without ``ids``, for a row number out of range or not an int.
 
         Examples
         --------
@@ -752,7 +1065,12 @@ class SimilarityIndex(SummaryReprMixin):
         (5, True)
         >>> bool(abs(e.score - index.top_k(1).scores[0, 0]) < 1e-6)
         True
+        >>> index = newsim.TfidfVectorizer().index(sample.texts, ids=["stargate", "deepseek"])
+        >>> bool(index.explain("stargate", "deepseek").score == e.score)
+        True
         """
+        if self._has_ids:
+            i, j = (int(r) for r in self._rows_of([i, j], names=("i", "j")))
         for name, v in (("i", i), ("j", j)):
             if isinstance(v, bool) or not isinstance(v, Integral):
                 raise TypeError(f"{name} must be an int, got {type(v).__name__}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Optional, Protocol
 
 import numpy as np
@@ -27,7 +27,11 @@ class _SimilarityMethodsMixin:
     """:meth:`index`, :meth:`explain` and :meth:`keywords`, on a fitted (or fitting) vectorizer."""
 
     def index(
-        self: _Transforming, raw_documents: Iterable[str], *, n_jobs: Optional[int] = None
+        self: _Transforming,
+        raw_documents: Iterable[str],
+        *,
+        ids: Optional[Sequence[Any]] = None,
+        n_jobs: Optional[int] = None,
     ) -> SimilarityIndex:
         """Fit on the articles and return a :class:`SimilarityIndex` over them.
 
@@ -35,6 +39,9 @@ class _SimilarityMethodsMixin:
         ----------
         raw_documents : iterable of str
             The articles.
+        ids : sequence of str or of int, optional
+            The articles' ids, one per article, unique (see :class:`SimilarityIndex`): results
+            speak them. Default: the row numbers.
         n_jobs : int or None, default=None
             Threads for the index (default: the vectorizer's ``n_jobs``).
 
@@ -52,10 +59,14 @@ class _SimilarityMethodsMixin:
         SimilarityIndex(n_articles=2, n_features=..., scores=cosine, dtype=float32, memory=...)
         >>> index.top_k(k=1).ids.tolist()
         [[1], [0]]
+        >>> index = newsim.TfidfVectorizer().index(sample.texts, ids=sample.ids)
+        >>> index.top_k(k=1).ids.tolist() == [[sample.ids[1]], [sample.ids[0]]]
+        True
         """
         X = self.fit_transform(raw_documents)
         return SimilarityIndex(
             X,
+            ids=ids,
             n_jobs=self._param("n_jobs") if n_jobs is None else n_jobs,
             feature_names=self.get_feature_names_out(),
             progress=self._param("progress"),

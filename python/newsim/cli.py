@@ -512,7 +512,7 @@ def _similar(args: argparse.Namespace) -> int:
     # More neighbors than other articles would only be padding (and memory).
     top = index.top_k(min(args.top, len(articles) - 1))
     rows: list[tuple[_Cell, ...]] = []
-    for r, (neighbors, scores) in enumerate(zip(top.ids.tolist(), top.scores.tolist())):
+    for r, (neighbors, scores) in enumerate(zip(top.neighbor_rows.tolist(), top.scores.tolist())):
         for rank, (j, score) in enumerate(zip(neighbors, scores), start=1):
             if j < 0:  # padding: no more articles share a term with this one
                 break

@@ -180,7 +180,7 @@ def _pair(
     offset = int(offsets[j]) if offsets is not None else 0
     index = SimilarityIndex(Xj, n_jobs=n_jobs, progress=False)
     result = index.top_k(k, method=method) if diagonal else index.query(Xi, k, method=method)
-    ids = result.ids.astype(np.int64, copy=True)
+    ids = result.neighbor_rows.astype(np.int64, copy=True)
     if offset:
         ids[ids >= 0] += offset
     return TopK(ids, result.scores.astype(np.float32, copy=False))

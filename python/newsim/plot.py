@@ -338,7 +338,7 @@ def neighbor_graph(
         raise TypeError(
             f"index_or_topk must be a SimilarityIndex or a TopK, got {type(index_or_topk).__name__}"
         )
-    nb_ids = np.asarray(topk.ids)[:, :k]
+    nb_ids = np.asarray(topk.neighbor_rows)[:, :k]
     nb_scores = np.asarray(topk.scores)[:, :k]
     chosen = _order(articles, n_articles)
     for name, values in (("ids", ids), ("groups", groups)):
