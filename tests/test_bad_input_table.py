@@ -360,6 +360,48 @@ BAD: dict[str, Bad] = {
         lambda c: c.index.explain(0.0, 1), TypeError, r"i must be an int, got float"),
     "explain-top-negative": Bad(
         lambda c: c.index.explain(0, 1, top=-1), ValueError, r"top must be >= 0, got -1"),
+    "index-ids-wrong-length": Bad(
+        lambda c: SimilarityIndex(np.eye(4), ids=["a", "b", "c"]), ValueError,
+        r"ids has 3 labels for 4 rows; pass one per row"),
+    "index-ids-duplicate": Bad(
+        lambda c: SimilarityIndex(c.X, ids=["a", "b", "a"]), ValueError,
+        r"ids must be unique: 'a' is ids\[0\] and ids\[2\]"),
+    "index-ids-duplicate-int-array": Bad(
+        lambda c: SimilarityIndex(c.X, ids=np.array([5, 7, 7])), ValueError,
+        r"ids must be unique: 7 is ids\[1\] and ids\[2\]"),
+    "index-ids-float": Bad(
+        lambda c: SimilarityIndex(c.X, ids=[0, 1.0, 2]), TypeError,
+        r"ids\[1\] is 1.0 \(float\): ids must be strings or non-negative integers"),
+    "index-ids-None": Bad(
+        lambda c: SimilarityIndex(c.X, ids=["a", None, "c"]), TypeError,
+        r"ids\[1\] is None \(NoneType\): ids must be strings or non-negative integers"),
+    "index-ids-bool": Bad(
+        lambda c: SimilarityIndex(c.X, ids=[True, False, 2]), TypeError,
+        r"ids\[0\] is True \(bool\): ids must be strings or non-negative integers"),
+    "index-ids-mixed": Bad(
+        lambda c: SimilarityIndex(c.X, ids=["a", "b", 3]), TypeError,
+        r"ids mixes str and int: ids\[0\] is 'a', ids\[2\] is 3; use one type"),
+    "index-ids-negative": Bad(
+        lambda c: SimilarityIndex(c.X, ids=[0, -1, 2]), ValueError,
+        r"ids\[1\] is -1: integer ids must be in \[0, 2\*\*63\), -1 pads TopK.ids"),
+    "index-ids-negative-array": Bad(
+        lambda c: SimilarityIndex(c.X, ids=np.array([0, 1, -5])), ValueError,
+        r"ids\[2\] is -5: integer ids must be in \[0, 2\*\*63\)"),
+    "index-ids-bare-str": Bad(
+        lambda c: SimilarityIndex(c.X, ids="abc"), TypeError,
+        r"ids must be a sequence of ids \(str or int\), one per row, got a bare str"),
+    "index-ids-set": Bad(
+        lambda c: SimilarityIndex(c.X, ids={"a", "b", "c"}), TypeError,
+        r"ids must be a sequence in row order, got an unordered set"),
+    "vec.index-ids-wrong-length": Bad(
+        lambda c: TfidfVectorizer().index(GOOD, ids=["a"]), ValueError,
+        r"ids has 1 labels for 3 rows"),
+    "explain-unknown-id": Bad(
+        lambda c: SimilarityIndex(c.X, ids=["a", "b", "c"]).explain("a", "z"), KeyError,
+        r"j='z' is not an id of this index \(3 articles with str ids\)"),
+    "row_of-unknown-id": Bad(
+        lambda c: SimilarityIndex(c.X, ids=[10, 20, 30]).row_of(40), KeyError,
+        r"id=40 is not an id of this index \(3 articles with int ids\)"),
     # ---------------------------------------------------------------- persistence
     "save-to-a-folder": Bad(
         lambda c: c.vec.save(c.tmp), IsADirectoryError, r"Is a directory"),
