@@ -664,10 +664,10 @@ class SimilarityIndex(SummaryReprMixin):
     ids : sequence of str or of int, optional
         The articles' ids, one per row of X, unique: strings or integers >= 0 (Python or numpy
         integers; not bool, not floats, not a mix of str and int). Results speak them:
-        ``TopK.ids`` (padded with None for strings, -1 for integers), ``Pairs.article_id``
-        and ``neighbor_id``, the ``article_id`` and ``neighbor_id`` columns of every frame,
-        and :meth:`explain` takes ids. Default: the row numbers (results as without ids,
-        frames without id columns).
+        ``TopK.ids`` (padded with None for string ids and with -1 for integer ids: these
+        are >= 0, so -1 is never an id), ``Pairs.article_id`` and ``neighbor_id``, the
+        ``article_id`` and ``neighbor_id`` columns of every frame, and :meth:`explain` takes
+        ids. Default: the row numbers (results as without ids, frames without id columns).
     n_jobs : int or None, default=None
         Threads (None: 1; -1: all cores).
     feature_names : sequence of str, optional
@@ -809,10 +809,10 @@ class SimilarityIndex(SummaryReprMixin):
                     row = int(value)
             if row is None:
                 where = names[p] if names is not None else f"ids[{p}]"
-                what = f"{kind} ids" if self._has_ids else "ids (its row numbers)"
+                what = f"with {kind} ids" if self._has_ids else "whose ids are their rows"
                 raise _UnknownId(
                     f"{where}={value!r} is not an id of this index ({self.n_articles} articles "
-                    f"with {what})"
+                    f"{what})"
                 )
             rows.append(row)
         return np.asarray(rows, dtype=np.int64)
