@@ -259,7 +259,7 @@ def _spring_layout(
 
 def neighbor_graph(
     index_or_topk: Union[SimilarityIndex, TopK],
-    ids: Optional[Sequence[Any]] = None,
+    ids: Optional[Union[Sequence[Any], np.ndarray]] = None,
     k: int = 3,
     ax: Optional[Axes] = None,
     *,
@@ -282,7 +282,8 @@ def neighbor_graph(
         An index (its :meth:`~SimilarityIndex.top_k` is computed) or the result of
         ``index.top_k(...)``, whose rows are the indexed articles.
     ids : sequence, optional
-        One label per indexed article (e.g. titles); row numbers by default.
+        One label per indexed article (e.g. titles); by default the index's ``ids`` (those of
+        the index a TopK of ``top_k`` came from), else the row numbers.
     k : int, default=3
         Neighbours per article (at most the TopK's k).
     ax : matplotlib.axes.Axes, optional
@@ -323,6 +324,9 @@ def neighbor_graph(
     ['Stargate', 'DeepSeek']
     >>> len(ax.collections[0].get_segments())  # one edge: the two are each other's neighbor
     1
+    >>> index = newsim.TfidfVectorizer().index(sample.texts, ids=["stargate", "deepseek"])
+    >>> [t.get_text() for t in plot.neighbor_graph(index.top_k(1), k=1).texts]
+    ['stargate', 'deepseek']
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive int, got {k!r}")
@@ -338,6 +342,11 @@ def neighbor_graph(
         raise TypeError(
             f"index_or_topk must be a SimilarityIndex or a TopK, got {type(index_or_topk).__name__}"
         )
+    if ids is None:  # the index's ids, when it was given them
+        if isinstance(index_or_topk, SimilarityIndex):
+            ids = index_or_topk.ids_ if index_or_topk._has_ids else None
+        else:
+            ids = topk._label_state()[1]
     nb_ids = np.asarray(topk.neighbor_rows)[:, :k]
     nb_scores = np.asarray(topk.scores)[:, :k]
     chosen = _order(articles, n_articles)
