@@ -386,7 +386,11 @@ bool read_options(Reader& p, VectorizerOptions& o) {
       Reader::bad("an option is stored twice");
   }
   OptionReader reader(stored);
-  o.declare(reader);
+  try {
+    o.declare(reader);
+  } catch (const InvalidOptionError& e) {
+    Reader::bad(std::string("invalid option: ") + e.what());
+  }
   for (const auto& [name, option] : stored)
     if (!option.used)
       Reader::bad("option '" + name + "' is unknown to this newsim (a newer newsim wrote it? upgrade newsim to load it)");

@@ -20,6 +20,10 @@ void VectorizerOptions::declare(OptionVisitor& v) {
   }
   v.optional_integer("n_features", n_features, {1, 0x7FFFFFFF});
   v.flag("alternate_sign", alternate_sign);
+  // Without hashing there are no signs to alternate: a False would be dropped (and a model
+  // file would not write back the bytes it was read from).
+  if (!n_features && !alternate_sign)
+    throw InvalidOptionError("alternate_sign", "alternate_sign=False applies to hashing only: set n_features too.");
   hashing.reset();
   if (n_features) hashing = HashingOptions{*n_features, alternate_sign};
   v.flag("normalize_vocabulary", normalize_vocabulary);

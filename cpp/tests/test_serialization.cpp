@@ -190,6 +190,12 @@ TEST(Serialization, ResealedInconsistenciesAreRejected) {
   const double minus = -1.0;
   for (int k = 0; k < 8; ++k) p[k1 + k] = static_cast<char>((std::bit_cast<std::uint64_t>(minus) >> (8 * k)) & 0xFF);
   expect_format_error(sealed(b, p), "invalid option: k1 must be >= 0, got -1.0.");
+  // An option that does not apply, at a value newsim never writes for it (the loader fuzzer's
+  // finding: such a file loaded and wrote back other bytes).
+  const std::string flag_true("alternate_sign\x01\x01", 16);
+  ASSERT_NE(b.find(flag_true), std::string::npos);
+  expect_format_error(replaced(b, flag_true, std::string("alternate_sign\x01\x00", 16)),
+                      "invalid option: alternate_sign=False applies to hashing only");
 }
 
 TEST(Serialization, FixedVocabularyEntriesMustBeUtf8AndTheirColumnsTerms) {
