@@ -49,6 +49,13 @@ def _no_hang() -> Iterator[None]:
     faulthandler.cancel_dump_traceback_later()
 
 
+def _frame(columns: dict[str, Any]) -> Any:
+    """A pandas DataFrame (pandas is imported only by the rows that need it)."""
+    import pandas as pd
+
+    return pd.DataFrame(columns)
+
+
 def _warnings_as_errors(call: Callable[[], Any]) -> Any:
     """Run ``call`` with warnings raised as exceptions (a row that must warn)."""
     import warnings
@@ -136,6 +143,27 @@ BAD: dict[str, Bad] = {
     "sklearn-fit-None-not-iterable": Bad(
         lambda c: SklearnTfidfVectorizer().fit(None), TypeError,
         r"raw_documents must be an iterable of str, got NoneType"),
+    "fit-dataframe": Bad(
+        lambda c: TfidfVectorizer().fit(_frame({"id": [1, 2], "text": ["a b", "c d"]})), TypeError,
+        r"documents is a table with the columns \['id', 'text'\]: pass its column of texts, "
+        r"e\.g\. df\['text'\]"),
+    "fit-2d-array": Bad(
+        lambda c: TfidfVectorizer().fit(np.array([["a b", "c"], ["d", "e"]])), TypeError,
+        r"documents is a 2-D array of shape \(2, 2\): pass a 1-D sequence of texts"),
+    "fit-NaN-document": Bad(
+        lambda c: TfidfVectorizer().fit(["Ein Haus", math.nan]), TypeError,
+        r"documents\[1\] is float \(nan\), expected str; a missing text: fill the gaps "
+        r"first, e\.g\. df\['text'\]\.fillna\(''\)"),
+    "transform-None-document": Bad(
+        lambda c: c.vec.transform([None]), TypeError,
+        r"documents\[0\] is None, expected str; a missing text"),
+    "hashing-keywords": Bad(
+        lambda c: newsim.HashingVectorizer().keywords(GOOD), AttributeError,
+        r"a HashingVectorizer cannot name keywords: its columns are term hashes; use "
+        r"TfidfVectorizer"),
+    "hashing-explain": Bad(
+        lambda c: newsim.HashingVectorizer().explain(GOOD[0], GOOD[1]), AttributeError,
+        r"a HashingVectorizer cannot name shared terms"),
     "fit-empty-list": Bad(
         lambda c: TfidfVectorizer().fit([]), ValueError, r"empty corpus"),
     "fit-empty-tuple": Bad(
@@ -346,7 +374,9 @@ BAD: dict[str, Bad] = {
         lambda c: c.index.query(np.full((2, c.X.shape[1]), math.nan), k=1), ValueError,
         r"Q: row 0 contains a NaN or infinite value"),
     "query-raw-texts": Bad(
-        lambda c: c.index.query(["Ein Haus"], k=1), TypeError, r"Q must hold numbers"),
+        lambda c: c.index.query(["Ein Haus"], k=1), TypeError,
+        r"Q must hold numbers, got dtype <U8; these are texts: turn them into vectors with the "
+        r"vectorizer first, e\.g\. index\.query\(vec\.transform\(texts\)\)"),
     "pairs-threshold-zero": Bad(
         lambda c: c.index.pairs(0), ValueError, r"threshold must be in \(0, 1\], got 0"),
     "pairs-threshold-nan": Bad(

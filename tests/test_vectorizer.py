@@ -435,3 +435,30 @@ def test_a_ten_megabyte_token_is_one_term_in_linear_time(token):
     assert X.shape[0] == 2
     assert X[0].nnz == 1
     assert np.isfinite(X.data).all()
+
+
+def test_a_hashing_vectorizer_offers_only_what_it_can_do() -> None:
+    # scikit-learn's HashingVectorizer has no get_feature_names_out; newsim's offered it and
+    # keywords/explain/vocabulary_ only to raise, and its index() failed on the missing names.
+    vec = newsim.HashingVectorizer(n_features=64)
+    assert [hasattr(vec, m) for m in ("vocabulary_", "get_feature_names_out")] == [False, False]
+    assert [hasattr(vec, m) for m in ("keywords", "explain")] == [False, False]
+    with pytest.raises(AttributeError, match="a HashingVectorizer has no vocabulary"):
+        _ = vec.vocabulary_
+    index = vec.index(["aa bb", "cc dd", "aa cc"])
+    assert index.top_k(1).ids.tolist() == [[2], [2], [0]]
+    assert index.feature_names_ is None
+    with pytest.raises(AttributeError, match="object has no attribute 'nonsense'"):
+        _ = vec.nonsense  # type: ignore[attr-defined]
+
+
+def test_scikit_learn_drop_ins_take_a_dataframe_as_scikit_learn_does() -> None:
+    import pandas as pd
+
+    df = pd.DataFrame({"id": [1, 2], "text": ["a b", "c d"]})
+    # scikit-learn iterates a DataFrame: its column names are the documents. The drop-in does
+    # the same; newsim's own TfidfVectorizer refuses it (tests/test_bad_input_table.py).
+    assert newsim.SklearnTfidfVectorizer().fit(df).get_feature_names_out().tolist() == [
+        "id",
+        "text",
+    ]

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <string>
 
 #include "common.hpp"
@@ -18,6 +19,8 @@ std::string describe(py::handle item) {
                     ", expected str";
   if (PyBytes_Check(item.ptr()) || PyByteArray_Check(item.ptr()))
     msg += "; decode bytes first, e.g. doc.decode('utf-8')";
+  else if (item.is_none() || (PyFloat_Check(item.ptr()) && std::isnan(PyFloat_AsDouble(item.ptr()))))
+    msg += "; a missing text: fill the gaps first, e.g. df['text'].fillna('')";
   throw py::type_error(msg);
 }
 

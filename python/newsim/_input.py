@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, Callable, Optional, Protocol, Union
+from typing import Any, Callable, ClassVar, Optional, Protocol, Union
 
 import scipy.sparse as sp
 
@@ -29,9 +29,15 @@ class _InputMixin:
     Methods that need the parameters take ``self`` as a :class:`_Translating`.
     """
 
+    #: Refuse a table (a DataFrame, a 2-D array), whose iteration gives its column names or
+    #: rows rather than texts; the scikit-learn drop-ins take it as scikit-learn does.
+    _refuse_tables: ClassVar[bool] = False
+
     def _documents(self: _Translating, raw_documents: Any) -> list[str]:
         if isinstance(raw_documents, (str, bytes)):
             raise ValueError("Iterable over raw text documents expected, string object received.")
+        if getattr(type(self), "_refuse_tables", False) and getattr(raw_documents, "ndim", 1) == 2:
+            _refuse_table(raw_documents)
         try:
             docs = raw_documents if isinstance(raw_documents, list) else list(raw_documents)
         except TypeError as exc:
@@ -100,6 +106,22 @@ class _InputMixin:
         X = sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)
         X.has_sorted_indices = True
         return X
+
+
+def _refuse_table(table: Any) -> None:
+    """Raise a TypeError that says how to pass the texts of a table."""
+    columns = getattr(table, "columns", None)
+    if columns is not None:
+        names = [str(c) for c in list(columns)[:6]]
+        example = "text" if "text" in names else (names[0] if names else "text")
+        raise TypeError(
+            f"documents is a table with the columns {names}: pass its column of texts, "
+            f"e.g. df[{example!r}] (iterating a DataFrame gives its column names)"
+        )
+    raise TypeError(
+        f"documents is a 2-D array of shape {tuple(table.shape)}: pass a 1-D sequence of "
+        "texts, e.g. one column of it"
+    )
 
 
 def _is_stream(raw_documents: Any) -> bool:

@@ -497,7 +497,16 @@ def _as_csr(X: Any, name: str) -> sp.csr_matrix:
         if arr.dtype == object or not (
             np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
         ):
-            raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+            texts = arr.dtype.kind in "US" or (
+                arr.dtype == object and arr.size > 0 and isinstance(arr.flat[0], (str, bytes))
+            )
+            hint = (
+                "; these are texts: turn them into vectors with the vectorizer first, e.g. "
+                "index.query(vec.transform(texts))"
+                if texts
+                else ""
+            )
+            raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}{hint}")
         if arr.ndim != 2:
             hint = " (one row: reshape it with .reshape(1, -1))" if arr.ndim == 1 else ""
             raise ValueError(f"{name} must be 2-D, got an array of shape {arr.shape}{hint}")

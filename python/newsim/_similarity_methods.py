@@ -1,4 +1,4 @@
-"""The vectorizers' similarity methods: an index over articles, explanations and keywords."""
+"""The vectorizers' similarity methods: an index over articles; explanations and keywords."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class _Transforming(Protocol):
 
 
 class _SimilarityMethodsMixin:
-    """:meth:`index`, :meth:`explain` and :meth:`keywords`, on a fitted (or fitting) vectorizer."""
+    """:meth:`index`, on a fitted (or fitting) vectorizer."""
 
     def index(
         self: _Transforming,
@@ -68,9 +68,16 @@ class _SimilarityMethodsMixin:
             X,
             ids=ids,
             n_jobs=self._param("n_jobs") if n_jobs is None else n_jobs,
-            feature_names=self.get_feature_names_out(),
+            # A hashing vectorizer has no feature names: its index cannot name terms.
+            feature_names=(
+                self.get_feature_names_out() if hasattr(self, "get_feature_names_out") else None
+            ),
             progress=self._param("progress"),
         )
+
+
+class _TermMethodsMixin:
+    """:meth:`explain` and :meth:`keywords`: the vectorizers whose columns are named terms."""
 
     def explain(self: _Transforming, a: str, b: str, top: int = 10) -> Explanation:
         """Explain what makes two texts similar: shared terms and their contributions.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from numbers import Integral
-from typing import Any, Callable, ClassVar, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional, Union
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,7 +16,7 @@ from ._input import _chunks, _InputMixin, _is_stream
 from ._params import _dtype_is_float64, _ParamsMixin
 from ._persistence import _PersistenceMixin
 from ._repr import VectorizerReprMixin
-from ._similarity_methods import _SimilarityMethodsMixin
+from ._similarity_methods import _SimilarityMethodsMixin, _TermMethodsMixin
 
 __all__ = ["HashingVectorizer", "SklearnTfidfVectorizer", "TfidfVectorizer"]
 
@@ -330,18 +330,6 @@ class _TfidfBase(
         return core is not None and bool(core.fitted or core.has_stats)
 
     @property
-    def vocabulary_(self) -> dict[str, int]:
-        """Mapping of terms to feature indices."""
-        core = self._fitted_core()
-        generation = core.state_generation  # read before the terms (see the core's contract)
-        cache = getattr(self, "_vocabulary_cache", None)
-        if cache is None or cache[0] is not core or cache[1] != generation:
-            terms = core.vocabulary
-            cache = (core, generation, {t: i for i, t in enumerate(terms)})
-            self._vocabulary_cache = cache
-        return cache[2]
-
-    @property
     def idf_(self) -> np.ndarray:
         """Inverse document frequency of each feature (BM25's idf with ``weighting='bm25'``)."""
         idf = self._fitted_core().idf
@@ -360,29 +348,6 @@ class _TfidfBase(
     def n_documents_(self) -> int:
         """Number of documents the vectorizer was fitted on."""
         return int(self._fitted_core().n_docs)
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Get output feature names for transformation.
-
-        Parameters
-        ----------
-        input_features : None
-            Ignored, present for API consistency.
-
-        Returns
-        -------
-        numpy.ndarray of str objects
-            The terms, in column order.
-
-        Examples
-        --------
-        >>> import newsim
-        >>> vec = newsim.TfidfVectorizer(language="de")
-        >>> vec = vec.fit(["Künstliche Intelligenz aus China", "Die KI-Infrastruktur der USA"])
-        >>> vec.get_feature_names_out().tolist()
-        ['china', 'infrastruktur', 'intelligenz', 'ki', 'kunstlich', 'usa']
-        """
-        return np.asarray(self._fitted_core().vocabulary, dtype=object)
 
     def build_analyzer(self) -> Callable[[str], list[str]]:
         """Return the callable that turns one document into its terms.
@@ -437,7 +402,51 @@ class _TfidfBase(
         return list(self._fitted_core().compound_parts(word))
 
 
-class TfidfVectorizer(_TfidfBase):
+class _VocabularyMixin:
+    """``vocabulary_`` and ``get_feature_names_out``: the vectorizers that keep a vocabulary."""
+
+    if TYPE_CHECKING:
+        _vocabulary_cache: Optional[tuple[Any, int, dict[str, int]]]
+
+        def _fitted_core(self) -> _core.Vectorizer: ...
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """Mapping of terms to feature indices."""
+        core = self._fitted_core()
+        generation = core.state_generation  # read before the terms (see the core's contract)
+        cache = getattr(self, "_vocabulary_cache", None)
+        if cache is None or cache[0] is not core or cache[1] != generation:
+            terms = core.vocabulary
+            cache = (core, generation, {t: i for i, t in enumerate(terms)})
+            self._vocabulary_cache = cache
+        return cache[2]
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Get output feature names for transformation.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored, present for API consistency.
+
+        Returns
+        -------
+        numpy.ndarray of str objects
+            The terms, in column order.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.TfidfVectorizer(language="de")
+        >>> vec = vec.fit(["Künstliche Intelligenz aus China", "Die KI-Infrastruktur der USA"])
+        >>> vec.get_feature_names_out().tolist()
+        ['china', 'infrastruktur', 'intelligenz', 'ki', 'kunstlich', 'usa']
+        """
+        return np.asarray(self._fitted_core().vocabulary, dtype=object)
+
+
+class TfidfVectorizer(_VocabularyMixin, _TermMethodsMixin, _TfidfBase):
     """Convert articles to TF-IDF vectors, with Unicode-correct, language-aware analysis.
 
     The parameters of :class:`sklearn.feature_extraction.text.TfidfVectorizer` keep their
@@ -566,6 +575,8 @@ class TfidfVectorizer(_TfidfBase):
     TfidfVectorizer()  # fitted: language_='de', n_documents_=2, len(vocabulary_)=...
     """
 
+    _refuse_tables: ClassVar[bool] = True
+
     def __init__(
         self,
         *,
@@ -640,7 +651,7 @@ class TfidfVectorizer(_TfidfBase):
         self.progress = progress
 
 
-class SklearnTfidfVectorizer(_TfidfBase):
+class SklearnTfidfVectorizer(_VocabularyMixin, _TermMethodsMixin, _TfidfBase):
     """scikit-learn's ``TfidfVectorizer``, exactly: same parameters, defaults and output.
 
     A drop-in replacement for :class:`sklearn.feature_extraction.text.TfidfVectorizer` that runs
@@ -882,33 +893,20 @@ stop_words, token_pattern, ngram_range, n_features, binary, norm, alternate_sign
         core = self._make_core(self._resolve_language(docs))
         return self._matrix(self._run("transform", core, docs))
 
-    def _no_vocabulary(self) -> AttributeError:
-        return AttributeError("a HashingVectorizer has no vocabulary: columns are term hashes")
+    #: What a vectorizer with a vocabulary has and a hashing one cannot: not offered, and named
+    #: with the reason when asked for (``hasattr`` is False, as for scikit-learn's).
+    _VOCABULARY_ONLY: ClassVar[dict[str, str]] = {
+        "vocabulary_": "a HashingVectorizer has no vocabulary: columns are term hashes",
+        "get_feature_names_out": "a HashingVectorizer has no feature names: columns are term "
+        "hashes",
+        "keywords": "a HashingVectorizer cannot name keywords: its columns are term hashes; "
+        "use TfidfVectorizer",
+        "explain": "a HashingVectorizer cannot name shared terms: its columns are term hashes; "
+        "use TfidfVectorizer",
+    }
 
-    @property
-    def vocabulary_(self) -> dict[str, int]:
-        """Not available: a hashing vectorizer keeps no vocabulary."""
-        raise self._no_vocabulary()
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Not available: a hashing vectorizer keeps no vocabulary.
-
-        Parameters
-        ----------
-        input_features : None
-            Ignored.
-
-        Returns
-        -------
-        numpy.ndarray
-            Never: raises AttributeError.
-
-        Examples
-        --------
-        >>> import newsim
-        >>> newsim.HashingVectorizer().get_feature_names_out()
-        Traceback (most recent call last):
-        ...
-        AttributeError: a HashingVectorizer has no vocabulary: columns are term hashes
-        """
-        raise self._no_vocabulary()
+    def __getattr__(self, name: str) -> Any:
+        reason = type(self)._VOCABULARY_ONLY.get(name)
+        if reason is not None:
+            raise AttributeError(reason)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
