@@ -897,8 +897,8 @@ stop_words, token_pattern, ngram_range, n_features, binary, norm, alternate_sign
     #: with the reason when asked for (``hasattr`` is False, as for scikit-learn's).
     _VOCABULARY_ONLY: ClassVar[dict[str, str]] = {
         "vocabulary_": "a HashingVectorizer has no vocabulary: columns are term hashes",
-        "get_feature_names_out": "a HashingVectorizer has no feature names: columns are term "
-        "hashes",
+        "get_feature_names_out": "a HashingVectorizer has no vocabulary, so no feature names: "
+        "columns are term hashes",
         "keywords": "a HashingVectorizer cannot name keywords: its columns are term hashes; "
         "use TfidfVectorizer",
         "explain": "a HashingVectorizer cannot name shared terms: its columns are term hashes; "
