@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA_DIR, DATA_DIR_ENV
+from conftest import _require
 from newsim import cli, datasets
 from newsim._io import read_articles
 from newsim.datasets import Corpus
@@ -805,19 +805,12 @@ def test_no_header_is_refused_for_other_inputs(
         assert message in err, args
 
 
-def corpus_path(name: str) -> pathlib.Path:
-    path = DATA_DIR / name
-    if not path.is_file():
-        pytest.skip(f"corpus {name} not found in {DATA_DIR}; set {DATA_DIR_ENV}")
-    return path
-
-
 @pytest.mark.slow
 def test_10kgnad_without_header_with_semicolons_and_single_quotes(
     capsys: pytest.CaptureFixture[str], gnad: Corpus
 ) -> None:
     # The shared German corpus: no header, `label;'text'` (quoted only where needed).
-    path = corpus_path(datasets.GNAD_FILE)
+    path = _require(datasets.GNAD_FILE)
     options = ["--no-header", "--delimiter", ";", "--quotechar", "'"]
     code, out, err = run_cli(capsys, "keywords", path, *options, "--text-column", 1)
     assert (code, err) == (0, "")
@@ -958,7 +951,7 @@ def test_on_bad_lines_skip_cannot_skip_everything_or_the_header(
 @pytest.fixture
 def uci() -> pathlib.Path:
     """The UCI News Aggregator headlines (3,259, with a header row)."""
-    return corpus_path("uci_news_stories_dev.csv")
+    return _require("uci_news_stories_dev.csv")
 
 
 @pytest.mark.slow
