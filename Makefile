@@ -119,7 +119,7 @@ test-asan: $(STAMPS)/venv
 	  $(abspath $(VENV)/bin/ctest) --output-on-failure -j $(JOBS)
 
 # ------------------------------------------------------------------------------- fuzzing
-# libFuzzer targets for the analyzer and the model loader (clang, ASan + UBSan), seeded from
+# libFuzzer targets for the analyzer, the model loader and the index loader (clang, ASan + UBSan), seeded from
 # $(NEWSIM_DATA_DIR) into build/fuzz at run time. `make fuzz FUZZ_SECONDS=600` for a long run.
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
@@ -142,7 +142,7 @@ fuzz-smoke: fuzz-build
 # (so that ASan sees libstdc++'s __cxa_throw). Leak checks are off: CPython keeps memory on purpose.
 ASAN_PYTESTS ?= tests/test_bad_input.py tests/test_bad_input_table.py tests/test_persistence.py \
                 tests/test_fixtures.py tests/test_similarity.py tests/test_threads.py \
-                tests/test_properties.py tests/test_vectorizer.py
+                tests/test_properties.py tests/test_vectorizer.py tests/test_index_file.py
 
 $(STAMPS)/pybind11: $(STAMPS)/venv
 	$(VPY) -m pip install -q "pybind11>=3"

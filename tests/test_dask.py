@@ -162,6 +162,31 @@ def test_model_pickles_compactly_and_runs_on_workers(
     assert restored.vocabulary_ == vec.vocabulary_
 
 
+def test_query_against_a_shipped_or_saved_index(client: Any, gnad: Corpus, tmp_path: Any) -> None:
+    vec = TfidfVectorizer(language="de")
+    X = vec.fit_transform(gnad.texts[:400])
+    ids = [f"gnad-{i}" for i in range(400)]
+    index = SimilarityIndex(X, ids=ids)
+    Q = vec.transform(gnad.texts[400:460])
+    expected = index.query(Q, k=5)
+    blocks = [Q[:20], Q[20:45], Q[45:]]
+    path = tmp_path / "gnad.nsi"
+    index.save(path)
+    loaded = SimilarityIndex.load(path)
+    # a built index and a loaded (mapped) one pickle to the workers; a path is mapped there
+    for against in (index, loaded, str(path), path):
+        got = nd.query(blocks, against, k=5)
+        assert_same_topk(got, expected)
+        assert got.ids[0, 0] == expected.ids[0, 0] and isinstance(got.ids[0, 0], str)
+    # the path was mapped in the worker processes (not only here, to check it)
+    mapped = client.run(lambda: len(__import__("newsim.dask").dask._LOADED))
+    assert sum(mapped.values()) >= 1, mapped
+    with pytest.raises(ValueError, match="transform the queries with the vectorizer"):
+        nd.query(sp.csr_matrix((2, 3), dtype=np.float32), path, k=1)
+    with pytest.raises(FileNotFoundError):
+        nd.query(blocks, tmp_path / "missing.nsi", k=1)
+
+
 # ----------------------------------------------------------------------------- bad input
 
 

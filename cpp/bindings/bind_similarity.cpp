@@ -83,6 +83,94 @@ py::tuple top_k_to_python(TopK&& t) {
   return py::make_tuple(to_numpy_2d(std::move(t.ids), rows, k), to_numpy_2d(std::move(t.scores), rows, k));
 }
 
+/// Strings from Python (any iterable of str) as one UTF-8 buffer; `name` names the argument.
+struct StringsIn {
+  std::vector<std::uint64_t> offsets{0};
+  std::string bytes;
+  [[nodiscard]] StringList view() const noexcept { return {offsets, bytes}; }
+};
+
+StringsIn strings_from_python(const py::handle& items, const char* name, const char* hint) {
+  StringsIn in;
+  std::size_t r = 0;
+  for (const py::handle item : items) {
+    if (!py::isinstance<py::str>(item))
+      throw py::type_error(std::string(name) + "[" + std::to_string(r) + "] is " +
+                           std::string(py::str(py::type::of(item).attr("__name__"))) + hint);
+    Py_ssize_t n = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(item.ptr(), &n);
+    if (utf8 == nullptr) throw py::error_already_set();
+    in.bytes.append(utf8, static_cast<std::size_t>(n));
+    in.offsets.push_back(in.bytes.size());
+    ++r;
+  }
+  return in;
+}
+
+/// An index's labels from Python: ids (None, an integer array, or a sequence of str) and the
+/// columns' terms (None or a sequence of str); the arrays they view live in this object.
+struct LabelsIn {
+  py::object keep;
+  StringsIn ids, terms;
+  IndexLabels labels;
+};
+
+LabelsIn labels_from_python(const py::object& ids, const py::object& feature_names) {
+  LabelsIn in;
+  if (!ids.is_none() && py::isinstance<py::array>(ids) && py::array(ids).dtype().kind() == 'i') {
+    auto a = IdArray::ensure(ids);
+    if (!a || a.ndim() != 1) throw py::value_error("ids must be one-dimensional");
+    in.keep = a;
+    in.labels.ids = IndexLabels::Ids::integers;
+    in.labels.integer_ids = {a.data(), static_cast<std::size_t>(a.size())};
+  } else if (!ids.is_none()) {
+    in.ids = strings_from_python(ids, "ids", ": the ids are all integers or all strings");
+    in.labels.ids = IndexLabels::Ids::strings;
+    in.labels.string_ids = in.ids.view();
+  }
+  if (!feature_names.is_none()) {
+    in.terms = strings_from_python(feature_names, "feature_names", ", expected str");
+    in.labels.has_terms = true;
+    in.labels.terms = in.terms.view();
+  }
+  return in;
+}
+
+/// Read-only `a`.
+py::object frozen(py::array a) {
+  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return a;
+}
+
+/// An object array of the strings.
+py::object strings_to_python(const StringList& list) {
+  const std::size_t n = list.size();
+  py::array out(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(n)});
+  auto** cells = static_cast<PyObject**>(out.mutable_data());
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::string_view s = list[r];
+    PyObject* str = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "strict");
+    if (str == nullptr) throw py::error_already_set();
+    Py_XDECREF(cells[r]);
+    cells[r] = str;
+  }
+  return frozen(out);
+}
+
+/// The ids a loaded index stores: None, a read-only int64 array over the index's memory, or a
+/// read-only object array of str.
+py::object ids_to_python(const py::object& self) {
+  const IndexLabels labels = self.cast<const SimilarityIndex&>().labels();
+  switch (labels.ids) {
+    case IndexLabels::Ids::rows: return py::none();
+    case IndexLabels::Ids::integers:
+      return frozen(py::array_t<std::int64_t>({static_cast<py::ssize_t>(labels.integer_ids.size())},
+                                              {sizeof(std::int64_t)}, labels.integer_ids.data(), self));
+    case IndexLabels::Ids::strings: return strings_to_python(labels.string_ids);
+  }
+  return py::none();
+}
+
 }  // namespace
 
 void register_similarity(py::module_& m) {
@@ -174,6 +262,51 @@ void register_similarity(py::module_& m) {
           "explain",
           [](const SimilarityIndex& x, std::size_t a, std::size_t b) { return contributions_to_python(x.explain(a, b)); },
           py::arg("a"), py::arg("b"))
+      .def(
+          "save",
+          [](const SimilarityIndex& x, const std::string& path, const py::object& ids, const py::object& terms) {
+            const LabelsIn in = labels_from_python(ids, terms);
+            py::gil_scoped_release nogil;
+            x.save(path, in.labels);
+          },
+          py::arg("path"), py::kw_only(), py::arg("ids") = py::none(), py::arg("feature_names") = py::none(),
+          "Writes the index and its ids to path atomically (a temporary file renamed over it).")
+      .def(
+          "to_bytes",
+          [](const SimilarityIndex& x, const py::object& ids, const py::object& terms) {
+            const LabelsIn in = labels_from_python(ids, terms);
+            std::string bytes;
+            {
+              py::gil_scoped_release nogil;
+              bytes = x.to_bytes(in.labels);
+            }
+            return py::bytes(bytes);
+          },
+          py::kw_only(), py::arg("ids") = py::none(), py::arg("feature_names") = py::none(), "The index file's bytes.")
+      .def_static(
+          "load",
+          [](const std::string& path, bool mmap) {
+            py::gil_scoped_release nogil;
+            return SimilarityIndex::load(path, mmap);
+          },
+          py::arg("path"), py::kw_only(), py::arg("mmap") = true, "The index of an index file.")
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& data) {
+            const std::string_view view(data);
+            py::gil_scoped_release nogil;
+            return SimilarityIndex::from_bytes(view);
+          },
+          py::arg("data"), "The index of an index file's bytes.")
+      .def_property_readonly("ids", &ids_to_python, "The ids stored in the file the index was loaded from, or None.")
+      .def_property_readonly(
+          "feature_names",
+          [](const SimilarityIndex& x) -> py::object {
+            const IndexLabels labels = x.labels();
+            return labels.has_terms ? strings_to_python(labels.terms) : py::none();
+          },
+          "The columns' terms stored in the file the index was loaded from, or None.")
+      .def_property_readonly("mapped", &SimilarityIndex::mapped)
       .def("__repr__", [](const SimilarityIndex& x) {
         return "<newsim._core.SimilarityIndex " + std::to_string(x.rows()) + " x " + std::to_string(x.cols()) +
                ", " + std::to_string(x.nnz()) + " stored values>";

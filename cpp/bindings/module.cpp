@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <string>
+#include <system_error>
 
 #include "common.hpp"
 
@@ -34,6 +35,8 @@ PYBIND11_MODULE(_core, m) {
       py::set_error(PyExc_ValueError, e.what());
     } catch (const std::out_of_range& e) {  // an article id
       py::set_error(PyExc_IndexError, e.what());
+    } catch (const std::system_error& e) {  // a file: OSError(errno, message), e.g. FileNotFoundError
+      PyErr_SetObject(PyExc_OSError, py::make_tuple(e.code().value(), std::string(e.what())).ptr());
     }
   });
 

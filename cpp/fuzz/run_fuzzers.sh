@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs newsim's libFuzzer targets for SECONDS each and summarizes executions, coverage and
-# findings. The seed corpus is regenerated from DATA_DIR (../shared/data) and the model fixtures
+# Runs newsim's libFuzzer targets (analyzer, model loader, index loader) for SECONDS each and
+# summarizes executions, coverage and findings. The seed corpus is regenerated from DATA_DIR (../shared/data) and the model fixtures
 # (tests/fixtures) into BUILD_DIR on each run; nothing is written into the source tree.
 #
 #   run_fuzzers.sh BUILD_DIR SECONDS DATA_DIR PYTHON [smoke]
@@ -23,6 +23,7 @@ main() {
   "$python" "$here/make_seeds.py" "$data" "$build/seeds/analyzer" >/dev/null
   "$build/cpp/fuzz/fuzz_seeds" "$build/seeds/analyzer" "$build/seeds/loader" \
     "$here"/../../tests/fixtures/v*/*.newsim >/dev/null
+  "$build/cpp/fuzz/fuzz_index_seeds" "$build/seeds/index" >/dev/null
   mkdir -p "$build/artifacts" "$build/logs"
 
   # A small quarantine keeps ASan fast on the core's per-call scratch tables.
@@ -30,7 +31,7 @@ main() {
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
   status=0
-  for spec in analyzer:fuzz_analyzer:8192 loader:fuzz_model_loader:65536; do
+  for spec in analyzer:fuzz_analyzer:8192 loader:fuzz_model_loader:65536 index:fuzz_index_loader:65536; do
     IFS=: read -r name binary max_len <<<"$spec"
     if [[ $mode == smoke ]]; then
       corpus="$build/smoke-corpus/$name"

@@ -27,9 +27,9 @@ RowMatrix canonical_rows(const CsrInput& in, const char* name) {
     fail("too many columns (at most 2^31 - 1 are supported)");
   RowMatrix m(static_cast<Eigen::Index>(in.rows), static_cast<Eigen::Index>(in.cols));
   m.resizeNonZeros(static_cast<Eigen::Index>(nnz));
-  std::int32_t* outer = m.outerIndexPtr();
-  std::int32_t* inner = m.innerIndexPtr();
-  float* values = m.valuePtr();
+  std::int32_t* outer = m.mutable_outer();
+  std::int32_t* inner = m.mutable_inner();
+  float* values = m.mutable_values();
   std::vector<std::pair<std::int32_t, double>> row;
   std::int32_t out = 0;
   outer[0] = 0;

@@ -13,9 +13,11 @@
 
 namespace newsim::detail {
 
-/// Compressed sparse storage (Eigen's layout: outer offsets, inner indices, values) on
-/// BigVector arrays, so that the large arrays of an index sit on 2 MiB pages and are filled
-/// without being zeroed first; eigen() views it as an Eigen sparse matrix.
+/// Compressed sparse storage (Eigen's layout: outer offsets, inner indices, values), either
+/// owned, on BigVector arrays (so that the large arrays of an index sit on 2 MiB pages and are
+/// filled without being zeroed first), or borrowed: read-only views of arrays that something
+/// else keeps alive (a mapped index file, see index_file.cpp). eigen() views it as an Eigen
+/// sparse matrix; the mutable accessors are for filling an owned matrix.
 template <int Order>
 class Compressed {
  public:
@@ -25,6 +27,16 @@ class Compressed {
   /// An empty matrix of the given shape: offsets zero, no stored values.
   Compressed(::Eigen::Index rows, ::Eigen::Index cols)
       : rows_(rows), cols_(cols), outer_(static_cast<std::size_t>(outerSize()) + 1, 0) {}
+  /// A borrowed matrix over arrays the caller has validated and keeps alive as long as this
+  /// matrix and its copies (outer: outerSize() + 1 offsets, inner and values: nnz each).
+  static Compressed borrow(::Eigen::Index rows, ::Eigen::Index cols, const std::int32_t* outer,
+                           const std::int32_t* inner, const float* values, ::Eigen::Index nnz) {
+    Compressed m;
+    m.rows_ = rows;
+    m.cols_ = cols;
+    m.borrowed_ = Borrowed{outer, inner, values, nnz};
+    return m;
+  }
 
   [[nodiscard]] ::Eigen::Index rows() const noexcept { return rows_; }
   [[nodiscard]] ::Eigen::Index cols() const noexcept { return cols_; }
@@ -32,19 +44,27 @@ class Compressed {
     return Order == ::Eigen::RowMajor ? rows_ : cols_;
   }
   [[nodiscard]] ::Eigen::Index nonZeros() const noexcept {
-    return static_cast<::Eigen::Index>(inner_.size());
+    return borrowed_.outer ? borrowed_.nnz : static_cast<::Eigen::Index>(inner_.size());
   }
-  /// Room for exactly n stored values (their contents unspecified until written).
+  [[nodiscard]] bool borrowed() const noexcept { return borrowed_.outer != nullptr; }
+  /// Room for exactly n stored values (their contents unspecified until written). Owned only.
   void resizeNonZeros(::Eigen::Index n) {
     inner_.resize(static_cast<std::size_t>(n));
     values_.resize(static_cast<std::size_t>(n));
   }
-  [[nodiscard]] std::int32_t* outerIndexPtr() noexcept { return outer_.data(); }
-  [[nodiscard]] const std::int32_t* outerIndexPtr() const noexcept { return outer_.data(); }
-  [[nodiscard]] std::int32_t* innerIndexPtr() noexcept { return inner_.data(); }
-  [[nodiscard]] const std::int32_t* innerIndexPtr() const noexcept { return inner_.data(); }
-  [[nodiscard]] float* valuePtr() noexcept { return values_.data(); }
-  [[nodiscard]] const float* valuePtr() const noexcept { return values_.data(); }
+  /// The owned arrays, to fill (never of a borrowed matrix).
+  [[nodiscard]] std::int32_t* mutable_outer() noexcept { return outer_.data(); }
+  [[nodiscard]] const std::int32_t* outerIndexPtr() const noexcept {
+    return borrowed_.outer ? borrowed_.outer : outer_.data();
+  }
+  [[nodiscard]] std::int32_t* mutable_inner() noexcept { return inner_.data(); }
+  [[nodiscard]] const std::int32_t* innerIndexPtr() const noexcept {
+    return borrowed_.outer ? borrowed_.inner : inner_.data();
+  }
+  [[nodiscard]] float* mutable_values() noexcept { return values_.data(); }
+  [[nodiscard]] const float* valuePtr() const noexcept {
+    return borrowed_.outer ? borrowed_.values : values_.data();
+  }
 
   /// What a matrix with `outer` rows (row-major) or columns and nnz stored values allocates.
   static std::size_t bytes(std::size_t outer, std::size_t nnz) noexcept {
@@ -52,15 +72,22 @@ class Compressed {
   }
 
   [[nodiscard]] ::Eigen::Map<const EigenMatrix> eigen() const {
-    return {rows_, cols_, nonZeros(), outer_.data(), inner_.data(), values_.data()};
+    return {rows_, cols_, nonZeros(), outerIndexPtr(), innerIndexPtr(), valuePtr()};
   }
 
  private:
+  struct Borrowed {
+    const std::int32_t* outer = nullptr;  // null: owned
+    const std::int32_t* inner = nullptr;
+    const float* values = nullptr;
+    ::Eigen::Index nnz = 0;
+  };
   ::Eigen::Index rows_ = 0;
   ::Eigen::Index cols_ = 0;
   detail::BigVector<std::int32_t> outer_;
   detail::BigVector<std::int32_t> inner_;
   detail::BigVector<float> values_;
+  Borrowed borrowed_;
 };
 using RowMatrix = Compressed<Eigen::RowMajor>;
 using ColMatrix = Compressed<Eigen::ColMajor>;

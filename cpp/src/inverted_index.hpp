@@ -3,6 +3,8 @@
 // the weights' signs).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -12,6 +14,12 @@
 namespace newsim::detail {
 
 struct InvertedIndex {
+  InvertedIndex() = default;
+  InvertedIndex(InvertedIndex&&) noexcept = default;
+  InvertedIndex& operator=(InvertedIndex&&) noexcept = default;
+  InvertedIndex(const InvertedIndex&) = delete;
+  InvertedIndex& operator=(const InvertedIndex&) = delete;
+
   RowMatrix rows;
   ColMatrix postings;             // each column's rows in increasing order
   std::vector<float> max_weight;  // per column, of |weight|
@@ -31,6 +39,18 @@ struct InvertedIndex {
   [[nodiscard]] double squared_frequencies() const noexcept;
   /// The most stored values of a row.
   [[nodiscard]] std::size_t longest_row() const noexcept;
+
+  // The bounds, accumulated in one pass over the rows (max_weight sized to the columns first):
+  // each stored weight, then each row's sum of squared weights.
+  void note_weight(std::size_t col, float v) noexcept {
+    non_negative = non_negative && v >= 0.0f;
+    positive = positive && v > 0.0f;
+    max_weight[col] = std::max(max_weight[col], std::fabs(v));
+  }
+  void note_row(double squares) noexcept {
+    if (squares > 0.0 && std::fabs(squares - 1.0) > 1e-4) normalized = false;
+    max_row_norm = std::max(max_row_norm, std::sqrt(squares));
+  }
 };
 
 /// The index over canonical rows: the postings by a cache-friendly counting sort, the bounds

@@ -42,15 +42,13 @@ InvertedIndex build_inverted_index(RowMatrix rows) {
   const std::int32_t* r_outer = x.rows.outerIndexPtr();
   x.postings = ColMatrix(n_rows, n_cols);  // column offsets zeroed
   x.postings.resizeNonZeros(nnz);
-  std::int32_t* p_outer = x.postings.outerIndexPtr();
-  std::int32_t* p_inner = x.postings.innerIndexPtr();
-  float* p_vals = x.postings.valuePtr();
+  std::int32_t* p_outer = x.postings.mutable_outer();
+  std::int32_t* p_inner = x.postings.mutable_inner();
+  float* p_vals = x.postings.mutable_values();
   x.max_weight.assign(static_cast<std::size_t>(n_cols), 0.0f);
   for (Eigen::Index k = 0; k < nnz; ++k) {
-    x.non_negative = x.non_negative && v[k] >= 0.0f;
-    x.positive = x.positive && v[k] > 0.0f;
     const auto col = static_cast<std::size_t>(c[k]);
-    x.max_weight[col] = std::max(x.max_weight[col], std::fabs(v[k]));
+    x.note_weight(col, v[k]);
     ++p_outer[col + 1];
   }
   for (Eigen::Index t = 0; t < n_cols; ++t) p_outer[t + 1] += p_outer[t];
@@ -82,8 +80,7 @@ InvertedIndex build_inverted_index(RowMatrix rows) {
       offset_in_block[static_cast<std::size_t>(pos)] = offset;
       sq += static_cast<double>(v[k]) * v[k];
     }
-    if (sq > 0.0 && std::fabs(sq - 1.0) > 1e-4) x.normalized = false;
-    x.max_row_norm = std::max(x.max_row_norm, std::sqrt(sq));
+    x.note_row(sq);
   }
   std::vector<std::int32_t> rows_tmp;
   std::vector<float> vals_tmp;

@@ -453,8 +453,12 @@ std::string Vectorizer::to_bytes() const {
 }
 
 Vectorizer Vectorizer::from_bytes(std::string_view bytes) {
-  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
+    constexpr char kIndexMagic[8] = {'N', 'E', 'W', 'S', 'I', 'M', 'I', '\x1a'};  // index_file.cpp
+    if (bytes.size() >= sizeof kIndexMagic && std::memcmp(bytes.data(), kIndexMagic, sizeof kIndexMagic) == 0)
+      throw FormatError("this is a newsim index file, not a newsim model: load it with newsim.SimilarityIndex.load()");
     throw FormatError("not a newsim model (the file does not start with the newsim magic bytes)");
+  }
   if (bytes.size() < kHeader + 4) throw FormatError("corrupted newsim model: truncated header");
   Reader header(bytes.substr(sizeof kMagic));
   const std::uint32_t version = header.u32();

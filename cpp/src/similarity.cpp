@@ -17,12 +17,9 @@
 #include "newsim/errors.hpp"
 #include "newsim/options.hpp"
 #include "row_scorer.hpp"
+#include "similarity_impl.hpp"
 
 namespace newsim {
-
-struct SimilarityIndex::Impl {
-  detail::InvertedIndex index;
-};
 
 SimilarityMethod parse_similarity_method(std::string_view name) {
   for (std::size_t i = 0; i < kSimilarityMethods.size(); ++i)
@@ -89,7 +86,10 @@ std::vector<Contribution> shared_terms(const detail::RowMatrix& m, std::size_t a
 }  // namespace
 
 SimilarityIndex::SimilarityIndex(const CsrInput& matrix)
-    : impl_(std::make_unique<Impl>(Impl{detail::build_inverted_index(detail::canonical_rows(matrix, "X"))})) {}
+    : impl_(std::make_unique<Impl>()) {
+  impl_->index = detail::build_inverted_index(detail::canonical_rows(matrix, "X"));
+}
+SimilarityIndex::SimilarityIndex(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
 SimilarityIndex::~SimilarityIndex() = default;
 SimilarityIndex::SimilarityIndex(SimilarityIndex&&) noexcept = default;
 SimilarityIndex& SimilarityIndex::operator=(SimilarityIndex&&) noexcept = default;

@@ -105,8 +105,9 @@ std::size_t fixed_to_utf8(const Unit* p, std::size_t n, std::string& out, std::s
   return static_cast<std::size_t>(o - out.data());
 }
 
-/// Validates UTF-8 (no overlongs, no surrogates, <= U+10FFFF); returns the offending byte offset
-/// or npos.
+
+}  // namespace
+
 std::size_t validate_utf8(std::string_view s) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
@@ -150,8 +151,6 @@ std::size_t validate_utf8(std::string_view s) noexcept {
   }
   return std::string_view::npos;
 }
-
-}  // namespace
 
 std::string_view to_utf8(const TextRef& text, std::string& buffer, std::size_t doc_index) {
   switch (text.encoding) {

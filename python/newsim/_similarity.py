@@ -18,6 +18,7 @@ Frames keep the row numbers (to select articles with them) and add the ids when 
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
@@ -658,6 +659,22 @@ def _check_ids(ids: Any, n_rows: int) -> np.ndarray:
     return arr
 
 
+def _path(path: Any) -> str:
+    """Return a path argument as str (TypeError naming what was given otherwise)."""
+    try:
+        value = os.fspath(path)
+    except TypeError:
+        raise TypeError(f"path must be a str or path-like, got {type(path).__name__}") from None
+    return value if isinstance(value, str) else os.fsdecode(value)
+
+
+def _index_from_bytes(
+    cls: type[SimilarityIndex], data: bytes, n_jobs: Optional[int], progress: Optional[bool]
+) -> SimilarityIndex:
+    """Unpickle an index: the bytes of its index file."""
+    return cls._from_core(_core.SimilarityIndex.from_bytes(data), n_jobs, progress)
+
+
 class SimilarityIndex(SummaryReprMixin):
     """Nearest neighbours and near-duplicates of articles, without an n x n matrix.
 
@@ -728,24 +745,155 @@ class SimilarityIndex(SummaryReprMixin):
         resolve_n_jobs(n_jobs)  # reject a bad value now, not at the first query
         check_progress(progress)
         checked = None if ids is None else _check_ids(ids, int(M.shape[0]))
-        self._index = _core.SimilarityIndex(*_parts(M))
-        self._has_ids = checked is not None
-        if checked is None:
-            checked = np.arange(M.shape[0], dtype=np.int64)
-            checked.flags.writeable = False
-        self.ids_: np.ndarray = checked
-        self._rows_by_id: Optional[dict[Any, int]] = None
-        self.n_jobs = n_jobs
-        self.progress = progress
+        names = None
         if feature_names is not None:
             names = np.asarray(list(feature_names), dtype=object)
             if names.shape != (M.shape[1],):
                 raise ValueError(
                     f"feature_names has {names.shape[0]} entries, X has {M.shape[1]} columns"
                 )
-            self.feature_names_: Optional[np.ndarray] = names
-        else:
-            self.feature_names_ = None
+        self._setup(_core.SimilarityIndex(*_parts(M)), checked, names, n_jobs, progress)
+
+    def _setup(
+        self,
+        core: _core.SimilarityIndex,
+        ids: Optional[np.ndarray],
+        feature_names: Optional[np.ndarray],
+        n_jobs: Optional[int],
+        progress: Optional[bool],
+    ) -> None:
+        """Set the attributes of an index over ``core`` (checked ids and names, or None)."""
+        self._index = core
+        self._has_ids = ids is not None
+        if ids is None:
+            ids = np.arange(core.rows, dtype=np.int64)
+            ids.flags.writeable = False
+        self.ids_: np.ndarray = ids
+        self._rows_by_id: Optional[dict[Any, int]] = None
+        self.n_jobs = n_jobs
+        self.progress = progress
+        self.feature_names_: Optional[np.ndarray] = feature_names
+
+    # ------------------------------------------------------------------ files
+    def _labels(self) -> dict[str, Any]:
+        """Return the ids and terms the index file stores (None where the index has none)."""
+        return {
+            "ids": self.ids_ if self._has_ids else None,
+            "feature_names": self.feature_names_,
+        }
+
+    def save(self, path: Union[str, os.PathLike[str]]) -> None:
+        """Save the index to a file that :meth:`load` maps into memory.
+
+        The file holds the vectors, the inverted index, the ids and the feature names, each
+        section with a CRC-32C checksum, laid out so that :meth:`load` uses the arrays in
+        place. It is written to a temporary file beside ``path`` and renamed over it only when
+        complete, so an interrupted save (Ctrl-C, a full disk) leaves any earlier file intact;
+        the file's mode follows the process's umask. ``n_jobs`` and ``progress`` are settings of
+        this process, not saved.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write; by convention ending in ``.nsi``.
+
+        Raises
+        ------
+        OSError
+            If the file cannot be written (e.g. ``PermissionError``, a full disk).
+
+        See Also
+        --------
+        load : Open a saved index.
+
+        Examples
+        --------
+        >>> import newsim, tempfile, os
+        >>> sample = newsim.datasets.load_sample()
+        >>> index = newsim.TfidfVectorizer().index(sample.texts, ids=["stargate", "deepseek"])
+        >>> path = os.path.join(tempfile.mkdtemp(), "articles.nsi")
+        >>> index.save(path)
+        >>> again = newsim.SimilarityIndex.load(path)
+        >>> again.top_k(k=1).ids.ravel().tolist()
+        ['deepseek', 'stargate']
+        """
+        self._index.save(_path(path), **self._labels())
+
+    @classmethod
+    def load(
+        cls,
+        path: Union[str, os.PathLike[str]],
+        *,
+        mmap: bool = True,
+        n_jobs: Optional[int] = None,
+        progress: Optional[bool] = None,
+    ) -> SimilarityIndex:
+        """Open an index saved with :meth:`save`.
+
+        Every byte is checked before the index is used: the header, each section's size and
+        CRC-32C checksum, every offset and index in range, the weights finite, the inverted
+        index the transpose of the rows, the ids unique. A truncated, damaged or foreign file
+        raises an error that names what is wrong.
+
+        Parameters
+        ----------
+        path : str or path-like
+            A file written by :meth:`save`.
+        mmap : bool, default=True
+            Map the file into memory and use its arrays in place: processes that open the same
+            file share its pages (the page cache), and a loaded index costs little memory of its
+            own. False reads the file into memory (for a file that may be replaced in place
+            while open, or a file system without shared mappings).
+        n_jobs : int or None, default=None
+            Threads for the loaded index's calls, as for the constructor.
+        progress : bool or None, default=None
+            Progress bars, as for the constructor.
+
+        Returns
+        -------
+        SimilarityIndex
+            The saved index, with its ids and feature names.
+
+        Raises
+        ------
+        ModelFormatError
+            (a ValueError) If the file is not a newsim index, is truncated or damaged, or was
+            written by a newer newsim (the message says which).
+        OSError
+            If the file cannot be read (e.g. ``FileNotFoundError``).
+
+        See Also
+        --------
+        save : Write an index to a file.
+
+        Examples
+        --------
+        >>> import newsim, tempfile, os
+        >>> sample = newsim.datasets.load_sample()
+        >>> index = newsim.TfidfVectorizer().index(sample.texts)
+        >>> path = os.path.join(tempfile.mkdtemp(), "articles.nsi")
+        >>> index.save(path)
+        >>> newsim.SimilarityIndex.load(path).n_articles
+        2
+        """
+        resolve_n_jobs(n_jobs)
+        check_progress(progress)
+        core = _core.SimilarityIndex.load(_path(path), mmap=bool(mmap))
+        return cls._from_core(core, n_jobs, progress)
+
+    @classmethod
+    def _from_core(
+        cls, core: _core.SimilarityIndex, n_jobs: Optional[int], progress: Optional[bool]
+    ) -> SimilarityIndex:
+        """Return an index over a loaded core index, with the ids and names it stores."""
+        index = cls.__new__(cls)
+        index._setup(core, core.ids, core.feature_names, n_jobs, progress)
+        return index
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle (Dask, joblib, multiprocessing) ships the index file's bytes.
+        data = self._index.to_bytes(**self._labels())
+        return (_index_from_bytes, (type(self), data, self.n_jobs, self.progress))
 
     # ------------------------------------------------------------------ properties
     @property

@@ -12,7 +12,9 @@ newsim installed, nothing else.
   chunks are ``scipy.sparse.csr_matrix`` row blocks, one per partition.
 * :func:`top_k` and :func:`query`: each partition queried against an index over each
   partition, the k-best lists merged per partition (:func:`newsim.merge_top_k`), exactly the
-  single-machine result.
+  single-machine result. :func:`query` also takes a built :class:`~newsim.SimilarityIndex`
+  (shipped to the workers once, pickled as its index file's bytes) or the path of a saved one
+  (each worker process maps the file once: workers on one machine share its pages).
 
 Non-string items raise the single-machine ``TypeError`` prefixed with the partition:
 ``partition 3: documents[17] is int (5), expected str``.
@@ -34,7 +36,9 @@ Examples
 from __future__ import annotations
 
 import math
+import os
 import sys
+import threading
 import uuid
 from collections.abc import Sequence
 from numbers import Integral
@@ -186,6 +190,35 @@ def _pair(
     return TopK(ids, result.scores.astype(np.float32, copy=False))
 
 
+# Indexes loaded by path in this (worker) process: (path, inode, size, mtime) -> index. A file
+# replaced by a new save has another inode, so a stale mapping is never used.
+_LOADED: dict[tuple[str, int, int, int], SimilarityIndex] = {}
+_LOADED_LOCK = threading.Lock()
+_LOADED_MAX = 4
+
+
+def _loaded(path: str) -> SimilarityIndex:
+    """Return the index saved at ``path``, mapped once per process."""
+    st = os.stat(path)
+    key = (os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    with _LOADED_LOCK:
+        index = _LOADED.get(key)
+        if index is None:
+            index = SimilarityIndex.load(path, progress=False)
+            if len(_LOADED) >= _LOADED_MAX:
+                _LOADED.pop(next(iter(_LOADED)))
+            _LOADED[key] = index
+        return index
+
+
+def _query_index(index: Any, Q: Any, k: int, method: str, n_jobs: Any) -> TopK:
+    """Rows of one query block against a whole index (an index, or the path of a saved one)."""
+    idx = _loaded(index) if isinstance(index, str) else index
+    idx.n_jobs = n_jobs
+    result = idx.query(Q, k, method=method)
+    return TopK(result.neighbor_rows, result.scores)
+
+
 def _concat_results(*parts: TopK) -> TopK:
     ids = np.concatenate([p.ids for p in parts], axis=0)
     scores = np.concatenate([p.scores for p in parts], axis=0)
@@ -323,6 +356,30 @@ def _pairwise(
         rows.append(_tree(parts, _KMerge(k), split_every, f"newsim-merge-{token}-{i}"))
     (result,) = _compute(delayed(_concat_results, pure=True)(*rows))
     return TopK(result.ids, result.scores)
+
+
+def _query_against(Q: Any, index: Any, k: int, method: str, n_jobs: Any) -> TopK:
+    """Each query block against one index, on the workers; labelled with the index's ids."""
+    local: SimilarityIndex = index
+    if not isinstance(index, SimilarityIndex):
+        index = os.path.abspath(os.fspath(index))
+        local = _loaded(index)  # checks the file here first: a bad path fails before the graph
+    queries, _, q_cols = _matrix_partitions(Q)
+    if q_cols >= 0 and q_cols != local.n_features:
+        raise ValueError(
+            f"Q has {q_cols} columns, the index has {local.n_features}; transform the queries "
+            "with the vectorizer that built the index"
+        )
+    shipped = _put(index, "newsim-index") if isinstance(index, SimilarityIndex) else index
+    token = _token()
+    parts = [
+        delayed(_query_index, pure=True)(
+            shipped, Qi, k, method, n_jobs, dask_key_name=f"newsim-query-{token}-{i}"
+        )
+        for i, Qi in enumerate(queries)
+    ]
+    result: TopK = _compute(delayed(_concat_results, pure=True)(*parts))[0]
+    return local._topk(result.ids, result.scores, queries=True)
 
 
 class _KMerge:
@@ -542,8 +599,10 @@ def query(
     ----------
     Q : sparse matrix, dask array or sequence of row blocks
         The queries, transformed by the corpus's vectorizer.
-    X : dask array or sequence of row blocks
-        The corpus, e.g. the result of :func:`transform`.
+    X : dask array, sequence of row blocks, SimilarityIndex, or path
+        The corpus, e.g. the result of :func:`transform`; or an index over it, built
+        (pickled to the workers once) or saved with :meth:`SimilarityIndex.save` (each
+        worker process maps the file once; the path must be readable by the workers).
     k : int, default=10
         Neighbours per query.
     method : {'auto', 'pruned', 'brute'}, default='auto'
@@ -556,7 +615,8 @@ def query(
     Returns
     -------
     TopK
-        ``(ids, scores)`` of shape (n_queries, k), ids global row numbers of X.
+        ``(ids, scores)`` of shape (n_queries, k), ids global row numbers of X, or the
+        index's ids when X is an index with ``ids``.
 
     Examples
     --------
@@ -571,6 +631,8 @@ def query(
     k = _check_k(k)
     method = _check_method(method)
     split_every = _check_split_every(split_every)
+    if isinstance(X, (SimilarityIndex, str, os.PathLike)):
+        return _query_against(Q, X, k, method, n_jobs)
     blocks, sizes, cols = _matrix_partitions(X)
     queries, _, q_cols = _matrix_partitions(Q)
     if cols >= 0 and q_cols >= 0 and cols != q_cols:

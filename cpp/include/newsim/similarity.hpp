@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -101,6 +102,28 @@ struct Contribution {
   double value;
 };
 
+/// n strings in one buffer: string r is bytes[offsets[r], offsets[r + 1]) (n + 1 offsets).
+struct StringList {
+  std::span<const std::uint64_t> offsets;
+  std::string_view bytes;
+  [[nodiscard]] std::size_t size() const noexcept { return offsets.empty() ? 0 : offsets.size() - 1; }
+  [[nodiscard]] std::string_view operator[](std::size_t r) const noexcept {
+    return bytes.substr(offsets[r], offsets[r + 1] - offsets[r]);
+  }
+};
+
+/// What an index file stores beside the vectors: the articles' ids (none: the rows are the ids;
+/// integers; or UTF-8 strings; unique) and optionally the term of each column. Views: the arrays
+/// belong to the caller (save) or to the loaded index (SimilarityIndex::labels).
+struct IndexLabels {
+  enum class Ids : std::uint32_t { rows = 0, integers = 1, strings = 2 };
+  Ids ids = Ids::rows;
+  std::span<const std::int64_t> integer_ids;
+  StringList string_ids;
+  bool has_terms = false;
+  StringList terms;
+};
+
 /// Immutable after construction: every query (top_k, query, pairs, explain) may run
 /// concurrently on one index.
 class SimilarityIndex {
@@ -109,6 +132,31 @@ class SimilarityIndex {
   /// and DocumentError (row index) for a NaN or infinite value.
   explicit SimilarityIndex(const CsrInput& matrix);
   ~SimilarityIndex();
+
+  // The index file (see index_file.cpp for the layout): a header, a table of sections with a
+  // CRC-32C each, and the index's arrays as they sit in memory, each 64-byte aligned, so that
+  // load() can map the file and use the arrays in place. Loading checks everything before the
+  // index uses it (header, sizes, checksums, every offset and index in range, the postings the
+  // transpose of the rows, ids unique) and throws FormatError naming what is wrong.
+
+  /// Writes the index and its labels to `path` atomically: a temporary file beside it (created
+  /// with the process's umask), synced, then renamed over `path`. Throws InvalidOptionError
+  /// ("ids" or "feature_names") for labels that do not fit the index, std::system_error for a
+  /// failed write (the temporary file removed, `path` untouched).
+  void save(const std::string& path, const IndexLabels& labels) const;
+  /// The same file as bytes (for pickling).
+  [[nodiscard]] std::string to_bytes(const IndexLabels& labels) const;
+  /// An index file's index; with `mmap` the arrays stay in the file's mapping (pages shared by
+  /// every process that maps the file, read on first touch), else they are read into memory.
+  static SimilarityIndex load(const std::string& path, bool mmap);
+  /// The index of an index file's bytes (copied).
+  static SimilarityIndex from_bytes(std::string_view bytes);
+  /// The labels stored in the file the index was loaded from (none otherwise); they live as
+  /// long as the index.
+  [[nodiscard]] IndexLabels labels() const noexcept;
+  /// True when the arrays are those of a mapped file.
+  [[nodiscard]] bool mapped() const noexcept;
+
   SimilarityIndex(SimilarityIndex&&) noexcept;
   SimilarityIndex& operator=(SimilarityIndex&&) noexcept;
 
@@ -154,6 +202,7 @@ class SimilarityIndex {
   struct Impl;
 
  private:
+  explicit SimilarityIndex(std::unique_ptr<Impl> impl) noexcept;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -25,6 +25,10 @@ struct TextRef {
 /// (naming `doc_index` and the character position) on invalid UTF-8 or a lone surrogate.
 std::string_view to_utf8(const TextRef& text, std::string& buffer, std::size_t doc_index);
 
+/// Validates UTF-8 (no overlongs, no surrogates, <= U+10FFFF); returns the offending byte offset
+/// or npos.
+std::size_t validate_utf8(std::string_view s) noexcept;
+
 /// Number of code points in valid UTF-8.
 std::size_t count_code_points(std::string_view utf8) noexcept;
 

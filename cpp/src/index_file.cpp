@@ -1,0 +1,716 @@
+// newsim — the index file: save, load (mapped or read), and the checks that come before a
+// loaded index is used.
+//
+//   offset  size    field (little-endian)
+//   0       8       magic "NEWSIMI\x1a" (a model file starts "NEWSIM\0\x1a")
+//   8       4       format version (u32), currently 1
+//   12      4       number of sections n (u32)
+//   16      8       file size in bytes (u64)
+//   24      8       rows (u64), each an article
+//   32      8       columns (u64), the vectorizer's features
+//   40      8       stored values, nnz (u64)
+//   48      4       ids kind (u32): 0 none (the rows are the ids), 1 integers, 2 strings
+//   52      4       flags (u32): bit 0, the file has the columns' terms (sections 10, 11)
+//   56      4       reserved, zero
+//   60      4       CRC-32C of bytes 0 to 59 and of the section table
+//   64      32 n    section table, one entry per section in file order: kind (u32), zero
+//                   (u32), offset (u64), length in bytes (u64), CRC-32C of the section (u32),
+//                   zero (u32)
+//
+// The sections follow, each at an offset that is a multiple of 64, in the order of their kinds:
+//   1 row offsets     int32 x (rows + 1)      the rows (CSR): offsets into 2 and 3
+//   2 row columns     int32 x nnz             increasing within each row
+//   3 row weights     float32 x nnz           finite, non-zero
+//   4 column offsets  int32 x (columns + 1)   the postings (CSC), the transpose of the rows
+//   5 column rows     int32 x nnz             increasing within each column
+//   6 column weights  float32 x nnz
+//   7 integer ids     int64 x rows            (ids kind 1)
+//   8 id offsets      uint64 x (rows + 1)     (ids kind 2): id r is bytes [offsets[r], offsets[r + 1]) of 9
+//   9 id bytes        UTF-8
+//  10 term offsets    uint64 x (columns + 1)  (flag bit 0): the term of each column, as the ids
+//  11 term bytes      UTF-8
+// The arrays are the index's own, as they sit in memory on a little-endian machine, so that a
+// mapped file is used in place. Loading checks, before any array is used: the header and its
+// checksum, the file's size, each section's place, size and checksum, every offset and index
+// in range and in order, the weights finite, the postings the transpose of the rows (column
+// counts equal, and an order-independent hash of all (row, column, weight) entries), and the
+// ids unique (strings and terms valid UTF-8). The kernels' bounds (each column's largest weight, the
+// largest row norm, the signs) are recomputed from the rows, not stored.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <bit>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "crc32c.hpp"
+#include "index_file.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/parallel.hpp"
+#include "newsim/text.hpp"
+#include "similarity_impl.hpp"
+
+static_assert(std::endian::native == std::endian::little,
+              "the index file stores arrays as they sit in memory on a little-endian machine");
+
+namespace newsim {
+namespace {
+
+constexpr char kMagic[8] = {'N', 'E', 'W', 'S', 'I', 'M', 'I', '\x1a'};
+constexpr char kModelMagic[8] = {'N', 'E', 'W', 'S', 'I', 'M', '\0', '\x1a'};
+constexpr std::uint32_t kIndexVersion = 1;
+constexpr std::size_t kHeader = 64;
+constexpr std::size_t kEntry = 32;
+constexpr std::size_t kAlign = 64;
+constexpr std::size_t kCrcAt = 60;
+constexpr std::uint64_t kMaxExtent = std::numeric_limits<std::int32_t>::max() - 1;  // int32 offsets
+
+enum class Section : std::uint32_t {
+  row_offsets = 1,
+  row_columns,
+  row_weights,
+  col_offsets,
+  col_rows,
+  col_weights,
+  id_integers,
+  id_offsets,
+  id_bytes,
+  term_offsets,
+  term_bytes,
+};
+constexpr std::array<const char*, 12> kSectionNames{
+    "?", "row offsets", "row columns", "row weights", "column offsets", "column rows", "column weights",
+    "integer ids", "id offsets", "id bytes", "term offsets", "term bytes"};
+
+const char* name_of(Section s) { return kSectionNames[static_cast<std::size_t>(s)]; }
+
+constexpr std::uint32_t kHasTerms = 1;
+
+/// The sections a file with these labels has, in file order.
+std::vector<Section> sections_for(IndexLabels::Ids ids, bool has_terms) {
+  std::vector<Section> s{Section::row_offsets, Section::row_columns, Section::row_weights,
+                         Section::col_offsets, Section::col_rows,    Section::col_weights};
+  if (ids == IndexLabels::Ids::integers) s.push_back(Section::id_integers);
+  if (ids == IndexLabels::Ids::strings) {
+    s.push_back(Section::id_offsets);
+    s.push_back(Section::id_bytes);
+  }
+  if (has_terms) {
+    s.push_back(Section::term_offsets);
+    s.push_back(Section::term_bytes);
+  }
+  return s;
+}
+
+template <class U>
+U get(const std::byte* p) noexcept {
+  U v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class U>
+void put(std::byte* p, U v) noexcept {
+  std::memcpy(p, &v, sizeof v);
+}
+
+std::size_t align_up(std::size_t n) noexcept { return (n + kAlign - 1) & ~(kAlign - 1); }
+
+[[noreturn]] void corrupted(const std::string& what) { throw FormatError("corrupted newsim index file: " + what); }
+
+// ------------------------------------------------------------------------------------- ids
+
+/// Checks `n` strings: offsets spanning the bytes, each valid UTF-8, and with `unique` no two
+/// equal; fail(message) throws. `what` names one ("the id of article"), `count` how many are
+/// needed ("ids for 10 articles").
+template <class Fail>
+void check_strings(const StringList& list, std::size_t n, bool unique, const char* what, const std::string& count,
+                   Fail&& fail) {
+  if (list.offsets.size() != n + 1) fail("there are " + std::to_string(list.size()) + " " + count);
+  if (list.offsets[0] != 0 || list.offsets[n] != list.bytes.size()) fail("the offsets do not span the bytes");
+  std::unordered_set<std::string_view> seen;
+  if (unique) seen.reserve(n);
+  for (std::size_t r = 0; r < n; ++r) {
+    if (list.offsets[r + 1] < list.offsets[r] || list.offsets[r + 1] > list.bytes.size())
+      fail("the offsets decrease or overrun the bytes at " + std::to_string(r));
+    const std::string_view s = list[r];
+    if (validate_utf8(s) != std::string_view::npos) fail(std::string(what) + " " + std::to_string(r) + " is not valid UTF-8");
+    if (unique && !seen.insert(s).second)
+      fail("the id '" + std::string(s) + "' is given to more than one article");
+  }
+}
+
+/// Checks labels against an index of `rows` x `cols`; fail(option, message) throws.
+template <class Fail>
+void check_labels(const IndexLabels& labels, std::size_t rows, std::size_t cols, Fail&& fail) {
+  const auto ids = [&](const std::string& m) { fail("ids", m); };
+  switch (labels.ids) {
+    case IndexLabels::Ids::rows: break;
+    case IndexLabels::Ids::integers: {
+      if (labels.integer_ids.size() != rows)
+        ids("there are " + std::to_string(labels.integer_ids.size()) + " ids for " + std::to_string(rows) + " articles");
+      std::vector<std::int64_t> sorted(labels.integer_ids.begin(), labels.integer_ids.end());
+      std::sort(sorted.begin(), sorted.end());
+      if (const auto d = std::adjacent_find(sorted.begin(), sorted.end()); d != sorted.end())
+        ids("the id " + std::to_string(*d) + " is given to more than one article");
+      break;
+    }
+    case IndexLabels::Ids::strings:
+      check_strings(labels.string_ids, rows, true, "the id of article", "ids for " + std::to_string(rows) + " articles", ids);
+      break;
+    default: ids("unknown kind of ids");
+  }
+  if (labels.has_terms)
+    check_strings(labels.terms, cols, false, "the term of column", "terms for " + std::to_string(cols) + " columns",
+                  [&](const std::string& m) { fail("feature_names", m); });
+}
+
+// ---------------------------------------------------------------------------------- writing
+
+struct Part {
+  Section kind;
+  const void* data;
+  std::size_t bytes;
+};
+
+std::vector<Part> parts_of(const detail::InvertedIndex& x, const IndexLabels& labels) {
+  const auto& r = x.rows;
+  const auto& c = x.postings;
+  const auto nnz = static_cast<std::size_t>(r.nonZeros());
+  const auto i32 = sizeof(std::int32_t);
+  std::vector<Part> parts{
+      {Section::row_offsets, r.outerIndexPtr(), (static_cast<std::size_t>(r.rows()) + 1) * i32},
+      {Section::row_columns, r.innerIndexPtr(), nnz * i32},
+      {Section::row_weights, r.valuePtr(), nnz * sizeof(float)},
+      {Section::col_offsets, c.outerIndexPtr(), (static_cast<std::size_t>(c.cols()) + 1) * i32},
+      {Section::col_rows, c.innerIndexPtr(), nnz * i32},
+      {Section::col_weights, c.valuePtr(), nnz * sizeof(float)},
+  };
+  if (labels.ids == IndexLabels::Ids::integers)
+    parts.push_back({Section::id_integers, labels.integer_ids.data(), labels.integer_ids.size_bytes()});
+  const auto strings = [&](Section offsets, Section bytes, const StringList& list) {
+    parts.push_back({offsets, list.offsets.data(), list.offsets.size_bytes()});
+    parts.push_back({bytes, list.bytes.data(), list.bytes.size()});
+  };
+  if (labels.ids == IndexLabels::Ids::strings) strings(Section::id_offsets, Section::id_bytes, labels.string_ids);
+  if (labels.has_terms) strings(Section::term_offsets, Section::term_bytes, labels.terms);
+  return parts;
+}
+
+/// Header and section table of a file holding `parts`; returns it with the offsets of the parts.
+std::string header_for(const detail::InvertedIndex& x, const IndexLabels& labels, const std::vector<Part>& parts,
+                       std::vector<std::size_t>& offsets) {
+  std::string head(kHeader + kEntry * parts.size(), '\0');
+  auto* h = reinterpret_cast<std::byte*>(head.data());
+  std::size_t at = align_up(head.size());
+  offsets.clear();
+  for (const Part& p : parts) {
+    offsets.push_back(at);
+    at = align_up(at + p.bytes);
+  }
+  const std::size_t file_size = parts.empty() ? head.size() : offsets.back() + parts.back().bytes;
+  std::memcpy(h, kMagic, sizeof kMagic);
+  put<std::uint32_t>(h + 8, kIndexVersion);
+  put<std::uint32_t>(h + 12, static_cast<std::uint32_t>(parts.size()));
+  put<std::uint64_t>(h + 16, file_size);
+  put<std::uint64_t>(h + 24, x.n_rows());
+  put<std::uint64_t>(h + 32, static_cast<std::uint64_t>(x.rows.cols()));
+  put<std::uint64_t>(h + 40, static_cast<std::uint64_t>(x.rows.nonZeros()));
+  put<std::uint32_t>(h + 48, static_cast<std::uint32_t>(labels.ids));
+  put<std::uint32_t>(h + 52, labels.has_terms ? kHasTerms : 0);
+  // The sections' checksums: the rows' and the postings' arrays on two threads.
+  std::vector<std::uint32_t> crcs(parts.size());
+  parallel_chunks(parts.size(), 1, RunContext{std::min<std::size_t>(2, available_cpus()), nullptr},
+                  [&](std::size_t, std::size_t b, std::size_t e) {
+                    for (std::size_t i = b; i < e; ++i) crcs[i] = detail::crc32c(0, parts[i].data, parts[i].bytes);
+                  });
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    std::byte* entry = h + kHeader + kEntry * i;
+    put<std::uint32_t>(entry, static_cast<std::uint32_t>(parts[i].kind));
+    put<std::uint64_t>(entry + 8, offsets[i]);
+    put<std::uint64_t>(entry + 16, parts[i].bytes);
+    put<std::uint32_t>(entry + 24, crcs[i]);
+  }
+  std::uint32_t crc = detail::crc32c(0, h, kCrcAt);
+  crc = detail::crc32c(crc, h + kHeader, kEntry * parts.size());
+  put<std::uint32_t>(h + kCrcAt, crc);
+  return head;
+}
+
+/// Writes the file through put(data, bytes).
+template <class Put>
+void write_index(const detail::InvertedIndex& x, const IndexLabels& labels, Put&& write) {
+  check_labels(labels, x.n_rows(), static_cast<std::size_t>(x.rows.cols()),
+               [](const char* option, const std::string& m) {
+                 throw InvalidOptionError(option, std::string(option) + " do not fit the index: " + m);
+               });
+  const std::vector<Part> parts = parts_of(x, labels);
+  std::vector<std::size_t> offsets;
+  const std::string head = header_for(x, labels, parts, offsets);
+  static constexpr std::array<char, kAlign> kZeros{};
+  write(head.data(), head.size());
+  std::size_t at = head.size();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    write(kZeros.data(), offsets[i] - at);
+    write(parts[i].data, parts[i].bytes);
+    at = offsets[i] + parts[i].bytes;
+  }
+}
+
+/// A file descriptor, closed when it goes.
+class Fd {
+ public:
+  explicit Fd(int fd) noexcept : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { close(); }
+  [[nodiscard]] int get() const noexcept { return fd_; }
+  /// Closes now; throws std::system_error when close reports a failed write.
+  void close_checked(const std::string& what) {
+    const int fd = std::exchange(fd_, -1);
+    if (fd >= 0 && ::close(fd) != 0) throw std::system_error(errno, std::generic_category(), what);
+  }
+
+ private:
+  void close() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int fd_;
+};
+
+[[noreturn]] void system_failure(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
+
+/// A temporary file beside `path`, removed unless released (renamed into place).
+class TempFile {
+ public:
+  explicit TempFile(const std::string& path) {
+    const std::size_t slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    static std::atomic<unsigned> counter{0};
+    for (int attempt = 0;; ++attempt) {
+      name_ = dir + "." + base + "." + std::to_string(::getpid()) + "." + std::to_string(counter++) + ".tmp";
+      // O_EXCL: never another file; mode 0666 under the process's umask, as any new file.
+      const int fd = ::open(name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd >= 0) {
+        fd_.emplace(fd);
+        return;
+      }
+      if (errno != EEXIST || attempt > 100) {
+        const int err = errno;
+        name_.clear();
+        throw std::system_error(err, std::generic_category(), "cannot create a file beside " + path);
+      }
+    }
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() {
+    fd_.reset();
+    if (!name_.empty()) ::unlink(name_.c_str());
+  }
+  [[nodiscard]] int fd() const noexcept { return fd_->get(); }
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  void close_checked() { fd_->close_checked("writing " + name_); }
+  void release() noexcept { name_.clear(); }
+
+ private:
+  std::string name_;
+  std::optional<Fd> fd_;
+};
+
+void write_all(int fd, const void* data, std::size_t bytes, const std::string& name) {
+  const auto* p = static_cast<const char*>(data);
+  while (bytes > 0) {
+    const ::ssize_t n = ::write(fd, p, std::min<std::size_t>(bytes, std::size_t{1} << 30));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      system_failure("writing " + name);
+    }
+    p += n;
+    bytes -= static_cast<std::size_t>(n);
+  }
+}
+
+// ---------------------------------------------------------------------------------- reading
+
+/// Bytes an index borrows: a read-only mapping of a file, or a buffer of 64-byte lines.
+class Mapping {
+ public:
+  Mapping(void* p, std::size_t n) noexcept : p_(p), n_(n) {}
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() { ::munmap(p_, n_); }
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {static_cast<const std::byte*>(p_), n_}; }
+
+ private:
+  void* p_;
+  std::size_t n_;
+};
+
+struct alignas(kAlign) Line {
+  std::byte b[kAlign];
+};
+
+class Buffer {
+ public:
+  explicit Buffer(std::size_t n) : lines_((n + kAlign - 1) / kAlign), n_(n) {}
+  [[nodiscard]] std::byte* data() noexcept { return lines_.empty() ? nullptr : lines_[0].b; }
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept {
+    return {lines_.empty() ? nullptr : lines_[0].b, n_};
+  }
+
+ private:
+  std::vector<Line> lines_;
+  std::size_t n_;
+};
+
+struct Header {
+  std::uint32_t n_sections = 0;
+  std::uint64_t rows = 0, cols = 0, nnz = 0;
+  IndexLabels::Ids ids = IndexLabels::Ids::rows;
+  bool has_terms = false;
+};
+
+struct Located {
+  Section kind;
+  std::size_t offset, bytes;
+  std::uint32_t crc;
+};
+
+Header read_header(std::span<const std::byte> f) {
+  const std::size_t size = f.size();
+  if (size == 0) throw FormatError("not a newsim index file (the file is empty)");
+  if (size < sizeof kMagic && std::memcmp(f.data(), kMagic, size) == 0)
+    corrupted("truncated header (the file is " + std::to_string(size) + " bytes)");
+  if (size < sizeof kMagic || std::memcmp(f.data(), kMagic, sizeof kMagic) != 0) {
+    if (size >= sizeof kModelMagic && std::memcmp(f.data(), kModelMagic, sizeof kModelMagic) == 0)
+      throw FormatError("this is a newsim model file (a fitted vectorizer), not an index file: load it with "
+                        "TfidfVectorizer.load() (or the class that saved it)");
+    throw FormatError("not a newsim index file (it does not start with the index file's magic bytes)");
+  }
+  if (size < kHeader) corrupted("truncated header (the file is " + std::to_string(size) + " bytes)");
+  const std::byte* h = f.data();
+  const auto version = get<std::uint32_t>(h + 8);
+  if (version != kIndexVersion)
+    throw FormatError("newsim index file format version " + std::to_string(version) +
+                      " is not supported by this newsim (it reads version " + std::to_string(kIndexVersion) +
+                      "); upgrade newsim to load it");
+  Header out;
+  out.n_sections = get<std::uint32_t>(h + 12);
+  if (out.n_sections < 6 || out.n_sections > 11)
+    corrupted("the header names " + std::to_string(out.n_sections) + " sections (an index has 6 to 11)");
+  const std::size_t table_end = kHeader + kEntry * out.n_sections;
+  if (size < table_end) corrupted("truncated section table (the file is " + std::to_string(size) + " bytes)");
+  std::uint32_t crc = detail::crc32c(0, h, kCrcAt);
+  crc = detail::crc32c(crc, h + kHeader, table_end - kHeader);
+  if (crc != get<std::uint32_t>(h + kCrcAt))
+    corrupted("the header's checksum does not match (the file was modified or damaged)");
+  const auto file_size = get<std::uint64_t>(h + 16);
+  if (file_size != size)
+    corrupted("the file is " + std::to_string(size) + " bytes, its header says " + std::to_string(file_size) +
+              " (truncated or extended)");
+  out.rows = get<std::uint64_t>(h + 24);
+  out.cols = get<std::uint64_t>(h + 32);
+  out.nnz = get<std::uint64_t>(h + 40);
+  if (out.rows > kMaxExtent || out.cols > kMaxExtent || out.nnz > kMaxExtent)
+    corrupted("the header's shape is out of range (" + std::to_string(out.rows) + " rows, " +
+              std::to_string(out.cols) + " columns, " + std::to_string(out.nnz) + " stored values)");
+  const auto kind = get<std::uint32_t>(h + 48);
+  if (kind > 2) corrupted("unknown kind of ids " + std::to_string(kind));
+  out.ids = static_cast<IndexLabels::Ids>(kind);
+  const auto flags = get<std::uint32_t>(h + 52);
+  if ((flags & ~kHasTerms) != 0 || get<std::uint32_t>(h + 56) != 0)
+    corrupted("unknown header flags or reserved bytes (written by a newer newsim? upgrade newsim to load it)");
+  out.has_terms = (flags & kHasTerms) != 0;
+  return out;
+}
+
+/// The sections, each where the header says and of the size the shape implies.
+std::vector<Located> read_table(std::span<const std::byte> f, const Header& hd) {
+  const std::vector<Section> expected = sections_for(hd.ids, hd.has_terms);
+  if (expected.size() != hd.n_sections)
+    corrupted("the header names " + std::to_string(hd.n_sections) + " sections, its labels need " +
+              std::to_string(expected.size()));
+  std::vector<Located> out;
+  std::size_t end = kHeader + kEntry * hd.n_sections;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const std::byte* e = f.data() + kHeader + kEntry * i;
+    const auto kind = get<std::uint32_t>(e);
+    const char* name = name_of(expected[i]);
+    if (kind != static_cast<std::uint32_t>(expected[i]))
+      corrupted("section " + std::to_string(i) + " has kind " + std::to_string(kind) + ", expected " +
+                std::to_string(static_cast<std::uint32_t>(expected[i])) + " (" + name + ")");
+    if (get<std::uint32_t>(e + 4) != 0 || get<std::uint32_t>(e + 28) != 0)
+      corrupted(std::string("reserved bytes of the entry of section '") + name + "' are not zero");
+    const auto offset = get<std::uint64_t>(e + 8);
+    const auto bytes = get<std::uint64_t>(e + 16);
+    // Each section where the writer puts it: at the first multiple of 64 after the one before
+    // (so that a file that loads is the one file save() writes for this index), zeros between.
+    if (offset != align_up(end) || offset > f.size() || bytes > f.size() - offset)
+      corrupted(std::string("section '") + name + "' is not where it belongs (offset " + std::to_string(offset) +
+                ", " + std::to_string(bytes) + " bytes, expected offset " + std::to_string(align_up(end)) +
+                " in a file of " + std::to_string(f.size()) + " bytes)");
+    for (std::size_t at = end; at < offset; ++at)
+      if (f[at] != std::byte{0}) corrupted(std::string("non-zero bytes before section '") + name + "'");
+    std::uint64_t want = 0;
+    switch (expected[i]) {
+      case Section::row_offsets: want = (hd.rows + 1) * 4; break;
+      case Section::col_offsets: want = (hd.cols + 1) * 4; break;
+      case Section::row_columns:
+      case Section::row_weights:
+      case Section::col_rows:
+      case Section::col_weights: want = hd.nnz * 4; break;
+      case Section::id_integers: want = hd.rows * 8; break;
+      case Section::id_offsets: want = (hd.rows + 1) * 8; break;
+      case Section::term_offsets: want = (hd.cols + 1) * 8; break;
+      case Section::id_bytes:
+      case Section::term_bytes: want = bytes; break;  // checked against the offsets
+    }
+    if (bytes != want)
+      corrupted(std::string("section '") + name + "' is " + std::to_string(bytes) + " bytes, the shape needs " +
+                std::to_string(want));
+    out.push_back({expected[i], static_cast<std::size_t>(offset), static_cast<std::size_t>(bytes), get<std::uint32_t>(e + 24)});
+    end = static_cast<std::size_t>(offset + bytes);
+  }
+  return out;
+}
+
+/// An order-independent hash of one stored entry: the rows' and the postings' sums agree when
+/// they hold the same entries (a mismatch goes unnoticed with probability ~2^-64).
+std::uint64_t entry_hash(std::uint64_t row, std::uint64_t col, float v) noexcept {
+  std::uint64_t z = (row << 32 | col) + 0x9E3779B97F4A7C15ull * (std::bit_cast<std::uint32_t>(v) + 1ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+template <class T>
+const T* array_at(std::span<const std::byte> f, const Located& s) noexcept {
+  return reinterpret_cast<const T*>(f.data() + s.offset);  // 64-byte aligned, checked size
+}
+
+/// One side of a compressed matrix (the rows, or the postings): offsets start at 0, never
+/// decrease and end at nnz; indices increase within each outer entry and stay below `limit`;
+/// weights are finite and non-zero. on_entry(outer, inner, weight) sees every entry, on_end(outer)
+/// every outer entry's end. Returns the hash of the entries.
+template <class OnEntry, class OnEnd>
+std::uint64_t check_compressed(const std::int32_t* offsets, const std::int32_t* inner, const float* w,
+                               std::size_t outer, std::size_t limit, std::size_t nnz, bool by_rows, OnEntry&& on_entry,
+                               OnEnd&& on_end) {
+  const char* what = by_rows ? "row" : "column";
+  const char* index = by_rows ? "columns" : "rows";
+  if (offsets[0] != 0) corrupted(std::string("the ") + what + " offsets do not start at 0");
+  if (static_cast<std::size_t>(offsets[outer]) != nnz)
+    corrupted(std::string("the ") + what + " offsets end at " + std::to_string(offsets[outer]) + ", not at the " +
+              std::to_string(nnz) + " stored values");
+  std::uint64_t hash = 0;
+  for (std::size_t o = 0; o < outer; ++o) {
+    const std::int32_t b = offsets[o];
+    const std::int32_t e = offsets[o + 1];
+    if (e < b || static_cast<std::size_t>(e) > nnz)
+      corrupted(std::string("the ") + what + " offsets decrease or overrun at " + what + " " + std::to_string(o));
+    std::int64_t previous = -1;
+    for (std::int32_t p = b; p < e; ++p) {
+      const std::int32_t i = inner[p];
+      if (i <= previous || static_cast<std::size_t>(i) >= limit)
+        corrupted(std::string(what) + " " + std::to_string(o) + "'s " + index + " are not increasing or out of range");
+      previous = i;
+      const float v = w[p];
+      if (!std::isfinite(v) || v == 0.0f)
+        corrupted(std::string(what) + " " + std::to_string(o) + " has a weight that is zero, infinite or NaN");
+      const std::size_t row = by_rows ? o : static_cast<std::size_t>(i);
+      const std::size_t col = by_rows ? static_cast<std::size_t>(i) : o;
+      hash += entry_hash(row, col, v);
+      on_entry(o, static_cast<std::size_t>(i), v);
+    }
+    on_end(o);
+  }
+  return hash;
+}
+
+/// Checks a whole file and returns the index over its bytes (borrowed, kept alive by `storage`).
+std::unique_ptr<SimilarityIndex::Impl> open_index(std::span<const std::byte> f, std::shared_ptr<const void> storage,
+                                                  bool mapped) {
+  const Header hd = read_header(f);
+  const std::vector<Located> sec = read_table(f, hd);
+  const std::size_t rows = hd.rows, cols = hd.cols, nnz = hd.nnz;
+  auto impl = std::make_unique<SimilarityIndex::Impl>();
+  detail::InvertedIndex& x = impl->index;
+  x.max_weight.assign(cols, 0.0f);
+  std::vector<std::int64_t> df(cols, 0);
+  std::array<std::uint64_t, 2> hashes{};
+  std::array<std::string, 2> errors;  // per side: the first problem, reported in a fixed order
+  // Two sides, on two threads where there are two CPUs: the rows (sections 0-2) with the
+  // bounds the kernels need, and the postings (3-5) with the ids.
+  auto side = [&](std::size_t s) {
+    const std::size_t first = s == 0 ? 0 : 3;
+    const std::size_t last = s == 0 ? 3 : sec.size();
+    for (std::size_t i = first; i < last; ++i)
+      if (detail::crc32c(0, f.data() + sec[i].offset, sec[i].bytes) != sec[i].crc)
+        corrupted(std::string("the checksum of section '") + name_of(sec[i].kind) +
+                  "' does not match (the file was modified or damaged)");
+    if (s == 0) {
+      double squares = 0.0;
+      hashes[0] = check_compressed(
+          array_at<std::int32_t>(f, sec[0]), array_at<std::int32_t>(f, sec[1]), array_at<float>(f, sec[2]), rows, cols,
+          nnz, true,
+          [&](std::size_t, std::size_t c, float v) {
+            x.note_weight(c, v);
+            ++df[c];
+            squares += static_cast<double>(v) * v;
+          },
+          [&](std::size_t) { x.note_row(std::exchange(squares, 0.0)); });
+      return;
+    }
+    hashes[1] = check_compressed(array_at<std::int32_t>(f, sec[3]), array_at<std::int32_t>(f, sec[4]),
+                                 array_at<float>(f, sec[5]), cols, rows, nnz, false,
+                                 [](std::size_t, std::size_t, float) {}, [](std::size_t) {});
+    IndexLabels& labels = impl->labels;
+    labels.ids = hd.ids;
+    labels.has_terms = hd.has_terms;
+    const auto strings = [&](std::size_t i, std::size_t n) {
+      return StringList{{array_at<std::uint64_t>(f, sec[i]), n + 1},
+                        {reinterpret_cast<const char*>(f.data() + sec[i + 1].offset), sec[i + 1].bytes}};
+    };
+    std::size_t next = 6;
+    if (hd.ids == IndexLabels::Ids::integers) labels.integer_ids = {array_at<std::int64_t>(f, sec[next++]), rows};
+    if (hd.ids == IndexLabels::Ids::strings) {
+      labels.string_ids = strings(next, rows);
+      next += 2;
+    }
+    if (hd.has_terms) labels.terms = strings(next, cols);
+    check_labels(labels, rows, cols, [](const char*, const std::string& m) { corrupted(m); });
+  };
+  parallel_chunks(2, 1, RunContext{std::min<std::size_t>(2, available_cpus()), nullptr},
+                  [&](std::size_t, std::size_t b, std::size_t e) {
+                    for (std::size_t s = b; s < e; ++s) try {
+                        side(s);
+                      } catch (const FormatError& err) {
+                        errors[s] = err.what();
+                      }
+                  });
+  for (const std::string& e : errors)
+    if (!e.empty()) throw FormatError(e);
+  const std::int32_t* col_offsets = array_at<std::int32_t>(f, sec[3]);
+  for (std::size_t c = 0; c < cols; ++c)
+    if (col_offsets[c + 1] - col_offsets[c] != df[c])
+      corrupted("the postings are not the transpose of the rows (column " + std::to_string(c) + " holds " +
+                std::to_string(col_offsets[c + 1] - col_offsets[c]) + " rows, the rows hold it " + std::to_string(df[c]) +
+                " times)");
+  if (hashes[0] != hashes[1]) corrupted("the postings are not the transpose of the rows (their entries differ)");
+  const auto r = static_cast<Eigen::Index>(rows);
+  const auto c = static_cast<Eigen::Index>(cols);
+  const auto n = static_cast<Eigen::Index>(nnz);
+  x.rows = detail::RowMatrix::borrow(r, c, array_at<std::int32_t>(f, sec[0]), array_at<std::int32_t>(f, sec[1]),
+                                     array_at<float>(f, sec[2]), n);
+  x.postings = detail::ColMatrix::borrow(r, c, col_offsets, array_at<std::int32_t>(f, sec[4]), array_at<float>(f, sec[5]), n);
+  impl->storage = std::move(storage);
+  impl->mapped = mapped;
+  return impl;
+}
+
+std::unique_ptr<SimilarityIndex::Impl> open_buffer(std::shared_ptr<Buffer> buffer) {
+  const std::span<const std::byte> bytes = buffer->bytes();
+  return open_index(bytes, std::move(buffer), false);
+}
+
+}  // namespace
+
+void SimilarityIndex::save(const std::string& path, const IndexLabels& labels) const {
+  TempFile tmp(path);
+  write_index(impl_->index, labels,
+              [&](const void* data, std::size_t bytes) { write_all(tmp.fd(), data, bytes, tmp.name()); });
+  if (::fsync(tmp.fd()) != 0) system_failure("writing " + tmp.name());
+  tmp.close_checked();
+  if (::rename(tmp.name().c_str(), path.c_str()) != 0) system_failure("renaming " + tmp.name() + " to " + path);
+  tmp.release();
+  // The rename itself on disk; not every file system allows syncing a directory.
+  const std::size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+    (void)::fsync(d);
+    ::close(d);
+  }
+}
+
+std::string SimilarityIndex::to_bytes(const IndexLabels& labels) const {
+  std::string out;
+  write_index(impl_->index, labels, [&](const void* data, std::size_t bytes) {
+    out.append(static_cast<const char*>(data), bytes);
+  });
+  return out;
+}
+
+SimilarityIndex SimilarityIndex::load(const std::string& path, bool mmap) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) system_failure("opening " + path);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) system_failure("reading " + path);
+  if (!S_ISREG(st.st_mode)) throw std::system_error(EISDIR, std::generic_category(), path + " is not a regular file");
+  const auto size = static_cast<std::size_t>(st.st_size);
+  if (mmap && size >= kHeader) {
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd.get(), 0);
+    if (p == MAP_FAILED) system_failure("mapping " + path);
+    auto mapping = std::make_shared<const Mapping>(p, size);
+    // Read ahead: loading checks every byte once, in order.
+    ::madvise(p, size, MADV_WILLNEED);
+    const std::span<const std::byte> bytes = mapping->bytes();
+    return SimilarityIndex(open_index(bytes, std::move(mapping), true));
+  }
+  auto buffer = std::make_shared<Buffer>(size);
+  std::size_t done = 0;
+  while (done < size) {
+    const ::ssize_t n = ::read(fd.get(), buffer->data() + done, std::min<std::size_t>(size - done, std::size_t{1} << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) system_failure("reading " + path);
+    if (n == 0) break;  // shrunk while read: the header's size check reports it
+    done += static_cast<std::size_t>(n);
+  }
+  if (done < size) corrupted("the file shrank while it was read (" + std::to_string(done) + " of " + std::to_string(size) + " bytes)");
+  return SimilarityIndex(open_buffer(std::move(buffer)));
+}
+
+SimilarityIndex SimilarityIndex::from_bytes(std::string_view bytes) {
+  auto buffer = std::make_shared<Buffer>(bytes.size());
+  if (!bytes.empty()) std::memcpy(buffer->data(), bytes.data(), bytes.size());
+  return SimilarityIndex(open_buffer(std::move(buffer)));
+}
+
+IndexLabels SimilarityIndex::labels() const noexcept { return impl_->labels; }
+bool SimilarityIndex::mapped() const noexcept { return impl_->mapped; }
+
+namespace detail {
+
+void reseal_index_file(std::string& file) {
+  auto* h = reinterpret_cast<std::byte*>(file.data());
+  if (file.size() < kHeader) return;
+  const auto n = std::min<std::uint32_t>(get<std::uint32_t>(h + 12), 64);  // as read, bounded
+  const std::size_t table_end = kHeader + kEntry * n;
+  if (file.size() < table_end) return;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::byte* e = h + kHeader + kEntry * i;
+    const auto offset = get<std::uint64_t>(e + 8);
+    const auto bytes = get<std::uint64_t>(e + 16);
+    if (offset <= file.size() && bytes <= file.size() - offset)
+      put<std::uint32_t>(e + 24, crc32c(0, h + offset, static_cast<std::size_t>(bytes)));
+  }
+  std::uint32_t crc = crc32c(0, h, kCrcAt);
+  crc = crc32c(crc, h + kHeader, table_end - kHeader);
+  put<std::uint32_t>(h + kCrcAt, crc);
+}
+
+}  // namespace detail
+}  // namespace newsim

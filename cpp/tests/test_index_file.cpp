@@ -1,0 +1,147 @@
+// The index file in the core: CRC-32C against its published check value, on both code paths;
+// round trips through bytes and files (mapped and read) that give the same answers; every
+// truncation and every flipped byte of a small file refused with FormatError (the Python tests
+// and the fuzz target craft the structural damage); labels that do not fit refused at save.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+#include <algorithm>
+#include <system_error>
+
+#include "../src/crc32c.hpp"
+#include "newsim/errors.hpp"
+#include "newsim/similarity.hpp"
+
+using namespace newsim;
+
+namespace {
+
+struct Matrix {
+  std::vector<std::int32_t> indptr{0}, indices;
+  std::vector<float> data;
+  std::size_t rows = 0, cols = 0;
+  [[nodiscard]] CsrInput input() const {
+    return {rows, cols, indptr.data(), false, indices.data(), false, data.data(), false};
+  }
+};
+
+/// A small deterministic matrix: row r holds columns (r * 7 + j * 3) % cols for j < 4.
+Matrix sample(std::size_t rows, std::size_t cols) {
+  Matrix m;
+  m.rows = rows;
+  m.cols = cols;
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::vector<std::int32_t> c;
+    for (std::size_t j = 0; j < 4; ++j) c.push_back(static_cast<std::int32_t>((r * 7 + j * 3) % cols));
+    std::sort(c.begin(), c.end());
+    c.erase(std::unique(c.begin(), c.end()), c.end());
+    for (const auto col : c) {
+      m.indices.push_back(col);
+      m.data.push_back(0.25f + 0.125f * static_cast<float>((r + static_cast<std::size_t>(col)) % 5));
+    }
+    m.indptr.push_back(static_cast<std::int32_t>(m.indices.size()));
+  }
+  return m;
+}
+
+void expect_same(const SimilarityIndex& a, const SimilarityIndex& b) {
+  const RunContext ctx{1, nullptr};
+  EXPECT_EQ(a.rows(), b.rows());
+  EXPECT_EQ(a.nnz(), b.nnz());
+  EXPECT_EQ(a.document_frequencies(), b.document_frequencies());
+  EXPECT_EQ(a.normalized(), b.normalized());
+  for (const auto m : {SimilarityMethod::automatic, SimilarityMethod::brute}) {
+    const TopK x = a.top_k(3, m, ctx), y = b.top_k(3, m, ctx);
+    EXPECT_EQ(x.ids, y.ids);
+    EXPECT_EQ(x.scores, y.scores);
+    const Pairs p = a.pairs(0.1, m, ctx), q = b.pairs(0.1, m, ctx);
+    EXPECT_EQ(p.i, q.i);
+    EXPECT_EQ(p.score, q.score);
+  }
+}
+
+}  // namespace
+
+TEST(IndexFile, Crc32cMatchesItsCheckValueOnBothPaths) {
+  const std::string nine = "123456789";
+  EXPECT_EQ(detail::crc32c(0, nine.data(), nine.size()), 0xE3069283u);
+  EXPECT_EQ(detail::crc32c_by_table(0, nine.data(), nine.size()), 0xE3069283u);
+  std::string long_text;
+  for (int i = 0; i < 1000; ++i) long_text += static_cast<char>(i * 31 + 7);
+  for (std::size_t cut : {0u, 1u, 7u, 8u, 9u, 500u, 1000u}) {
+    const std::uint32_t whole = detail::crc32c(0, long_text.data(), long_text.size());
+    EXPECT_EQ(detail::crc32c(detail::crc32c(0, long_text.data(), cut), long_text.data() + cut, long_text.size() - cut),
+              whole);
+    EXPECT_EQ(detail::crc32c_by_table(0, long_text.data(), long_text.size()), whole);
+  }
+}
+
+TEST(IndexFile, RoundTripsThroughBytesAndFiles) {
+  const Matrix m = sample(50, 23);
+  const SimilarityIndex index(m.input());
+  const std::vector<std::int64_t> ids = [] {
+    std::vector<std::int64_t> v;
+    for (std::int64_t i = 0; i < 50; ++i) v.push_back(1000 - i);
+    return v;
+  }();
+  IndexLabels labels;
+  labels.ids = IndexLabels::Ids::integers;
+  labels.integer_ids = ids;
+  const std::string bytes = index.to_bytes(labels);
+  const SimilarityIndex back = SimilarityIndex::from_bytes(bytes);
+  expect_same(index, back);
+  EXPECT_FALSE(back.mapped());
+  ASSERT_EQ(back.labels().ids, IndexLabels::Ids::integers);
+  EXPECT_EQ(std::vector<std::int64_t>(back.labels().integer_ids.begin(), back.labels().integer_ids.end()), ids);
+  EXPECT_EQ(back.to_bytes(back.labels()), bytes);  // canonical
+
+  const auto path = (std::filesystem::temp_directory_path() / ("newsim-index-" + std::to_string(::getpid()) + ".nsi")).string();
+  index.save(path, labels);
+  for (const bool mmap : {true, false}) {
+    const SimilarityIndex loaded = SimilarityIndex::load(path, mmap);
+    EXPECT_EQ(loaded.mapped(), mmap);
+    expect_same(index, loaded);
+  }
+  std::filesystem::remove(path);
+  EXPECT_THROW((void)SimilarityIndex::load(path, true), std::system_error);
+}
+
+TEST(IndexFile, EveryTruncationAndEveryFlippedByteIsRefused) {
+  const Matrix m = sample(12, 9);
+  const SimilarityIndex index(m.input());
+  const std::string bytes = index.to_bytes({});
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut)
+    EXPECT_THROW((void)SimilarityIndex::from_bytes(bytes.substr(0, cut)), FormatError) << "cut at " << cut;
+  // Every byte counts: the header and each section have a checksum, the padding between
+  // sections must be zero.
+  for (std::size_t at = 0; at < bytes.size(); ++at) {
+    std::string flipped = bytes;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
+    EXPECT_THROW((void)SimilarityIndex::from_bytes(flipped), FormatError) << "byte " << at;
+  }
+}
+
+TEST(IndexFile, LabelsThatDoNotFitAreRefusedAtSave) {
+  const Matrix m = sample(3, 5);
+  const SimilarityIndex index(m.input());
+  const std::vector<std::int64_t> two{1, 2};
+  IndexLabels labels;
+  labels.ids = IndexLabels::Ids::integers;
+  labels.integer_ids = two;
+  EXPECT_THROW((void)index.to_bytes(labels), InvalidOptionError);
+  const std::vector<std::int64_t> same{4, 4, 5};
+  labels.integer_ids = same;
+  try {
+    (void)index.to_bytes(labels);
+    ADD_FAILURE() << "duplicate ids accepted";
+  } catch (const InvalidOptionError& e) {
+    EXPECT_EQ(e.option(), "ids");
+    EXPECT_NE(std::string(e.what()).find("the id 4 is given to more than one article"), std::string::npos) << e.what();
+  }
+}
