@@ -238,15 +238,34 @@ void register_similarity(py::module_& m) {
           "query",
           [](const SimilarityIndex& x, const py::array& data, const py::array& indices,
              const py::array& indptr, std::pair<std::size_t, std::size_t> shape, std::size_t k,
-             py::handle method, long long n_jobs, const py::object& progress) {
+             py::handle method, long long n_jobs, const py::object& progress, const py::object& removed) {
             const CsrArrays c = csr_arrays(data, indices, indptr, shape, "Q");
             const SimilarityMethod mth = parse_method(method);
+            py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> flags;
+            std::span<const std::uint8_t> view;
+            if (!removed.is_none()) {
+              flags = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(removed);
+              if (!flags || flags.ndim() != 1) throw py::value_error("removed must be a 1-D array of flags");
+              view = {flags.data(), static_cast<std::size_t>(flags.size())};
+            }
             return top_k_to_python(run_released(shape.first, n_jobs, progress, [&](const RunContext& ctx) {
-              return x.query(c.input, k, mth, ctx);
+              return x.query(c.input, k, mth, ctx, view);
             }));
           },
           py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("shape"), py::arg("k"),
-          py::kw_only(), py::arg("method") = "auto", py::arg("n_jobs") = 1, py::arg("progress") = py::none())
+          py::kw_only(), py::arg("method") = "auto", py::arg("n_jobs") = 1, py::arg("progress") = py::none(),
+          py::arg("removed") = py::none())
+      .def(
+          "csr_rows",
+          [](const py::object& self) {
+            const SimilarityIndex::Rows r = self.cast<const SimilarityIndex&>().csr_rows();
+            const auto view = [&](const auto& span) {
+              using T = typename std::decay_t<decltype(span)>::value_type;
+              return frozen(py::array_t<T>({static_cast<py::ssize_t>(span.size())}, {sizeof(T)}, span.data(), self));
+            };
+            return py::make_tuple(view(r.weights), view(r.columns), view(r.offsets));
+          },
+          "The rows as read-only CSR arrays (data, indices, indptr) over the index's memory.")
       .def(
           "pairs",
           [](const SimilarityIndex& x, double threshold, py::handle method, long long n_jobs,

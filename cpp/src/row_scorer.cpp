@@ -68,8 +68,9 @@ struct Workspace {
 /// terms, into a Workspace per thread.
 class RowScorer {
  public:
-  explicit RowScorer(const InvertedIndex& index)
-      : x(index), rows(index.rows), postings(index.postings), max_weight(index.max_weight),
+  /// `removed` (null, or one flag per row of the index): rows never returned by top_k.
+  explicit RowScorer(const InvertedIndex& index, const std::uint8_t* removed = nullptr)
+      : removed_(removed), x(index), rows(index.rows), postings(index.postings), max_weight(index.max_weight),
         max_row_norm(index.max_row_norm), positive(index.positive), non_negative(index.non_negative) {}
 
   /// For queries and pairs: per-row pruning pays off for thresholds (pairs); for top-k
@@ -101,7 +102,9 @@ class RowScorer {
             std::upper_bound(p_inner + b, p_inner + e, static_cast<std::int32_t>(min_id)) - p_inner);
       for (std::int32_t p = b; p < e; ++p) ws.add(p_inner[p], qv * static_cast<double>(p_vals[p]));
     };
-    auto eligible = [&](std::int32_t d) { return d != exclude && d > min_id; };
+    auto eligible = [&](std::int32_t d) {
+      return d != exclude && d > min_id && (removed_ == nullptr || removed_[d] == 0);
+    };
 
     if (!pruned) {
       for (std::size_t t = 0; t < q.n; ++t) scan(q.cols[t], q.vals[t]);
@@ -235,7 +238,7 @@ class RowScorer {
       if (acc[d] == 0.0) continue;
       const double a = acc[d];
       acc[d] = 0.0;
-      if (static_cast<std::int64_t>(d) == exclude) continue;
+      if (static_cast<std::int64_t>(d) == exclude || (removed_ != nullptr && removed_[d] != 0)) continue;
       const auto f = static_cast<float>(a);
       if (best.size() < k) {
         best.push_back(f);
@@ -328,6 +331,7 @@ class RowScorer {
   }
 
  private:
+  const std::uint8_t* removed_;
   const InvertedIndex& x;
   const RowMatrix& rows;
   const ColMatrix& postings;
@@ -344,8 +348,8 @@ bool use_pruning(const InvertedIndex& index, SimilarityMethod method, bool thres
 }
 
 TopK per_row_top_k(const InvertedIndex& index, const RowMatrix& queries, std::size_t k, bool self,
-                   SimilarityMethod method, const RunContext& ctx) {
-  return RowScorer(index).top_k(queries, k, self, method, ctx);
+                   SimilarityMethod method, const RunContext& ctx, const std::uint8_t* removed) {
+  return RowScorer(index, removed).top_k(queries, k, self, method, ctx);
 }
 
 Pairs pairs_above(const InvertedIndex& index, double threshold, SimilarityMethod method, const RunContext& ctx) {

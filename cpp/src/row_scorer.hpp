@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "inverted_index.hpp"
 #include "newsim/parallel.hpp"
@@ -16,9 +17,9 @@ namespace newsim::detail {
 bool use_pruning(const InvertedIndex& index, SimilarityMethod method, bool threshold_search) noexcept;
 
 /// Each row of `queries`' k best rows of the index (with `self`, the queries are the index's own
-/// rows, each excluded from its own list).
+/// rows, each excluded from its own list), never a row flagged in `removed` (null: none).
 TopK per_row_top_k(const InvertedIndex& index, const RowMatrix& queries, std::size_t k, bool self,
-                   SimilarityMethod method, const RunContext& ctx);
+                   SimilarityMethod method, const RunContext& ctx, const std::uint8_t* removed = nullptr);
 
 /// All pairs i < j of the index's rows with score >= threshold (> 0), ordered by i then j.
 Pairs pairs_above(const InvertedIndex& index, double threshold, SimilarityMethod method, const RunContext& ctx);

@@ -153,8 +153,11 @@ TopK SimilarityIndex::top_k(std::size_t k, SimilarityMethod method, const RunCon
   return detail::per_row_top_k(impl_->index, impl_->index.rows, k, true, method, ctx);
 }
 
-TopK SimilarityIndex::query(const CsrInput& queries, std::size_t k, SimilarityMethod method,
-                            const RunContext& ctx) const {
+TopK SimilarityIndex::query(const CsrInput& queries, std::size_t k, SimilarityMethod method, const RunContext& ctx,
+                            std::span<const std::uint8_t> removed) const {
+  if (!removed.empty() && removed.size() != rows())
+    throw InvalidOptionError("removed", "removed has " + std::to_string(removed.size()) + " flags, the index has " +
+                                            std::to_string(rows()) + " rows");
   if (queries.cols != cols())
     throw InvalidOptionError("Q", "Q has " + std::to_string(queries.cols) + " columns, the index has " +
                                       std::to_string(cols()) + " (transform the queries with the same vectorizer)");
@@ -162,7 +165,12 @@ TopK SimilarityIndex::query(const CsrInput& queries, std::size_t k, SimilarityMe
   bool q_non_negative = true;
   for (std::int64_t i = 0; i < q.nonZeros(); ++i) q_non_negative = q_non_negative && q.valuePtr()[i] >= 0.0f;
   const SimilarityMethod m = q_non_negative ? method : SimilarityMethod::brute;
-  return detail::per_row_top_k(impl_->index, q, k, false, m, ctx);
+  return detail::per_row_top_k(impl_->index, q, k, false, m, ctx, removed.empty() ? nullptr : removed.data());
+}
+
+SimilarityIndex::Rows SimilarityIndex::csr_rows() const noexcept {
+  const auto& r = impl_->index.rows;
+  return {{r.outerIndexPtr(), rows() + 1}, {r.innerIndexPtr(), nnz()}, {r.valuePtr(), nnz()}};
 }
 
 Pairs SimilarityIndex::pairs(double threshold, SimilarityMethod method, const RunContext& ctx) const {

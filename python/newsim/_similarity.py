@@ -19,6 +19,7 @@ Frames keep the row numbers (to select articles with them) and add the ids when 
 from __future__ import annotations
 
 import os
+import threading
 import warnings
 from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
@@ -668,11 +669,144 @@ def _path(path: Any) -> str:
     return value if isinstance(value, str) else os.fsdecode(value)
 
 
+def _row_norms(core: _core.SimilarityIndex) -> np.ndarray:
+    """Return the L2 norm of each row of a core index (float64)."""
+    data, _, indptr = core.csr_rows()
+    n = indptr.shape[0] - 1
+    row = np.repeat(np.arange(n), np.diff(indptr))
+    squares: np.ndarray = np.bincount(row, weights=data.astype(np.float64) ** 2, minlength=n)
+    norms: np.ndarray = np.sqrt(squares)
+    return norms
+
+
 def _index_from_bytes(
     cls: type[SimilarityIndex], data: bytes, n_jobs: Optional[int], progress: Optional[bool]
 ) -> SimilarityIndex:
     """Unpickle an index: the bytes of its index file."""
     return cls._from_core(_core.SimilarityIndex.from_bytes(data), n_jobs, progress)
+
+
+# A delta segment is merged into the main one once it holds more than this many rows and this
+# share of the main segment's rows; removed rows are dropped from the index (a rebuild) once they
+# are this share of all rows. Between merges, queries search both segments and skip removed rows.
+_MERGE_MIN_ROWS = 20_000
+_MERGE_SHARE = 0.1
+_COMPACT_SHARE = 0.2
+
+
+class _State:
+    """One published version of an index: never changed once published, but for its caches.
+
+    ``main`` holds the rows the index was built (or last merged) with, ``delta`` those added
+    since (``delta_X`` their matrix, to rebuild the delta on the next add), ``removed`` flags
+    removed rows over both ("slots": main's rows, then the delta's), ``slot_ids`` the ids of
+    the slots (None: the index has no ids). The articles are the slots not removed, in slot
+    order: the rows of an index built afresh from them.
+    """
+
+    def __init__(
+        self,
+        main: _core.SimilarityIndex,
+        *,
+        delta: Optional[_core.SimilarityIndex] = None,
+        delta_X: Optional[sp.csr_matrix] = None,
+        removed: Optional[np.ndarray] = None,
+        slot_ids: Optional[np.ndarray] = None,
+    ) -> None:
+        self.main = main
+        self.delta = delta
+        self.delta_X = delta_X
+        self.removed = removed
+        self.slot_ids = slot_ids
+        self._cache: dict[str, Any] = {}
+
+    @property
+    def n_main(self) -> int:
+        return int(self.main.rows)
+
+    @property
+    def n_slots(self) -> int:
+        return self.n_main + (0 if self.delta is None else int(self.delta.rows))
+
+    @property
+    def segmented(self) -> bool:
+        return self.delta is not None or self.removed is not None
+
+    def _cached(self, name: str, make: Callable[[], Any]) -> Any:
+        value = self._cache.get(name)
+        if value is None:
+            value = self._cache[name] = make()
+        return value
+
+    def alive(self) -> np.ndarray:
+        """Return the slots of the articles in order (an article's row is its position here)."""
+        if self.removed is None:
+            return np.arange(self.n_slots, dtype=np.int64)
+        alive: np.ndarray = self._cached("alive", lambda: np.flatnonzero(self.removed == 0))
+        return alive
+
+    @property
+    def n_alive(self) -> int:
+        return self.n_slots if self.removed is None else int(self.alive().shape[0])
+
+    def row_of_slot(self) -> np.ndarray:
+        """Each slot's row (-1: removed), with one more entry -1 for padding (index -1)."""
+
+        def make() -> np.ndarray:
+            rows = np.full(self.n_slots + 1, -1, dtype=np.int64)
+            rows[self.alive()] = np.arange(self.n_alive, dtype=np.int64)
+            return rows
+
+        rows: np.ndarray = self._cached("row_of_slot", make)
+        return rows
+
+    def ids(self) -> np.ndarray:
+        """Return the articles' ids by row (their row numbers without ids), read-only."""
+
+        def make() -> np.ndarray:
+            ids = (
+                np.arange(self.n_alive, dtype=np.int64)
+                if self.slot_ids is None
+                else self.slot_ids[self.alive()]
+            )
+            ids.flags.writeable = False
+            return ids
+
+        ids: np.ndarray = self._cached("ids", make)
+        return ids
+
+    def rows_by_id(self) -> dict[Any, int]:
+        rows: dict[Any, int] = self._cached(
+            "rows_by_id", lambda: {v: r for r, v in enumerate(self.ids().tolist())}
+        )
+        return rows
+
+    def slot_matrix(self, slot: int) -> sp.csr_matrix:
+        """Return the row of one slot as a 1-row matrix (float32, as the index stores it)."""
+        core, r = (self.main, slot) if slot < self.n_main else (self.delta, slot - self.n_main)
+        assert core is not None
+        data, indices, indptr = core.csr_rows()
+        b, e = int(indptr[r]), int(indptr[r + 1])
+        return sp.csr_matrix(
+            (data[b:e], indices[b:e], np.array([0, e - b])), shape=(1, int(core.cols))
+        )
+
+    def compacted(self) -> _State:
+        """Return the same articles in one segment, nothing removed: an index built afresh."""
+        if not self.segmented:
+            return self
+        data, indices, indptr = self.main.csr_rows()
+        parts = [sp.csr_matrix((data, indices, indptr), shape=(self.n_main, int(self.main.cols)))]
+        if self.delta_X is not None:
+            parts.append(self.delta_X)
+        X = sp.vstack(parts, format="csr")
+        if self.removed is not None:
+            X = X[self.alive()]
+        slot_ids = None
+        if self.slot_ids is not None:
+            slot_ids = self.slot_ids[self.alive()]
+            slot_ids.flags.writeable = False
+        return _State(_core.SimilarityIndex(*_parts(X)), slot_ids=slot_ids)
 
 
 class SimilarityIndex(SummaryReprMixin):
@@ -763,22 +897,19 @@ class SimilarityIndex(SummaryReprMixin):
         progress: Optional[bool],
     ) -> None:
         """Set the attributes of an index over ``core`` (checked ids and names, or None)."""
-        self._index = core
+        self._state = _State(core, slot_ids=ids)
         self._has_ids = ids is not None
-        if ids is None:
-            ids = np.arange(core.rows, dtype=np.int64)
-            ids.flags.writeable = False
-        self.ids_: np.ndarray = ids
-        self._rows_by_id: Optional[dict[Any, int]] = None
+        self._lock = threading.Lock()  # held by writers (add, remove, merging); readers never wait
         self.n_jobs = n_jobs
         self.progress = progress
         self.feature_names_: Optional[np.ndarray] = feature_names
 
     # ------------------------------------------------------------------ files
-    def _labels(self) -> dict[str, Any]:
+    def _labels(self, state: Optional[_State] = None) -> dict[str, Any]:
         """Return the ids and terms the index file stores (None where the index has none)."""
+        state = state or self._compacted()
         return {
-            "ids": self.ids_ if self._has_ids else None,
+            "ids": state.slot_ids,
             "feature_names": self.feature_names_,
         }
 
@@ -817,7 +948,8 @@ class SimilarityIndex(SummaryReprMixin):
         >>> again.top_k(k=1).ids.ravel().tolist()
         ['deepseek', 'stargate']
         """
-        self._index.save(_path(path), **self._labels())
+        state = self._compacted()
+        state.main.save(_path(path), **self._labels(state))
 
     @classmethod
     def load(
@@ -892,24 +1024,55 @@ class SimilarityIndex(SummaryReprMixin):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle (Dask, joblib, multiprocessing) ships the index file's bytes.
-        data = self._index.to_bytes(**self._labels())
+        state = self._compacted()
+        data = state.main.to_bytes(**self._labels(state))
         return (_index_from_bytes, (type(self), data, self.n_jobs, self.progress))
 
     # ------------------------------------------------------------------ properties
     @property
+    def _index(self) -> _core.SimilarityIndex:
+        """The core index over every article in one segment (merging segments first)."""
+        return self._compacted().main
+
+    def _compacted(self) -> _State:
+        """Return the current state in one segment, merging (and publishing) it if needed."""
+        state = self._state
+        if not state.segmented:
+            return state
+        with self._lock:
+            if self._state.segmented:
+                self._state = self._state.compacted()
+            return self._state
+
+    @property
+    def ids_(self) -> np.ndarray:
+        """The articles' ids by row (read-only).
+
+        int64 for integer ids and by default (the row numbers), object (str) for string ids.
+        """
+        return self._state.ids()
+
+    @property
     def n_articles(self) -> int:
         """Number of indexed articles."""
-        return int(self._index.rows)
+        return self._state.n_alive
 
     @property
     def n_features(self) -> int:
         """Number of columns (terms)."""
-        return int(self._index.cols)
+        return int(self._state.main.cols)
 
     @property
     def nnz(self) -> int:
         """Number of stored weights."""
-        return int(self._index.nnz)
+        st = self._state
+        total = int(st.main.nnz) + (0 if st.delta is None else int(st.delta.nnz))
+        if st.removed is not None:
+            lengths = [np.diff(st.main.csr_rows()[2])]
+            if st.delta is not None:
+                lengths.append(np.diff(st.delta.csr_rows()[2]))
+            total -= int(np.concatenate(lengths)[st.removed != 0].sum())
+        return total
 
     @property
     def dtype(self) -> np.dtype[Any]:
@@ -924,12 +1087,21 @@ class SimilarityIndex(SummaryReprMixin):
         position; the row and column offsets and each term's largest weight add a few bytes
         per row and column.
         """
-        return int(self._index.nbytes)
+        st = self._state
+        return int(st.main.nbytes) + (0 if st.delta is None else int(st.delta.nbytes))
 
     @property
     def normalized_(self) -> bool:
         """True when every non-empty row has unit L2 norm: scores are cosines."""
-        return bool(self._index.normalized)
+        st = self._state
+        if st.main.normalized and (st.delta is None or st.delta.normalized):
+            return True  # removing rows keeps it so
+        if st.removed is None:
+            return False
+        norms = np.concatenate(
+            [_row_norms(st.main)] + ([] if st.delta is None else [_row_norms(st.delta)])
+        )[st.alive()]
+        return bool(np.all((norms == 0) | (np.abs(norms**2 - 1.0) <= 1e-4)))
 
     def __len__(self) -> int:
         return self.n_articles
@@ -945,7 +1117,12 @@ class SimilarityIndex(SummaryReprMixin):
         ] + ([("ids", "str" if self.ids_.dtype == object else "int")] if self._has_ids else [])
 
     # ------------------------------------------------------------------ ids
-    def _rows_of(self, ids: Iterable[Any], names: Optional[Sequence[str]] = None) -> np.ndarray:
+    def _rows_of(
+        self,
+        ids: Iterable[Any],
+        names: Optional[Sequence[str]] = None,
+        state: Optional[_State] = None,
+    ) -> np.ndarray:
         """Return the rows of ``ids`` (int64); KeyError naming the first unknown id and where.
 
         ``names`` names the positions in the message (e.g. the arguments of :meth:`explain`);
@@ -953,23 +1130,22 @@ class SimilarityIndex(SummaryReprMixin):
         """
         if isinstance(ids, (str, bytes)):
             raise TypeError(f"ids must be a sequence of ids, got a bare {type(ids).__name__}")
-        kind = "str" if self.ids_.dtype == object else "int"
-        if self._has_ids and self._rows_by_id is None:
-            self._rows_by_id = {v: r for r, v in enumerate(self.ids_.tolist())}
+        st = state or self._state
+        kind = "str" if st.ids().dtype == object else "int"
+        by_id = st.rows_by_id() if self._has_ids else None
         rows = []
         for p, value in enumerate(ids):
             row: Optional[int] = None
             if _kind(value) == kind:
-                if self._rows_by_id is not None:
-                    row = self._rows_by_id.get(value)
-                elif 0 <= int(value) < self.n_articles:
+                if by_id is not None:
+                    row = by_id.get(value)
+                elif 0 <= int(value) < st.n_alive:
                     row = int(value)
             if row is None:
                 where = names[p] if names is not None else f"ids[{p}]"
                 what = f"with {kind} ids" if self._has_ids else "whose ids are their rows"
                 raise _UnknownId(
-                    f"{where}={value!r} is not an id of this index ({self.n_articles} articles "
-                    f"{what})"
+                    f"{where}={value!r} is not an id of this index ({st.n_alive} articles {what})"
                 )
             rows.append(row)
         return np.asarray(rows, dtype=np.int64)
@@ -1002,13 +1178,19 @@ class SimilarityIndex(SummaryReprMixin):
         """
         return int(self._rows_of([id], names=("id",))[0])
 
-    def _topk(self, rows: np.ndarray, scores: np.ndarray, *, queries: bool) -> TopK:
+    def _topk(
+        self,
+        rows: np.ndarray,
+        scores: np.ndarray,
+        *,
+        queries: bool,
+        state: Optional[_State] = None,
+    ) -> TopK:
         """Return the core's (rows, scores) as a TopK speaking the index's ids."""
         if not self._has_ids:
             return TopK(rows, scores)
-        return TopK._labelled(
-            _ids_at(self.ids_, rows), scores, rows, None if queries else self.ids_
-        )
+        ids = (state or self._state).ids()
+        return TopK._labelled(_ids_at(ids, rows), scores, rows, None if queries else ids)
 
     def _jobs(self) -> int:
         return resolve_n_jobs(self.n_jobs)
@@ -1064,15 +1246,15 @@ class SimilarityIndex(SummaryReprMixin):
         >>> round(float(result.scores[0, 0]), 1)
         0.2
         """
-        k = _check_k(k, rows=self.n_articles, useful=max(self.n_articles - 1, 0))
+        st = self._compacted()
+        n = st.n_alive
+        k = _check_k(k, rows=n, useful=max(n - 1, 0))
         method = _check_method(method)
-        bar = self._monitor(
-            progress, "top_k", self.n_articles, lambda: self._index.top_k_work(k, method=method)
-        )
+        bar = self._monitor(progress, "top_k", n, lambda: st.main.top_k_work(k, method=method))
         rows, scores = _run(
-            bar, lambda cb: self._index.top_k(k, method=method, n_jobs=self._jobs(), progress=cb)
+            bar, lambda cb: st.main.top_k(k, method=method, n_jobs=self._jobs(), progress=cb)
         )
-        return self._topk(rows, scores, queries=False)
+        return self._topk(rows, scores, queries=False, state=st)
 
     def query(
         self, Q: Any, k: int = 10, *, method: str = "auto", progress: Optional[bool] = None
@@ -1108,11 +1290,12 @@ class SimilarityIndex(SummaryReprMixin):
         >>> ids.shape, sorted(ids[0].tolist())
         ((1, 2), [0, 1])
         """
+        st = self._state  # one version throughout, whatever another thread adds meanwhile
         M = _as_csr(Q, "Q")
-        k = _check_k(k, rows=M.shape[0], useful=self.n_articles)
-        if M.shape[1] != self.n_features:
+        k = _check_k(k, rows=M.shape[0], useful=st.n_alive)
+        if M.shape[1] != int(st.main.cols):
             raise ValueError(
-                f"Q has {M.shape[1]} columns, the index has {self.n_features}; transform the "
+                f"Q has {M.shape[1]} columns, the index has {int(st.main.cols)}; transform the "
                 "queries with the vectorizer that built the index"
             )
         method = _check_method(method)
@@ -1120,15 +1303,33 @@ class SimilarityIndex(SummaryReprMixin):
             progress,
             "query",
             int(M.shape[0]),
-            lambda: self._index.query_work(*_parts(M), method=method),
+            lambda: st.main.query_work(*_parts(M), method=method),
         )
-        rows, scores = _run(
-            bar,
-            lambda cb: self._index.query(
-                *_parts(M), k, method=method, n_jobs=self._jobs(), progress=cb
-            ),
-        )
-        return self._topk(rows, scores, queries=True)
+        n_main = st.n_main
+        removed = st.removed
+
+        def search(cb: Any) -> tuple[np.ndarray, np.ndarray]:
+            # The main segment, then the delta, each skipping its removed rows; merged by the
+            # articles' rows, so that ties go to the lower row as in an index built afresh.
+            flags = None if removed is None else removed[:n_main]
+            r, sc = st.main.query(
+                *_parts(M), k, method=method, n_jobs=self._jobs(), progress=cb, removed=flags
+            )
+            if not st.segmented:
+                return r, sc
+            row_of = st.row_of_slot()
+            parts = [(row_of[r], sc)]
+            if st.delta is not None:
+                flags = None if removed is None else removed[n_main:]
+                r2, s2 = st.delta.query(
+                    *_parts(M), k, method=method, n_jobs=self._jobs(), removed=flags
+                )
+                parts.append((row_of[np.where(r2 >= 0, r2 + n_main, -1)], s2))
+            merged: tuple[np.ndarray, np.ndarray] = _core.merge_top_k(parts, k)
+            return merged
+
+        rows, scores = _run(bar, search)
+        return self._topk(rows, scores, queries=True, state=st)
 
     def pairs(
         self,
@@ -1174,19 +1375,21 @@ class SimilarityIndex(SummaryReprMixin):
         if isinstance(threshold, bool) or not isinstance(threshold, Real):
             raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
         t = float(threshold)
-        if not np.isfinite(t) or t <= 0 or (self.normalized_ and t > 1):
-            upper = "1" if self.normalized_ else "inf"
+        st = self._compacted()
+        normalized = bool(st.main.normalized)
+        if not np.isfinite(t) or t <= 0 or (normalized and t > 1):
+            upper = "1" if normalized else "inf"
             raise ValueError(f"threshold must be in (0, {upper}], got {threshold!r}")
         method = _check_method(method)
         bar = self._monitor(
-            progress, "pairs", self.n_articles, lambda: self._index.pairs_work(method=method)
+            progress, "pairs", st.n_alive, lambda: st.main.pairs_work(method=method)
         )
         i, j, s = _run(
-            bar, lambda cb: self._index.pairs(t, method=method, n_jobs=self._jobs(), progress=cb)
+            bar, lambda cb: st.main.pairs(t, method=method, n_jobs=self._jobs(), progress=cb)
         )
         result = Pairs(i, j, s)
         if self._has_ids:
-            result.__dict__["_ids"] = self.ids_
+            result.__dict__["_ids"] = st.ids()
         return result.to_frame() if as_frame else result
 
     def explain(self, i: int, j: int, top: int = 10) -> Explanation:
@@ -1226,18 +1429,175 @@ class SimilarityIndex(SummaryReprMixin):
         >>> bool(index.explain("stargate", "deepseek").score == e.score)
         True
         """
+        st = self._state
         if self._has_ids:
-            i, j = (int(r) for r in self._rows_of([i, j], names=("i", "j")))
+            i, j = (int(r) for r in self._rows_of([i, j], names=("i", "j"), state=st))
         for name, v in (("i", i), ("j", j)):
             if isinstance(v, bool) or not isinstance(v, Integral):
                 raise TypeError(f"{name} must be an int, got {type(v).__name__}")
-            if not 0 <= v < self.n_articles:
+            if not 0 <= v < st.n_alive:
                 raise IndexError(
-                    f"article id {name}={v} is out of range for an index of "
-                    f"{self.n_articles} articles"
+                    f"article id {name}={v} is out of range for an index of {st.n_alive} articles"
                 )
         top = _check_k(top, "top")
-        return _explanation(self._index.explain(int(i), int(j)), top, self.feature_names_)
+        if not st.segmented:
+            return _explanation(st.main.explain(int(i), int(j)), top, self.feature_names_)
+        # The two rows from their segments: the same terms and products as in one index.
+        slots = st.alive()
+        pair = sp.vstack([st.slot_matrix(int(slots[i])), st.slot_matrix(int(slots[j]))], "csr")
+        return _explanation(_core.explain_rows(*_parts(pair), 0, 1), top, self.feature_names_)
+
+    # ------------------------------------------------------------------ growing
+    def add(self, X: Any, ids: Optional[Sequence[Any]] = None) -> None:
+        """Add articles to the index, without rebuilding it.
+
+        The new rows go to a small second segment that queries also search; it is merged into
+        the main one when it holds more than 10 % of the rows (and over 20,000), and
+        :meth:`top_k`, :meth:`pairs`, :meth:`save` and pickling merge first. Results after any
+        sequence of :meth:`add` and :meth:`remove` equal those of an index built afresh from
+        the remaining rows in order (the old ones, then the added ones). Other threads may
+        query meanwhile: each query sees the index before or after the addition.
+
+        Parameters
+        ----------
+        X : sparse matrix or array of shape (n_new, n_features)
+            The new articles' vectors, from the vectorizer that built the index.
+        ids : sequence of str or of int, optional
+            Their ids, required when the index has ``ids`` (of the same type, unique, and not
+            the id of an article in the index: a removed article's id may come back); refused
+            when it has none (its ids are the row numbers: the new articles get the next ones).
+
+        Raises
+        ------
+        ValueError
+            If X has another number of columns, or an id is already in the index (named).
+        TypeError
+            If ``ids`` is missing, or given to an index without ids, or of the other type.
+
+        See Also
+        --------
+        remove : Remove articles by id.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.TfidfVectorizer(language="en").fit(["cats purr", "dogs bark", "cats nap"])
+        >>> index = vec.index(["cats purr", "dogs bark"], ids=["a", "b"])
+        >>> index.add(vec.transform(["cats nap"]), ids=["c"])
+        >>> index.query(vec.transform(["cats"]), k=2).ids.tolist()
+        [['c', 'a']]
+        """
+        M = _as_csr(X, "X")
+        with self._lock:
+            st = self._state
+            if M.shape[1] != int(st.main.cols):
+                raise ValueError(
+                    f"X has {M.shape[1]} columns, the index has {int(st.main.cols)}; transform "
+                    "the new articles with the vectorizer that built the index"
+                )
+            if st.n_alive == 0 and st.n_slots > 0:
+                st = st.compacted()  # every article removed: the next ids may be of any type
+            slot_ids = self._new_ids(st, ids, int(M.shape[0]))
+            M = sp.csr_matrix(M, copy=True)  # the caller's matrix may change later
+            delta_X = M if st.delta_X is None else sp.vstack([st.delta_X, M], format="csr")
+            if st.delta_X is not None:
+                _core.SimilarityIndex(*_parts(M))  # checks the new rows, named by their position
+            removed = st.removed
+            if removed is not None:
+                removed = np.concatenate([removed, np.zeros(M.shape[0], dtype=np.uint8)])
+            new = _State(
+                st.main,
+                delta=_core.SimilarityIndex(*_parts(delta_X)),
+                delta_X=delta_X,
+                removed=removed,
+                slot_ids=slot_ids,
+            )
+            if delta_X.shape[0] > max(_MERGE_MIN_ROWS, _MERGE_SHARE * new.n_main):
+                new = new.compacted()
+            self._state = new
+
+    def _new_ids(self, st: _State, ids: Any, n_new: int) -> Optional[np.ndarray]:
+        """Return the slot ids after adding ``n_new`` articles with ``ids`` (checked)."""
+        if not self._has_ids:
+            if ids is not None:
+                raise TypeError(
+                    "this index has no ids (its ids are the row numbers, and the new articles "
+                    "get the next ones): call add(X) without ids=, or build the index with ids="
+                )
+            return None
+        if ids is None:
+            raise TypeError("this index has ids: pass ids= with one id per new article")
+        new = _check_ids(ids, n_new)
+        assert st.slot_ids is not None
+        kind, new_kind = ("str" if a.dtype == object else "int" for a in (st.slot_ids, new))
+        if st.slot_ids.size == 0:  # no article yet: the new ids set the type
+            return new
+        if n_new and kind != new_kind:
+            raise TypeError(f"this index has {kind} ids, ids= has {new_kind} ids; use one type")
+        by_id = st.rows_by_id()
+        for p, value in enumerate(new.tolist()):
+            if value in by_id:
+                raise ValueError(
+                    f"ids[{p}]={value!r} is already the id of an article of this index (row "
+                    f"{by_id[value]}); remove it first to replace it"
+                )
+        slot_ids = np.concatenate([st.slot_ids, new])
+        slot_ids.flags.writeable = False
+        return slot_ids
+
+    def remove(self, ids: Iterable[Any]) -> None:
+        """Remove articles from the index by id.
+
+        Removed articles no longer appear in any result, and the other articles' rows close
+        up (as in an index built afresh without them). Their rows are dropped for good when
+        they are a fifth of the index, or at the next :meth:`top_k`, :meth:`pairs`,
+        :meth:`save` or pickling. Other threads may query meanwhile: each query sees the index
+        before or after the removal.
+
+        Parameters
+        ----------
+        ids : sequence of str or int
+            Ids of articles in the index (their current row numbers when it has no ``ids``).
+
+        Raises
+        ------
+        KeyError
+            If an id is not in the index (the message names it); nothing is removed then.
+
+        See Also
+        --------
+        add : Add articles.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.TfidfVectorizer(language="en").fit(["cats purr", "dogs bark", "cats nap"])
+        >>> index = vec.index(["cats purr", "dogs bark", "cats nap"], ids=["a", "b", "c"])
+        >>> index.remove(["a"])
+        >>> index.ids_.tolist(), index.query(vec.transform(["cats"]), k=1).ids.tolist()
+        (['b', 'c'], [['c']])
+        """
+        if isinstance(ids, (str, bytes)):
+            raise TypeError(f"ids must be a sequence of ids, got a bare {type(ids).__name__}")
+        with self._lock:
+            st = self._state
+            rows = self._rows_of(list(ids), state=st)
+            if rows.size == 0:
+                return
+            removed = (
+                np.zeros(st.n_slots, dtype=np.uint8) if st.removed is None else st.removed.copy()
+            )
+            removed[st.alive()[rows]] = 1
+            new = _State(
+                st.main,
+                delta=st.delta,
+                delta_X=st.delta_X,
+                removed=removed,
+                slot_ids=st.slot_ids,
+            )
+            if new.n_slots - new.n_alive > _COMPACT_SHARE * new.n_slots:
+                new = new.compacted()
+            self._state = new
 
 
 class Keywords(NamedTuple):

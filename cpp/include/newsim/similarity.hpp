@@ -190,9 +190,19 @@ class SimilarityIndex {
   /// Every row's k most similar other rows. 'automatic' and 'pruned' are the symmetric kernel
   /// (pruned where the weights are positive) for k <= 255; 'brute' scores every posting per row.
   [[nodiscard]] TopK top_k(std::size_t k, SimilarityMethod method, const RunContext& ctx) const;
-  /// Each query row's k most similar rows of the index (nothing excluded).
-  [[nodiscard]] TopK query(const CsrInput& queries, std::size_t k, SimilarityMethod method,
-                           const RunContext& ctx) const;
+  /// Each query row's k most similar rows of the index, never a row flagged in `removed` (empty,
+  /// or one flag per row: the rows an archive has removed since the index was built). Throws
+  /// InvalidOptionError("removed") for flags of another length.
+  [[nodiscard]] TopK query(const CsrInput& queries, std::size_t k, SimilarityMethod method, const RunContext& ctx,
+                           std::span<const std::uint8_t> removed = {}) const;
+  /// The index's rows as CSR arrays (rows() + 1 offsets; columns increasing within a row;
+  /// float32 weights), valid as long as the index.
+  struct Rows {
+    std::span<const std::int32_t> offsets;
+    std::span<const std::int32_t> columns;
+    std::span<const float> weights;
+  };
+  [[nodiscard]] Rows csr_rows() const noexcept;
   /// All pairs i < j with score >= threshold.
   [[nodiscard]] Pairs pairs(double threshold, SimilarityMethod method, const RunContext& ctx) const;
   /// The terms two rows share, each with its product of weights, largest first; they sum to
