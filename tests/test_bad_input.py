@@ -178,7 +178,7 @@ SKLEARN_MODE_INVALID = [
     ({"ngram_range": (2, 1)}, "ngram_range"),
     ({"norm": "l3"}, "norm"),
     ({"analyzer": "chars"}, "analyzer"),
-    ({"dtype": np.int32}, "dtype"),
+    ({"dtype": "no such type"}, "dtype"),  # an int dtype warns and gives float64, as in sklearn
     ({"min_df": -1}, "min_df"),
     ({"min_df": 1.5}, "min_df"),
     ({"max_features": 0}, "max_features"),

@@ -114,9 +114,14 @@ def test_python_analysis_still_has_its_ngram_range_checked_by_the_core() -> None
     from newsim import SklearnTfidfVectorizer
 
     with pytest.raises(ValueError, match=r"ngram_range must satisfy 1 <= min_n <= max_n"):
+        SklearnTfidfVectorizer(token_pattern=r"\w+", ngram_range=(0, 2)).fit(["a b", "c d"])
+    # A reversed range is named before, in scikit-learn's words (as its tests expect).
+    with pytest.raises(ValueError, match=r"Invalid value for ngram_range=\(2, 1\) lower"):
         SklearnTfidfVectorizer(token_pattern=r"\w+", ngram_range=(2, 1)).fit(["a b", "c d"])
+    unused = r"The parameter 'ngram_range' will not be used since 'analyzer' is callable"
     with pytest.raises(ValueError, match=r"ngram_range must satisfy 1 <= min_n <= max_n"):
-        SklearnTfidfVectorizer(analyzer=str.split, ngram_range=(0, 1)).fit(["a b", "c d"])
+        with pytest.warns(UserWarning, match=unused):
+            SklearnTfidfVectorizer(analyzer=str.split, ngram_range=(0, 1)).fit(["a b", "c d"])
 
 
 @pytest.mark.parametrize("method", ["fast", 3, None])

@@ -32,6 +32,9 @@ class _InputMixin:
     #: Refuse a table (a DataFrame, a 2-D array), whose iteration gives its column names or
     #: rows rather than texts; the scikit-learn drop-ins take it as scikit-learn does.
     _refuse_tables: ClassVar[bool] = False
+    #: Take a str that a callable analyzer returns as its characters, the terms scikit-learn
+    #: counts (it iterates what the analyzer returns); newsim's own classes refuse it.
+    _analyzer_may_return_str: ClassVar[bool] = False
 
     def _documents(self: _Translating, raw_documents: Any) -> list[str]:
         if isinstance(raw_documents, (str, bytes)):
@@ -78,6 +81,9 @@ class _InputMixin:
         analyze = self._python_analyzer()
         payload: Any = docs
         if analyze is not None:
+            refused: tuple[type, ...] = (bytes,)
+            if not getattr(type(self), "_analyzer_may_return_str", False):
+                refused = (str, bytes)
             payload = []
             for i, d in enumerate(docs):
                 if not isinstance(d, str):
@@ -85,7 +91,7 @@ class _InputMixin:
                         f"documents[{first_document + i}] is {_describe(d)}, expected str"
                     )
                 terms = analyze(d)
-                if isinstance(terms, (str, bytes)) or not isinstance(terms, Iterable):
+                if isinstance(terms, refused) or not isinstance(terms, Iterable):
                     raise TypeError(
                         f"the analyzer returned {_describe(terms)} for "
                         f"documents[{first_document + i}]; expected an iterable of str"

@@ -78,6 +78,10 @@ class _ParamsMixin:
             return self._hidden_defaults[name]
         return getattr(self, name)
 
+    def _float64(self) -> bool:
+        """Whether the matrix (and ``idf_``) is float64, rather than float32, per ``dtype``."""
+        return _dtype_is_float64(self._param("dtype"))
+
     def _resolve_language(self, docs: list[str] | None) -> Optional[str]:
         language = self._param("language")
         if language is None:
@@ -248,7 +252,7 @@ class _ParamsMixin:
             sublinear_tf=bool(self._param("sublinear_tf")),
             norm="none" if norm is None else norm,
             vocabulary=self._fixed_vocabulary(),
-            float64=_dtype_is_float64(self._param("dtype")),
+            float64=self._float64(),
             **self._hashing_options(),
         )
         if python_side:

@@ -13,10 +13,11 @@ from sklearn.exceptions import NotFittedError
 
 from . import _core
 from ._input import _chunks, _InputMixin, _is_stream
-from ._params import _dtype_is_float64, _ParamsMixin
+from ._params import _ParamsMixin
 from ._persistence import _PersistenceMixin
 from ._repr import VectorizerReprMixin
 from ._similarity_methods import _SimilarityMethodsMixin, _TermMethodsMixin
+from ._sklearn_compat import _idf_set_refused, _SklearnCompatMixin
 
 __all__ = ["HashingVectorizer", "SklearnTfidfVectorizer", "TfidfVectorizer"]
 
@@ -31,6 +32,9 @@ class _TfidfBase(
     VectorizerReprMixin,
     TransformerMixin,  # type: ignore[misc]  # scikit-learn is untyped: the two bases are Any
     BaseEstimator,  # type: ignore[misc]
+    # No set_output, as scikit-learn's vectorizers have none: the output is sparse, which its
+    # pandas and polars outputs refuse. Each class passes it again (the keyword is per class).
+    auto_wrap_output_keys=None,  # type: ignore[call-arg]  # scikit-learn's __init_subclass__
 ):
     """Shared implementation; the subclasses fix the parameters and their defaults."""
 
@@ -333,7 +337,7 @@ class _TfidfBase(
     def idf_(self) -> np.ndarray:
         """Inverse document frequency of each feature (BM25's idf with ``weighting='bm25'``)."""
         idf = self._fitted_core().idf
-        return idf if _dtype_is_float64(self._param("dtype")) else idf.astype(np.float32)
+        return idf if self._float64() else idf.astype(np.float32)
 
     @property
     def df_(self) -> np.ndarray:
@@ -445,8 +449,52 @@ class _VocabularyMixin:
         """
         return np.asarray(self._fitted_core().vocabulary, dtype=object)
 
+    def inverse_transform(self, X: Any) -> list[np.ndarray]:
+        """Return the terms of each row's nonzero entries.
 
-class TfidfVectorizer(_VocabularyMixin, _TermMethodsMixin, _TfidfBase):
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_documents, n_features)
+            A document-term matrix of this vectorizer's columns.
+
+        Returns
+        -------
+        list of numpy.ndarray of str
+            For each row, the terms of its nonzero entries: in column order for a dense
+            ``X``, in the order the entries are stored for a sparse one (column order for
+            newsim's matrices). Explicitly stored zeros are not terms of the row.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.SklearnTfidfVectorizer()
+        >>> X = vec.fit_transform(["the cat sat", "the dog sat"])
+        >>> [terms.tolist() for terms in vec.inverse_transform(X)]
+        [['cat', 'sat', 'the'], ['dog', 'sat', 'the']]
+        """
+        from sklearn.utils import check_array
+
+        terms = np.array(self._fitted_core().vocabulary)
+        X = check_array(X, accept_sparse="csr")
+        if X.shape[1] != len(terms):
+            raise ValueError(
+                f"X has {X.shape[1]} columns, but this vectorizer has {len(terms)} features"
+            )
+        if not sp.issparse(X):
+            return [terms[np.flatnonzero(row)] for row in X]
+        rows = []
+        for i in range(X.shape[0]):
+            start, end = X.indptr[i], X.indptr[i + 1]
+            rows.append(terms[X.indices[start:end][X.data[start:end] != 0]])
+        return rows
+
+
+class TfidfVectorizer(
+    _VocabularyMixin,
+    _TermMethodsMixin,
+    _TfidfBase,
+    auto_wrap_output_keys=None,  # type: ignore[call-arg]
+):
     """Convert articles to TF-IDF vectors, with Unicode-correct, language-aware analysis.
 
     The parameters of :class:`sklearn.feature_extraction.text.TfidfVectorizer` keep their
@@ -651,7 +699,13 @@ class TfidfVectorizer(_VocabularyMixin, _TermMethodsMixin, _TfidfBase):
         self.progress = progress
 
 
-class SklearnTfidfVectorizer(_VocabularyMixin, _TermMethodsMixin, _TfidfBase):
+class SklearnTfidfVectorizer(
+    _SklearnCompatMixin,
+    _VocabularyMixin,
+    _TermMethodsMixin,
+    _TfidfBase,
+    auto_wrap_output_keys=None,  # type: ignore[call-arg]
+):
     """scikit-learn's ``TfidfVectorizer``, exactly: same parameters, defaults and output.
 
     A drop-in replacement for :class:`sklearn.feature_extraction.text.TfidfVectorizer` that runs
@@ -746,8 +800,85 @@ norm, use_idf, smooth_idf, sublinear_tf
         self.n_jobs = n_jobs
         self.progress = progress
 
+    _analyzer_may_return_str: ClassVar[bool] = True
 
-class HashingVectorizer(_TfidfBase):
+    def _fit(self, raw_documents: Iterable[str], want_matrix: bool) -> Optional[sp.csr_matrix]:
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        self._sklearn_checks()
+        self._check_stop_words()
+        return super()._fit(raw_documents, want_matrix)
+
+    def _publish(self, core: _core.Vectorizer, language: Optional[str]) -> None:
+        self._idf_set = None  # a fit computes idf anew
+        super()._publish(core, language)
+
+    def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
+        """Transform documents to the TF-IDF matrix of the fitted vocabulary and idf.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The documents.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_documents, n_features)
+            TF-IDF weighted document-term matrix; terms outside the vocabulary are ignored.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.SklearnTfidfVectorizer().fit(["the cat sat", "the dog sat"])
+        >>> vec.transform(["a cat and a bird"]).toarray()
+        array([[1., 0., 0., 0.]])
+        """
+        self._check_stop_words()
+        X = super().transform(raw_documents)
+        return X if getattr(self, "_idf_set", None) is None else self._weigh(X)
+
+    def build_analyzer(self) -> Callable[[str], list[str]]:
+        self._check_stop_words()
+        return super().build_analyzer()
+
+    build_analyzer.__doc__ = _TfidfBase.build_analyzer.__doc__
+
+    @property
+    def df_(self) -> np.ndarray:
+        """Document frequency of each feature in the fitted corpus."""
+        self._statistics_kept("df_")
+        return self._fitted_core().df
+
+    @property
+    def n_documents_(self) -> int:
+        """Number of documents the vectorizer was fitted on."""
+        self._statistics_kept("n_documents_")
+        return int(self._fitted_core().n_docs)
+
+    def partial_fit(self, raw_documents: Iterable[str], y: Any = None) -> SklearnTfidfVectorizer:
+        if getattr(self, "_idf_set", None) is not None:
+            raise _idf_set_refused("partial_fit")
+        return super().partial_fit(raw_documents, y)
+
+    partial_fit.__doc__ = _TfidfBase.partial_fit.__doc__
+
+    def merge(self, other: _TfidfBase) -> Any:
+        for est in (self, other):
+            if getattr(est, "_idf_set", None) is not None:
+                raise _idf_set_refused("merge")
+        return super().merge(other)
+
+    merge.__doc__ = _TfidfBase.merge.__doc__
+
+    def save(self, path: Any) -> None:
+        if getattr(self, "_idf_set", None) is not None:
+            raise _idf_set_refused("save")
+        super().save(path)
+
+    save.__doc__ = _PersistenceMixin.save.__doc__
+
+
+class HashingVectorizer(_TfidfBase, auto_wrap_output_keys=None):  # type: ignore[call-arg]
     """scikit-learn's ``HashingVectorizer``, exactly, with optional idf from merged statistics.
 
     No vocabulary is kept: a term's column is ``abs(h) % n_features`` of its MurmurHash3
