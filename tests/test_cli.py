@@ -1064,3 +1064,91 @@ def test_entry_point_closed_pipe_exits_quietly(folder: pathlib.Path) -> None:
         code = proc.wait(timeout=120)
     assert err == b""
     assert code == cli.EX_BROKEN_PIPE
+
+
+# ----------------------------------------------------------------------------- archives
+GNAD_ARGS = ("--no-header", "--delimiter", ";", "--quotechar", "'", "--text-column", "1")
+
+
+def test_an_archive_is_built_grown_queried_and_described(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path, gnad: Corpus
+) -> None:
+    source = _require(datasets.GNAD_FILE)
+    archive = tmp_path / "gnad.nsi"
+    code, out, _ = run_cli(capsys, "index", "build", source, *GNAD_ARGS, "-o", archive)
+    assert code == cli.EX_OK and "1028 articles" in out
+    # three archived articles come back as new ones (ids of their own): each finds itself
+    new = tmp_path / "new.jsonl"
+    picks = [5, 400, 1000]
+    new.write_text(
+        "".join(json.dumps({"id": f"new-{p}", "text": gnad.texts[p]}) + "\n" for p in picks)
+    )
+    lines = read_articles(str(source), delimiter=";", quotechar="'", text_field="1", header=False)
+    code, out, _ = run_cli(
+        capsys,
+        "similar",
+        new,
+        "--id-field",
+        "id",
+        "--against",
+        archive,
+        "--top",
+        "2",
+        "--format",
+        "csv",
+    )
+    rows = parse("csv", out)
+    assert code == cli.EX_OK
+    firsts = {r["article_id"]: r for r in rows if r["rank"] == "1"}
+    for p in picks:
+        assert firsts[f"new-{p}"]["neighbor_id"] == lines.ids[p]
+        assert float(firsts[f"new-{p}"]["score"]) == pytest.approx(1.0, abs=1e-6)
+    code, out, _ = run_cli(
+        capsys,
+        "pairs",
+        new,
+        "--id-field",
+        "id",
+        "--against",
+        archive,
+        "--threshold",
+        "0.99",
+        "--format",
+        "csv",
+    )
+    pairs = parse("csv", out)
+    assert code == cli.EX_OK
+    assert sorted((r["article_id"], r["neighbor_id"]) for r in pairs) == sorted(
+        (f"new-{p}", lines.ids[p]) for p in picks
+    )
+    # added, the new articles are their own best neighbours, with the ids given
+    code, out, _ = run_cli(capsys, "index", "add", archive, new, "--id-field", "id")
+    assert code == cli.EX_OK and "1031 articles (3 added" in out
+    code, _, err = run_cli(capsys, "index", "add", archive, new, "--id-field", "id")
+    assert code == cli.EX_DATAERR and "'new-5' is already the id" in err
+    code, _, err = run_cli(capsys, "index", "add", archive, new)
+    assert code == cli.EX_DATAERR and "name the column of their ids" in err
+    code, out, _ = run_cli(capsys, "index", "info", archive)
+    assert code == cli.EX_OK
+    info = dict(line.split(None, 1) for line in out.splitlines() if line.split()[0] != "stored")
+    assert info["articles"] == "1031" and info["kind"] == "archive"
+    assert info["language"] == "de" and info["vectorizer"] == "TfidfVectorizer"
+
+
+def test_archive_misuse_is_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    new = tmp_path / "new.jsonl"
+    new.write_text(json.dumps({"text": "Die Regierung plant ein Gesetz."}) + "\n")
+    code, _, err = run_cli(capsys, "similar", new, "--against", tmp_path / "missing.nsi")
+    assert code == cli.EX_NOINPUT and "cannot read the archive" in err
+    model = tmp_path / "m.newsim"
+    assert run_cli(capsys, "fit", "-o", model)[0] == cli.EX_OK
+    code, _, err = run_cli(capsys, "pairs", new, "--against", model)
+    assert code == cli.EX_DATAERR and "newsim model file" in err
+    archive = tmp_path / "a.nsi"
+    assert run_cli(capsys, "index", "build", "-o", archive)[0] == cli.EX_OK  # the sample
+    code, _, err = run_cli(capsys, "similar", new, "--against", archive, "--model", model)
+    assert code == cli.EX_USAGE and "--model cannot be used with --against" in err
+    code, _, err = run_cli(capsys, "index")
+    assert code == cli.EX_USAGE and "name an action" in err

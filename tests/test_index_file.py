@@ -103,6 +103,25 @@ def same_results(a: SimilarityIndex, b: SimilarityIndex, Q: Optional[sp.csr_matr
         assert list(ea.terms) == list(eb.terms) and ea.score == eb.score
 
 
+def test_query_pairs_are_the_pairs_above_the_threshold(gnad_index: Any) -> None:
+    index, Q = gnad_index
+    dense = (
+        Q @ sp.vstack([index._state.slot_matrix(r) for r in range(index.n_articles)]).T
+    ).toarray()
+    for t in (0.1, 0.2):
+        found = index.query_pairs(Q, t)
+        i, j = np.nonzero(dense >= t - 1e-6)
+        assert found.n_pairs > 0
+        np.testing.assert_array_equal(found.article_row, i)
+        np.testing.assert_array_equal(found.neighbor_row, j)
+        np.testing.assert_allclose(found.score, dense[i, j], rtol=1e-5)
+        assert found.neighbor_id[0] == index.ids_[j[0]]
+        frame = found.to_frame()
+        assert "article_id" not in frame.columns and list(frame.neighbor_id[:1]) == [
+            index.ids_[j[0]]
+        ]
+
+
 def random_matrix(rows: int, cols: int, density: float, seed: int) -> sp.csr_matrix:
     X = sp.random(rows, cols, density=density, format="csr", dtype=np.float64, random_state=seed)
     X.data = np.abs(X.data) + 0.01
@@ -348,7 +367,7 @@ def test_a_newer_version_asks_for_an_upgrade(small: SimilarityIndex, tmp_path: A
     assert "version 2 is not supported" in errors(reseal(bytes(data)), tmp_path)[0]
     assert "upgrade newsim" in errors(reseal(bytes(data)), tmp_path)[0]
     data = bytearray(small._index.to_bytes(**small._labels()))
-    struct.pack_into("<I", data, 52, 2)  # a flag this newsim does not know
+    struct.pack_into("<I", data, 52, 4)  # a flag this newsim does not know
     assert "newer newsim" in errors(reseal(bytes(data)), tmp_path)[0]
 
 

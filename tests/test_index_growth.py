@@ -65,6 +65,14 @@ def check_equal(index: SimilarityIndex, X: sp.csr_matrix, ids: Optional[list[Any
         for k in (1, 3, n + 2):
             for method in ("auto", "brute", "pruned"):
                 same(index.query(Q, k, method=method), fresh.query(Q, k, method=method))
+        for method in ("auto", "brute"):
+            p, q = (
+                index.query_pairs(Q, 0.3, method=method),
+                fresh.query_pairs(Q, 0.3, method=method),
+            )
+            np.testing.assert_array_equal(p.article_row, q.article_row)
+            np.testing.assert_array_equal(p.neighbor_id, q.neighbor_id)
+            np.testing.assert_array_equal(p.score, q.score)
         a, b = fresh.ids_[0], fresh.ids_[n - 1]
         e, f = index.explain(a, b), fresh.explain(a, b)
         assert e.terms == f.terms and e.score == f.score

@@ -112,11 +112,17 @@ StringsIn strings_from_python(const py::handle& items, const char* name, const c
 struct LabelsIn {
   py::object keep;
   StringsIn ids, terms;
+  std::string model;
   IndexLabels labels;
 };
 
-LabelsIn labels_from_python(const py::object& ids, const py::object& feature_names) {
+LabelsIn labels_from_python(const py::object& ids, const py::object& feature_names, const py::object& model) {
   LabelsIn in;
+  if (!model.is_none()) {
+    in.model = model.cast<std::string>();  // bytes
+    in.labels.has_model = true;
+    in.labels.model = in.model;
+  }
   if (!ids.is_none() && py::isinstance<py::array>(ids) && py::array(ids).dtype().kind() == 'i') {
     auto a = IdArray::ensure(ids);
     if (!a || a.ndim() != 1) throw py::value_error("ids must be one-dimensional");
@@ -134,6 +140,21 @@ LabelsIn labels_from_python(const py::object& ids, const py::object& feature_nam
     in.labels.terms = in.terms.view();
   }
   return in;
+}
+
+/// Removal flags from Python (None, or a 1-D array of 0/1), viewed for the core.
+struct Flags {
+  py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> array;
+  std::span<const std::uint8_t> view;
+};
+
+Flags flags_from_python(const py::object& removed) {
+  Flags f;
+  if (removed.is_none()) return f;
+  f.array = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(removed);
+  if (!f.array || f.array.ndim() != 1) throw py::value_error("removed must be a 1-D array of flags");
+  f.view = {f.array.data(), static_cast<std::size_t>(f.array.size())};
+  return f;
 }
 
 /// Read-only `a`.
@@ -241,15 +262,9 @@ void register_similarity(py::module_& m) {
              py::handle method, long long n_jobs, const py::object& progress, const py::object& removed) {
             const CsrArrays c = csr_arrays(data, indices, indptr, shape, "Q");
             const SimilarityMethod mth = parse_method(method);
-            py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> flags;
-            std::span<const std::uint8_t> view;
-            if (!removed.is_none()) {
-              flags = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(removed);
-              if (!flags || flags.ndim() != 1) throw py::value_error("removed must be a 1-D array of flags");
-              view = {flags.data(), static_cast<std::size_t>(flags.size())};
-            }
+            const Flags flags = flags_from_python(removed);
             return top_k_to_python(run_released(shape.first, n_jobs, progress, [&](const RunContext& ctx) {
-              return x.query(c.input, k, mth, ctx, view);
+              return x.query(c.input, k, mth, ctx, flags.view);
             }));
           },
           py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("shape"), py::arg("k"),
@@ -278,22 +293,40 @@ void register_similarity(py::module_& m) {
           py::arg("threshold"), py::kw_only(), py::arg("method") = "auto", py::arg("n_jobs") = 1,
           py::arg("progress") = py::none())
       .def(
+          "query_pairs",
+          [](const SimilarityIndex& x, const py::array& data, const py::array& indices, const py::array& indptr,
+             std::pair<std::size_t, std::size_t> shape, double threshold, py::handle method, long long n_jobs,
+             const py::object& progress, const py::object& removed) {
+            const CsrArrays c = csr_arrays(data, indices, indptr, shape, "Q");
+            const SimilarityMethod mth = parse_method(method);
+            const Flags flags = flags_from_python(removed);
+            Pairs p = run_released(shape.first, n_jobs, progress, [&](const RunContext& ctx) {
+              return x.query_pairs(c.input, threshold, mth, ctx, flags.view);
+            });
+            return py::make_tuple(to_numpy(std::move(p.i)), to_numpy(std::move(p.j)), to_numpy(std::move(p.score)));
+          },
+          py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("shape"), py::arg("threshold"),
+          py::kw_only(), py::arg("method") = "auto", py::arg("n_jobs") = 1, py::arg("progress") = py::none(),
+          py::arg("removed") = py::none())
+      .def(
           "explain",
           [](const SimilarityIndex& x, std::size_t a, std::size_t b) { return contributions_to_python(x.explain(a, b)); },
           py::arg("a"), py::arg("b"))
       .def(
           "save",
-          [](const SimilarityIndex& x, const std::string& path, const py::object& ids, const py::object& terms) {
-            const LabelsIn in = labels_from_python(ids, terms);
+          [](const SimilarityIndex& x, const std::string& path, const py::object& ids, const py::object& terms,
+             const py::object& model) {
+            const LabelsIn in = labels_from_python(ids, terms, model);
             py::gil_scoped_release nogil;
             x.save(path, in.labels);
           },
           py::arg("path"), py::kw_only(), py::arg("ids") = py::none(), py::arg("feature_names") = py::none(),
+          py::arg("model") = py::none(),
           "Writes the index and its ids to path atomically (a temporary file renamed over it).")
       .def(
           "to_bytes",
-          [](const SimilarityIndex& x, const py::object& ids, const py::object& terms) {
-            const LabelsIn in = labels_from_python(ids, terms);
+          [](const SimilarityIndex& x, const py::object& ids, const py::object& terms, const py::object& model) {
+            const LabelsIn in = labels_from_python(ids, terms, model);
             std::string bytes;
             {
               py::gil_scoped_release nogil;
@@ -301,7 +334,8 @@ void register_similarity(py::module_& m) {
             }
             return py::bytes(bytes);
           },
-          py::kw_only(), py::arg("ids") = py::none(), py::arg("feature_names") = py::none(), "The index file's bytes.")
+          py::kw_only(), py::arg("ids") = py::none(), py::arg("feature_names") = py::none(),
+          py::arg("model") = py::none(), "The index file's bytes.")
       .def_static(
           "load",
           [](const std::string& path, bool mmap) {
@@ -325,6 +359,13 @@ void register_similarity(py::module_& m) {
             return labels.has_terms ? strings_to_python(labels.terms) : py::none();
           },
           "The columns' terms stored in the file the index was loaded from, or None.")
+      .def_property_readonly(
+          "model",
+          [](const SimilarityIndex& x) -> py::object {
+            const IndexLabels labels = x.labels();
+            return labels.has_model ? py::object(py::bytes(labels.model.data(), labels.model.size())) : py::none();
+          },
+          "The vectorizer's model file stored in the file the index was loaded from (bytes), or None.")
       .def_property_readonly("mapped", &SimilarityIndex::mapped)
       .def("__repr__", [](const SimilarityIndex& x) {
         return "<newsim._core.SimilarityIndex " + std::to_string(x.rows()) + " x " + std::to_string(x.cols()) +

@@ -286,25 +286,30 @@ class RowScorer {
     });
     return out;
   }
-  /// All pairs i < j with score >= threshold.
-  Pairs pairs(double threshold, SimilarityMethod method, const RunContext& ctx) const {
+  /// All pairs i < j with score >= threshold; with `queries`, all pairs (query i, row j).
+  Pairs pairs(double threshold, SimilarityMethod method, const RunContext& ctx,
+              const RowMatrix* queries = nullptr) const {
   if (!std::isfinite(threshold) || threshold <= 0.0)
     throw InvalidOptionError("threshold", "threshold must be a number > 0 (a threshold <= 0 would list pairs that share no term), got " +
                                               std::to_string(threshold));
   const std::size_t n = x.n_rows();
+  const std::size_t n_queries = queries != nullptr ? static_cast<std::size_t>(queries->rows()) : n;
   const bool pruned = use_pruning(method, true);
   // Scores within kTolerance below the threshold count: exact duplicates of float32 rows score
   // 1 - 1e-7 or so, and pairs(threshold=1.0) must still find them.
   constexpr double kTolerance = 1e-6;
   const double floor = threshold - kTolerance;
-  std::vector<Pairs> parts((n + kRowChunk - 1) / kRowChunk);
-  std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n, kRowChunk, ctx));
-  parallel_chunks(n, kRowChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
+  std::vector<Pairs> parts((n_queries + kRowChunk - 1) / kRowChunk);
+  std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n_queries, kRowChunk, ctx));
+  parallel_chunks(n_queries, kRowChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
     if (!spaces[w]) spaces[w] = std::make_unique<Workspace>(n);
     Workspace& ws = *spaces[w];
     Pairs local;
     for (std::size_t r = b; r < e; ++r) {
-      score(x.row(r), 0, floor, -1, static_cast<std::int64_t>(r), pruned, ws);
+      if (queries != nullptr)
+        score(row_view(*queries, r), 0, floor, -1, -1, pruned, ws);
+      else
+        score(x.row(r), 0, floor, -1, static_cast<std::int64_t>(r), pruned, ws);
       std::sort(ws.scored.begin(), ws.scored.end(),
                 [](const auto& a, const auto& c) { return a.second < c.second; });
       for (const auto& [s, d] : ws.scored) {
@@ -354,6 +359,11 @@ TopK per_row_top_k(const InvertedIndex& index, const RowMatrix& queries, std::si
 
 Pairs pairs_above(const InvertedIndex& index, double threshold, SimilarityMethod method, const RunContext& ctx) {
   return RowScorer(index).pairs(threshold, method, ctx);
+}
+
+Pairs query_pairs_above(const InvertedIndex& index, const RowMatrix& queries, double threshold, SimilarityMethod method,
+                        const RunContext& ctx, const std::uint8_t* removed) {
+  return RowScorer(index, removed).pairs(threshold, method, ctx, &queries);
 }
 
 std::size_t per_row_scratch_bytes(std::size_t index_rows, std::size_t n_queries, std::size_t longest, std::size_t k,

@@ -23,6 +23,10 @@ TopK per_row_top_k(const InvertedIndex& index, const RowMatrix& queries, std::si
 
 /// All pairs i < j of the index's rows with score >= threshold (> 0), ordered by i then j.
 Pairs pairs_above(const InvertedIndex& index, double threshold, SimilarityMethod method, const RunContext& ctx);
+/// All pairs (query i, row j) with score >= threshold (> 0), ordered by i then j, never a row
+/// flagged in `removed` (null: none).
+Pairs query_pairs_above(const InvertedIndex& index, const RowMatrix& queries, double threshold, SimilarityMethod method,
+                        const RunContext& ctx, const std::uint8_t* removed = nullptr);
 
 /// What per_row_top_k allocates for n_queries queries of at most `longest` terms on an index of
 /// index_rows rows: a Workspace per thread.

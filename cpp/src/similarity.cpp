@@ -153,19 +153,43 @@ TopK SimilarityIndex::top_k(std::size_t k, SimilarityMethod method, const RunCon
   return detail::per_row_top_k(impl_->index, impl_->index.rows, k, true, method, ctx);
 }
 
+namespace {
+
+/// The canonical copy of queries against an index of `index_rows` x `index_cols`, the method
+/// for them (brute where a query weight is negative: the bounds need non-negative weights), and
+/// the removal flags checked.
+struct Queries {
+  detail::RowMatrix rows;
+  SimilarityMethod method;
+  const std::uint8_t* removed;
+};
+
+Queries prepare_queries(const CsrInput& queries, std::size_t index_rows, std::size_t index_cols,
+                        SimilarityMethod method, std::span<const std::uint8_t> removed) {
+  if (!removed.empty() && removed.size() != index_rows)
+    throw InvalidOptionError("removed", "removed has " + std::to_string(removed.size()) + " flags, the index has " +
+                                            std::to_string(index_rows) + " rows");
+  if (queries.cols != index_cols)
+    throw InvalidOptionError("Q", "Q has " + std::to_string(queries.cols) + " columns, the index has " +
+                                      std::to_string(index_cols) + " (transform the queries with the same vectorizer)");
+  Queries q{detail::canonical_rows(queries, "Q"), method, removed.empty() ? nullptr : removed.data()};
+  for (std::int64_t i = 0; i < q.rows.nonZeros(); ++i)
+    if (q.rows.valuePtr()[i] < 0.0f) q.method = SimilarityMethod::brute;
+  return q;
+}
+
+}  // namespace
+
 TopK SimilarityIndex::query(const CsrInput& queries, std::size_t k, SimilarityMethod method, const RunContext& ctx,
                             std::span<const std::uint8_t> removed) const {
-  if (!removed.empty() && removed.size() != rows())
-    throw InvalidOptionError("removed", "removed has " + std::to_string(removed.size()) + " flags, the index has " +
-                                            std::to_string(rows()) + " rows");
-  if (queries.cols != cols())
-    throw InvalidOptionError("Q", "Q has " + std::to_string(queries.cols) + " columns, the index has " +
-                                      std::to_string(cols()) + " (transform the queries with the same vectorizer)");
-  const detail::RowMatrix q = detail::canonical_rows(queries, "Q");
-  bool q_non_negative = true;
-  for (std::int64_t i = 0; i < q.nonZeros(); ++i) q_non_negative = q_non_negative && q.valuePtr()[i] >= 0.0f;
-  const SimilarityMethod m = q_non_negative ? method : SimilarityMethod::brute;
-  return detail::per_row_top_k(impl_->index, q, k, false, m, ctx, removed.empty() ? nullptr : removed.data());
+  const Queries q = prepare_queries(queries, rows(), cols(), method, removed);
+  return detail::per_row_top_k(impl_->index, q.rows, k, false, q.method, ctx, q.removed);
+}
+
+Pairs SimilarityIndex::query_pairs(const CsrInput& queries, double threshold, SimilarityMethod method,
+                                   const RunContext& ctx, std::span<const std::uint8_t> removed) const {
+  const Queries q = prepare_queries(queries, rows(), cols(), method, removed);
+  return detail::query_pairs_above(impl_->index, q.rows, threshold, q.method, ctx, q.removed);
 }
 
 SimilarityIndex::Rows SimilarityIndex::csr_rows() const noexcept {

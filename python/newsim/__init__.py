@@ -20,6 +20,7 @@ from ._core import ModelFormatError, __version__
 
 if TYPE_CHECKING:
     from . import datasets as datasets
+    from ._archive import Archive as Archive
     from ._blocks import BlockPlan as BlockPlan
     from ._blocks import blockwise_query as blockwise_query
     from ._blocks import blockwise_top_k as blockwise_top_k
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from ._vectorizer import TfidfVectorizer as TfidfVectorizer
 
 __all__ = [
+    "Archive",
     "BlockPlan",
     "Explanation",
     "HashingVectorizer",
@@ -57,6 +59,7 @@ __all__ = [
 
 #: Public name -> the private module that defines it, imported on first access.
 _LAZY_ATTRIBUTES = {
+    "Archive": "._archive",
     "BlockPlan": "._blocks",
     "blockwise_query": "._blocks",
     "blockwise_top_k": "._blocks",

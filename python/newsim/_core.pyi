@@ -118,15 +118,22 @@ class SimilarityIndex:
     def feature_names(self) -> Optional[npt.NDArray[Any]]: ...
     @property
     def mapped(self) -> bool: ...
+    @property
+    def model(self) -> Optional[bytes]: ...
     def save(
         self,
         path: str,
         *,
         ids: Optional[Any] = None,
         feature_names: Optional[Any] = None,
+        model: Optional[bytes] = None,
     ) -> None: ...
     def to_bytes(
-        self, *, ids: Optional[Any] = None, feature_names: Optional[Any] = None
+        self,
+        *,
+        ids: Optional[Any] = None,
+        feature_names: Optional[Any] = None,
+        model: Optional[bytes] = None,
     ) -> bytes: ...
     @staticmethod
     def load(path: str, *, mmap: bool = True) -> SimilarityIndex: ...
@@ -174,6 +181,19 @@ class SimilarityIndex:
         method: str = "auto",
         n_jobs: int = 1,
         progress: Optional[Callable[[int, int], object]] = None,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]]: ...
+    def query_pairs(
+        self,
+        data: npt.NDArray[Any],
+        indices: npt.NDArray[Any],
+        indptr: npt.NDArray[Any],
+        shape: tuple[int, int],
+        threshold: float,
+        *,
+        method: str = "auto",
+        n_jobs: int = 1,
+        progress: Optional[Callable[[int, int], object]] = None,
+        removed: Optional[npt.NDArray[Any]] = None,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]]: ...
     def explain(self, a: int, b: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
 

@@ -80,6 +80,10 @@ class _PersistenceMixin:
         >>> loaded.vocabulary_ == vec.vocabulary_, loaded.language_
         (True, 'de')
         """
+        _write_atomically(os.fspath(path), _PersistenceMixin._model_bytes(self))
+
+    def _model_bytes(self: _Fitted) -> bytes:
+        """Return the model file's bytes (what :meth:`save` writes)."""
         core = self._fitted_core()
         params = self.get_params(deep=False)
         for name, value in params.items():
@@ -93,7 +97,8 @@ class _PersistenceMixin:
             "language_": getattr(self, "language_", None),
         }
         core.metadata = json.dumps({_PARAMS_KEY: meta})
-        _write_atomically(os.fspath(path), core.to_bytes())
+        blob: bytes = core.to_bytes()
+        return blob
 
     @classmethod
     def load(cls, path: Union[str, os.PathLike[str]]) -> Any:
@@ -123,6 +128,11 @@ class _PersistenceMixin:
         """
         with open(path, "rb") as fh:
             blob = fh.read()
+        return _PersistenceMixin._from_model_bytes(blob, repr(os.fspath(path)))
+
+    @staticmethod
+    def _from_model_bytes(blob: bytes, source: str) -> Any:
+        """Return the vectorizer of a model file's bytes; ``source`` names them in errors."""
         core = _core.Vectorizer.from_bytes(blob)
         # Imported here: _vectorizer imports this module to compose _TfidfBase, and by the time a
         # model is loaded both are initialised. Naming the three classes (rather than a registry
@@ -141,13 +151,13 @@ class _PersistenceMixin:
             params = {**_added_params(klass, params, core), **params}
         except (ValueError, KeyError, TypeError) as exc:
             raise _core.ModelFormatError(
-                f"{os.fspath(path)!r} is a newsim core model without vectorizer parameters"
+                f"{source} is a newsim core model without vectorizer parameters"
             ) from exc
         try:
             est = klass(**params)
         except TypeError as exc:  # a parameter this version does not know
             raise _core.ModelFormatError(
-                f"{os.fspath(path)!r} holds {meta['class']} parameters this newsim does not "
+                f"{source} holds {meta['class']} parameters this newsim does not "
                 f"support ({exc}); it was probably saved by a newer newsim"
             ) from exc
         est.language_ = meta.get("language_")

@@ -345,11 +345,19 @@ class Pairs(_PairsFields):
         ids: Optional[np.ndarray] = getattr(self, "__dict__", {}).get("_ids")
         return ids
 
+    def _of_queries(self) -> bool:
+        """Return True for pairs of :meth:`SimilarityIndex.query_pairs` (first: a query row)."""
+        return bool(getattr(self, "__dict__", {}).get("_queries", False))
+
     @property
     def article_id(self) -> np.ndarray:
-        """The id of each pair's first article (its row when the index has no ``ids``)."""
+        """The id of each pair's first article.
+
+        Its row when the index has no ``ids``, and the query's row for
+        :meth:`SimilarityIndex.query_pairs`.
+        """
         ids = self._index_ids()
-        return self.article_row if ids is None else ids[self.article_row]
+        return self.article_row if ids is None or self._of_queries() else ids[self.article_row]
 
     @property
     def neighbor_id(self) -> np.ndarray:
@@ -422,10 +430,12 @@ class Pairs(_PairsFields):
         if ids is not None:
             labels = _labels(ids)
             columns["neighbor_id"] = _label(labels, self.neighbor_row)
-            columns["article_id"] = _label(labels, self.article_row)
+            if not self._of_queries():  # queries have no ids: they keep their rows
+                columns["article_id"] = _label(labels, self.article_row)
         elif self._index_ids() is not None:
             columns["neighbor_id"] = self.neighbor_id
-            columns["article_id"] = self.article_id
+            if not self._of_queries():
+                columns["article_id"] = self.article_id
         return _frame(columns, _PAIRS_0_2 if legacy_columns else None)
 
 
@@ -1388,6 +1398,95 @@ class SimilarityIndex(SummaryReprMixin):
             bar, lambda cb: st.main.pairs(t, method=method, n_jobs=self._jobs(), progress=cb)
         )
         result = Pairs(i, j, s)
+        if self._has_ids:
+            result.__dict__["_ids"] = st.ids()
+        return result.to_frame() if as_frame else result
+
+    def query_pairs(
+        self,
+        Q: Any,
+        threshold: float = 0.8,
+        *,
+        method: str = "auto",
+        as_frame: bool = False,
+        progress: Optional[bool] = None,
+    ) -> Any:
+        """All pairs (query, indexed article) with score >= threshold: new articles' copies.
+
+        Parameters
+        ----------
+        Q : sparse matrix or array of shape (n_queries, n_features)
+            New articles, transformed by the same vectorizer as the index.
+        threshold : float, default=0.8
+            As in :meth:`pairs`.
+        method : {'auto', 'pruned', 'brute'}, default='auto'
+            As in :meth:`top_k` ('auto' prunes, as :meth:`pairs` does).
+        as_frame : bool, default=False
+            Return a pandas DataFrame instead of a :class:`Pairs`.
+        progress : bool or None, default=None
+            Progress bar for this call; None uses the index's ``progress``.
+
+        Returns
+        -------
+        Pairs or pandas.DataFrame
+            ``article_row`` is the query's row, ``neighbor_row`` the indexed article's (its
+            id in ``neighbor_id``), ordered by query, then article. The frame has no
+            ``article_id``: the queries have no ids.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> vec = newsim.TfidfVectorizer()
+        >>> index = vec.index(sample.texts, ids=["stargate", "deepseek"])
+        >>> found = index.query_pairs(vec.transform([sample.texts[1], "nichts"]), threshold=0.9)
+        >>> found.article_row.tolist(), found.neighbor_id.tolist()
+        ([0], ['deepseek'])
+        """
+        st = self._state
+        M = _as_csr(Q, "Q")
+        if M.shape[1] != int(st.main.cols):
+            raise ValueError(
+                f"Q has {M.shape[1]} columns, the index has {int(st.main.cols)}; transform the "
+                "queries with the vectorizer that built the index"
+            )
+        if isinstance(threshold, bool) or not isinstance(threshold, Real):
+            raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
+        t = float(threshold)
+        normalized = self.normalized_
+        if not np.isfinite(t) or t <= 0 or (normalized and t > 1):
+            upper = "1" if normalized else "inf"
+            raise ValueError(f"threshold must be in (0, {upper}], got {threshold!r}")
+        method = _check_method(method)
+        bar = self._monitor(
+            progress, "query_pairs", int(M.shape[0]), lambda: st.main.query_work(*_parts(M))
+        )
+        n_main = st.n_main
+        removed = st.removed
+
+        def search(cb: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            flags = None if removed is None else removed[:n_main]
+            i, j, sc = st.main.query_pairs(
+                *_parts(M), t, method=method, n_jobs=self._jobs(), progress=cb, removed=flags
+            )
+            if not st.segmented:
+                return i, j, sc
+            parts = [(i, j, sc)]
+            if st.delta is not None:
+                flags = None if removed is None else removed[n_main:]
+                i2, j2, s2 = st.delta.query_pairs(
+                    *_parts(M), t, method=method, n_jobs=self._jobs(), removed=flags
+                )
+                parts.append((i2, j2 + n_main, s2))
+            i = np.concatenate([p[0] for p in parts])
+            j = st.row_of_slot()[np.concatenate([p[1] for p in parts])]
+            sc = np.concatenate([p[2] for p in parts])
+            order = np.lexsort((j, i))
+            return i[order], j[order], sc[order]
+
+        i, j, sc = _run(bar, search)
+        result = Pairs(i, j, sc)
+        result.__dict__["_queries"] = True
         if self._has_ids:
             result.__dict__["_ids"] = st.ids()
         return result.to_frame() if as_frame else result

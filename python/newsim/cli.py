@@ -6,6 +6,11 @@ Usage::
     newsim pairs [PATH] [--threshold 0.8]     pairs of near-duplicate articles
     newsim keywords [PATH] [--top 10]         each article's top-weighted terms
     newsim fit [PATH] -o model.newsim         fit a vectorizer and save it
+    newsim index build [PATH] -o news.nsi     an archive: a vectorizer and its index, one file
+    newsim index add news.nsi PATH            add articles to an archive
+    newsim index info news.nsi                what an archive or index file holds
+    newsim similar PATH --against news.nsi    new articles' most similar archived articles
+    newsim pairs PATH --against news.nsi      new articles' near-copies in an archive
     newsim demo                               a tour of the bundled sample articles
 
 PATH is a folder of ``.txt`` files (one article per file; the id is the file name without
@@ -33,8 +38,8 @@ Exit codes (those of BSD's ``sysexits.h`` where one fits)::
     65   bad data: not UTF-8 (the message names the file, byte offset and line), a missing
          column or field, a syntax error, no articles, a repeated id, or data the vectorizer
          rejects (e.g. only stop words)
-    66   no input: PATH or the --model file does not exist or cannot be read
-    73   cannot create the output file of ``fit -o``
+    66   no input: PATH, the --model file or the archive does not exist or cannot be read
+    73   cannot create the output file (``fit -o``, ``index build -o``, ``index add``)
     130  interrupted (Ctrl-C)
     141  standard output was closed early (``newsim similar | head``); nothing is printed
 """
@@ -99,8 +104,8 @@ exit codes:
   2    bad usage: an unknown option, a bad value, options that do not fit the input
   65   bad data: not UTF-8 (file, byte offset and line are named), a missing column or
        field, a syntax error, no articles, a repeated id, or data the vectorizer rejects
-  66   no input: PATH or the --model file does not exist or cannot be read
-  73   cannot create the output file of `fit -o`
+  66   no input: PATH, the --model file or the archive does not exist or cannot be read
+  73   cannot create the output file (`fit -o`, `index build -o`, `index add`)
   130  interrupted (Ctrl-C)
   141  standard output was closed early (`newsim similar | head`); nothing is printed
 """
@@ -114,6 +119,11 @@ _INPUT_HELP = textwrap.fill(
     "--id-column, an article's id is the line on which its record starts. Without PATH: the "
     "bundled sample articles.",
     width=_HELP_WIDTH,
+)
+
+_AGAINST_HELP = (
+    "an archive from `newsim index build`: compare the articles with the archived ones "
+    "(transformed with the archive's vectorizer) instead of with each other"
 )
 
 _SAMPLE_SOURCE = "the bundled sample articles"
@@ -195,9 +205,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    inputs = argparse.ArgumentParser(add_help=False)
-    group = inputs.add_argument_group("input")
-    group.add_argument("path", nargs="?", metavar="PATH", help="the articles (see above)")
+    input_options = argparse.ArgumentParser(add_help=False)
+    group = input_options.add_argument_group("input")
     group.add_argument(
         "--input-format",
         choices=FORMATS,
@@ -246,6 +255,9 @@ def _parser() -> argparse.ArgumentParser:
         "closed, e.g. in a truncated last row): error stops with its line, skip leaves it out "
         "and lists the skipped lines on standard error (default: error)",
     )
+
+    inputs = argparse.ArgumentParser(add_help=False, parents=[input_options])
+    inputs.add_argument("path", nargs="?", metavar="PATH", help="the articles (see above)")
 
     vectorizer = argparse.ArgumentParser(add_help=False)
     group = vectorizer.add_argument_group("vectorizer (when fitting)")
@@ -341,6 +353,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="K",
         help="neighbors per article (default: 5)",
     )
+    p.add_argument("--against", metavar="ARCHIVE", help=_AGAINST_HELP)
     p = command(
         "pairs",
         _pairs,
@@ -359,6 +372,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COSINE",
         help="the smallest cosine, in (0, 1] (default: 0.8)",
     )
+    p.add_argument("--against", metavar="ARCHIVE", help=_AGAINST_HELP)
     p = command(
         "keywords",
         _keywords,
@@ -393,6 +407,56 @@ def _parser() -> argparse.ArgumentParser:
         help="save a smaller model, to deploy for --model: without the corpus statistics kept "
         "for updating it (the library's partial_fit and merge are then unavailable on it)",
     )
+    p = command(
+        "index",
+        _index_usage,
+        "Archives: a fitted vectorizer and the index of the articles it vectorized, in one "
+        "file that grows with new articles. `newsim index ACTION --help` describes an action.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+
+    def action(
+        name: str,
+        run: Callable[[argparse.Namespace], int],
+        description: str,
+        *parents: argparse.ArgumentParser,
+    ) -> argparse.ArgumentParser:
+        a = actions.add_parser(
+            name,
+            parents=list(parents),
+            help=description,
+            description="\n\n".join(
+                [textwrap.fill(description, width=_HELP_WIDTH), *([_INPUT_HELP] if parents else [])]
+            ),
+            epilog=_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        a.set_defaults(run=run, parser=a)
+        return a
+
+    a = action(
+        "build",
+        _index_build,
+        "Fit a vectorizer on the articles (or use --model) and save it with their index as an "
+        "archive, for `newsim index add` and `--against`.",
+        inputs,
+        model,
+        vectorizer,
+        jobs,
+    )
+    a.add_argument("-o", "--output", required=True, metavar="ARCHIVE", help="where to save it")
+    a = action(
+        "add",
+        _index_add,
+        "Add the articles to an archive (transformed with its vectorizer) and save it in place "
+        "(atomically). Their ids (--id-column) must be new to the archive.",
+        input_options,
+        jobs,
+    )
+    a.add_argument("archive", metavar="ARCHIVE", help="an archive from `newsim index build`")
+    a.add_argument("path", metavar="PATH", help="the new articles (see above)")
+    a = action("info", _index_info, "Describe an archive or index file.")
+    a.add_argument("archive", metavar="ARCHIVE", help="an archive or index file")
     p = command("demo", _demo_command, "Vectorize the bundled sample articles and compare them.")
     p.add_argument("--top", type=int, default=10, help="terms to show per article")
     return parser
@@ -506,8 +570,140 @@ def _index(args: argparse.Namespace, articles: Articles) -> SimilarityIndex:
 # --------------------------------------------------------------------------- commands
 
 
+def _open_archive(path: str, n_jobs: Optional[int] = None) -> Any:
+    """Return the archive at ``path``; exit 66 when unreadable, 65 when not an archive."""
+    from ._archive import Archive
+
+    try:
+        with _library_errors(f"archive {path}"):
+            return Archive.load(path, n_jobs=n_jobs)
+    except OSError as exc:
+        raise NoInputError(f"cannot read the archive {path!r}: {exc.strerror}") from exc
+
+
+def _check_against(args: argparse.Namespace) -> None:
+    given = [*_fit_options_given(args), *(["--model"] if args.model is not None else [])]
+    if given:
+        raise InputUsageError(
+            f"{', '.join(given)} cannot be used with --against: the archive's vectorizer applies"
+        )
+
+
+def _similar_against(args: argparse.Namespace, articles: Articles) -> int:
+    _check_against(args)
+    archive = _open_archive(args.against, args.n_jobs)
+    with _library_errors(articles.source):
+        top = archive.query(articles.texts, k=min(args.top, max(len(archive), 1)))
+    rows: list[tuple[_Cell, ...]] = []
+    for r, (neighbors, scores) in enumerate(zip(top.ids.tolist(), top.scores.tolist())):
+        for rank, (j, score) in enumerate(zip(neighbors, scores), start=1):
+            if j is None or (isinstance(j, int) and j < 0):  # padding
+                break
+            rows.append((articles.ids[r], rank, j, score))
+    header = _columns(args, ("article_id", "rank", "neighbor_id", "score"), _SIMILAR_0_2)
+    _write(args.format, header, rows)
+    return EX_OK
+
+
+def _pairs_against(args: argparse.Namespace, articles: Articles) -> int:
+    _check_against(args)
+    archive = _open_archive(args.against, args.n_jobs)
+    with _library_errors(articles.source):
+        pairs = archive.query_pairs(articles.texts, args.threshold)
+    found = sorted(
+        zip(pairs.article_row.tolist(), pairs.neighbor_id.tolist(), pairs.score.tolist()),
+        key=lambda p: -p[2],
+    )
+    rows: list[tuple[_Cell, ...]] = [(articles.ids[i], j, score) for i, j, score in found]
+    header = _columns(args, ("article_id", "neighbor_id", "score"), _PAIRS_0_2)
+    _write(args.format, header, rows)
+    return EX_OK
+
+
+def _save_archive(archive: Any, path: str) -> None:
+    try:
+        archive.save(path)
+    except OSError as exc:
+        raise _CannotCreateError(f"cannot write {path!r}: {exc.strerror}") from exc
+
+
+def _index_usage(args: argparse.Namespace) -> int:
+    raise InputUsageError("name an action: build, add or info")
+
+
+def _index_build(args: argparse.Namespace) -> int:
+    from ._archive import Archive
+
+    articles = _articles(args)
+    vec, _ = _vectorizer(args)  # fitted on the articles by build unless --model
+    with _library_errors(articles.source):
+        archive = Archive.build(
+            articles.texts, ids=articles.ids, vectorizer=vec, n_jobs=args.n_jobs
+        )
+    _save_archive(archive, args.output)
+    print(
+        f"saved {args.output}: {len(archive)} articles from {articles.source}, "
+        f"{archive.index.n_features} features"
+    )
+    return EX_OK
+
+
+def _index_add(args: argparse.Namespace) -> int:
+    articles = _articles(args)
+    archive = _open_archive(args.archive, args.n_jobs)
+    before = len(archive)
+    try:
+        with _library_errors(articles.source):
+            archive.add(articles.texts, ids=articles.ids)
+    except DataError as exc:
+        if args.id_field is None and "already the id" in str(exc):
+            raise DataError(
+                f"{exc} (without --id-column the new articles' ids are their line numbers, "
+                "which the archive's articles have too: name the column of their ids)"
+            ) from exc
+        raise
+    _save_archive(archive, args.archive)
+    print(
+        f"saved {args.archive}: {len(archive)} articles ({len(archive) - before} added from "
+        f"{articles.source})"
+    )
+    return EX_OK
+
+
+def _index_info(args: argparse.Namespace) -> int:
+    from ._similarity import SimilarityIndex
+
+    try:
+        with _library_errors(f"archive {args.archive}"):
+            index = SimilarityIndex.load(args.archive)
+    except OSError as exc:
+        raise NoInputError(f"cannot read {args.archive!r}: {exc.strerror}") from exc
+    kind = "archive" if index._state.main.model is not None else "index (no vectorizer)"
+    ids = "str" if index.ids_.dtype == object else "int"
+    lines = [
+        ("file", args.archive),
+        ("kind", kind),
+        ("bytes", os.path.getsize(args.archive)),
+        ("articles", index.n_articles),
+        ("features", index.n_features),
+        ("stored weights", index.nnz),
+        ("ids", ids if index._has_ids else "row numbers"),
+        ("scores", "cosine" if index.normalized_ else "dot product"),
+    ]
+    if index._state.main.model is not None:
+        vec = _open_archive(args.archive).vectorizer
+        lines.append(("vectorizer", type(vec).__name__))
+        lines.append(("language", getattr(vec, "language_", None) or "none"))
+    width = max(len(k) for k, _ in lines)
+    for key, value in lines:
+        print(f"{key:<{width}}  {value}")
+    return EX_OK
+
+
 def _similar(args: argparse.Namespace) -> int:
     articles = _articles(args)
+    if args.against is not None:
+        return _similar_against(args, articles)
     index = _index(args, articles)
     # More neighbors than other articles would only be padding (and memory).
     top = index.top_k(min(args.top, len(articles) - 1))
@@ -524,6 +720,8 @@ def _similar(args: argparse.Namespace) -> int:
 
 def _pairs(args: argparse.Namespace) -> int:
     articles = _articles(args)
+    if args.against is not None:
+        return _pairs_against(args, articles)
     index = _index(args, articles)
     with _library_errors(articles.source):
         pairs = index.pairs(args.threshold)

@@ -113,7 +113,8 @@ struct StringList {
 };
 
 /// What an index file stores beside the vectors: the articles' ids (none: the rows are the ids;
-/// integers; or UTF-8 strings; unique) and optionally the term of each column. Views: the arrays
+/// integers; or UTF-8 strings; unique), optionally the term of each column, and optionally the
+/// vectorizer that made the rows (its model file's bytes: an archive). Views: the arrays
 /// belong to the caller (save) or to the loaded index (SimilarityIndex::labels).
 struct IndexLabels {
   enum class Ids : std::uint32_t { rows = 0, integers = 1, strings = 2 };
@@ -122,6 +123,8 @@ struct IndexLabels {
   StringList string_ids;
   bool has_terms = false;
   StringList terms;
+  bool has_model = false;
+  std::string_view model;  // the vectorizer's model file (an archive), not parsed here
 };
 
 /// Immutable after construction: every query (top_k, query, pairs, explain) may run
@@ -205,6 +208,10 @@ class SimilarityIndex {
   [[nodiscard]] Rows csr_rows() const noexcept;
   /// All pairs i < j with score >= threshold.
   [[nodiscard]] Pairs pairs(double threshold, SimilarityMethod method, const RunContext& ctx) const;
+  /// All pairs (query row i, index row j) with score >= threshold, ordered by i then j, never a
+  /// row flagged in `removed` (as in query).
+  [[nodiscard]] Pairs query_pairs(const CsrInput& queries, double threshold, SimilarityMethod method,
+                                  const RunContext& ctx, std::span<const std::uint8_t> removed = {}) const;
   /// The terms two rows share, each with its product of weights, largest first; they sum to
   /// the rows' dot product. Throws std::out_of_range for a bad row.
   [[nodiscard]] std::vector<Contribution> explain(std::size_t a, std::size_t b) const;
