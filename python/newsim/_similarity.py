@@ -679,6 +679,28 @@ def _path(path: Any) -> str:
     return value if isinstance(value, str) else os.fsdecode(value)
 
 
+def _check_threshold(threshold: Any, normalized: bool) -> float:
+    """Return a pairs threshold as float: in (0, 1] for cosines, > 0 for dot products."""
+    if isinstance(threshold, bool) or not isinstance(threshold, Real):
+        raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
+    t = float(threshold)
+    if not np.isfinite(t) or t <= 0 or (normalized and t > 1):
+        upper = "1" if normalized else "inf"
+        raise ValueError(f"threshold must be in (0, {upper}], got {threshold!r}")
+    return t
+
+
+def _queries(Q: Any, state: _State) -> sp.csr_matrix:
+    """Return queries as CSR, refused when their width is not the index's."""
+    M = _as_csr(Q, "Q")
+    if M.shape[1] != int(state.main.cols):
+        raise ValueError(
+            f"Q has {M.shape[1]} columns, the index has {int(state.main.cols)}; transform the "
+            "queries with the vectorizer that built the index"
+        )
+    return M
+
+
 def _row_norms(core: _core.SimilarityIndex) -> np.ndarray:
     """Return the L2 norm of each row of a core index (float64)."""
     data, _, indptr = core.csr_rows()
@@ -1303,11 +1325,7 @@ class SimilarityIndex(SummaryReprMixin):
         st = self._state  # one version throughout, whatever another thread adds meanwhile
         M = _as_csr(Q, "Q")
         k = _check_k(k, rows=M.shape[0], useful=st.n_alive)
-        if M.shape[1] != int(st.main.cols):
-            raise ValueError(
-                f"Q has {M.shape[1]} columns, the index has {int(st.main.cols)}; transform the "
-                "queries with the vectorizer that built the index"
-            )
+        M = _queries(M, st)
         method = _check_method(method)
         bar = self._monitor(
             progress,
@@ -1382,14 +1400,8 @@ class SimilarityIndex(SummaryReprMixin):
            article_row  neighbor_row
         0            0             1
         """
-        if isinstance(threshold, bool) or not isinstance(threshold, Real):
-            raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
-        t = float(threshold)
         st = self._compacted()
-        normalized = bool(st.main.normalized)
-        if not np.isfinite(t) or t <= 0 or (normalized and t > 1):
-            upper = "1" if normalized else "inf"
-            raise ValueError(f"threshold must be in (0, {upper}], got {threshold!r}")
+        t = _check_threshold(threshold, bool(st.main.normalized))
         method = _check_method(method)
         bar = self._monitor(
             progress, "pairs", st.n_alive, lambda: st.main.pairs_work(method=method)
@@ -1444,19 +1456,8 @@ class SimilarityIndex(SummaryReprMixin):
         ([0], ['deepseek'])
         """
         st = self._state
-        M = _as_csr(Q, "Q")
-        if M.shape[1] != int(st.main.cols):
-            raise ValueError(
-                f"Q has {M.shape[1]} columns, the index has {int(st.main.cols)}; transform the "
-                "queries with the vectorizer that built the index"
-            )
-        if isinstance(threshold, bool) or not isinstance(threshold, Real):
-            raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
-        t = float(threshold)
-        normalized = self.normalized_
-        if not np.isfinite(t) or t <= 0 or (normalized and t > 1):
-            upper = "1" if normalized else "inf"
-            raise ValueError(f"threshold must be in (0, {upper}], got {threshold!r}")
+        M = _queries(Q, st)
+        t = _check_threshold(threshold, self.normalized_)
         method = _check_method(method)
         bar = self._monitor(
             progress, "query_pairs", int(M.shape[0]), lambda: st.main.query_work(*_parts(M))

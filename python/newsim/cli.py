@@ -321,8 +321,9 @@ def _parser() -> argparse.ArgumentParser:
         run: Callable[[argparse.Namespace], int],
         description: str,
         *parents: argparse.ArgumentParser,
+        under: Any = sub,
     ) -> argparse.ArgumentParser:
-        p = sub.add_parser(
+        p: argparse.ArgumentParser = under.add_parser(
             name,
             parents=list(parents),
             help=description,
@@ -421,18 +422,7 @@ def _parser() -> argparse.ArgumentParser:
         description: str,
         *parents: argparse.ArgumentParser,
     ) -> argparse.ArgumentParser:
-        a = actions.add_parser(
-            name,
-            parents=list(parents),
-            help=description,
-            description="\n\n".join(
-                [textwrap.fill(description, width=_HELP_WIDTH), *([_INPUT_HELP] if parents else [])]
-            ),
-            epilog=_EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        a.set_defaults(run=run, parser=a)
-        return a
+        return command(name, run, description, *parents, under=actions)
 
     a = action(
         "build",
