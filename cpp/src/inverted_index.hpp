@@ -43,9 +43,12 @@ struct InvertedIndex {
   // The bounds, accumulated in one pass over the rows (max_weight sized to the columns first):
   // each stored weight, then each row's sum of squared weights.
   void note_weight(std::size_t col, float v) noexcept {
+    note_sign(v);
+    max_weight[col] = std::max(max_weight[col], std::fabs(v));
+  }
+  void note_sign(float v) noexcept {
     non_negative = non_negative && v >= 0.0f;
     positive = positive && v > 0.0f;
-    max_weight[col] = std::max(max_weight[col], std::fabs(v));
   }
   void note_row(double squares) noexcept {
     if (squares > 0.0 && std::fabs(squares - 1.0) > 1e-4) normalized = false;
