@@ -108,6 +108,21 @@ def _file(ctx: Ctx, name: str, content: bytes) -> str:
     return str(path)
 
 
+def _saved_model(ctx: Ctx) -> str:
+    path = ctx.tmp / "model.newsim"
+    ctx.vec.save(path)
+    return str(path)
+
+
+def _with_version(data: bytes, version: int) -> bytes:
+    return data[:8] + version.to_bytes(4, "little") + data[12:]
+
+
+def _index_bytes(ctx: Ctx) -> bytes:
+    data: bytes = ctx.index._index.to_bytes(**ctx.index._labels())
+    return data
+
+
 def _dense_with(value: float, row: int) -> np.ndarray:
     X = np.eye(3, dtype=np.float64)
     X[row, 2] = value
@@ -447,6 +462,49 @@ BAD: dict[str, Bad] = {
     "unpickle-core-bytes-str": Bad(
         lambda c: _tampered_state(c, "NEWSIM"), newsim.ModelFormatError,
         r"corrupted pickle: the model state is str, expected bytes"),
+    # ---------------------------------------------------------------- index file, add, remove
+    "index.load-model-file": Bad(
+        lambda c: SimilarityIndex.load(_saved_model(c)), newsim.ModelFormatError,
+        r"this is a newsim model file \(a fitted vectorizer\), not an index file: load it with "
+        r"TfidfVectorizer\.load\(\)"),
+    "index.load-truncated": Bad(
+        lambda c: SimilarityIndex.load(_file(c, "t.nsi", _index_bytes(c)[:-5])),
+        newsim.ModelFormatError, r"corrupted newsim index file: .*truncated or extended"),
+    "index.load-newer-version": Bad(
+        lambda c: SimilarityIndex.load(_file(c, "v.nsi", _with_version(_index_bytes(c), 7))),
+        newsim.ModelFormatError, r"format version 7 is not supported by this newsim .*upgrade"),
+    "index.load-missing": Bad(
+        lambda c: SimilarityIndex.load(c.tmp / "none.nsi"), FileNotFoundError, r"none\.nsi"),
+    "load-index-file-as-model": Bad(
+        lambda c: TfidfVectorizer.load(_file(c, "i.nsi", _index_bytes(c))),
+        newsim.ModelFormatError, r"this is a newsim index file, not a newsim model"),
+    "index.add-other-width": Bad(
+        lambda c: SimilarityIndex(c.X).add(np.eye(3, 5)), ValueError,
+        r"X has 5 columns, the index has \d+; transform the new articles with the vectorizer"),
+    "index.add-without-ids": Bad(
+        lambda c: SimilarityIndex(c.X, ids=["a", "b", "c"]).add(c.X[:1]), TypeError,
+        r"this index has ids: pass ids= with one id per new article"),
+    "index.add-taken-id": Bad(
+        lambda c: SimilarityIndex(c.X, ids=["a", "b", "c"]).add(c.X[:1], ids=["b"]), ValueError,
+        r"ids\[0\]='b' is already the id of an article of this index \(row 1\)"),
+    "index.add-ids-other-type": Bad(
+        lambda c: SimilarityIndex(c.X, ids=["a", "b", "c"]).add(c.X[:1], ids=[4]), TypeError,
+        r"this index has str ids, ids= has int ids"),
+    "index.add-ids-to-an-index-without": Bad(
+        lambda c: SimilarityIndex(c.X).add(c.X[:1], ids=["x"]), TypeError,
+        r"this index has no ids \(its ids are the row numbers"),
+    "index.remove-unknown-id": Bad(
+        lambda c: SimilarityIndex(c.X, ids=["a", "b", "c"]).remove(["a", "q"]), KeyError,
+        r"ids\[1\]='q' is not an id of this index"),
+    "index.save-into-a-file": Bad(
+        lambda c: c.index.save(pathlib.Path(_file(c, "f", b"x")) / "i.nsi"), NotADirectoryError,
+        r"i\.nsi"),
+    "query_pairs-texts": Bad(
+        lambda c: c.index.query_pairs(["some text"]), TypeError,
+        r"these are texts: turn them into vectors with the vectorizer first"),
+    "cli-against-a-model": Bad(
+        lambda c: _cli(c, "n.jsonl", b'{"text": "ein Haus"}\n', "--against", _saved_model(c)),
+        CliError, r"exit 65: newsim: error: archive .*newsim model file"),
     # ---------------------------------------------------------------- datasets, stop words
     "load_10kgnad-wrong-fields": Bad(
         lambda c: datasets.load_10kgnad(_file(c, "g.csv", b"only one field\r\n")), ValueError,
