@@ -1589,12 +1589,8 @@ class SimilarityIndex(SummaryReprMixin):
         """
         M = _as_csr(X, "X")
         with self._lock:
+            self._check_add(int(M.shape[1]), int(M.shape[0]), ids)
             st = self._state
-            if M.shape[1] != int(st.main.cols):
-                raise ValueError(
-                    f"X has {M.shape[1]} columns, the index has {int(st.main.cols)}; transform "
-                    "the new articles with the vectorizer that built the index"
-                )
             if st.n_alive == 0 and st.n_slots > 0:
                 st = st.compacted()  # every article removed: the next ids may be of any type
             slot_ids = self._new_ids(st, ids, int(M.shape[0]))
@@ -1615,6 +1611,18 @@ class SimilarityIndex(SummaryReprMixin):
             if delta_X.shape[0] > max(_MERGE_MIN_ROWS, _MERGE_SHARE * new.n_main):
                 new = new.compacted()
             self._state = new
+
+    def _check_add(self, n_columns: int, n_new: int, ids: Any) -> None:
+        """Raise what :meth:`add` would raise for these new rows' width and ids, adding nothing."""
+        st = self._state
+        if n_columns != int(st.main.cols):
+            raise ValueError(
+                f"X has {n_columns} columns, the index has {int(st.main.cols)}; transform "
+                "the new articles with the vectorizer that built the index"
+            )
+        if st.n_alive == 0 and st.n_slots > 0:
+            st = st.compacted()
+        self._new_ids(st, ids, n_new)
 
     def _new_ids(self, st: _State, ids: Any, n_new: int) -> Optional[np.ndarray]:
         """Return the slot ids after adding ``n_new`` articles with ``ids`` (checked)."""
