@@ -1,0 +1,623 @@
+"""Benchmark: a growing index (``SimilarityIndex.add`` / ``remove``) against a rebuild.
+
+Usage (from the repo root)::
+
+    python benchmarks/bench_index_growth.py --n 100000 1000000 --rounds 5 \\
+        --cache-dir /work/bench-cache --out benchmarks/RESULTS.md
+    python benchmarks/bench_index_growth.py --n 3000 --extra 1000 --add 100 500 --remove 100 \\
+        --step 100 --sequence 6 --rounds 2 --queries 10          # smoke, seconds
+
+Data: for each ``--n``, ``bench_index_file.make_dataset(n + extra)`` (generated articles,
+vectorised as there; read from ``--cache-dir`` when an earlier run left it there).  The
+generator makes article ``i`` from ``(seed, i // 1000)`` only, so the first ``n`` rows are
+the articles of the corpus of size ``n`` (the "old" rows, ``X_old``) and rows ``n`` ..
+``n + extra - 1`` are further articles (the "new" rows, ``X_new``), all weighted by one
+vectorizer fit on the ``n + extra`` articles.  String ids ``"article-0000000"``, ...; every
+index has ``n_jobs=--n-jobs`` (2).  In one process, for each size:
+
+1. **Rounds** (``--rounds``; in each round, one after another): for each ``m`` of ``--add``
+   (1,000 and 10,000), the anchor users have today, a **rebuild**
+   ``SimilarityIndex(sp.vstack([X_old, X_new[:m]]), ids=old_ids + new_ids)`` (the vstack and
+   the list concatenation timed with it); then **add** ``index.add(X_new[:m], ids=new_ids)``
+   to a fresh index over ``X_old`` (built outside the timing; its build time is reported for
+   comparison), then, outside that timing, the id lookup the add left to build
+   (``index._state.rows_by_id()``, a dict of every id: the next add or remove builds it) and
+   the **merge** of the two segments (``index._compacted()``, what ``top_k``, ``pairs``,
+   ``save`` and pickle do first).  Last, **remove** ``--remove`` (1,000) random ids from a fresh
+   index over ``X_old`` (other ids each round).
+2. **A sequence of adds**: ``--sequence`` (25) adds of ``--step`` (1,000) new rows in a row to
+   one fresh index, each timed, with the size of the delta segment after it; an add whose
+   delta exceeds ``max(20,000, 10 % of the main segment's rows)`` merges.
+3. **Query latency** of four indexes over the same articles' lifecycle: before any add (one
+   segment), after ``add`` of the largest ``--add`` (two segments), after that add and
+   ``remove`` of ``--remove`` random ids (two segments and removal flags), and after the merge
+   of that (one segment; the merge is timed).  ``--queries`` (200) random rows of ``X_old``,
+   ``index.query(row, k=10)``, one row per call: the first query on each index timed on its
+   own, then 20 untimed, then the queries alternating between the four indexes query by query
+   (A B C D, D C B A, ...): median and p90.
+4. **Checks**: the results of each grown index (ids and scores, every query of step 3, and
+   ``--check-queries`` rows after the sequence of step 2) are compared with an index built
+   fresh from the same rows in the same order (the old ones, then the added ones, removed ones
+   left out): they must be equal.
+
+Warm calls run one after another (no pause), as a user runs them; ``gc.collect()`` before each
+timed call.  Medians with min-max over ``--rounds``; ratios are ratios of medians.  ``--out``
+replaces the section between ``<!-- index-growth:begin -->`` and ``<!-- index-growth:end -->``;
+``--json`` keeps every raw figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import scipy.sparse as sp
+
+if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import harness
+from benchmarks.bench_index_file import (
+    Dataset,
+    _ms,
+    _s,
+    _span,
+    as_rows,
+    make_dataset,
+    make_ids,
+    percentile,
+    query_rows,
+    summary,
+    timed,
+)
+
+SECTION = "index-growth"
+PACKAGES = ("numpy", "scipy", "newsim")
+K = 10
+WARM_QUERIES = 20  # untimed queries on each index before the steady latency
+TARGET_ADD_SECONDS = (
+    1.0  # issue 19: "Adding 1,000 articles to a 1M-article index takes at most a second"
+)
+STATES = ("before", "added", "removed", "merged")
+STATE_LABELS = {
+    "before": "before any add (one segment)",
+    "added": "after add {add:,} (two segments)",
+    "removed": "after add {add:,} and remove {remove:,} (two segments, removal flags)",
+    "merged": "after the merge of that (one segment)",
+}
+
+Progress = Callable[[str], None]
+
+
+def segments(index: Any) -> dict[str, Any]:
+    """Rows of the main and the delta segment and removal flags of an index (its state)."""
+    st = index._state
+    return {
+        "main_rows": int(st.n_main),
+        "delta_rows": 0 if st.delta is None else int(st.delta.rows),
+        "removed": 0 if st.removed is None else int(np.count_nonzero(st.removed)),
+    }
+
+
+def run_queries(index: Any, queries: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and scores of ``index.query(q, k=10)`` for each query row, stacked."""
+    ids, scores = [], []
+    for q in queries:
+        out = index.query(q, k=K)
+        ids.append(np.asarray(out.ids).ravel())
+        scores.append(np.asarray(out.scores).ravel())
+    return np.stack(ids), np.stack(scores)
+
+
+def same_results(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> bool:
+    """Equal ids and equal scores (exactly)."""
+    return bool(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]))
+
+
+def latency(ms: Sequence[float]) -> dict[str, Any]:
+    """Median, p90, mean and max of query times (ms), with the raw times."""
+    return {
+        "median": statistics.median(ms),
+        "p90": percentile(ms, 90),
+        "mean": statistics.fmean(ms),
+        "max": max(ms),
+        "times": list(ms),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# measurements
+
+
+def measure(
+    ds: Dataset,
+    n: int,
+    args: argparse.Namespace,
+    progress: Progress,
+) -> dict[str, Any]:
+    """Steps 1-4 of the module docstring for one size."""
+    import newsim
+
+    X = ds.X
+    jobs = args.n_jobs
+    X_old = X[:n]
+    X_new = X[n:]
+    all_ids = make_ids(X.shape[0])
+    old_ids = all_ids[:n]
+    new_ids = all_ids[n:]
+    res: dict[str, Any] = {
+        "n": n,
+        "extra": int(X_new.shape[0]),
+        "desc": ds.desc,
+        "cached": ds.cached,
+        "nnz_old": int(X_old.nnz),
+        "n_features": int(X.shape[1]),
+        "add_sizes": list(args.add),
+        "remove": args.remove,
+        "sequence_step": args.step,
+    }
+    tag = f"[n={n:,}]"
+
+    def build() -> Any:
+        return newsim.SimilarityIndex(X_old, ids=old_ids, n_jobs=jobs, progress=False)
+
+    def rebuild(Xm: Any, idm: list[str]) -> Any:
+        """The anchor: what a user does today to add rows (vstack, ids, build)."""
+        return newsim.SimilarityIndex(
+            sp.vstack([X_old, Xm], format="csr"), ids=old_ids + idm, n_jobs=jobs, progress=False
+        )
+
+    # 1. rounds: rebuild vs add (+ the id lookup and the merge after it), remove
+    rebuild_s: dict[int, list[float]] = {m: [] for m in args.add}
+    add_s: dict[int, list[float]] = {m: [] for m in args.add}
+    lookup_s: dict[int, list[float]] = {m: [] for m in args.add}
+    merge_s: dict[int, list[float]] = {m: [] for m in args.add}
+    after_add: dict[int, dict[str, Any]] = {}
+    build_s: list[float] = []
+    remove_s: list[float] = []
+    for r in range(args.rounds):
+        for m in args.add:
+            Xm, idm = X_new[:m], new_ids[:m]
+            dt, idx = timed(partial(rebuild, Xm, idm))
+            rebuild_s[m].append(dt)
+            del idx
+            gc.collect()
+            dt, idx = timed(build)
+            build_s.append(dt)
+            dt, _ = timed(partial(idx.add, Xm, ids=idm))
+            add_s[m].append(dt)
+            after_add[m] = segments(idx)
+            dt, _ = timed(idx._state.rows_by_id)
+            lookup_s[m].append(dt)
+            dt, _ = timed(idx._compacted)
+            merge_s[m].append(dt)
+            assert not idx._state.segmented and idx.n_articles == n + m
+            del idx
+            gc.collect()
+            progress(
+                f"{tag} round {r + 1}: rebuild +{m:,} {rebuild_s[m][-1]:.3f} s, add {m:,} "
+                f"{add_s[m][-1]:.3f} s (id lookup {lookup_s[m][-1]:.3f} s), merge "
+                f"{merge_s[m][-1]:.3f} s"
+            )
+        rng = np.random.default_rng([args.seed, 1, r])
+        gone = [old_ids[i] for i in rng.choice(n, size=args.remove, replace=False)]
+        idx = build()
+        dt, _ = timed(partial(idx.remove, gone))
+        remove_s.append(dt)
+        assert idx.n_articles == n - args.remove and idx._state.segmented
+        del idx
+        gc.collect()
+        progress(f"{tag} round {r + 1}: remove {args.remove:,} {dt:.3f} s")
+    res["rebuild"] = {str(m): summary(v) for m, v in rebuild_s.items()}
+    res["add"] = {str(m): summary(v) for m, v in add_s.items()}
+    res["add_segments"] = {str(m): v for m, v in after_add.items()}
+    res["id_lookup"] = {str(m): summary(v) for m, v in lookup_s.items()}
+    res["merge_after_add"] = {str(m): summary(v) for m, v in merge_s.items()}
+    res["build_old"] = summary(build_s)
+    res["remove_s"] = summary(remove_s)
+
+    # 2. a sequence of adds
+    idx = build()
+    gc.collect()
+    seq: list[dict[str, Any]] = []
+    for i in range(args.sequence):
+        lo = i * args.step
+        Xi, idi = X_new[lo : lo + args.step], new_ids[lo : lo + args.step]
+        dt, _ = timed(partial(idx.add, Xi, ids=idi))
+        step = {"add": i + 1, "seconds": dt, **segments(idx)}
+        step["merged"] = step["delta_rows"] == 0
+        seq.append(step)
+        progress(
+            f"{tag} sequence add {i + 1}: {dt:.3f} s, delta {step['delta_rows']:,} rows"
+            + (" (merged)" if step["merged"] else "")
+        )
+    res["sequence"] = seq
+    total = n + args.sequence * args.step
+    check_rows = query_rows(n, args.check_queries, args.seed + 7)
+    checks = as_rows(X_old[check_rows])
+    grown = run_queries(idx, checks)
+    del idx
+    gc.collect()
+    fresh = newsim.SimilarityIndex(X[:total], ids=all_ids[:total], n_jobs=jobs, progress=False)
+    res["sequence_check"] = {
+        "queries": len(checks),
+        "equal": same_results(grown, run_queries(fresh, checks)),
+    }
+    del fresh
+    gc.collect()
+    progress(f"{tag} sequence: results equal a fresh build: {res['sequence_check']['equal']}")
+
+    # 3. query latency over the lifecycle: before, added, removed, merged
+    big = max(args.add)
+    Xb, idb = X_new[:big], new_ids[:big]
+    rng = np.random.default_rng([args.seed, 2])
+    grown_ids = old_ids + idb
+    gone_rows = np.sort(rng.choice(len(grown_ids), size=args.remove, replace=False))
+    gone = [grown_ids[i] for i in gone_rows]
+    rows = query_rows(n, args.queries, args.seed)
+    queries = as_rows(X_old[rows])
+    first_ms: dict[str, float] = {}
+    indexes: dict[str, Any] = {}
+
+    def first(name: str, index: Any) -> None:
+        gc.collect()
+        t0 = time.perf_counter()
+        index.query(queries[0], k=K)
+        first_ms[name] = (time.perf_counter() - t0) * 1e3
+        indexes[name] = index
+
+    first("before", build())
+    a = build()
+    a.add(Xb, ids=idb)
+    first("added", a)
+    a = build()
+    a.add(Xb, ids=idb)
+    a.remove(gone)
+    first("removed", a)
+    a = build()
+    a.add(Xb, ids=idb)
+    a.remove(gone)
+    lifecycle_segments = segments(a)
+    dt, _ = timed(a._compacted)
+    res["lifecycle_merge_s"] = dt
+    res["lifecycle_segments"] = lifecycle_segments
+    first("merged", a)
+    del a
+    res["segments"] = {name: segments(ix) for name, ix in indexes.items()}
+    res["first_query_ms"] = first_ms
+    progress(
+        f"{tag} lifecycle: merge of delta {lifecycle_segments['delta_rows']:,} + "
+        f"{lifecycle_segments['removed']:,} flags {dt:.3f} s; first query ms "
+        + ", ".join(f"{k} {v:.2f}" for k, v in first_ms.items())
+    )
+    for ix in indexes.values():
+        for q in queries[:WARM_QUERIES]:
+            ix.query(q, k=K)
+    lat: dict[str, list[float]] = {name: [] for name in indexes}
+    got: dict[str, list[Any]] = {name: [] for name in indexes}
+    for t, q in enumerate(queries):
+        names = list(indexes)
+        if t % 2:
+            names.reverse()
+        for name in names:
+            t0 = time.perf_counter()
+            out = indexes[name].query(q, k=K)
+            lat[name].append((time.perf_counter() - t0) * 1e3)
+            got[name].append((np.asarray(out.ids).ravel(), np.asarray(out.scores).ravel()))
+    res["query_rows"] = len(queries)
+    res["query_ms"] = {name: latency(v) for name, v in lat.items()}
+    progress(
+        f"{tag} query ms (median / p90): "
+        + ", ".join(
+            f"{k} {res['query_ms'][k]['median']:.2f} / {res['query_ms'][k]['p90']:.2f}"
+            for k in indexes
+        )
+    )
+    results = {
+        name: (np.stack([g[0] for g in v]), np.stack([g[1] for g in v])) for name, v in got.items()
+    }
+    indexes.clear()
+    gc.collect()
+
+    # 4. checks against fresh builds on the same rows
+    check: dict[str, Any] = {"queries": len(queries)}
+    fresh = newsim.SimilarityIndex(
+        sp.vstack([X_old, Xb], format="csr"), ids=grown_ids, n_jobs=jobs, progress=False
+    )
+    check["added"] = same_results(results["added"], run_queries(fresh, queries))
+    del fresh
+    gc.collect()
+    keep = np.ones(len(grown_ids), dtype=bool)
+    keep[gone_rows] = False
+    fresh = newsim.SimilarityIndex(
+        sp.vstack([X_old, Xb], format="csr")[np.flatnonzero(keep)],
+        ids=[v for v, k in zip(grown_ids, keep) if k],
+        n_jobs=jobs,
+        progress=False,
+    )
+    ref = run_queries(fresh, queries)
+    check["removed"] = same_results(results["removed"], ref)
+    check["merged"] = same_results(results["merged"], ref)
+    del fresh
+    gc.collect()
+    res["check"] = check
+    progress(f"{tag} results equal a fresh build on the same rows: {check}")
+    return res
+
+
+# --------------------------------------------------------------------------------------
+# report
+
+
+def render_section(data: dict[str, Any]) -> str:
+    """The markdown section of a run (from the figures of :func:`main`)."""
+    sizes: list[dict[str, Any]] = data["sizes"]
+    cols = [f"n = {s['n']:,}" for s in sizes]
+    first = sizes[0]
+    adds: list[int] = first["add_sizes"]
+    big = max(adds)
+    rm = first["remove"]
+    lines = [
+        "## Index growth: add, remove, merge, queries before and after (issue 19)",
+        "",
+        data["environment"],
+        f"- rounds: {data['rounds']} per measurement, warm calls one after another (no pause); "
+        f"1-minute load average {data['loadavg_before']:.2f} before, "
+        f"{data['loadavg_after']:.2f} after (2 logical cores, shared with other work)",
+        f"- every index: string ids `article-0000000`, ..., `n_jobs={data['n_jobs']}`",
+        "",
+        "Corpora: the old rows `X_old` are the first n rows of X (the generated corpus of size "
+        "n), the new rows `X_new` the rows after them (further generated articles, not in the "
+        "index), all weighted by one vectorizer fit on the n + new articles:",
+        "",
+    ]
+    for s in sizes:
+        extra = " (X read from the cache file of an earlier run)" if s.get("cached") else ""
+        lines.append(
+            f"- n = {s['n']:,}: X_old = rows 0-{s['n'] - 1:,} ({s['nnz_old']:,} stored "
+            f"values), X_new = rows {s['n']:,}-{s['n'] + s['extra'] - 1:,} of X = {s['desc']}"
+            f"{extra}"
+        )
+    lines += [
+        "",
+        "### Add against a rebuild (median s, min-max; each add on a fresh index over X_old)",
+        "",
+        "| | " + " | ".join(cols) + " |",
+        "|---|" + "---|" * len(cols),
+    ]
+
+    def row(label: str, cells: list[str]) -> None:
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    for m in adds:
+        key = str(m)
+        row(
+            f"anchor: rebuild `SimilarityIndex(sp.vstack([X_old, X_new[:{m}]]), "
+            f"ids=old_ids + new_ids)`, {m:,} new",
+            [_span(s["rebuild"][key]) for s in sizes],
+        )
+        row(
+            f"**`index.add(X_new[:{m}], ids=new_ids)`**, {m:,} new",
+            [_span(s["add"][key]) for s in sizes],
+        )
+        row(
+            f"ratio of medians (rebuild / add), {m:,} new",
+            [f"{s['rebuild'][key]['median'] / s['add'][key]['median']:.1f}" for s in sizes],
+        )
+    row(
+        f"`index.remove(ids)`, {rm:,} random ids",
+        [_span(s["remove_s"]) for s in sizes],
+    )
+    for m in adds:
+        row(
+            f"merge after add {m:,}: `index._compacted()` (what `top_k`, `pairs`, `save`, "
+            "pickle do first)",
+            [_span(s["merge_after_add"][str(m)]) for s in sizes],
+        )
+    for m in adds:
+        row(
+            f"outside the timing, after add {m:,}: the id lookup it leaves to the next add or "
+            "remove (`index._state.rows_by_id()`, a dict of every id)",
+            [_span(s["id_lookup"][str(m)]) for s in sizes],
+        )
+    row(
+        "for comparison: build `SimilarityIndex(X_old, ids=old_ids)` (each add's fresh index)",
+        [_span(s["build_old"]) for s in sizes],
+    )
+    lines.append("")
+    for s in sizes:
+        segs = ", ".join(
+            f"add {int(m):,}: main {v['main_rows']:,} + delta {v['delta_rows']:,} rows"
+            for m, v in s["add_segments"].items()
+        )
+        lines.append(f"- n = {s['n']:,}: segments after each timed add: {segs}.")
+    for s in sizes:
+        if s["n"] >= 1_000_000 and 1000 in adds:
+            med = s["add"]["1000"]["median"]
+            verdict = "meets" if med <= TARGET_ADD_SECONDS else "MISSES"
+            lines.append(
+                f"- Target (issue 19: adding 1,000 articles to a 1M-article index takes at most "
+                f"a second): add 1,000 at n = {s['n']:,} takes {_s(med)} s (median; max "
+                f"{_s(s['add']['1000']['max'])} s): {verdict} it."
+            )
+    step = first["sequence"]
+    lines += [
+        "",
+        f"### A sequence of {len(step)} adds of "
+        f"{first['sequence_step']:,} in a row "
+        "(one fresh index over X_old per n; s per add, rows of the delta segment after it)",
+        "",
+        "| add | " + " | ".join(f"{c}: s | delta rows" for c in cols) + " |",
+        "|---|" + "---|---|" * len(cols),
+    ]
+    for i in range(len(step)):
+        cells = []
+        for s in sizes:
+            st = s["sequence"][i]
+            note = " (merged)" if st["merged"] else ""
+            cells += [_s(st["seconds"]), f"{st['delta_rows']:,}{note}"]
+        row(str(i + 1), cells)
+    lines.append("")
+    for s in sizes:
+        seq = s["sequence"]
+        merged = [st["add"] for st in seq if st["merged"]]
+        rule = data["merge_rule"]
+        limit = max(rule["min_rows"], int(rule["share"] * s["n"]))
+        where = (
+            "add " + ", ".join(str(x) for x in merged) + f" merged (its delta was over "
+            f"max({rule['min_rows']:,}, {rule['share']:.0%} of the main segment's rows))"
+            if merged
+            else f"no add merged (the delta merges above {limit:,} rows at this size)"
+        )
+        c = s["sequence_check"]
+        lines.append(
+            f"- n = {s['n']:,}: {where}; after the sequence, {c['queries']} random queries give "
+            f"the same ids and scores as a fresh build on the same rows: "
+            f"{'yes' if c['equal'] else 'NO'}."
+        )
+    lines += [
+        "",
+        f"### Query latency before and after adds (one row per call, k=10, ms; "
+        f"{first['query_rows']} random rows of X_old)",
+        "",
+        "| index | " + " | ".join(f"{c}: first query | median | p90" for c in cols) + " |",
+        "|---|" + "---|---|---|" * len(cols),
+    ]
+    for name in STATES:
+        cells = []
+        for s in sizes:
+            q = s["query_ms"][name]
+            cells += [f"{s['first_query_ms'][name]:.2f}", _ms(q), _ms(q, "p90")]
+        row(STATE_LABELS[name].format(add=big, remove=rm), cells)
+    lines.append("")
+    for s in sizes:
+        seg = s["lifecycle_segments"]
+        c = s["check"]
+        yes = {True: "yes", False: "NO"}
+        lines.append(
+            f"- n = {s['n']:,}: the merge (main {seg['main_rows']:,} + delta "
+            f"{seg['delta_rows']:,} rows, {seg['removed']:,} removed) took "
+            f"{_s(s['lifecycle_merge_s'])} s (1 run); results (ids and scores of all "
+            f"{c['queries']} queries) equal a fresh build on the same rows: after add "
+            f"{yes[c['added']]}, after remove {yes[c['removed']]}, after the merge "
+            f"{yes[c['merged']]}."
+        )
+    lines += ["", method(rm)]
+    return "\n".join(lines)
+
+
+def method(remove: int) -> str:
+    """The method paragraph of the section."""
+    return f"""\
+Method: one process runs everything for one size after another, timing with
+`time.perf_counter` (`gc.collect()` before each timed call); medians with min-max over the
+rounds; ratio = rebuild median / add median. In each round, per number of new rows, the
+rebuild, then the add to a fresh index over X_old (built outside the timing), then (untimed
+for the add) the id lookup and the merge of that index; then a remove from another fresh index
+({remove:,} random ids of X_old, other ids each round). The rebuild times `sp.vstack`, the ids
+list concatenation and the build. The sequence adds consecutive blocks of X_new to one index.
+Query latency: four indexes over the same rows' lifecycle (the removal: {remove:,} random ids of
+the old and added rows, the same in the last two), the first query on each timed right after
+the change, then 20 untimed, then each query row against the four in turn (order reversed
+every other row). Checks compare ids and scores exactly with an index built afresh from the
+same rows in the same order."""
+
+
+# --------------------------------------------------------------------------------------
+# CLI
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line options."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument(
+        "--n", type=int, nargs="+", default=[100_000, 1_000_000], help="articles in the index"
+    )
+    p.add_argument(
+        "--extra",
+        type=int,
+        default=25_000,
+        help="new articles generated after the n old ones (25000)",
+    )
+    p.add_argument(
+        "--add", type=int, nargs="+", default=[1_000, 10_000], help="rows per add (1000 10000)"
+    )
+    p.add_argument("--remove", type=int, default=1_000, help="ids per remove (1000)")
+    p.add_argument("--step", type=int, default=1_000, help="rows per add of the sequence (1000)")
+    p.add_argument("--sequence", type=int, default=25, help="adds in the sequence (25)")
+    p.add_argument("--rounds", type=int, default=5, help="timed runs of each measurement (5)")
+    p.add_argument("--queries", type=int, default=200, help="random query rows (200)")
+    p.add_argument(
+        "--check-queries", type=int, default=50, help="queries of the sequence's check (50)"
+    )
+    p.add_argument("--n-jobs", type=int, default=2, help="n_jobs of every index (2)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the generator and the samples")
+    p.add_argument("--cache-dir", help="keep X of each size here (.npz) and reuse it in later runs")
+    p.add_argument("--out", help="markdown file whose 'index-growth' section is replaced")
+    p.add_argument("--section", default=SECTION, help="marker name of the results section")
+    p.add_argument("--json", help="also write the raw measurements to this JSON file")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be >= 1")
+    if min(args.add) < 1 or args.remove < 1 or args.step < 1 or args.sequence < 1:
+        parser.error("--add, --remove, --step and --sequence must be >= 1")
+    if args.extra < max(max(args.add), args.step * args.sequence):
+        parser.error("--extra must cover the largest --add and --step x --sequence")
+    if args.remove > min(args.n) or args.queries < 1:
+        parser.error("--remove must not exceed --n, and --queries must be >= 1")
+
+    def progress(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    command = harness.command_line(__file__, argv)
+    environment = harness.render_environment(PACKAGES, command)
+    t_start = time.perf_counter()
+    loadavg_before = os.getloadavg()[0]
+    sizes = []
+    for n in args.n:
+        ds = make_dataset(n + args.extra, args.seed, args.cache_dir, progress)
+        sizes.append(measure(ds, n, args, progress))
+        del ds
+        gc.collect()
+    from newsim import _similarity
+
+    data = {
+        "command": command,
+        "merge_rule": {
+            "min_rows": _similarity._MERGE_MIN_ROWS,
+            "share": _similarity._MERGE_SHARE,
+            "compact_share": _similarity._COMPACT_SHARE,
+        },
+        "environment": environment,
+        "rounds": args.rounds,
+        "n_jobs": args.n_jobs,
+        "loadavg_before": loadavg_before,
+        "loadavg_after": os.getloadavg()[0],
+        "sizes": sizes,
+    }
+    section = render_section(data)
+    harness.publish(
+        section, out=args.out, key=args.section, json_path=args.json, data=data, progress=progress
+    )
+    progress(f"total {time.perf_counter() - t_start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
