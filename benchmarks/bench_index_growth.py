@@ -51,6 +51,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import resource
 import statistics
 import sys
 import time
@@ -77,7 +78,6 @@ from benchmarks.bench_index_file import (
     percentile,
     query_rows,
     summary,
-    timed,
 )
 
 SECTION = "index-growth"
@@ -96,6 +96,33 @@ STATE_LABELS = {
 }
 
 Progress = Callable[[str], None]
+
+
+class Clock:
+    """Times calls: wall seconds, and the process's user and kernel CPU seconds per label."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, dict[str, list[float]]] = {}
+
+    def __call__(self, label: str, fn: Callable[[], Any]) -> tuple[float, Any]:
+        """Seconds of one call of ``fn`` and its result (garbage collected before)."""
+        gc.collect()
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
+        t0 = time.perf_counter()
+        out = fn()
+        dt = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = self.cpu.setdefault(label, {"user": [], "sys": []})
+        cpu["user"].append(r1.ru_utime - r0.ru_utime)
+        cpu["sys"].append(r1.ru_stime - r0.ru_stime)
+        return dt, out
+
+    def medians(self) -> dict[str, dict[str, float]]:
+        """Median user and kernel CPU seconds per label."""
+        return {
+            k: {"user": statistics.median(v["user"]), "sys": statistics.median(v["sys"])}
+            for k, v in self.cpu.items()
+        }
 
 
 def segments(index: Any) -> dict[str, Any]:
@@ -177,6 +204,7 @@ def measure(
         )
 
     # 1. rounds: rebuild vs add (+ the id lookup and the merge after it), remove
+    timed = Clock()
     rebuild_s: dict[int, list[float]] = {m: [] for m in args.add}
     add_s: dict[int, list[float]] = {m: [] for m in args.add}
     lookup_s: dict[int, list[float]] = {m: [] for m in args.add}
@@ -187,18 +215,18 @@ def measure(
     for r in range(args.rounds):
         for m in args.add:
             Xm, idm = X_new[:m], new_ids[:m]
-            dt, idx = timed(partial(rebuild, Xm, idm))
+            dt, idx = timed(f"rebuild {m}", partial(rebuild, Xm, idm))
             rebuild_s[m].append(dt)
             del idx
             gc.collect()
-            dt, idx = timed(build)
+            dt, idx = timed("build", build)
             build_s.append(dt)
-            dt, _ = timed(partial(idx.add, Xm, ids=idm))
+            dt, _ = timed(f"add {m}", partial(idx.add, Xm, ids=idm))
             add_s[m].append(dt)
             after_add[m] = segments(idx)
-            dt, _ = timed(idx._state.rows_by_id)
+            dt, _ = timed(f"id lookup {m}", idx._state.rows_by_id)
             lookup_s[m].append(dt)
-            dt, _ = timed(idx._compacted)
+            dt, _ = timed(f"merge {m}", idx._compacted)
             merge_s[m].append(dt)
             assert not idx._state.segmented and idx.n_articles == n + m
             del idx
@@ -211,7 +239,7 @@ def measure(
         rng = np.random.default_rng([args.seed, 1, r])
         gone = [old_ids[i] for i in rng.choice(n, size=args.remove, replace=False)]
         idx = build()
-        dt, _ = timed(partial(idx.remove, gone))
+        dt, _ = timed("remove", partial(idx.remove, gone))
         remove_s.append(dt)
         assert idx.n_articles == n - args.remove and idx._state.segmented
         del idx
@@ -232,7 +260,7 @@ def measure(
     for i in range(args.sequence):
         lo = i * args.step
         Xi, idi = X_new[lo : lo + args.step], new_ids[lo : lo + args.step]
-        dt, _ = timed(partial(idx.add, Xi, ids=idi))
+        dt, _ = timed("sequence add", partial(idx.add, Xi, ids=idi))
         step = {"add": i + 1, "seconds": dt, **segments(idx)}
         step["merged"] = step["delta_rows"] == 0
         seq.append(step)
@@ -287,7 +315,7 @@ def measure(
     a.add(Xb, ids=idb)
     a.remove(gone)
     lifecycle_segments = segments(a)
-    dt, _ = timed(a._compacted)
+    dt, _ = timed("lifecycle merge", a._compacted)
     res["lifecycle_merge_s"] = dt
     res["lifecycle_segments"] = lifecycle_segments
     first("merged", a)
@@ -350,6 +378,8 @@ def measure(
     del fresh
     gc.collect()
     res["check"] = check
+    res["cpu"] = timed.medians()
+    res["cpu_raw"] = timed.cpu
     progress(f"{tag} results equal a fresh build on the same rows: {check}")
     return res
 
@@ -449,6 +479,33 @@ def render_section(data: dict[str, Any]) -> str:
                 f"a second): add 1,000 at n = {s['n']:,} takes {_s(med)} s (median; max "
                 f"{_s(s['add']['1000']['max'])} s): {verdict} it."
             )
+    lines += [
+        "",
+        "### CPU seconds of the process behind those times (medians: user / kernel)",
+        "",
+        "| | " + " | ".join(cols) + " |",
+        "|---|" + "---|" * len(cols),
+    ]
+
+    def cpu(label: str) -> list[str]:
+        out = []
+        for s in sizes:
+            c = s["cpu"].get(label)
+            out.append("-" if c is None else f"{c['user']:.3f} / {c['sys']:.3f}")
+        return out
+
+    row("build `SimilarityIndex(X_old, ids=old_ids)`", cpu("build"))
+    for m in adds:
+        row(f"rebuild, {m:,} new", cpu(f"rebuild {m}"))
+        row(f"`add`, {m:,} new", cpu(f"add {m}"))
+        row(f"merge after add {m:,}", cpu(f"merge {m}"))
+    row(f"`remove`, {rm:,} ids", cpu("remove"))
+    row(f"merge after add {big:,} and remove {rm:,} (1 run, below)", cpu("lifecycle merge"))
+    lines += [
+        "",
+        "User and kernel (system) CPU seconds of the whole process over each timed call, all "
+        "threads (`resource.getrusage(RUSAGE_SELF)` before and after).",
+    ]
     step = first["sequence"]
     lines += [
         "",

@@ -59,6 +59,12 @@ def test_small_mode_reports_every_figure(tmp_path):
     assert set(r["query_ms"]) == set(big.STATES) == set(r["first_query_ms"])
     assert all(len(q["times"]) == 10 for q in r["query_ms"].values())
     assert r["check"] == {"queries": 10, "added": True, "removed": True, "merged": True}
+    labels = {"build", "remove", "sequence add", "lifecycle merge"}
+    labels |= {
+        f"{what} {m}" for what in ("rebuild", "add", "id lookup", "merge") for m in (100, 400)
+    }
+    assert set(r["cpu"]) == labels
+    assert all(c["user"] >= 0 and c["sys"] >= 0 for c in r["cpu"].values())
 
     text = out_md.read_text(encoding="utf-8")
     assert text.startswith("# Results\n\nkeep\n")
@@ -67,6 +73,8 @@ def test_small_mode_reports_every_figure(tmp_path):
         "- date: ",
         "- command: `python benchmarks/bench_index_growth.py --n 2000",
         "### Add against a rebuild",
+        "### CPU seconds of the process behind those times",
+        "| merge after add 400 | ",
         "ratio of medians (rebuild / add), 400 new",
         "### A sequence of 8 adds of 100 in a row",
         "no add merged (the delta merges above 20,000 rows at this size)",
