@@ -20,11 +20,10 @@ index has ``n_jobs=--n-jobs`` (2).  In one process, for each size:
    ``SimilarityIndex(sp.vstack([X_old, X_new[:m]]), ids=old_ids + new_ids)`` (the vstack and
    the list concatenation timed with it); then **add** ``index.add(X_new[:m], ids=new_ids)``
    to a fresh index over ``X_old`` (built outside the timing; its build time is reported for
-   comparison), then, outside that timing, the id lookup the add left to build
-   (``index._state.rows_by_id()``, a dict of every id: the next add or remove builds it) and
-   the **merge** of the two segments (``index._compacted()``, what ``top_k``, ``pairs``,
-   ``save`` and pickle do first).  Last, **remove** ``--remove`` (1,000) random ids from a fresh
-   index over ``X_old`` (other ids each round).
+   comparison; its id map is built before, untimed: once per index, at the first lookup),
+   then, outside that timing, the **merge** of the two segments (``index._compacted()``, what
+   ``top_k``, ``pairs``, ``save`` and pickle do first).  Last, **remove** ``--remove``
+   (1,000) random ids from a fresh index over ``X_old`` (other ids each round).
 2. **A sequence of adds**: ``--sequence`` (25) adds of ``--step`` (1,000) new rows in a row to
    one fresh index, each timed, with the size of the delta segment after it; an add whose
    delta exceeds ``max(20,000, 10 % of the main segment's rows)`` merges.
@@ -221,11 +220,13 @@ def measure(
             gc.collect()
             dt, idx = timed("build", build)
             build_s.append(dt)
+            # The id map, built once per index at its first lookup and extended by each add
+            # after: outside the add's timing, as in an index that has served a lookup.
+            dt, _ = timed(f"id map {m}", partial(idx.row_of, old_ids[0]))
+            lookup_s[m].append(dt)
             dt, _ = timed(f"add {m}", partial(idx.add, Xm, ids=idm))
             add_s[m].append(dt)
             after_add[m] = segments(idx)
-            dt, _ = timed(f"id lookup {m}", idx._state.rows_by_id)
-            lookup_s[m].append(dt)
             dt, _ = timed(f"merge {m}", idx._compacted)
             merge_s[m].append(dt)
             assert not idx._state.segmented and idx.n_articles == n + m
@@ -233,12 +234,13 @@ def measure(
             gc.collect()
             progress(
                 f"{tag} round {r + 1}: rebuild +{m:,} {rebuild_s[m][-1]:.3f} s, add {m:,} "
-                f"{add_s[m][-1]:.3f} s (id lookup {lookup_s[m][-1]:.3f} s), merge "
+                f"{add_s[m][-1]:.3f} s (id map before it {lookup_s[m][-1]:.3f} s), merge "
                 f"{merge_s[m][-1]:.3f} s"
             )
         rng = np.random.default_rng([args.seed, 1, r])
         gone = [old_ids[i] for i in rng.choice(n, size=args.remove, replace=False)]
         idx = build()
+        idx.row_of(old_ids[0])  # its id map, as in an index that has served a lookup
         dt, _ = timed("remove", partial(idx.remove, gone))
         remove_s.append(dt)
         assert idx.n_articles == n - args.remove and idx._state.segmented
@@ -455,8 +457,8 @@ def render_section(data: dict[str, Any]) -> str:
         )
     for m in adds:
         row(
-            f"outside the timing, after add {m:,}: the id lookup it leaves to the next add or "
-            "remove (`index._state.rows_by_id()`, a dict of every id)",
+            f"outside the timing, before add {m:,}: the index's id map, built once at its first "
+            "lookup (`index.row_of(id)`) and extended by each add after",
             [_span(s["id_lookup"][str(m)]) for s in sizes],
         )
     row(
@@ -578,10 +580,11 @@ def method(remove: int) -> str:
 Method: one process runs everything for one size after another, timing with
 `time.perf_counter` (`gc.collect()` before each timed call); medians with min-max over the
 rounds; ratio = rebuild median / add median. In each round, per number of new rows, the
-rebuild, then the add to a fresh index over X_old (built outside the timing), then (untimed
-for the add) the id lookup and the merge of that index; then a remove from another fresh index
-({remove:,} random ids of X_old, other ids each round). The rebuild times `sp.vstack`, the ids
-list concatenation and the build. The sequence adds consecutive blocks of X_new to one index.
+rebuild, then the add to a fresh index over X_old (built, and its id map built by one lookup,
+outside the timing), then (untimed for the add) the merge of that index; then a remove from
+another fresh index (its id map built first, untimed; {remove:,} random ids of X_old, other
+ids each round). The rebuild times `sp.vstack`, the ids list concatenation and the build.
+The sequence adds consecutive blocks of X_new to one index.
 Query latency: four indexes over the same rows' lifecycle (the removal: {remove:,} random ids of
 the old and added rows, the same in the last two), the first query on each timed right after
 the change, then 20 untimed, then each query row against the four in turn (order reversed

@@ -60,9 +60,7 @@ def test_small_mode_reports_every_figure(tmp_path):
     assert all(len(q["times"]) == 10 for q in r["query_ms"].values())
     assert r["check"] == {"queries": 10, "added": True, "removed": True, "merged": True}
     labels = {"build", "remove", "sequence add", "lifecycle merge"}
-    labels |= {
-        f"{what} {m}" for what in ("rebuild", "add", "id lookup", "merge") for m in (100, 400)
-    }
+    labels |= {f"{what} {m}" for what in ("rebuild", "add", "id map", "merge") for m in (100, 400)}
     assert set(r["cpu"]) == labels
     assert all(c["user"] >= 0 and c["sys"] >= 0 for c in r["cpu"].values())
 

@@ -172,6 +172,17 @@ def test_bad_arguments_are_named() -> None:
     assert with_ids.n_articles == 4  # nothing added or removed by a refused call
     with pytest.raises(TypeError, match="bare str"):
         with_ids.remove("a")
+    # a refused first add leaves no trace of its ids (the id map is extended only on success)
+    fresh = SimilarityIndex(X, ids=["a", "b", "c", "d"])
+    with pytest.raises(ValueError, match="NaN"):
+        fresh.add(sp.csr_matrix(np.array([[np.nan, 0, 0, 0]])), ids=["x"])
+    fresh.row_of("a")  # the id map is built now
+    with pytest.raises(ValueError, match="NaN"):
+        fresh.add(sp.csr_matrix(np.array([[np.nan, 0, 0, 0]])), ids=["x"])
+    fresh.add(X[:1], ids=["y"])
+    assert fresh.row_of("y") == 4
+    with pytest.raises(KeyError, match="'x' is not an id"):
+        fresh.row_of("x")
     plain = SimilarityIndex(X)
     with pytest.raises(TypeError, match="this index has no ids"):
         plain.add(X, ids=["e", "f", "g", "h"])

@@ -726,6 +726,40 @@ _MERGE_SHARE = 0.1
 _COMPACT_SHARE = 0.2
 
 
+class _SlotMap:
+    """Each id's slot, shared by the states an index goes through between two merges.
+
+    Built once (on the first lookup) and extended by each add, instead of a dict of every id
+    per state (which cost 0.34 s of a 0.40 s add at 1M articles). It maps an id to its latest
+    slot (a removed id keeps its slot until it is added again); each state checks a slot
+    against its own slots and removals (:meth:`_State.row_of_id`).
+    """
+
+    def __init__(self, slot_ids: np.ndarray) -> None:
+        self._ids = slot_ids
+        self._map: Optional[dict[Any, int]] = None
+        self._lock = threading.Lock()
+
+    def get(self, value: Any) -> Optional[int]:
+        mapping = self._map if self._map is not None else self._build()
+        return mapping.get(value)
+
+    def _build(self) -> dict[Any, int]:
+        with self._lock:
+            if self._map is None:
+                self._map = {v: s for s, v in enumerate(self._ids.tolist())}
+            return self._map
+
+    def extend(self, slot_ids: np.ndarray, new: np.ndarray) -> None:
+        """Take the ids of the next state (``slot_ids``, ending with ``new``)."""
+        with self._lock:
+            self._ids = slot_ids
+            if self._map is not None:
+                base = slot_ids.shape[0] - new.shape[0]
+                for k, value in enumerate(new.tolist()):
+                    self._map[value] = base + k
+
+
 class _State:
     """One published version of an index: never changed once published, but for its caches.
 
@@ -744,12 +778,14 @@ class _State:
         delta_X: Optional[sp.csr_matrix] = None,
         removed: Optional[np.ndarray] = None,
         slot_ids: Optional[np.ndarray] = None,
+        slot_map: Optional[_SlotMap] = None,
     ) -> None:
         self.main = main
         self.delta = delta
         self.delta_X = delta_X
         self.removed = removed
         self.slot_ids = slot_ids
+        self.slot_map = slot_map if slot_map is not None or slot_ids is None else _SlotMap(slot_ids)
         self._cache: dict[str, Any] = {}
 
     @property
@@ -807,11 +843,15 @@ class _State:
         ids: np.ndarray = self._cached("ids", make)
         return ids
 
-    def rows_by_id(self) -> dict[Any, int]:
-        rows: dict[Any, int] = self._cached(
-            "rows_by_id", lambda: {v: r for r, v in enumerate(self.ids().tolist())}
-        )
-        return rows
+    def row_of_id(self, value: Any) -> Optional[int]:
+        """Return the row of the article with this id in this state, None if there is none."""
+        assert self.slot_map is not None
+        slot = self.slot_map.get(value)
+        if slot is None or slot >= self.n_slots:
+            return None
+        if self.removed is None:
+            return slot
+        return None if self.removed[slot] else int(self.row_of_slot()[slot])
 
     def slot_matrix(self, slot: int) -> sp.csr_matrix:
         """Return the row of one slot as a 1-row matrix (float32, as the index stores it)."""
@@ -1164,13 +1204,12 @@ class SimilarityIndex(SummaryReprMixin):
             raise TypeError(f"ids must be a sequence of ids, got a bare {type(ids).__name__}")
         st = state or self._state
         kind = "str" if st.ids().dtype == object else "int"
-        by_id = st.rows_by_id() if self._has_ids else None
         rows = []
         for p, value in enumerate(ids):
             row: Optional[int] = None
             if _kind(value) == kind:
-                if by_id is not None:
-                    row = by_id.get(value)
+                if self._has_ids:
+                    row = st.row_of_id(value)
                 elif 0 <= int(value) < st.n_alive:
                     row = int(value)
             if row is None:
@@ -1601,12 +1640,17 @@ class SimilarityIndex(SummaryReprMixin):
             removed = st.removed
             if removed is not None:
                 removed = np.concatenate([removed, np.zeros(M.shape[0], dtype=np.uint8)])
+            delta = _core.SimilarityIndex(*_parts(delta_X))  # may refuse the rows: before the map
+            slot_map = st.slot_map
+            if slot_map is not None and slot_ids is not None:
+                slot_map.extend(slot_ids, slot_ids[st.n_slots :])
             new = _State(
                 st.main,
-                delta=_core.SimilarityIndex(*_parts(delta_X)),
+                delta=delta,
                 delta_X=delta_X,
                 removed=removed,
                 slot_ids=slot_ids,
+                slot_map=slot_map,
             )
             if delta_X.shape[0] > max(_MERGE_MIN_ROWS, _MERGE_SHARE * new.n_main):
                 new = new.compacted()
@@ -1642,12 +1686,12 @@ class SimilarityIndex(SummaryReprMixin):
             return new
         if n_new and kind != new_kind:
             raise TypeError(f"this index has {kind} ids, ids= has {new_kind} ids; use one type")
-        by_id = st.rows_by_id()
         for p, value in enumerate(new.tolist()):
-            if value in by_id:
+            row = st.row_of_id(value)
+            if row is not None:
                 raise ValueError(
                     f"ids[{p}]={value!r} is already the id of an article of this index (row "
-                    f"{by_id[value]}); remove it first to replace it"
+                    f"{row}); remove it first to replace it"
                 )
         slot_ids = np.concatenate([st.slot_ids, new])
         slot_ids.flags.writeable = False
@@ -1702,6 +1746,7 @@ class SimilarityIndex(SummaryReprMixin):
                 delta_X=st.delta_X,
                 removed=removed,
                 slot_ids=st.slot_ids,
+                slot_map=st.slot_map,
             )
             if new.n_slots - new.n_alive > _COMPACT_SHARE * new.n_slots:
                 new = new.compacted()
