@@ -993,7 +993,10 @@ class SimilarityIndex(SummaryReprMixin):
         place. It is written to a temporary file beside ``path`` and renamed over it only when
         complete, so an interrupted save (Ctrl-C, a full disk) leaves any earlier file intact;
         the file's mode follows the process's umask. ``n_jobs`` and ``progress`` are settings of
-        this process, not saved.
+        this process, not saved. After :meth:`add` or :meth:`remove` the segments are merged
+        and the whole file is written: the format holds one segment, each section in one
+        place (a file that loads is the one file its index writes), so a save cannot append
+        only the new rows.
 
         Parameters
         ----------
