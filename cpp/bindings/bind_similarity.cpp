@@ -271,6 +271,15 @@ void register_similarity(py::module_& m) {
           py::kw_only(), py::arg("method") = "auto", py::arg("n_jobs") = 1, py::arg("progress") = py::none(),
           py::arg("removed") = py::none())
       .def(
+          "merged",
+          [](const SimilarityIndex& x, const SimilarityIndex* delta, const py::object& removed) {
+            const Flags flags = flags_from_python(removed);
+            py::gil_scoped_release nogil;
+            return x.merged(delta, flags.view);
+          },
+          py::arg("delta") = nullptr, py::kw_only(), py::arg("removed") = py::none(),
+          "A new index over these rows, then delta's, without the flagged ones.")
+      .def(
           "csr_rows",
           [](const py::object& self) {
             const SimilarityIndex::Rows r = self.cast<const SimilarityIndex&>().csr_rows();

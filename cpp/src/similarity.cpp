@@ -6,6 +6,8 @@
 #include <Eigen/SparseCore>
 
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -190,6 +192,58 @@ Pairs SimilarityIndex::query_pairs(const CsrInput& queries, double threshold, Si
                                    const RunContext& ctx, std::span<const std::uint8_t> removed) const {
   const Queries q = prepare_queries(queries, rows(), cols(), method, removed);
   return detail::query_pairs_above(impl_->index, q.rows, threshold, q.method, ctx, q.removed);
+}
+
+SimilarityIndex SimilarityIndex::merged(const SimilarityIndex* delta, std::span<const std::uint8_t> removed) const {
+  const std::size_t n_delta = delta != nullptr ? delta->rows() : 0;
+  if (delta != nullptr && delta->cols() != cols())
+    throw InvalidOptionError("delta", "delta has " + std::to_string(delta->cols()) + " columns, the index has " +
+                                          std::to_string(cols()));
+  if (!removed.empty() && removed.size() != rows() + n_delta)
+    throw InvalidOptionError("removed", "removed has " + std::to_string(removed.size()) + " flags for " +
+                                            std::to_string(rows() + n_delta) + " rows");
+  const std::array<const detail::RowMatrix*, 2> parts{&impl_->index.rows,
+                                                       delta != nullptr ? &delta->impl_->index.rows : nullptr};
+  // Kept rows and their stored values, then one copy of each kept row (runs of rows at once).
+  std::size_t kept = 0;
+  std::size_t nnz = 0;
+  std::size_t slot = 0;
+  for (const detail::RowMatrix* m : parts) {
+    if (m == nullptr) continue;
+    const std::int32_t* outer = m->outerIndexPtr();
+    for (Eigen::Index r = 0; r < m->rows(); ++r, ++slot)
+      if (removed.empty() || removed[slot] == 0) {
+        ++kept;
+        nnz += static_cast<std::size_t>(outer[r + 1] - outer[r]);
+      }
+  }
+  if (nnz >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+    throw InvalidOptionError("X", "X: too many stored values (at most 2^31 - 1 are supported)");
+  detail::RowMatrix out(static_cast<Eigen::Index>(kept), static_cast<Eigen::Index>(cols()));
+  out.resizeNonZeros(static_cast<Eigen::Index>(nnz));
+  std::int32_t* o_outer = out.mutable_outer();
+  std::int32_t* o_inner = out.mutable_inner();
+  float* o_values = out.mutable_values();
+  std::size_t row = 0;
+  std::int32_t at = 0;
+  slot = 0;
+  o_outer[0] = 0;
+  for (const detail::RowMatrix* m : parts) {
+    if (m == nullptr) continue;
+    const std::int32_t* outer = m->outerIndexPtr();
+    for (Eigen::Index r = 0; r < m->rows(); ++r, ++slot) {
+      if (!removed.empty() && removed[slot] != 0) continue;
+      const std::int32_t b = outer[r];
+      const std::int32_t n = outer[r + 1] - b;
+      std::copy_n(m->innerIndexPtr() + b, n, o_inner + at);
+      std::copy_n(m->valuePtr() + b, n, o_values + at);
+      at += n;
+      o_outer[++row] = at;
+    }
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->index = detail::build_inverted_index(std::move(out));
+  return SimilarityIndex(std::move(impl));
 }
 
 SimilarityIndex::Rows SimilarityIndex::csr_rows() const noexcept {

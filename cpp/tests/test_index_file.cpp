@@ -145,3 +145,39 @@ TEST(IndexFile, LabelsThatDoNotFitAreRefusedAtSave) {
     EXPECT_NE(std::string(e.what()).find("the id 4 is given to more than one article"), std::string::npos) << e.what();
   }
 }
+
+TEST(IndexFile, MergedEqualsAnIndexBuiltFromTheKeptRows) {
+  const Matrix all = sample(30, 11);
+  const SimilarityIndex whole(all.input());
+  // main: rows 0-19, delta: rows 20-29; remove rows 3 and 25
+  Matrix head = all, tail;
+  head.rows = 20;
+  head.indptr.resize(21);
+  tail.rows = 10;
+  tail.cols = all.cols;
+  for (std::size_t r = 20; r <= 30; ++r) tail.indptr.push_back(all.indptr[r] - all.indptr[20]);
+  tail.indptr.erase(tail.indptr.begin());  // the {0} it started with, now pushed again
+  tail.indices.assign(all.indices.begin() + all.indptr[20], all.indices.end());
+  tail.data.assign(all.data.begin() + all.indptr[20], all.data.end());
+  const SimilarityIndex main_part(head.input());
+  const SimilarityIndex delta(tail.input());
+  expect_same(main_part.merged(&delta, {}), whole);
+  std::vector<std::uint8_t> removed(30, 0);
+  removed[3] = removed[25] = 1;
+  Matrix kept;
+  kept.cols = all.cols;
+  for (std::size_t r = 0; r < 30; ++r) {
+    if (removed[r] != 0) continue;
+    for (std::int32_t p = all.indptr[r]; p < all.indptr[r + 1]; ++p) {
+      kept.indices.push_back(all.indices[static_cast<std::size_t>(p)]);
+      kept.data.push_back(all.data[static_cast<std::size_t>(p)]);
+    }
+    kept.indptr.push_back(static_cast<std::int32_t>(kept.indices.size()));
+    ++kept.rows;
+  }
+  expect_same(main_part.merged(&delta, removed), SimilarityIndex(kept.input()));
+  const Matrix narrow = sample(4, 5);
+  const SimilarityIndex other(narrow.input());
+  EXPECT_THROW((void)main_part.merged(&other, {}), InvalidOptionError);
+  EXPECT_THROW((void)main_part.merged(&delta, std::vector<std::uint8_t>(7, 0)), InvalidOptionError);
+}

@@ -764,7 +764,8 @@ class _State:
     """One published version of an index: never changed once published, but for its caches.
 
     ``main`` holds the rows the index was built (or last merged) with, ``delta`` those added
-    since (``delta_X`` their matrix, to rebuild the delta on the next add), ``removed`` flags
+    since (each add makes a new delta: the old one's rows and the new, copied in the core),
+    ``removed`` flags
     removed rows over both ("slots": main's rows, then the delta's), ``slot_ids`` the ids of
     the slots (None: the index has no ids). The articles are the slots not removed, in slot
     order: the rows of an index built afresh from them.
@@ -775,14 +776,12 @@ class _State:
         main: _core.SimilarityIndex,
         *,
         delta: Optional[_core.SimilarityIndex] = None,
-        delta_X: Optional[sp.csr_matrix] = None,
         removed: Optional[np.ndarray] = None,
         slot_ids: Optional[np.ndarray] = None,
         slot_map: Optional[_SlotMap] = None,
     ) -> None:
         self.main = main
         self.delta = delta
-        self.delta_X = delta_X
         self.removed = removed
         self.slot_ids = slot_ids
         self.slot_map = slot_map if slot_map is not None or slot_ids is None else _SlotMap(slot_ids)
@@ -867,18 +866,13 @@ class _State:
         """Return the same articles in one segment, nothing removed: an index built afresh."""
         if not self.segmented:
             return self
-        data, indices, indptr = self.main.csr_rows()
-        parts = [sp.csr_matrix((data, indices, indptr), shape=(self.n_main, int(self.main.cols)))]
-        if self.delta_X is not None:
-            parts.append(self.delta_X)
-        X = sp.vstack(parts, format="csr")
-        if self.removed is not None:
-            X = X[self.alive()]
+        # One copy in the core of the rows kept, as they are stored (checked when they came in).
+        core = self.main.merged(self.delta, removed=self.removed)
         slot_ids = None
         if self.slot_ids is not None:
             slot_ids = self.slot_ids[self.alive()]
             slot_ids.flags.writeable = False
-        return _State(_core.SimilarityIndex(*_parts(X)), slot_ids=slot_ids)
+        return _State(core, slot_ids=slot_ids)
 
 
 class SimilarityIndex(SummaryReprMixin):
@@ -1636,26 +1630,24 @@ class SimilarityIndex(SummaryReprMixin):
             if st.n_alive == 0 and st.n_slots > 0:
                 st = st.compacted()  # every article removed: the next ids may be of any type
             slot_ids = self._new_ids(st, ids, int(M.shape[0]))
-            M = sp.csr_matrix(M, copy=True)  # the caller's matrix may change later
-            delta_X = M if st.delta_X is None else sp.vstack([st.delta_X, M], format="csr")
-            if st.delta_X is not None:
-                _core.SimilarityIndex(*_parts(M))  # checks the new rows, named by their position
+            # The new rows, checked and in the index's own form (refused rows change nothing),
+            # then the delta segment: the old delta's rows and the new ones, copied in the core.
+            added = _core.SimilarityIndex(*_parts(M))
+            delta = added if st.delta is None else st.delta.merged(added)
             removed = st.removed
             if removed is not None:
                 removed = np.concatenate([removed, np.zeros(M.shape[0], dtype=np.uint8)])
-            delta = _core.SimilarityIndex(*_parts(delta_X))  # may refuse the rows: before the map
             slot_map = st.slot_map
             if slot_map is not None and slot_ids is not None:
                 slot_map.extend(slot_ids, slot_ids[st.n_slots :])
             new = _State(
                 st.main,
                 delta=delta,
-                delta_X=delta_X,
                 removed=removed,
                 slot_ids=slot_ids,
                 slot_map=slot_map,
             )
-            if delta_X.shape[0] > max(_MERGE_MIN_ROWS, _MERGE_SHARE * new.n_main):
+            if int(delta.rows) > max(_MERGE_MIN_ROWS, _MERGE_SHARE * new.n_main):
                 new = new.compacted()
             self._state = new
 
@@ -1746,7 +1738,6 @@ class SimilarityIndex(SummaryReprMixin):
             new = _State(
                 st.main,
                 delta=st.delta,
-                delta_X=st.delta_X,
                 removed=removed,
                 slot_ids=st.slot_ids,
                 slot_map=st.slot_map,

@@ -206,6 +206,12 @@ class SimilarityIndex {
     std::span<const float> weights;
   };
   [[nodiscard]] Rows csr_rows() const noexcept;
+  /// A new index over this index's rows, then `delta`'s (null: none), leaving out the rows
+  /// flagged in `removed` (empty, or one flag per row of both): what an index built afresh
+  /// from those rows holds, without checking or converting them again. Throws
+  /// InvalidOptionError("delta") for another number of columns, ("removed") for flags of
+  /// another length, ("X") past 2^31 - 1 stored values.
+  [[nodiscard]] SimilarityIndex merged(const SimilarityIndex* delta, std::span<const std::uint8_t> removed) const;
   /// All pairs i < j with score >= threshold.
   [[nodiscard]] Pairs pairs(double threshold, SimilarityMethod method, const RunContext& ctx) const;
   /// All pairs (query row i, index row j) with score >= threshold, ordered by i then j, never a
