@@ -34,10 +34,10 @@
 // The arrays are the index's own, as they sit in memory on a little-endian machine, so that a
 // mapped file is used in place. Loading checks, before any array is used: the header and its
 // checksum, the file's size, each section's place, size and checksum, every offset and index
-// in range and in order, the weights finite, the postings the transpose of the rows (column
-// counts equal, and an order-independent hash of all (row, column, weight) entries), and the
-// ids unique (strings and terms valid UTF-8). The kernels' bounds (each column's largest weight, the
-// largest row norm, the signs) are recomputed from the rows, not stored.
+// in range and in order, the weights finite, the postings the transpose of the rows (an
+// order-independent hash of all (row, column, weight) entries, equal from both sides), and the
+// ids unique (strings and terms valid UTF-8). The kernels' bounds are recomputed, not stored:
+// the row norms and signs from the rows, each column's largest weight from its postings.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
