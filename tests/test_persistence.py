@@ -382,3 +382,16 @@ def test_interrupted_save_keeps_the_previous_file(
         new.save(path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["model.newsim"]  # no temporary left behind
+
+
+def test_a_saved_model_follows_the_umask(tmp_path: Any) -> None:
+    # It used to be 0600 whatever the umask (tempfile.mkstemp), so a model could not be shared
+    # between the users of a deployment; now it is 0666 under the umask, as any new file.
+    vec = newsim.TfidfVectorizer().fit(["Die Regierung plant", "Das Haus am See"])
+    old = os.umask(0o027)
+    try:
+        vec.save(tmp_path / "m.newsim")
+    finally:
+        os.umask(old)
+    assert (os.stat(tmp_path / "m.newsim").st_mode & 0o777) == 0o640
+    assert os.listdir(tmp_path) == ["m.newsim"]  # no temporary file left

@@ -10,7 +10,7 @@ import contextlib
 import inspect
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Mapping
 from typing import Any, Optional, Protocol, Union
 
@@ -204,6 +204,23 @@ def _from_jsonable(name: str, value: Any) -> Any:
     return value
 
 
+def _new_file_beside(folder: str, name: str) -> tuple[int, str]:
+    """Create a temporary file in ``folder`` for ``name``: (descriptor, path).
+
+    Mode 0666 under the process's umask, as any new file (``tempfile.mkstemp`` makes 0600, so
+    saved models could not be shared between users); O_EXCL with a random name, so that two
+    saves never share one.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"cannot create a temporary file beside {name!r} in {folder!r}")
+
+
 def _write_atomically(path: str, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
@@ -213,7 +230,7 @@ def _write_atomically(path: str, data: bytes) -> None:
     concurrent saves the last rename wins.
     """
     folder, name = os.path.split(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    fd, tmp = _new_file_beside(folder, name)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
