@@ -113,15 +113,22 @@ struct LabelsIn {
   py::object keep;
   StringsIn ids, terms;
   std::string model;
+  std::string archive;
   IndexLabels labels;
 };
 
-LabelsIn labels_from_python(const py::object& ids, const py::object& feature_names, const py::object& model) {
+LabelsIn labels_from_python(const py::object& ids, const py::object& feature_names, const py::object& model,
+                            const py::object& archive) {
   LabelsIn in;
   if (!model.is_none()) {
     in.model = model.cast<std::string>();  // bytes
     in.labels.has_model = true;
     in.labels.model = in.model;
+  }
+  if (!archive.is_none()) {
+    in.archive = archive.cast<std::string>();  // bytes
+    in.labels.has_archive = true;
+    in.labels.archive = in.archive;
   }
   if (!ids.is_none() && py::isinstance<py::array>(ids) && py::array(ids).dtype().kind() == 'i') {
     auto a = IdArray::ensure(ids);
@@ -324,18 +331,19 @@ void register_similarity(py::module_& m) {
       .def(
           "save",
           [](const SimilarityIndex& x, const std::string& path, const py::object& ids, const py::object& terms,
-             const py::object& model) {
-            const LabelsIn in = labels_from_python(ids, terms, model);
+             const py::object& model, const py::object& archive) {
+            const LabelsIn in = labels_from_python(ids, terms, model, archive);
             py::gil_scoped_release nogil;
             x.save(path, in.labels);
           },
           py::arg("path"), py::kw_only(), py::arg("ids") = py::none(), py::arg("feature_names") = py::none(),
-          py::arg("model") = py::none(),
+          py::arg("model") = py::none(), py::arg("archive") = py::none(),
           "Writes the index and its ids to path atomically (a temporary file renamed over it).")
       .def(
           "to_bytes",
-          [](const SimilarityIndex& x, const py::object& ids, const py::object& terms, const py::object& model) {
-            const LabelsIn in = labels_from_python(ids, terms, model);
+          [](const SimilarityIndex& x, const py::object& ids, const py::object& terms, const py::object& model,
+             const py::object& archive) {
+            const LabelsIn in = labels_from_python(ids, terms, model, archive);
             std::string bytes;
             {
               py::gil_scoped_release nogil;
@@ -344,7 +352,7 @@ void register_similarity(py::module_& m) {
             return py::bytes(bytes);
           },
           py::kw_only(), py::arg("ids") = py::none(), py::arg("feature_names") = py::none(),
-          py::arg("model") = py::none(), "The index file's bytes.")
+          py::arg("model") = py::none(), py::arg("archive") = py::none(), "The index file's bytes.")
       .def_static(
           "load",
           [](const std::string& path, bool mmap) {
@@ -375,6 +383,14 @@ void register_similarity(py::module_& m) {
             return labels.has_model ? py::object(py::bytes(labels.model.data(), labels.model.size())) : py::none();
           },
           "The vectorizer's model file stored in the file the index was loaded from (bytes), or None.")
+      .def_property_readonly(
+          "archive",
+          [](const SimilarityIndex& x) -> py::object {
+            const IndexLabels labels = x.labels();
+            return labels.has_archive ? py::object(py::bytes(labels.archive.data(), labels.archive.size()))
+                                      : py::none();
+          },
+          "An archive's own data stored in the file the index was loaded from (bytes), or None.")
       .def_property_readonly("mapped", &SimilarityIndex::mapped)
       .def("__repr__", [](const SimilarityIndex& x) {
         return "<newsim._core.SimilarityIndex " + std::to_string(x.rows()) + " x " + std::to_string(x.cols()) +

@@ -250,6 +250,81 @@ void register_vectorizer(py::module_& m) {
           py::arg("documents"), py::kw_only(), py::arg("n_jobs") = 1, py::arg("analyzed") = false,
           py::arg("progress") = py::none())
       .def(
+          "count_raw",
+          [](const Vectorizer& v, py::handle documents, long long n_jobs, bool analyzed,
+             const py::object& progress) {
+            const PyDocuments docs = collect(documents, analyzed);
+            RawCounts r = run_released(docs.view().size(), n_jobs, progress,
+                                       [&](const RunContext& ctx) { return v.count_raw(docs.view(), ctx); });
+            py::dict out;
+            out["term_keys"] = to_numpy(std::move(r.term_keys));
+            out["candidate_keys"] = to_numpy(std::move(r.candidate_keys));
+            out["candidate_offsets"] = to_numpy(std::move(r.candidate_offsets));
+            out["candidate_bytes"] =
+                to_numpy(std::vector<std::uint8_t>(r.candidate_bytes.begin(), r.candidate_bytes.end()));
+            out["term_ptr"] = to_numpy(std::move(r.term_ptr));
+            out["term_ids"] = to_numpy(std::move(r.term_ids));
+            out["term_counts"] = to_numpy(std::move(r.term_counts));
+            out["candidate_ptr"] = to_numpy(std::move(r.candidate_ptr));
+            out["candidate_ids"] = to_numpy(std::move(r.candidate_ids));
+            out["candidate_counts"] = to_numpy(std::move(r.candidate_counts));
+            out["doc_len"] = to_numpy(std::move(r.doc_len));
+            return out;
+          },
+          py::arg("documents"), py::kw_only(), py::arg("n_jobs") = 1, py::arg("analyzed") = false,
+          py::arg("progress") = py::none(),
+          "Each document's term counts before vocabulary and weighting, keyed by term (a dict of arrays).")
+      .def(
+          "vocabulary_keys",
+          [](const Vectorizer& v) {
+            const auto st = v.snapshot();
+            std::vector<std::uint64_t> keys(st->vocabulary.size());
+            for (std::size_t c = 0; c < keys.size(); ++c) keys[c] = raw_term_key(st->vocabulary.term(c));
+            return to_numpy(std::move(keys));
+          },
+          "The key of each column's term, as count_raw keys terms (uint64, column order).")
+      .def_static(
+          "raw_term_key", [](py::handle term) { return raw_term_key(utf8_of(term)); }, py::arg("term"),
+          "The key count_raw keeps a term by (a 64-bit hash of its UTF-8 bytes, fixed for good).")
+      .def(
+          "transform_raw",
+          [](const Vectorizer& v, const py::dict& raw, long long n_jobs) {
+            if (v.needs_fit()) (void)v.snapshot();  // NotFittedError first
+            auto get = [&]<class T>(const char* name, T) {
+              if (!raw.contains(name)) throw py::value_error(std::string("raw counts lack '") + name + "'");
+              auto a = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(raw[name]);
+              if (!a || a.ndim() != 1) throw py::value_error(std::string(name) + " must be a 1-D array");
+              return a;
+            };
+            const auto keys = get("term_keys", std::uint64_t{});
+            const auto c_off = get("candidate_offsets", std::int64_t{});
+            const auto c_bytes = get("candidate_bytes", std::uint8_t{});
+            const auto t_ptr = get("term_ptr", std::int64_t{});
+            const auto t_ids = get("term_ids", std::uint32_t{});
+            const auto t_cnt = get("term_counts", std::uint32_t{});
+            const auto c_ptr = get("candidate_ptr", std::int64_t{});
+            const auto c_ids = get("candidate_ids", std::uint32_t{});
+            const auto c_cnt = get("candidate_counts", std::uint32_t{});
+            const auto len = get("doc_len", std::uint32_t{});
+            auto span = [](const auto& a) { return std::span(a.data(), static_cast<std::size_t>(a.size())); };
+            const RawCountsView view{
+                span(keys),
+                span(c_off),
+                std::string_view(reinterpret_cast<const char*>(c_bytes.data()), static_cast<std::size_t>(c_bytes.size())),
+                span(t_ptr),
+                span(t_ids),
+                span(t_cnt),
+                span(c_ptr),
+                span(c_ids),
+                span(c_cnt),
+                span(len)};
+            CsrAny m = run_released(view.doc_len.size(), n_jobs, py::none(),
+                                    [&](const RunContext& ctx) { return v.transform_raw(view, ctx); });
+            return csr_to_python(std::move(m));
+          },
+          py::arg("raw"), py::kw_only(), py::arg("n_jobs") = 1,
+          "The rows transform gives for documents of these raw counts, under the current fit.")
+      .def(
           "partial_fit",
           [](Vectorizer& v, py::handle documents, long long n_jobs, bool analyzed,
              const py::object& progress, std::size_t first_document) {

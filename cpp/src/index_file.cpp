@@ -11,7 +11,8 @@
 //   40      8       stored values, nnz (u64)
 //   48      4       ids kind (u32): 0 none (the rows are the ids), 1 integers, 2 strings
 //   52      4       flags (u32): bit 0, the file has the columns' terms (sections 10, 11);
-//                   bit 1, it has the vectorizer that made the rows (section 12: an archive)
+//                   bit 1, it has the vectorizer that made the rows (section 12: an archive);
+//                   bit 2, it has an archive's own data (section 13)
 //   56      4       reserved, zero
 //   60      4       CRC-32C of bytes 0 to 59 and of the section table
 //   64      32 n    section table, one entry per section in file order: kind (u32), zero
@@ -31,6 +32,8 @@
 //  10 term offsets    uint64 x (columns + 1)  (flag bit 0): the term of each column, as the ids
 //  11 term bytes      UTF-8
 //  12 model           a model file's bytes (flag bit 1), checked by the model loader
+//  13 archive data    an archive's data (flag bit 2: its articles' raw counts and its
+//                     tolerance), opaque here and checked by the archive
 // The arrays are the index's own, as they sit in memory on a little-endian machine, so that a
 // mapped file is used in place. Loading checks, before any array is used: the header and its
 // checksum, the file's size, each section's place, size and checksum, every offset and index
@@ -93,18 +96,20 @@ enum class Section : std::uint32_t {
   term_offsets,
   term_bytes,
   model,
+  archive_data,
 };
-constexpr std::array<const char*, 13> kSectionNames{
+constexpr std::array<const char*, 14> kSectionNames{
     "?", "row offsets", "row columns", "row weights", "column offsets", "column rows", "column weights",
-    "integer ids", "id offsets", "id bytes", "term offsets", "term bytes", "model"};
+    "integer ids", "id offsets", "id bytes", "term offsets", "term bytes", "model", "archive data"};
 
 const char* name_of(Section s) { return kSectionNames[static_cast<std::size_t>(s)]; }
 
 constexpr std::uint32_t kHasTerms = 1;
 constexpr std::uint32_t kHasModel = 2;
+constexpr std::uint32_t kHasArchiveData = 4;
 
 /// The sections a file with these labels has, in file order.
-std::vector<Section> sections_for(IndexLabels::Ids ids, bool has_terms, bool has_model) {
+std::vector<Section> sections_for(IndexLabels::Ids ids, bool has_terms, bool has_model, bool has_archive) {
   std::vector<Section> s{Section::row_offsets, Section::row_columns, Section::row_weights,
                          Section::col_offsets, Section::col_rows,    Section::col_weights};
   if (ids == IndexLabels::Ids::integers) s.push_back(Section::id_integers);
@@ -117,6 +122,7 @@ std::vector<Section> sections_for(IndexLabels::Ids ids, bool has_terms, bool has
     s.push_back(Section::term_bytes);
   }
   if (has_model) s.push_back(Section::model);
+  if (has_archive) s.push_back(Section::archive_data);
   return s;
 }
 
@@ -219,6 +225,8 @@ std::vector<Part> parts_of(const detail::InvertedIndex& x, const IndexLabels& la
   if (labels.ids == IndexLabels::Ids::strings) strings(Section::id_offsets, Section::id_bytes, labels.string_ids);
   if (labels.has_terms) strings(Section::term_offsets, Section::term_bytes, labels.terms);
   if (labels.has_model) parts.push_back({Section::model, labels.model.data(), labels.model.size()});
+  if (labels.has_archive)
+    parts.push_back({Section::archive_data, labels.archive.data(), labels.archive.size()});
   return parts;
 }
 
@@ -242,7 +250,8 @@ std::string header_for(const detail::InvertedIndex& x, const IndexLabels& labels
   put<std::uint64_t>(h + 32, static_cast<std::uint64_t>(x.rows.cols()));
   put<std::uint64_t>(h + 40, static_cast<std::uint64_t>(x.rows.nonZeros()));
   put<std::uint32_t>(h + 48, static_cast<std::uint32_t>(labels.ids));
-  put<std::uint32_t>(h + 52, (labels.has_terms ? kHasTerms : 0) | (labels.has_model ? kHasModel : 0));
+  put<std::uint32_t>(h + 52, (labels.has_terms ? kHasTerms : 0) | (labels.has_model ? kHasModel : 0) |
+                                       (labels.has_archive ? kHasArchiveData : 0));
   // The sections' checksums: the rows' and the postings' arrays on two threads.
   std::vector<std::uint32_t> crcs(parts.size());
   parallel_chunks(parts.size(), 1, RunContext{std::min<std::size_t>(2, available_cpus()), nullptr},
@@ -397,6 +406,7 @@ struct Header {
   IndexLabels::Ids ids = IndexLabels::Ids::rows;
   bool has_terms = false;
   bool has_model = false;
+  bool has_archive = false;
 };
 
 struct Located {
@@ -425,8 +435,8 @@ Header read_header(std::span<const std::byte> f) {
                       "); upgrade newsim to load it");
   Header out;
   out.n_sections = get<std::uint32_t>(h + 12);
-  if (out.n_sections < 6 || out.n_sections > 12)
-    corrupted("the header names " + std::to_string(out.n_sections) + " sections (an index has 6 to 12)");
+  if (out.n_sections < 6 || out.n_sections > 13)
+    corrupted("the header names " + std::to_string(out.n_sections) + " sections (an index has 6 to 13)");
   const std::size_t table_end = kHeader + kEntry * out.n_sections;
   if (size < table_end) corrupted("truncated section table (the file is " + std::to_string(size) + " bytes)");
   std::uint32_t crc = detail::crc32c(0, h, kCrcAt);
@@ -447,16 +457,17 @@ Header read_header(std::span<const std::byte> f) {
   if (kind > 2) corrupted("unknown kind of ids " + std::to_string(kind));
   out.ids = static_cast<IndexLabels::Ids>(kind);
   const auto flags = get<std::uint32_t>(h + 52);
-  if ((flags & ~(kHasTerms | kHasModel)) != 0 || get<std::uint32_t>(h + 56) != 0)
+  if ((flags & ~(kHasTerms | kHasModel | kHasArchiveData)) != 0 || get<std::uint32_t>(h + 56) != 0)
     corrupted("unknown header flags or reserved bytes (written by a newer newsim? upgrade newsim to load it)");
   out.has_terms = (flags & kHasTerms) != 0;
   out.has_model = (flags & kHasModel) != 0;
+  out.has_archive = (flags & kHasArchiveData) != 0;
   return out;
 }
 
 /// The sections, each where the header says and of the size the shape implies.
 std::vector<Located> read_table(std::span<const std::byte> f, const Header& hd) {
-  const std::vector<Section> expected = sections_for(hd.ids, hd.has_terms, hd.has_model);
+  const std::vector<Section> expected = sections_for(hd.ids, hd.has_terms, hd.has_model, hd.has_archive);
   if (expected.size() != hd.n_sections)
     corrupted("the header names " + std::to_string(hd.n_sections) + " sections, its labels need " +
               std::to_string(expected.size()));
@@ -494,7 +505,8 @@ std::vector<Located> read_table(std::span<const std::byte> f, const Header& hd) 
       case Section::term_offsets: want = (hd.cols + 1) * 8; break;
       case Section::id_bytes:
       case Section::term_bytes:
-      case Section::model: want = bytes; break;  // checked against the offsets, by the model loader
+      case Section::model:
+      case Section::archive_data: want = bytes; break;  // checked against the offsets, by the model loader
     }
     if (bytes != want)
       corrupted(std::string("section '") + name + "' is " + std::to_string(bytes) + " bytes, the shape needs " +
@@ -616,8 +628,13 @@ std::unique_ptr<SimilarityIndex::Impl> open_index(std::span<const std::byte> f, 
       next += 2;
     }
     labels.has_model = hd.has_model;
-    if (hd.has_model)
+    if (hd.has_model) {
       labels.model = {reinterpret_cast<const char*>(f.data() + sec[next].offset), sec[next].bytes};
+      ++next;
+    }
+    labels.has_archive = hd.has_archive;
+    if (hd.has_archive)
+      labels.archive = {reinterpret_cast<const char*>(f.data() + sec[next].offset), sec[next].bytes};
     check_labels(labels, rows, cols, [](const char*, const std::string& m) { corrupted(m); });
   };
   parallel_chunks(2, 1, RunContext{std::min<std::size_t>(2, available_cpus()), nullptr},

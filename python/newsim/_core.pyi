@@ -43,6 +43,18 @@ class Vectorizer:
         analyzed: bool = False,
         progress: Optional[Callable[[int, int], object]] = None,
     ) -> _Csr: ...
+    def count_raw(
+        self,
+        documents: Iterable[Any],
+        *,
+        n_jobs: int = 1,
+        analyzed: bool = False,
+        progress: Optional[Callable[[int, int], object]] = None,
+    ) -> dict[str, npt.NDArray[Any]]: ...
+    def transform_raw(self, raw: dict[str, npt.NDArray[Any]], *, n_jobs: int = 1) -> _Csr: ...
+    def vocabulary_keys(self) -> npt.NDArray[np.uint64]: ...
+    @staticmethod
+    def raw_term_key(term: str) -> int: ...
     def partial_fit(
         self,
         documents: Iterable[Any],
@@ -120,6 +132,8 @@ class SimilarityIndex:
     def mapped(self) -> bool: ...
     @property
     def model(self) -> Optional[bytes]: ...
+    @property
+    def archive(self) -> Optional[bytes]: ...
     def save(
         self,
         path: str,
@@ -127,6 +141,7 @@ class SimilarityIndex:
         ids: Optional[Any] = None,
         feature_names: Optional[Any] = None,
         model: Optional[bytes] = None,
+        archive: Optional[bytes] = None,
     ) -> None: ...
     def to_bytes(
         self,
@@ -134,6 +149,7 @@ class SimilarityIndex:
         ids: Optional[Any] = None,
         feature_names: Optional[Any] = None,
         model: Optional[bytes] = None,
+        archive: Optional[bytes] = None,
     ) -> bytes: ...
     @staticmethod
     def load(path: str, *, mmap: bool = True) -> SimilarityIndex: ...

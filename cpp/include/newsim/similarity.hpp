@@ -125,6 +125,8 @@ struct IndexLabels {
   StringList terms;
   bool has_model = false;
   std::string_view model;  // the vectorizer's model file (an archive), not parsed here
+  bool has_archive = false;
+  std::string_view archive;  // an archive's own data (raw counts, tolerance), not parsed here
 };
 
 /// Immutable after construction: every query (top_k, query, pairs, explain) may run

@@ -84,6 +84,46 @@ struct Documents {
   }
 };
 
+/// Each document's counts of the terms its analysis gives, before any vocabulary, pruning or
+/// weighting: what an archive keeps of its articles so that it can weight them again, exactly as
+/// transform would, under a later fitted state (a grown vocabulary, a new idf, a new compound
+/// lexicon). Terms are kept as keys (raw_term_key), and with the decompound option the compound
+/// candidates as text, because their split depends on the lexicon of the day. Rows are CSR over
+/// the tables' ids; counts are occurrences (binary is applied when weighting).
+struct RawCounts {
+  std::vector<std::uint64_t> term_keys;              // term id -> raw_term_key of the term
+  std::vector<std::uint64_t> candidate_keys;         // candidate id -> raw_term_key of its text
+  std::vector<std::int64_t> candidate_offsets{0};    // candidate id c: bytes [c], [c + 1]
+  std::string candidate_bytes;                       // the candidates' UTF-8 text
+  std::vector<std::int64_t> term_ptr{0};             // rows over term ids
+  std::vector<std::uint32_t> term_ids;
+  std::vector<std::uint32_t> term_counts;
+  std::vector<std::int64_t> candidate_ptr{0};        // rows over candidate ids (decompound only)
+  std::vector<std::uint32_t> candidate_ids;
+  std::vector<std::uint32_t> candidate_counts;
+  std::vector<std::uint32_t> doc_len;                // terms analyzed per document (BM25)
+};
+
+/// A view of raw counts (RawCounts, or arrays an archive keeps and stores), checked by
+/// Vectorizer::transform_raw before use. Without candidates, candidate_ptr may be empty.
+struct RawCountsView {
+  std::span<const std::uint64_t> term_keys;
+  std::span<const std::int64_t> candidate_offsets;
+  std::string_view candidate_bytes;
+  std::span<const std::int64_t> term_ptr;
+  std::span<const std::uint32_t> term_ids;
+  std::span<const std::uint32_t> term_counts;
+  std::span<const std::int64_t> candidate_ptr;
+  std::span<const std::uint32_t> candidate_ids;
+  std::span<const std::uint32_t> candidate_counts;
+  std::span<const std::uint32_t> doc_len;
+  static RawCountsView of(const RawCounts& r) noexcept;
+};
+
+/// The key raw counts keep a term by: a 64-bit hash of its UTF-8 bytes, fixed for good (files
+/// store it; a test pins its values).
+std::uint64_t raw_term_key(std::string_view term) noexcept;
+
 /// The statistics a fit leaves behind. In hashing mode the vocabulary is empty and df/idf have
 /// one entry per hashed column.
 struct FittedState {
@@ -137,6 +177,13 @@ class Vectorizer {
   /// The terms of the parts `word` is split into by decompounding (after the analyzer's
   /// normalization), in order; empty when it is not split or the option is off. Needs a fit.
   [[nodiscard]] std::vector<std::string> compound_parts(std::string_view word) const;
+
+  /// Each document's raw counts (see RawCounts); needs no fit. Throws InvalidOptionError in
+  /// hashing mode (hashed rows keep their columns: they are weighted again by scaling).
+  [[nodiscard]] RawCounts count_raw(const Documents& docs, const RunContext& ctx) const;
+  /// The rows transform gives for the documents whose raw counts these are, under the current
+  /// fitted state. Every array is checked first (InvalidOptionError naming it).
+  [[nodiscard]] CsrAny transform_raw(const RawCountsView& raw, const RunContext& ctx) const;
 
   /// Adds the documents' statistics to those gathered so far (by fit, partial_fit or merge):
   /// all or nothing (cancelled or failed, the statistics are unchanged). transform keeps using
