@@ -116,10 +116,7 @@ def test_a_refused_add_changes_nothing(bbc: Any) -> None:
     assert archive.index.n_articles == 20 and archive.staleness() == 0.0
 
 
-def test_reweighting_is_refused_where_columns_move(bbc: Any) -> None:
-    learned = TfidfVectorizer(language="en")
-    with pytest.raises(ValueError, match="columns stay the same as the corpus grows"):
-        Archive.build(bbc.texts[:20], vectorizer=learned, tolerance=0.1)
+def test_reweighting_is_refused_where_it_cannot_be_done(bbc: Any) -> None:
     normalized = TfidfVectorizer(vocabulary=["market", "markets"], language="en")
     with pytest.raises(ValueError, match="normalize_vocabulary=False"):
         Archive.build(bbc.texts[:20], vectorizer=normalized, tolerance=0.1)
@@ -127,12 +124,142 @@ def test_reweighting_is_refused_where_columns_move(bbc: Any) -> None:
         Archive.build(bbc.texts[:20], vectorizer=HashingVectorizer(use_idf=True), tolerance=-1)
     with pytest.raises(ValueError, match="use_idf=True"):
         Archive.build(bbc.texts[:20], vectorizer=HashingVectorizer(), tolerance=0.1)
-    # without a tolerance any vectorizer serves, its idf frozen
-    archive = Archive.build(bbc.texts[:20], ids=list(range(20)), vectorizer=learned)
+    learned = TfidfVectorizer(language="en").fit(bbc.texts[:20])
+    index = SimilarityIndex(learned.transform(bbc.texts[:20]))
+    with pytest.raises(ValueError, match=r"raw counts, which Archive\.build keeps"):
+        Archive(learned, index, tolerance=0.1)
+    # "auto" gives what can be done; without a tolerance any vectorizer serves, its idf frozen
+    assert Archive.build(bbc.texts[:20], vectorizer=HashingVectorizer()).tolerance is None
+    assert Archive.build(bbc.texts[:20], vectorizer=clone(normalized)).tolerance is None
+    archive = Archive.build(bbc.texts[:20], ids=list(range(20)), vectorizer=learned, tolerance=None)
     idf = archive.vectorizer.idf_.copy()
     archive.add(bbc.texts[20:30], ids=list(range(20, 30)))
     np.testing.assert_array_equal(archive.vectorizer.idf_, idf)
     assert archive.staleness() == 0.0 and len(archive) == 30
+
+
+def in_vocabulary_order(archive: Archive) -> sp.csr_matrix:
+    """The archive's rows with its index columns mapped to the vectorizer's (a learned one)."""
+    cols = archive._vocab_to_columns()
+    back = np.full(archive.index.n_features, -1)
+    back[cols[cols >= 0]] = np.flatnonzero(cols >= 0)
+    R = rows_of(archive).tocoo()
+    assert np.all(back[R.col] >= 0)  # every stored weight is a term of the vocabulary
+    return sp.csr_matrix((R.data, (R.row, back[R.col])), shape=(R.shape[0], len(cols)))
+
+
+@pytest.mark.parametrize("corpus", ["gnad", "bbc"])
+def test_a_learned_vocabulary_at_tolerance_zero_equals_a_fresh_fit(
+    corpus: str, gnad: Any, bbc: Any
+) -> None:
+    # The default pipeline: German with decompounding and word pairs, English with pairs.
+    texts = (gnad if corpus == "gnad" else bbc).texts[:360]
+    archive = Archive.build(texts[:120], ids=list(range(120)), tolerance=0)
+    for b in range(120, 360, 60):
+        archive.add(texts[b : b + 60], ids=list(range(b, b + 60)))
+        assert archive.staleness() == 0.0
+    archive.remove([5, 200])
+    keep = [i for i in range(360) if i not in (5, 200)]
+    fresh_vec = TfidfVectorizer().fit(texts)
+    fresh = fresh_vec.transform([texts[i] for i in keep]).astype(np.float64)
+    np.testing.assert_array_equal(
+        archive.vectorizer.get_feature_names_out(), fresh_vec.get_feature_names_out()
+    )
+    np.testing.assert_allclose(archive.vectorizer.idf_, fresh_vec.idf_, rtol=1e-12)
+    assert abs(in_vocabulary_order(archive) - fresh).max() < 2e-6  # float32 storage
+    Q = texts[:10]
+    got = archive.query(Q, k=5)
+    expected = SimilarityIndex(fresh, ids=keep).query(fresh_vec.transform(Q), k=5)
+    np.testing.assert_allclose(got.scores, expected.scores, atol=2e-6)
+
+
+def test_a_learned_vocabulary_stays_within_the_default_tolerance(bbc: Any) -> None:
+    texts = bbc.texts[:500]
+    vec = TfidfVectorizer(language="en")
+    archive = Archive.build(texts[:100], ids=list(range(100)), vectorizer=vec)
+    assert archive.tolerance == 0.1
+    reweighted = 0
+    for b in range(100, 500, 25):
+        before = archive.index
+        archive.add(texts[b : b + 25], ids=list(range(b, b + 25)))
+        assert archive.staleness() <= 0.1
+        reweighted += archive.index is not before
+        # new terms have columns: a text added is its own nearest article
+        top = archive.query([texts[b]], k=1)
+        assert top.ids[0, 0] == b
+    # News brings rare terms back: a term in 1 of 100 articles found in 3 of the next 25 moves
+    # its idf by more than 10 %, so most adds here re-weight (the maximum is what is bounded).
+    assert reweighted > 0
+    fresh_vec = clone(vec).fit(texts)
+    fresh = fresh_vec.transform(texts).astype(np.float64)
+    np.testing.assert_array_equal(
+        archive.vectorizer.get_feature_names_out(), fresh_vec.get_feature_names_out()
+    )
+    got = in_vocabulary_order(archive)
+    assert got.nnz == fresh.nnz  # every term of every article weighted
+    assert abs(got - fresh).max() < 2 * 0.1 * abs(fresh).max()
+
+
+def test_a_learned_archive_keeps_its_raw_counts_in_the_file(gnad: Any, tmp_path: Any) -> None:
+    texts = gnad.texts[:200]
+    archive = Archive.build(texts[:100], ids=[f"a{i}" for i in range(100)], tolerance=5)
+    archive.add(texts[100:150], ids=[f"a{i}" for i in range(100, 150)])
+    archive.remove(["a3"])
+    archive.save(tmp_path / "a.nsi")
+    loaded = Archive.load(tmp_path / "a.nsi")
+    assert loaded.tolerance == 5 and loaded.staleness() == 0.0 and len(loaded) == 149
+    for a in (loaded, pickle.loads(pickle.dumps(loaded))):
+        a.tolerance = 0
+        a.add(texts[150:], ids=[f"a{i}" for i in range(150, 200)])
+        keep = [i for i in range(200) if i != 3]
+        fresh_vec = TfidfVectorizer().fit(texts)
+        fresh = fresh_vec.transform([texts[i] for i in keep]).astype(np.float64)
+        assert abs(in_vocabulary_order(a) - fresh).max() < 2e-6
+    # saved without a tolerance: no raw counts, so none can be asked for on load
+    frozen = Archive.build(texts[:20], tolerance=None)
+    frozen.save(tmp_path / "f.nsi")
+    assert Archive.load(tmp_path / "f.nsi").tolerance is None
+    with pytest.raises(ValueError, match="saved without a tolerance"):
+        Archive.load(tmp_path / "f.nsi", tolerance=0.1)
+
+
+def test_damaged_raw_counts_are_refused(gnad: Any, tmp_path: Any) -> None:
+    import io
+
+    archive = Archive.build(gnad.texts[:30], tolerance=0.1)
+    archive.save(tmp_path / "a.nsi")
+    state = archive.index._compacted()
+    good = archive._archive_data()
+    assert good is not None
+    with np.load(io.BytesIO(good)) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    model = archive.vectorizer._model_bytes()
+
+    def load_with(data: bytes) -> None:
+        (tmp_path / "b.nsi").write_bytes(
+            state.main.to_bytes(model=model, archive=data, **archive.index._labels(state))
+        )
+        Archive.load(tmp_path / "b.nsi")
+
+    def npz(**change: Any) -> bytes:
+        buf = io.BytesIO()
+        np.savez(buf, **{**arrays, **change})
+        return buf.getvalue()
+
+    with pytest.raises(newsim.ModelFormatError, match="cannot be read"):
+        load_with(b"not an npz")
+    with pytest.raises(newsim.ModelFormatError, match="no valid tolerance"):
+        load_with(npz(tolerance=np.float64(-1)))
+    ids = arrays["term_ids"].copy()
+    ids[7] = arrays["term_keys"].size
+    with pytest.raises(newsim.ModelFormatError, match="term_ids out of range"):
+        load_with(npz(term_ids=ids))
+    with pytest.raises(newsim.ModelFormatError, match="29 articles, the index has 30"):
+        load_with(npz(doc_len=arrays["doc_len"][:-1]))
+    with pytest.raises(newsim.ModelFormatError, match="repeats a key"):
+        load_with(
+            npz(term_keys=np.concatenate([arrays["term_keys"][:1], arrays["term_keys"][:-1]]))
+        )
 
 
 def test_an_archive_file_is_an_index_file_and_not_the_other_way(bbc: Any, tmp_path: Any) -> None:

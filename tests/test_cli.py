@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import newsim
 from conftest import _require
 from newsim import cli, datasets
 from newsim._io import read_articles
@@ -1133,6 +1134,22 @@ def test_an_archive_is_built_grown_queried_and_described(
     info = dict(line.split(None, 1) for line in out.splitlines() if line.split()[0] != "stored")
     assert info["articles"] == "1031" and info["kind"] == "archive"
     assert info["language"] == "de" and info["vectorizer"] == "TfidfVectorizer"
+    # the default tolerance (0.1) was saved with the archive, and add kept the weights within it
+    assert info["tolerance"] == "0.1" and info["features"].startswith(str(len(gnad_vocab(archive))))
+    code, out, _ = run_cli(
+        capsys, "index", "add", archive, new, "--id-field", "text", "--tolerance", "0"
+    )
+    assert code == cli.EX_OK
+    code, out, _ = run_cli(capsys, "index", "info", archive)
+    info = dict(line.split(None, 1) for line in out.splitlines() if line.split()[0] != "stored")
+    assert info["tolerance"] == "0.0" and info["articles"] == "1034"
+    code, _, err = run_cli(capsys, "index", "add", archive, new, "--tolerance", "-1")
+    assert code == cli.EX_USAGE and "expected a number >= 0 or 'none', got '-1'" in err
+
+
+def gnad_vocab(path: pathlib.Path) -> Any:
+    """The terms of an archive's vectorizer."""
+    return newsim.Archive.load(path).vectorizer.get_feature_names_out()
 
 
 def test_archive_misuse_is_named(

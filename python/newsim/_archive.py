@@ -6,6 +6,7 @@ vectorizer's model file, so that new articles can be added and queried as text.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any, Optional, Union, cast
@@ -18,6 +19,190 @@ from ._persistence import _PersistenceMixin
 from ._repr import SummaryReprMixin
 from ._similarity import SimilarityIndex, TopK, _path
 
+#: The tolerance ``tolerance="auto"`` gives where rows can be re-weighted.
+DEFAULT_TOLERANCE = 0.1
+
+_RAW_ROWS = (
+    "term_ptr",
+    "term_ids",
+    "term_counts",
+    "candidate_ptr",
+    "candidate_ids",
+    "candidate_counts",
+    "doc_len",
+)
+
+
+class _KeyTable:
+    """An append-only table of 64-bit keys (terms, compound candidates, columns) with lookup."""
+
+    def __init__(self, keys: Optional[np.ndarray] = None) -> None:
+        self.keys = np.zeros(0, dtype=np.uint64) if keys is None else keys.astype(np.uint64)
+        self._order = np.argsort(self.keys, kind="stable")
+        self._sorted = self.keys[self._order]
+        if self._sorted.size > 1 and np.any(self._sorted[1:] == self._sorted[:-1]):
+            raise ValueError("a key table repeats a key")
+
+    def __len__(self) -> int:
+        return int(self.keys.size)
+
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """Return each key's id (int64), -1 where the table lacks it."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        out = np.full(keys.shape, -1, dtype=np.int64)
+        if not self._sorted.size:
+            return out
+        pos = np.minimum(np.searchsorted(self._sorted, keys), self._sorted.size - 1)
+        hit = self._sorted[pos] == keys
+        out[hit] = self._order[pos[hit]]
+        return out
+
+    def intern(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return each key's id, appending the keys the table lacks.
+
+        Also returns where in ``keys`` each appended key first occurs (in the order appended).
+        """
+        keys = np.asarray(keys, dtype=np.uint64)
+        ids = self.find(keys)
+        missing = np.flatnonzero(ids < 0)
+        if not missing.size:
+            return ids, missing
+        new, first, inverse = np.unique(keys[missing], return_index=True, return_inverse=True)
+        new_ids = len(self) + np.arange(new.size, dtype=np.int64)
+        ids[missing] = new_ids[inverse.ravel()]
+        at = np.searchsorted(self._sorted, new)
+        self._sorted = np.insert(self._sorted, at, new)
+        self._order = np.insert(self._order, at, new_ids)
+        self.keys = np.concatenate([self.keys, new])
+        return ids, missing[first]
+
+
+class _RawStore:
+    """Each archived article's raw counts (``count_raw``), in the archive's order.
+
+    Terms by key, compound candidates as text; ``alive`` marks the articles not removed.
+    """
+
+    def __init__(self) -> None:
+        self.terms = _KeyTable()
+        self.candidates = _KeyTable()
+        self.candidate_offsets = np.zeros(1, dtype=np.int64)
+        self.candidate_bytes = np.zeros(0, dtype=np.uint8)
+        self.blocks: list[dict[str, np.ndarray]] = []
+        self.alive = np.zeros(0, dtype=bool)
+
+    def append(self, raw: dict[str, np.ndarray]) -> None:
+        """Append a batch's raw counts (as count_raw returns them), in the tables' ids."""
+        term_ids, _ = self.terms.intern(raw["term_keys"])
+        cand_ids, first = self.candidates.intern(raw["candidate_keys"])
+        off = raw["candidate_offsets"]
+        if first.size:
+            spans = [raw["candidate_bytes"][off[c] : off[c + 1]] for c in first]
+            lengths = np.fromiter((len(x) for x in spans), dtype=np.int64, count=len(spans))
+            self.candidate_bytes = np.concatenate([self.candidate_bytes, *spans])
+            self.candidate_offsets = np.concatenate(
+                [self.candidate_offsets, self.candidate_offsets[-1] + np.cumsum(lengths)]
+            )
+        block = {name: raw[name] for name in _RAW_ROWS}
+        block["term_ids"] = term_ids[raw["term_ids"]].astype(np.uint32)
+        block["candidate_ids"] = cand_ids[raw["candidate_ids"]].astype(np.uint32)
+        self.blocks.append(block)
+        self.alive = np.concatenate([self.alive, np.ones(raw["doc_len"].size, dtype=bool)])
+
+    def remove(self, rows: np.ndarray) -> None:
+        """Mark the articles at these positions among the alive ones removed."""
+        self.alive[np.flatnonzero(self.alive)[rows]] = False
+
+    def compacted(self) -> dict[str, np.ndarray]:
+        """Return the alive articles' raw counts as one batch over the tables (kept as such)."""
+        out: dict[str, np.ndarray] = {
+            "doc_len": np.concatenate(
+                [np.zeros(0, np.uint32), *(b["doc_len"] for b in self.blocks)]
+            )
+        }
+        for prefix in ("term", "candidate"):
+            ptrs, base = [np.zeros(1, np.int64)], 0
+            for b in self.blocks:
+                ptrs.append(b[f"{prefix}_ptr"][1:] + base)
+                base += int(b[f"{prefix}_ptr"][-1])
+            out[f"{prefix}_ptr"] = np.concatenate(ptrs).astype(np.int64)
+            for name in (f"{prefix}_ids", f"{prefix}_counts"):
+                out[name] = np.concatenate(
+                    [np.zeros(0, np.uint32), *(b[name] for b in self.blocks)]
+                )
+        if not self.alive.all():
+            out = _select_rows(out, np.flatnonzero(self.alive))
+        self.blocks = [out]
+        self.alive = np.ones(out["doc_len"].size, dtype=bool)
+        return {**out, **self.tables()}
+
+    def tables(self) -> dict[str, np.ndarray]:
+        return {
+            "term_keys": self.terms.keys,
+            "candidate_keys": self.candidates.keys,
+            "candidate_offsets": self.candidate_offsets,
+            "candidate_bytes": self.candidate_bytes,
+        }
+
+    def to_bytes(self, tolerance: float) -> bytes:
+        """Return the archive-data section: the tolerance and the alive articles' raw counts."""
+        buf = io.BytesIO()
+        arrays: dict[str, Any] = {"tolerance": np.float64(tolerance), **self.compacted()}
+        np.savez(buf, **arrays)
+        return buf.getvalue()
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> _RawStore:
+        store = cls()
+        store.terms = _KeyTable(arrays["term_keys"])
+        store.candidates = _KeyTable(arrays["candidate_keys"])
+        store.candidate_offsets = arrays["candidate_offsets"].astype(np.int64)
+        store.candidate_bytes = arrays["candidate_bytes"].astype(np.uint8)
+        block = {name: arrays[name] for name in _RAW_ROWS}
+        store.blocks = [block]
+        store.alive = np.ones(block["doc_len"].size, dtype=bool)
+        return store
+
+
+def _select_rows(raw: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Return the raw counts of the given rows, in that order."""
+    out: dict[str, np.ndarray] = {"doc_len": raw["doc_len"][rows]}
+    for prefix in ("term", "candidate"):
+        ptr = raw[f"{prefix}_ptr"]
+        starts, ends = ptr[rows], ptr[rows + 1]
+        lengths = ends - starts
+        take = (
+            np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+            + np.arange(int(lengths.sum()))
+            if rows.size
+            else np.zeros(0, dtype=np.int64)
+        )
+        out[f"{prefix}_ptr"] = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        out[f"{prefix}_ids"] = raw[f"{prefix}_ids"][take]
+        out[f"{prefix}_counts"] = raw[f"{prefix}_counts"][take]
+    return out
+
+
+def _read_archive_data(data: bytes, where: str) -> tuple[float, Optional[dict[str, np.ndarray]]]:
+    """Return the tolerance and raw counts of an archive-data section, checked before use."""
+    names = (*_RAW_ROWS, "term_keys", "candidate_keys", "candidate_offsets", "candidate_bytes")
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except Exception as exc:  # a damaged section: zip, header or array errors
+        raise _core.ModelFormatError(f"{where}: the archive's data cannot be read ({exc})") from exc
+    tolerance = arrays.pop("tolerance", None)
+    if tolerance is None or tolerance.shape != () or not np.isfinite(tolerance) or tolerance < 0:
+        raise _core.ModelFormatError(f"{where}: the archive's data has no valid tolerance")
+    if not arrays:
+        return float(tolerance), None
+    if set(arrays) != set(names) or any(a.ndim != 1 for a in arrays.values()):
+        raise _core.ModelFormatError(
+            f"{where}: the archive's raw counts have the arrays {sorted(arrays)}, "
+            f"expected {sorted(names)}"
+        )
+    return float(tolerance), arrays
+
 
 class Archive(SummaryReprMixin):
     """A fitted vectorizer and the index of the articles it vectorized, saved as one file.
@@ -25,16 +210,29 @@ class Archive(SummaryReprMixin):
     New articles are added and queried as text. The index's ids, add and remove, and its
     memory-mapped file work as in :class:`SimilarityIndex`.
 
-    Weights that keep up: with ``tolerance=None`` (the default) the idf stays that of the fit
-    and new articles are weighted with it. With a ``tolerance`` (>= 0), :meth:`add` updates
-    the corpus statistics (``partial_fit``), weights the new articles with the new idf, and
+    Weights that keep up: with a ``tolerance`` (>= 0), :meth:`add` updates the corpus
+    statistics (``partial_fit``), weights the new articles with the idf that results, and
     re-weights every article once :meth:`staleness`, the largest relative idf change since a
-    row was weighted, exceeds it: with 0 the rows always equal a fresh fit over every article
-    added (to float rounding); with 0.05 no weight is off by more than the idf's 5 %, before
-    normalization. This needs columns that stay put as the corpus grows (a
-    ``HashingVectorizer(use_idf=True)``, or a fixed ``vocabulary`` taken verbatim,
-    ``normalize_vocabulary=False``, without decompounding);
-    a learned vocabulary changes its columns as it grows.
+    row was weighted, exceeds it. With 0 the rows always equal a fresh fit over every article
+    added (to float rounding); with 0.1 (the default of :meth:`build`) no term's idf in a row
+    is off by more than 10 % of the current one, and every term of the current vocabulary that
+    a row contains is weighted in it. With ``tolerance=None`` the idf stays that of the fit.
+
+    How rows are re-weighted depends on the vectorizer:
+
+    - a learned vocabulary (the default ``TfidfVectorizer()``, German decompounding too): the
+      archive keeps each article's raw term counts, keyed by term, before vocabulary and
+      decompounding (:meth:`build` makes them; the file stores them, about as large again as
+      the index), and weights them anew as ``transform`` would. New terms get new columns at
+      the end, so the index's width has room to grow (it is rebuilt when the room runs out).
+      Compound splits are those of the lexicon a row was weighted with, until it is re-weighted;
+    - columns that stay put (``HashingVectorizer(use_idf=True)``, or a fixed ``vocabulary``
+      taken verbatim, ``normalize_vocabulary=False``, without decompounding): each weight is
+      scaled by ``idf_now / idf_then`` and the row normalized again.
+
+    Re-weighting needs tf x idf weights (``weighting='tfidf'``, ``use_idf=True``); a
+    normalized fixed vocabulary picks entry or alias per column from the statistics and is
+    refused.
 
     Parameters
     ----------
@@ -44,7 +242,8 @@ class Archive(SummaryReprMixin):
         The articles' vectors, with as many columns as the vectorizer has features, weighted
         with its current idf.
     tolerance : float or None, default=None
-        See above; refused (ValueError) for a vectorizer whose rows cannot be re-weighted.
+        See above. An archive made here from an index has no raw counts, so a tolerance needs
+        columns that stay put; :meth:`build` keeps raw counts for a learned vocabulary.
 
     Examples
     --------
@@ -59,23 +258,37 @@ class Archive(SummaryReprMixin):
     """
 
     def __init__(
-        self, vectorizer: Any, index: SimilarityIndex, *, tolerance: Optional[float] = None
+        self,
+        vectorizer: Any,
+        index: SimilarityIndex,
+        *,
+        tolerance: Optional[float] = None,
+        _raw: Optional[_RawStore] = None,
     ) -> None:
-        n_features = (
-            len(vectorizer.get_feature_names_out())
-            if hasattr(vectorizer, "get_feature_names_out")
-            else int(vectorizer.n_features)
-        )
         if not isinstance(index, SimilarityIndex):
             raise TypeError(f"index must be a SimilarityIndex, got {type(index).__name__}")
-        if index.n_features != n_features:
+        self.tolerance = _check_tolerance(tolerance, vectorizer, raw=_raw is not None)
+        self._raw = _raw if self.tolerance is not None and _learned(vectorizer) else None
+        n_features = _n_features(vectorizer)
+        if (
+            (index.n_features < n_features)
+            if self._raw is not None
+            else (index.n_features != n_features)
+        ):
             raise ValueError(
                 f"the index has {index.n_features} columns, the vectorizer makes {n_features}: "
                 "build the index with this vectorizer"
             )
+        if self._raw is not None and len(self._raw.alive) != index.n_articles:
+            raise ValueError(
+                f"the raw counts have {len(self._raw.alive)} articles, the index {index.n_articles}"
+            )
         self.vectorizer = vectorizer
         self.index = index
-        self.tolerance = _check_tolerance(tolerance, vectorizer)
+        # Raw counts: the index's columns by term key (the vocabulary's order at the last
+        # re-weight, then each new term appended).
+        self._columns = _KeyTable(self._core().vocabulary_keys()) if self._raw is not None else None
+        self._vocab_columns: tuple[int, np.ndarray] = (-1, np.zeros(0, np.int64))
         # The idf each row was weighted with: versions, and each row's version (rows in order).
         self._idfs: list[np.ndarray] = []
         self._seen: list[np.ndarray] = []  # per version: the columns in the corpus by then
@@ -91,7 +304,7 @@ class Archive(SummaryReprMixin):
         *,
         vectorizer: Any = None,
         n_jobs: Optional[int] = None,
-        tolerance: Optional[float] = None,
+        tolerance: Union[float, str, None] = "auto",
     ) -> Archive:
         """Fit a vectorizer on the texts (unless given fitted) and index them.
 
@@ -106,32 +319,71 @@ class Archive(SummaryReprMixin):
             ``TfidfVectorizer()``.
         n_jobs : int or None, default=None
             Threads of the index.
-        tolerance : float or None, default=None
-            As for the class.
+        tolerance : float, None or "auto", default="auto"
+            As for the class; ``"auto"`` is 0.1 where the vectorizer's rows can be
+            re-weighted (tf x idf weights, not a normalized fixed vocabulary), else None.
 
         Returns
         -------
         Archive
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> archive = newsim.Archive.build(sample.texts[:1], ids=["stargate"])
+        >>> archive.add(sample.texts[1:], ids=["deepseek"])  # statistics and weights keep up
+        >>> archive.vectorizer.n_documents_, archive.tolerance, archive.staleness() <= 0.1
+        (2, 0.1, True)
         """
         from ._vectorizer import TfidfVectorizer
 
         texts = list(texts)
         vec = TfidfVectorizer() if vectorizer is None else vectorizer
-        fitted = getattr(vec, "_core", None) is not None
-        X = vec.transform(texts) if fitted else vec.fit_transform(texts)
+        if getattr(vec, "_core", None) is None:
+            vec.fit(texts)
+        if tolerance == "auto":
+            tolerance = DEFAULT_TOLERANCE if _reweightable(vec) else None
+        tolerance = _check_tolerance(tolerance, vec, raw=True)
+        X = vec.transform(texts)
+        if tolerance is not None and _learned(vec):
+            raw = _RawStore()
+            raw.append(_count_raw(vec, texts))
+            index = SimilarityIndex(_widened(X), ids=ids, n_jobs=n_jobs)
+            return cls(vec, index, tolerance=tolerance, _raw=raw)
         names = vec.get_feature_names_out() if hasattr(vec, "get_feature_names_out") else None
         index = SimilarityIndex(X, ids=ids, n_jobs=n_jobs, feature_names=names)
         return cls(vec, index, tolerance=tolerance)
 
+    def _core(self) -> Any:
+        return self.vectorizer._fitted_core()
+
     def _summary(self) -> list[tuple[str, Any]]:
         return [
             ("n_articles", self.index.n_articles),
-            ("n_features", self.index.n_features),
+            ("n_features", _n_features(self.vectorizer)),
             ("vectorizer", type(self.vectorizer).__name__),
+            ("tolerance", self.tolerance),
         ]
 
     def __len__(self) -> int:
         return self.index.n_articles
+
+    def _transform(self, texts: list[str]) -> sp.csr_matrix:
+        """Return the texts' rows in the index's columns."""
+        X = self.vectorizer.transform(texts)
+        if self._columns is None:
+            return X
+        return _in_columns(X, self._vocab_to_columns(), self.index.n_features)
+
+    def _vocab_to_columns(self) -> np.ndarray:
+        """Return each vectorizer column's index column (-1: a term in no archived row)."""
+        core = self._core()
+        generation = core.state_generation
+        if self._vocab_columns[0] != generation:
+            assert self._columns is not None
+            self._vocab_columns = (generation, self._columns.find(core.vocabulary_keys()))
+        return self._vocab_columns[1]
 
     def add(self, texts: Iterable[str], ids: Optional[Sequence[Any]] = None) -> None:
         """Add articles as text (see :meth:`SimilarityIndex.add` for ``ids``).
@@ -141,20 +393,40 @@ class Archive(SummaryReprMixin):
         (``partial_fit``), the new articles are weighted with the idf that results, and when
         :meth:`staleness` then exceeds the tolerance every article is re-weighted
         (:meth:`reweight`). Nothing changes when the texts or ids are refused.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> sample = newsim.datasets.load_sample()
+        >>> archive = newsim.Archive.build(sample.texts[:1], ids=["stargate"], tolerance=0)
+        >>> archive.add(sample.texts[1:], ids=["deepseek"])
+        >>> len(archive), archive.staleness()
+        (2, 0.0)
         """
         texts = list(texts)
         if self.tolerance is None:
             self.index.add(self.vectorizer.transform(texts), ids=ids)
             self._version = np.concatenate([self._version, np.zeros(len(texts), dtype=np.int32)])
             return
-        X = self.vectorizer.transform(texts)  # the texts' own errors, before anything changes
+        X = self._transform(texts)  # the texts' own errors, before anything changes
         self.index._check_add(int(X.shape[1]), int(X.shape[0]), ids)
+        raw = _count_raw(self.vectorizer, texts) if self._raw is not None else None
         self.vectorizer.partial_fit(texts)
-        self.index.add(self.vectorizer.transform(texts), ids=ids)
+        if self._columns is not None:
+            self._columns.intern(self._core().vocabulary_keys())  # new terms, new columns
+        if self._columns is not None and len(self._columns) > self.index.n_features:
+            # No room for the new terms: add as they are, then re-weight into a wider index.
+            self.index.add(X, ids=ids)
+        else:
+            self.index.add(self._transform(texts), ids=ids)
+        if self._raw is not None and raw is not None:
+            self._raw.append(raw)
         self._new_version()
         version = np.full(len(texts), len(self._idfs) - 1, dtype=np.int32)
         self._version = np.concatenate([self._version, version])
-        if self.staleness() > self.tolerance:
+        if self._columns is not None and len(self._columns) > self.index.n_features:
+            self.reweight()
+        elif self.staleness() > self.tolerance:
             self.reweight()
 
     def remove(self, ids: Iterable[Any]) -> None:
@@ -163,14 +435,17 @@ class Archive(SummaryReprMixin):
         rows = self.index._rows_of(ids)
         self.index.remove(ids)
         self._version = np.delete(self._version, rows)
+        if self._raw is not None:
+            self._raw.remove(rows)
 
     def staleness(self) -> float:
         """Return the largest relative idf change since the archive's rows were weighted.
 
         ``max |idf_then - idf_now| / idf_now`` over the idf versions the rows were weighted
         with and the terms of the corpus by then (a term no row had then is in none of them);
-        0 when every row has the current idf (and always without a ``tolerance``, when the
-        idf never changes).
+        a term that left the vocabulary since, or (with ``min_df``, ``max_df`` or
+        ``max_features`` pruning) entered it, counts as a change of 1. 0 when every row has the
+        current idf (and always without a ``tolerance``, when the idf never changes).
 
         Examples
         --------
@@ -185,38 +460,90 @@ class Archive(SummaryReprMixin):
         """
         if self.tolerance is None or not self._version.size:
             return 0.0
-        now = np.asarray(self.vectorizer.idf_, dtype=np.float64)
+        now = self._idf_now()
         worst = 0.0
+        prunes = self._columns is not None and _prunes(self.vectorizer)
         for v in np.unique(self._version):
-            seen = self._seen[v]
-            if seen.any():
-                change = np.abs(self._idfs[v][seen] - now[seen]) / now[seen]
+            then, seen = self._idfs[v], self._seen[v]
+            both = seen & np.isfinite(now[: then.size])
+            if both.any():
+                change = np.abs(then[both] - now[: then.size][both]) / now[: then.size][both]
                 worst = max(worst, float(change.max()))
+            if self._columns is not None:
+                left = seen & ~np.isfinite(now[: then.size])
+                entered = ~seen & np.isfinite(now[: then.size])
+                if left.any() or (
+                    prunes and (entered.any() or np.isfinite(now[then.size :]).any())
+                ):
+                    worst = max(worst, 1.0)
         return worst
+
+    def _idf_now(self) -> np.ndarray:
+        """Return the current idf by index column (NaN: a term not in the vocabulary)."""
+        idf = np.asarray(self.vectorizer.idf_, dtype=np.float64)
+        if self._columns is None:
+            return idf
+        out = np.full(len(self._columns), np.nan)
+        cols = self._vocab_to_columns()
+        out[cols[cols >= 0]] = idf[cols >= 0]
+        return out
 
     def _new_version(self) -> None:
         """Record the vectorizer's idf as the one rows are weighted with from now on."""
-        self._idfs.append(np.asarray(self.vectorizer.idf_, dtype=np.float64).copy())
-        self._seen.append(np.asarray(self.vectorizer.df_) > 0)
+        now = self._idf_now().copy()
+        self._idfs.append(now)
+        if self._columns is None:
+            self._seen.append(np.asarray(self.vectorizer.df_) > 0)
+        else:
+            self._seen.append(np.isfinite(now))
 
     def reweight(self) -> None:
-        """Re-weight every article with the vectorizer's current idf (rebuilds the index).
+        """Re-weight every article with the vectorizer's current statistics (rebuilds the index).
 
-        A row's weights are ``tf * idf`` normalized, so each is scaled by ``idf_now /
-        idf_then`` of its column and the row normalized again: the rows an index built afresh
-        with the current idf would hold (to float rounding).
+        With raw counts each row is what ``transform`` gives for the article now (new
+        vocabulary, idf and compound splits). Otherwise a row's weights are ``tf * idf``
+        normalized, so each is scaled by ``idf_now / idf_then`` of its column and the row
+        normalized again: the rows an index built afresh with the current idf would hold (to
+        float rounding).
         """
         if self.tolerance is None:
             return
         index = self.index
         state = index._compacted()
+        if self._raw is not None:
+            raw = self._raw.compacted()
+            core = self._core()
+            X = self.vectorizer._matrix(core.transform_raw(raw, n_jobs=index._jobs()))
+            self.index = SimilarityIndex(
+                _widened(X),
+                ids=cast(Any, state.slot_ids),
+                n_jobs=index.n_jobs,
+                progress=index.progress,
+            )
+            self._columns = _KeyTable(core.vocabulary_keys())
+            self._vocab_columns = (-1, np.zeros(0, np.int64))
+        else:
+            self.index = SimilarityIndex(
+                self._scaled(state),
+                ids=cast(Any, state.slot_ids),
+                n_jobs=index.n_jobs,
+                feature_names=index.feature_names_,
+                progress=index.progress,
+            )
+        self._idfs, self._seen = [], []
+        self._new_version()
+        self._version = np.zeros(self.index.n_articles, dtype=np.int32)
+
+    def _scaled(self, state: Any) -> sp.csr_matrix:
+        """Return the rows with each weight scaled to the current idf and normalized again."""
         data, indices, indptr = state.main.csr_rows()
         now = np.asarray(self.vectorizer.idf_, dtype=np.float64)
         per_entry = np.repeat(self._version, np.diff(indptr))
         then = np.stack(self._idfs)[per_entry, indices]
         weights = data.astype(np.float64) * (now[indices] / then)
         X = sp.csr_matrix(
-            (weights, indices.copy(), indptr.copy()), shape=(index.n_articles, index.n_features)
+            (weights, indices.copy(), indptr.copy()),
+            shape=(self.index.n_articles, self.index.n_features),
         )
         norm = self.vectorizer.get_params().get("norm")
         if norm in ("l1", "l2"):
@@ -227,39 +554,52 @@ class Archive(SummaryReprMixin):
             )
             lengths[lengths == 0] = 1.0
             X = sp.csr_matrix(sp.diags(1.0 / lengths) @ X)
-        self.index = SimilarityIndex(
-            X,
-            ids=cast(Any, state.slot_ids),
-            n_jobs=index.n_jobs,
-            feature_names=index.feature_names_,
-            progress=index.progress,
-        )
-        self._idfs, self._seen = [], []
-        self._new_version()
-        self._version = np.zeros(self.index.n_articles, dtype=np.int32)
+        return X
 
     def query(self, texts: Iterable[str], k: int = 10, **kwargs: Any) -> TopK:
         """Find each text's k most similar archived articles (see :meth:`SimilarityIndex.query`)."""
-        return self.index.query(self.vectorizer.transform(list(texts)), k, **kwargs)
+        return self.index.query(self._transform(list(texts)), k, **kwargs)
 
     def query_pairs(self, texts: Iterable[str], threshold: float = 0.8, **kwargs: Any) -> Any:
         """Find every (text, archived article) pair with score >= threshold.
 
         See :meth:`SimilarityIndex.query_pairs`.
         """
-        return self.index.query_pairs(self.vectorizer.transform(list(texts)), threshold, **kwargs)
+        return self.index.query_pairs(self._transform(list(texts)), threshold, **kwargs)
+
+    def _current(self) -> None:
+        """Re-weight unless every row has the vectorizer's current state, in its columns."""
+        if self.staleness() > 0 or (
+            self._columns is not None
+            and not np.array_equal(
+                self._vocab_to_columns(), np.arange(_n_features(self.vectorizer))
+            )
+        ):
+            self.reweight()
+
+    def _archive_data(self) -> Optional[bytes]:
+        """Return the file's archive-data section: the tolerance and the raw counts (or None)."""
+        if self.tolerance is None:
+            return None
+        if self._raw is not None:
+            return self._raw.to_bytes(self.tolerance)
+        buf = io.BytesIO()
+        np.savez(buf, tolerance=np.float64(self.tolerance))
+        return buf.getvalue()
 
     def save(self, path: Union[str, os.PathLike[str]]) -> None:
         """Save the archive: the index file with the vectorizer's model in it.
 
         Written atomically, as :meth:`SimilarityIndex.save`; ``SimilarityIndex.load`` opens
-        the file too (without the vectorizer).
+        the file too (without the vectorizer). Stale rows are re-weighted first, so that the
+        file's rows and model agree; the tolerance and the raw counts are saved with them.
         """
-        if self.staleness() > 0:
-            self.reweight()  # the file's rows and model agree: all rows have the model's idf
+        self._current()
         state = self.index._compacted()
         model = self.vectorizer._model_bytes()
-        state.main.save(_path(path), model=model, **self.index._labels(state))
+        state.main.save(
+            _path(path), model=model, archive=self._archive_data(), **self.index._labels(state)
+        )
 
     @classmethod
     def load(
@@ -268,11 +608,23 @@ class Archive(SummaryReprMixin):
         *,
         mmap: bool = True,
         n_jobs: Optional[int] = None,
-        tolerance: Optional[float] = None,
+        tolerance: Union[float, str, None] = "saved",
     ) -> Archive:
         """Open an archive saved with :meth:`save`.
 
-        The index is mapped and checked as by :meth:`SimilarityIndex.load`.
+        The index is mapped and checked as by :meth:`SimilarityIndex.load`; the raw counts are
+        checked before use.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file.
+        mmap : bool, default=True
+            Map the index rather than read it.
+        n_jobs : int or None, default=None
+            Threads of the index.
+        tolerance : float, None or "saved", default="saved"
+            The tolerance saved with the archive, or another.
 
         Raises
         ------
@@ -281,6 +633,7 @@ class Archive(SummaryReprMixin):
             (saved by :meth:`SimilarityIndex.save`: open it with ``SimilarityIndex.load``).
         """
         index = SimilarityIndex.load(path, mmap=mmap, n_jobs=n_jobs)
+        where = f"the archive {os.fspath(path)!r}"
         model = index._state.main.model
         if model is None:
             raise _core.ModelFormatError(
@@ -289,44 +642,168 @@ class Archive(SummaryReprMixin):
                 "Archive"
             )
         vectorizer = _PersistenceMixin._from_model_bytes(model, f"the model in {os.fspath(path)!r}")
-        return cls(vectorizer, index, tolerance=tolerance)
+        data = index._state.main.archive
+        saved: Optional[float] = None
+        arrays = None
+        if data is not None:
+            saved, arrays = _read_archive_data(data, where)
+            if arrays is not None:
+                _check_raw(arrays, index.n_articles, where)
+        try:
+            raw = _RawStore.from_arrays(arrays) if arrays is not None else None
+        except ValueError as exc:
+            raise _core.ModelFormatError(
+                f"{where}: the archive's raw counts are damaged ({exc})"
+            ) from exc
+        chosen = saved if tolerance == "saved" else tolerance
+        if chosen is not None and raw is None and _learned(vectorizer):
+            raise ValueError(
+                f"{where} was saved without a tolerance, so without its articles' raw counts: "
+                "its rows cannot be re-weighted; load it with tolerance=None"
+            )
+        return cls(vectorizer, index, tolerance=cast(Optional[float], chosen), _raw=raw)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        if self.staleness() > 0:
-            self.reweight()
-        return (_archive_from, (self.vectorizer, self.index, self.tolerance))
+        self._current()
+        raw = self._raw.compacted() if self._raw is not None else None
+        return (_archive_from, (self.vectorizer, self.index, self.tolerance, raw))
 
 
-def _archive_from(vectorizer: Any, index: SimilarityIndex, tolerance: Optional[float]) -> Archive:
-    """Unpickle an archive (its rows all weighted with the vectorizer's idf)."""
-    return Archive(vectorizer, index, tolerance=tolerance)
+def _archive_from(
+    vectorizer: Any,
+    index: SimilarityIndex,
+    tolerance: Optional[float],
+    raw: Optional[dict[str, np.ndarray]] = None,
+) -> Archive:
+    """Unpickle an archive (its rows all weighted with the vectorizer's state)."""
+    store = _RawStore.from_arrays(raw) if raw is not None else None
+    return Archive(vectorizer, index, tolerance=tolerance, _raw=store)
 
 
-def _check_tolerance(tolerance: Any, vectorizer: Any) -> Optional[float]:
-    """Return the tolerance, refused for a vectorizer whose rows cannot be re-weighted."""
+def _n_features(vectorizer: Any) -> int:
+    if hasattr(vectorizer, "get_feature_names_out"):
+        return len(vectorizer.get_feature_names_out())
+    return int(vectorizer.n_features)
+
+
+def _learned(vectorizer: Any) -> bool:
+    """Whether the vectorizer learns its vocabulary (its columns move as the corpus grows)."""
+    options = vectorizer._fitted_core().options()
+    return options.get("n_features") is None and options.get("vocabulary") is None
+
+
+def _prunes(vectorizer: Any) -> bool:
+    """Whether the vocabulary is pruned (a term may enter it without new articles of its own)."""
+    options = vectorizer._fitted_core().options()
+    return bool(
+        options.get("min_df", 1) > 1
+        or options.get("max_df", 1.0) < 1.0
+        or options.get("max_features") is not None
+    )
+
+
+def _reweightable(vectorizer: Any) -> bool:
+    try:
+        _check_tolerance(0.0, vectorizer, raw=True)
+    except ValueError:
+        return False
+    return True
+
+
+def _count_raw(vectorizer: Any, texts: list[str]) -> dict[str, np.ndarray]:
+    """Return the texts' raw counts, analyzed as the vectorizer's transform analyzes them."""
+    core = vectorizer._fitted_core()
+    counts: dict[str, np.ndarray] = vectorizer._run("count_raw", core, vectorizer._documents(texts))
+    return counts
+
+
+def _capacity(n_features: int) -> int:
+    """Return the width of an index whose vocabulary grows: room for half as many terms again."""
+    return n_features + max(n_features // 2, 1024)
+
+
+def _widened(X: sp.csr_matrix) -> sp.csr_matrix:
+    """Return X with room for new columns at the end."""
+    return sp.csr_matrix((X.data, X.indices, X.indptr), shape=(X.shape[0], _capacity(X.shape[1])))
+
+
+def _in_columns(X: sp.csr_matrix, columns: np.ndarray, width: int) -> sp.csr_matrix:
+    """Return X's entries moved to the given columns (dropped where -1), sorted within rows."""
+    cols = columns[X.indices]
+    keep = cols >= 0
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    Y = sp.csr_matrix((X.data[keep], (rows[keep], cols[keep])), shape=(X.shape[0], width))
+    Y.sort_indices()
+    return Y
+
+
+def _check_raw(arrays: dict[str, np.ndarray], n_rows: int, where: str) -> None:
+    """Check an archive's stored raw counts before any of them is used."""
+
+    def bad(what: str) -> None:
+        raise _core.ModelFormatError(f"{where}: the archive's raw counts are damaged ({what})")
+
+    if arrays["doc_len"].size != n_rows:
+        bad(f"{arrays['doc_len'].size} articles, the index has {n_rows}")
+    for prefix, table in (("term", "term_keys"), ("candidate", "candidate_keys")):
+        ptr, ids = arrays[f"{prefix}_ptr"], arrays[f"{prefix}_ids"]
+        if ptr.size != n_rows + 1 or ptr[0] != 0 or ptr[-1] != ids.size:
+            bad(f"{prefix}_ptr does not span {prefix}_ids")
+        if np.any(np.diff(ptr) < 0):
+            bad(f"{prefix}_ptr decreases")
+        if ids.size != arrays[f"{prefix}_counts"].size:
+            bad(f"{prefix}_ids and {prefix}_counts differ in size")
+        if ids.size and int(ids.max()) >= arrays[table].size:
+            bad(f"{prefix}_ids out of range")
+        if ids.size and int(arrays[f"{prefix}_counts"].min()) <= 0:
+            bad(f"{prefix}_counts has a zero")
+    off = arrays["candidate_offsets"]
+    if (
+        off.size != arrays["candidate_keys"].size + 1
+        or off[0] != 0
+        or off[-1] != arrays["candidate_bytes"].size
+        or np.any(np.diff(off) < 0)
+    ):
+        bad("candidate_offsets do not span candidate_bytes")
+
+
+def _check_tolerance(tolerance: Any, vectorizer: Any, *, raw: bool = False) -> Optional[float]:
+    """Return the tolerance, refused for a vectorizer whose rows cannot be re-weighted.
+
+    ``raw``: the archive has (or will keep) its articles' raw counts, as a learned vocabulary
+    needs.
+    """
     if tolerance is None:
         return None
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
-        raise TypeError(f"tolerance must be a number or None, got {type(tolerance).__name__}")
+        raise TypeError(
+            f"tolerance must be a number, 'auto' or None, got {type(tolerance).__name__}"
+        )
     if not tolerance >= 0:
         raise ValueError(f"tolerance must be >= 0, got {tolerance!r}")
     options = vectorizer._fitted_core().options()
+    if not (options.get("use_idf") and options.get("weighting") == "tfidf"):
+        raise ValueError(
+            "re-weighting (tolerance=) needs tf x idf weights: weighting='tfidf' and "
+            "use_idf=True; leave tolerance=None (the weights stay those of the fit)"
+        )
+    if _learned(vectorizer):
+        if not raw:
+            raise ValueError(
+                "re-weighting a learned vocabulary needs the articles' raw counts, which "
+                "Archive.build keeps: build the archive from the texts with Archive.build, or "
+                "leave tolerance=None (the idf stays that of the fit)"
+            )
+        return float(tolerance)
     # A fixed vocabulary normalized to the analyzer's terms picks entry or alias per column from
     # the corpus statistics, which change as the corpus grows: only a verbatim one stays put.
     stable = options.get("n_features") is not None or (
-        options.get("vocabulary") is not None and not options.get("normalize_vocabulary")
+        not options.get("normalize_vocabulary") and not options.get("decompound")
     )
-    if not (
-        stable
-        and options.get("use_idf")
-        and options.get("weighting") == "tfidf"
-        and not options.get("decompound")
-    ):
+    if not stable:
         raise ValueError(
-            "re-weighting (tolerance=) needs a vectorizer whose columns stay the same as the "
-            "corpus grows and whose weights are tf x idf: HashingVectorizer(use_idf=True), or a "
-            "fixed vocabulary= with normalize_vocabulary=False, without decompound, "
-            "weighting='tfidf' and use_idf=True; with a learned vocabulary, leave tolerance=None "
-            "(the idf stays that of the fit)"
+            "re-weighting (tolerance=) a fixed vocabulary needs it taken verbatim "
+            "(normalize_vocabulary=False) and without decompound: the columns must stay the "
+            "same as the corpus grows; leave tolerance=None (the idf stays that of the fit)"
         )
     return float(tolerance)

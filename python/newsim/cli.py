@@ -435,6 +435,16 @@ def _parser() -> argparse.ArgumentParser:
         jobs,
     )
     a.add_argument("-o", "--output", required=True, metavar="ARCHIVE", help="where to save it")
+    a.add_argument(
+        "--tolerance",
+        type=_tolerance,
+        default="auto",
+        metavar="T",
+        help="re-weight the archive's articles when the idf has drifted by more than T "
+        "(relative; 0: always, so the weights equal a fresh fit), or 'none' to keep the idf of "
+        "the fit; saved with the archive (default: 0.1 where the vectorizer's weights can be "
+        "re-weighted, else none)",
+    )
     a = action(
         "add",
         _index_add,
@@ -445,6 +455,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     a.add_argument("archive", metavar="ARCHIVE", help="an archive from `newsim index build`")
     a.add_argument("path", metavar="PATH", help="the new articles (see above)")
+    a.add_argument(
+        "--tolerance",
+        type=_tolerance,
+        default="saved",
+        metavar="T",
+        help="as for `index build`, saved with the archive (default: the archive's own)",
+    )
     a = action("info", _index_info, "Describe an archive or index file.")
     a.add_argument("archive", metavar="ARCHIVE", help="an archive or index file")
     p = command("demo", _demo_command, "Vectorize the bundled sample articles and compare them.")
@@ -560,13 +577,15 @@ def _index(args: argparse.Namespace, articles: Articles) -> SimilarityIndex:
 # --------------------------------------------------------------------------- commands
 
 
-def _open_archive(path: str, n_jobs: Optional[int] = None) -> Any:
+def _open_archive(
+    path: str, n_jobs: Optional[int] = None, tolerance: Union[float, str, None] = "saved"
+) -> Any:
     """Return the archive at ``path``; exit 66 when unreadable, 65 when not an archive."""
     from ._archive import Archive
 
     try:
         with _library_errors(f"archive {path}"):
-            return Archive.load(path, n_jobs=n_jobs)
+            return Archive.load(path, n_jobs=n_jobs, tolerance=tolerance)
     except OSError as exc:
         raise NoInputError(f"cannot read the archive {path!r}: {exc.strerror}") from exc
 
@@ -621,6 +640,23 @@ def _index_usage(args: argparse.Namespace) -> int:
     raise InputUsageError("name an action: build, add or info")
 
 
+def _tolerance(value: str) -> Union[float, str, None]:
+    """Parse --tolerance: a number >= 0 or 'none' (the defaults 'auto' and 'saved' pass)."""
+    if value.lower() == "none":
+        return None
+    if value in ("auto", "saved"):
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number >= 0 or 'none', got {value!r}"
+        ) from None
+    if not number >= 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number >= 0 or 'none', got {value!r}")
+    return number
+
+
 def _index_build(args: argparse.Namespace) -> int:
     from ._archive import Archive
 
@@ -628,19 +664,24 @@ def _index_build(args: argparse.Namespace) -> int:
     vec, _ = _vectorizer(args)  # fitted on the articles by build unless --model
     with _library_errors(articles.source):
         archive = Archive.build(
-            articles.texts, ids=articles.ids, vectorizer=vec, n_jobs=args.n_jobs
+            articles.texts,
+            ids=articles.ids,
+            vectorizer=vec,
+            n_jobs=args.n_jobs,
+            tolerance=args.tolerance,
         )
     _save_archive(archive, args.output)
     print(
         f"saved {args.output}: {len(archive)} articles from {articles.source}, "
-        f"{archive.index.n_features} features"
+        f"{len(archive.vectorizer.get_feature_names_out())} features, tolerance "
+        f"{'none' if archive.tolerance is None else archive.tolerance}"
     )
     return EX_OK
 
 
 def _index_add(args: argparse.Namespace) -> int:
     articles = _articles(args)
-    archive = _open_archive(args.archive, args.n_jobs)
+    archive = _open_archive(args.archive, args.n_jobs, args.tolerance)
     before = len(archive)
     try:
         with _library_errors(articles.source):
@@ -681,8 +722,18 @@ def _index_info(args: argparse.Namespace) -> int:
         ("scores", "cosine" if index.normalized_ else "dot product"),
     ]
     if index._state.main.model is not None:
-        vec = _open_archive(args.archive).vectorizer
+        archive = _open_archive(args.archive)
+        vec = archive.vectorizer
+        n_terms = (
+            len(vec.get_feature_names_out()) if hasattr(vec, "get_feature_names_out") else None
+        )
+        if n_terms is not None and n_terms != index.n_features:  # room for new terms
+            lines[lines.index(("features", index.n_features))] = (
+                "features",
+                f"{n_terms} (the index has room for {index.n_features})",
+            )
         lines.append(("vectorizer", type(vec).__name__))
+        lines.append(("tolerance", "none" if archive.tolerance is None else archive.tolerance))
         lines.append(("language", getattr(vec, "language_", None) or "none"))
     width = max(len(k) for k, _ in lines)
     for key, value in lines:
