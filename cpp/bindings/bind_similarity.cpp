@@ -287,6 +287,20 @@ void register_similarity(py::module_& m) {
           py::arg("delta") = nullptr, py::kw_only(), py::arg("removed") = py::none(),
           "A new index over these rows, then delta's, without the flagged ones.")
       .def(
+          "rows_with_columns",
+          [](const SimilarityIndex& x, const py::object& columns) {
+            const auto a = IdArray::ensure(columns);
+            if (!a || a.ndim() != 1) throw py::value_error("columns must be a 1-D array of column numbers");
+            std::vector<std::int64_t> rows;
+            {
+              const std::span<const std::int64_t> view(a.data(), static_cast<std::size_t>(a.size()));
+              py::gil_scoped_release nogil;
+              rows = x.rows_with_columns(view);
+            }
+            return to_numpy(std::move(rows));
+          },
+          py::arg("columns"), "The rows with an entry in any of the columns (int64, increasing).")
+      .def(
           "csr_rows",
           [](const py::object& self) {
             const SimilarityIndex::Rows r = self.cast<const SimilarityIndex&>().csr_rows();

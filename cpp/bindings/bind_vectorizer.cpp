@@ -275,6 +275,23 @@ void register_vectorizer(py::module_& m) {
           py::arg("progress") = py::none(),
           "Each document's term counts before vocabulary and weighting, keyed by term (a dict of arrays).")
       .def(
+          "split_keys",
+          [](const Vectorizer& v, const py::object& offsets, const py::object& bytes, long long n_jobs) {
+            if (v.needs_fit()) (void)v.snapshot();
+            const auto off = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(offsets);
+            const auto data = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(bytes);
+            if (!off || off.ndim() != 1 || !data || data.ndim() != 1)
+              throw py::value_error("candidate_offsets and candidate_bytes must be 1-D arrays");
+            const std::span<const std::int64_t> o(off.data(), static_cast<std::size_t>(off.size()));
+            const std::string_view b(reinterpret_cast<const char*>(data.data()), static_cast<std::size_t>(data.size()));
+            std::vector<std::uint64_t> keys = run_released(o.size(), n_jobs, py::none(), [&](const RunContext& ctx) {
+              return v.split_keys(o, b, ctx);
+            });
+            return to_numpy(std::move(keys));
+          },
+          py::arg("candidate_offsets"), py::arg("candidate_bytes"), py::kw_only(), py::arg("n_jobs") = 1,
+          "Per compound candidate, a key of the parts it is split into now (0: none counts).")
+      .def(
           "vocabulary_keys",
           [](const Vectorizer& v) {
             const auto st = v.snapshot();

@@ -110,6 +110,77 @@ void check_rows(std::span<const std::int64_t> ptr, std::span<const std::uint32_t
 
 }  // namespace
 
+namespace {
+
+/// Each candidate's part columns under the fitted state (split against its compiled lexicon),
+/// in candidate order; the candidates' offsets are checked by the caller.
+detail::ColumnList split_all(const AnalyzerImpl& an, const detail::CompiledLexicon& compiled,
+                             std::span<const std::int64_t> offsets, std::string_view bytes,
+                             const RunContext& ctx) {
+  const std::size_t n_cand = offsets.size() - 1;
+  const std::size_t chunk = 4096;
+  std::vector<detail::ColumnList> pieces((n_cand + chunk - 1) / chunk);
+  parallel_chunks(n_cand, chunk, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
+    detail::Decompounder dec(an, compiled);
+    detail::ColumnList& pc = pieces[b / chunk];
+    pc.ptr.assign(1, 0);
+    for (std::size_t c = b; c < e; ++c) {
+      const auto ob = static_cast<std::size_t>(offsets[c]);
+      const auto oe = static_cast<std::size_t>(offsets[c + 1]);
+      for (const std::uint32_t p : dec.split(bytes.substr(ob, oe - ob)))
+        if (compiled.columns[p] >= 0) pc.cols.push_back(compiled.columns[p]);
+      pc.ptr.push_back(pc.cols.size());
+    }
+  });
+  detail::ColumnList out;
+  for (const detail::ColumnList& pc : pieces) {
+    const std::size_t base = out.cols.size();
+    out.cols.insert(out.cols.end(), pc.cols.begin(), pc.cols.end());
+    for (std::size_t q = 1; q < pc.ptr.size(); ++q) out.ptr.push_back(base + pc.ptr[q]);
+  }
+  return out;
+}
+
+/// Checks candidates' offsets into their bytes and that each is valid UTF-8.
+void check_candidates(std::span<const std::int64_t> offsets, std::string_view bytes) {
+  if (offsets.empty() || offsets[0] != 0 || offsets.back() != static_cast<std::int64_t>(bytes.size()))
+    throw InvalidOptionError("candidate_offsets", "candidate_offsets must start at 0 and end at " +
+                                                      std::to_string(bytes.size()) + " (the size of candidate_bytes)");
+  for (std::size_t c = 0; c + 1 < offsets.size(); ++c) {
+    if (offsets[c + 1] < offsets[c])
+      throw InvalidOptionError("candidate_offsets", "candidate_offsets decreases at " + std::to_string(c));
+    const auto b = static_cast<std::size_t>(offsets[c]);
+    const auto e = static_cast<std::size_t>(offsets[c + 1]);
+    if (validate_utf8(bytes.substr(b, e - b)) != std::string_view::npos)
+      throw InvalidOptionError("candidate_bytes", "candidate " + std::to_string(c) + " is not valid UTF-8");
+  }
+}
+
+}  // namespace
+
+detail::ColumnList Vectorizer::part_columns(const FittedState& st, std::span<const std::int64_t> offsets,
+                                            std::string_view bytes, const RunContext& ctx) const {
+  return split_all(analyzer_.impl(), *compiled_lexicon(st), offsets, bytes, ctx);
+}
+
+std::vector<std::uint64_t> Vectorizer::split_keys(std::span<const std::int64_t> offsets, std::string_view bytes,
+                                                  const RunContext& ctx) const {
+  refuse_hashing(options_);
+  check_candidates(offsets, bytes);
+  const auto current = snapshot();
+  const FittedState& st = *current;
+  std::vector<std::uint64_t> out(offsets.size() - 1, 0);
+  if (!options_.analyzer.decompound || !st.lexicon || st.lexicon->stems.size() == 0 || out.empty()) return out;
+  const detail::ColumnList parts = part_columns(st, offsets, bytes, ctx);
+  for (std::size_t c = 0; c < out.size(); ++c) {
+    std::uint64_t h = 0;
+    for (std::size_t q = parts.ptr[c]; q < parts.ptr[c + 1]; ++q)
+      h = detail::mix64(h * 0x9E3779B97F4A7C15ULL + raw_term_key(st.vocabulary.term(static_cast<std::size_t>(parts.cols[q]))));
+    out[c] = h;
+  }
+  return out;
+}
+
 CsrAny Vectorizer::transform_raw(const RawCountsView& raw, const RunContext& ctx) const {
   refuse_hashing(options_);
   const auto current = snapshot();
@@ -119,20 +190,8 @@ CsrAny Vectorizer::transform_raw(const RawCountsView& raw, const RunContext& ctx
   // Checked before use: every array's size, order and range.
   check_rows(raw.term_ptr, raw.term_ids, raw.term_counts, n_rows, raw.term_keys.size(), "term_ptr", "term_ids",
              "term_counts");
-  const std::size_t n_cand = raw.candidate_offsets.empty() ? 0 : raw.candidate_offsets.size() - 1;
-  if (raw.candidate_offsets.empty() || raw.candidate_offsets[0] != 0 ||
-      raw.candidate_offsets.back() != static_cast<std::int64_t>(raw.candidate_bytes.size()))
-    throw InvalidOptionError("candidate_offsets", "candidate_offsets must start at 0 and end at " +
-                                                      std::to_string(raw.candidate_bytes.size()) +
-                                                      " (the size of candidate_bytes)");
-  for (std::size_t c = 0; c < n_cand; ++c) {
-    if (raw.candidate_offsets[c + 1] < raw.candidate_offsets[c])
-      throw InvalidOptionError("candidate_offsets", "candidate_offsets decreases at " + std::to_string(c));
-    const auto b = static_cast<std::size_t>(raw.candidate_offsets[c]);
-    const auto e = static_cast<std::size_t>(raw.candidate_offsets[c + 1]);
-    if (validate_utf8(raw.candidate_bytes.substr(b, e - b)) != std::string_view::npos)
-      throw InvalidOptionError("candidate_bytes", "candidate " + std::to_string(c) + " is not valid UTF-8");
-  }
+  check_candidates(raw.candidate_offsets, raw.candidate_bytes);
+  const std::size_t n_cand = raw.candidate_offsets.size() - 1;
   const bool has_candidates = !raw.candidate_ids.empty();
   if (has_candidates && !decompound)
     throw InvalidOptionError("candidate_ids", "candidate_ids: compound candidates are counted only with decompound");
@@ -156,29 +215,8 @@ CsrAny Vectorizer::transform_raw(const RawCountsView& raw, const RunContext& ctx
   }
   // The candidates' part columns, split against the current lexicon.
   detail::ColumnLists parts;
-  if (decompound && st.lexicon && st.lexicon->stems.size() > 0 && n_cand > 0) {
-    const auto compiled = compiled_lexicon(st);
-    const std::size_t chunk = 4096;
-    std::vector<detail::ColumnList> pieces((n_cand + chunk - 1) / chunk);
-    parallel_chunks(n_cand, chunk, ctx, [&](std::size_t, std::size_t b, std::size_t e) {
-      detail::Decompounder dec(analyzer_.impl(), *compiled);
-      detail::ColumnList& pc = pieces[b / chunk];
-      pc.ptr.assign(1, 0);
-      for (std::size_t c = b; c < e; ++c) {
-        const auto ob = static_cast<std::size_t>(raw.candidate_offsets[c]);
-        const auto oe = static_cast<std::size_t>(raw.candidate_offsets[c + 1]);
-        for (const std::uint32_t p : dec.split(raw.candidate_bytes.substr(ob, oe - ob)))
-          if (compiled->columns[p] >= 0) pc.cols.push_back(compiled->columns[p]);
-        pc.ptr.push_back(pc.cols.size());
-      }
-    });
-    parts.resize(1);
-    for (const detail::ColumnList& pc : pieces) {
-      const std::size_t base = parts[0].cols.size();
-      parts[0].cols.insert(parts[0].cols.end(), pc.cols.begin(), pc.cols.end());
-      for (std::size_t q = 1; q < pc.ptr.size(); ++q) parts[0].ptr.push_back(base + pc.ptr[q]);
-    }
-  }
+  if (decompound && st.lexicon && st.lexicon->stems.size() > 0 && n_cand > 0)
+    parts.push_back(part_columns(st, raw.candidate_offsets, raw.candidate_bytes, ctx));
   // The rows as chunks of one worker, in the shape counting gives (binary: counts of 1).
   const bool binary = options_.weighting.binary;
   detail::Analysis a;

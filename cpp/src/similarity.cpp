@@ -104,6 +104,22 @@ std::vector<std::int64_t> SimilarityIndex::document_frequencies() const {
   for (std::size_t t = 0; t < df.size(); ++t) df[t] = static_cast<std::int64_t>(impl_->index.df(t));
   return df;
 }
+std::vector<std::int64_t> SimilarityIndex::rows_with_columns(std::span<const std::int64_t> columns) const {
+  const detail::ColMatrix& p = impl_->index.postings;
+  std::vector<std::uint8_t> hit(rows(), 0);
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    const std::int64_t c = columns[k];
+    if (c < 0 || static_cast<std::size_t>(c) >= cols())
+      throw InvalidOptionError("columns", "columns[" + std::to_string(k) + "] = " + std::to_string(c) +
+                                              " is not a column of the index (it has " + std::to_string(cols()) + ")");
+    const std::int32_t* inner = p.innerIndexPtr();
+    for (auto q = p.outerIndexPtr()[c]; q < p.outerIndexPtr()[c + 1]; ++q) hit[static_cast<std::size_t>(inner[q])] = 1;
+  }
+  std::vector<std::int64_t> out;
+  for (std::size_t r = 0; r < hit.size(); ++r)
+    if (hit[r] != 0) out.push_back(static_cast<std::int64_t>(r));
+  return out;
+}
 bool SimilarityIndex::normalized() const noexcept { return impl_->index.normalized; }
 bool SimilarityIndex::non_negative() const noexcept { return impl_->index.non_negative; }
 std::size_t SimilarityIndex::nbytes() const noexcept { return index_nbytes(rows(), nnz(), cols()); }

@@ -90,6 +90,10 @@ class _RawStore:
         self.candidate_bytes = np.zeros(0, dtype=np.uint8)
         self.blocks: list[dict[str, np.ndarray]] = []
         self.alive = np.zeros(0, dtype=bool)
+        # decompounding: each candidate's split key when last checked, and the archive
+        # version at which it last changed (None: not checked since the last re-weight)
+        self.split_keys: Optional[np.ndarray] = None
+        self.changed_at: Optional[np.ndarray] = None
 
     def append(self, raw: dict[str, np.ndarray]) -> None:
         """Append a batch's raw counts (as count_raw returns them), in the tables' ids."""
@@ -115,26 +119,53 @@ class _RawStore:
 
     def compacted(self) -> dict[str, np.ndarray]:
         """Return the alive articles' raw counts as one batch over the tables (kept as such)."""
-        out: dict[str, np.ndarray] = {
-            "doc_len": np.concatenate(
-                [np.zeros(0, np.uint32), *(b["doc_len"] for b in self.blocks)]
-            )
-        }
-        for prefix in ("term", "candidate"):
-            ptrs, base = [np.zeros(1, np.int64)], 0
-            for b in self.blocks:
-                ptrs.append(b[f"{prefix}_ptr"][1:] + base)
-                base += int(b[f"{prefix}_ptr"][-1])
-            out[f"{prefix}_ptr"] = np.concatenate(ptrs).astype(np.int64)
-            for name in (f"{prefix}_ids", f"{prefix}_counts"):
-                out[name] = np.concatenate(
-                    [np.zeros(0, np.uint32), *(b[name] for b in self.blocks)]
-                )
+        out = _concat(self.blocks)
         if not self.alive.all():
             out = _select_rows(out, np.flatnonzero(self.alive))
         self.blocks = [out]
         self.alive = np.ones(out["doc_len"].size, dtype=bool)
         return {**out, **self.tables()}
+
+    def select(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Return the raw counts of the alive articles at these positions (increasing)."""
+        slots = np.flatnonzero(self.alive)[rows]
+        parts, start = [], 0
+        for block in self.blocks:
+            n = block["doc_len"].size
+            local = slots[(slots >= start) & (slots < start + n)] - start
+            if local.size:
+                parts.append(_select_rows(block, local))
+            start += n
+        return _concat(parts)
+
+    def rows_with_terms(self, term_ids: np.ndarray) -> np.ndarray:
+        """Return the alive articles (positions, increasing) whose counts hold any of the terms."""
+        return self._rows_with("term", term_ids, len(self.terms))
+
+    def rows_with_candidates(self, candidate_ids: np.ndarray) -> np.ndarray:
+        """Return the alive articles (positions, increasing) holding any of the candidates."""
+        return self._rows_with("candidate", candidate_ids, len(self.candidates))
+
+    def _rows_with(self, prefix: str, ids: np.ndarray, n_ids: int) -> np.ndarray:
+        mask = np.zeros(n_ids, dtype=bool)
+        mask[ids] = True
+        slots, start = [np.zeros(0, dtype=np.int64)], 0
+        for block in self.blocks:
+            entries = np.flatnonzero(mask[block[f"{prefix}_ids"]])
+            if entries.size:
+                rows = np.searchsorted(block[f"{prefix}_ptr"], entries, side="right") - 1
+                slots.append(np.unique(rows) + start)
+            start += block["doc_len"].size
+        hit = np.concatenate(slots)
+        hit = hit[self.alive[hit]]
+        rank = np.cumsum(self.alive) - 1
+        out: np.ndarray = rank[hit]
+        return out
+
+    def append_rows(self, rows: dict[str, np.ndarray]) -> None:
+        """Append raw counts already in the tables' ids (as :meth:`select` returns them)."""
+        self.blocks.append({name: rows[name] for name in _RAW_ROWS})
+        self.alive = np.concatenate([self.alive, np.ones(rows["doc_len"].size, dtype=bool)])
 
     def tables(self) -> dict[str, np.ndarray]:
         return {
@@ -162,6 +193,22 @@ class _RawStore:
         store.blocks = [block]
         store.alive = np.ones(block["doc_len"].size, dtype=bool)
         return store
+
+
+def _concat(blocks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Return the raw counts of the blocks' rows, one after the other, as one block."""
+    out: dict[str, np.ndarray] = {
+        "doc_len": np.concatenate([np.zeros(0, np.uint32), *(b["doc_len"] for b in blocks)])
+    }
+    for prefix in ("term", "candidate"):
+        ptrs, base = [np.zeros(1, np.int64)], 0
+        for b in blocks:
+            ptrs.append(b[f"{prefix}_ptr"][1:] + base)
+            base += int(b[f"{prefix}_ptr"][-1])
+        out[f"{prefix}_ptr"] = np.concatenate(ptrs).astype(np.int64)
+        for name in (f"{prefix}_ids", f"{prefix}_counts"):
+            out[name] = np.concatenate([np.zeros(0, np.uint32), *(b[name] for b in blocks)])
+    return out
 
 
 def _select_rows(raw: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -292,6 +339,8 @@ class Archive(SummaryReprMixin):
         # The idf each row was weighted with: versions, and each row's version (rows in order).
         self._idfs: list[np.ndarray] = []
         self._seen: list[np.ndarray] = []  # per version: the columns in the corpus by then
+        # per version (raw counts): columns checked to be in none of the version's rows
+        self._clear: list[np.ndarray] = []
         self._version = np.zeros(index.n_articles, dtype=np.int32)
         if self.tolerance is not None:
             self._new_version()
@@ -411,6 +460,7 @@ class Archive(SummaryReprMixin):
         X = self._transform(texts)  # the texts' own errors, before anything changes
         self.index._check_add(int(X.shape[1]), int(X.shape[0]), ids)
         raw = _count_raw(self.vectorizer, texts) if self._raw is not None else None
+        splits = self._splits()  # before the statistics change: the splits rows were made with
         self.vectorizer.partial_fit(texts)
         if self._columns is not None:
             self._columns.intern(self._core().vocabulary_keys())  # new terms, new columns
@@ -424,10 +474,51 @@ class Archive(SummaryReprMixin):
         self._new_version()
         version = np.full(len(texts), len(self._idfs) - 1, dtype=np.int32)
         self._version = np.concatenate([self._version, version])
+        if splits is not None:
+            self._track_splits(splits)
         if self._columns is not None and len(self._columns) > self.index.n_features:
             self.reweight()
         elif self.staleness() > self.tolerance:
-            self.reweight()
+            self._refresh()
+
+    def _splits(self) -> Optional[np.ndarray]:
+        """Return each archived compound candidate's split key (None without decompounding)."""
+        if self._raw is None or not self._core().options().get("decompound"):
+            return None
+        if self._raw.split_keys is None:
+            self._raw.split_keys = self._split_keys_now()
+            self._raw.changed_at = np.zeros(self._raw.split_keys.size, dtype=np.int32)
+        return self._raw.split_keys
+
+    def _split_keys_now(self) -> np.ndarray:
+        assert self._raw is not None
+        keys: np.ndarray = self._core().split_keys(
+            self._raw.candidate_offsets, self._raw.candidate_bytes, n_jobs=self.index._jobs()
+        )
+        return keys
+
+    def _track_splits(self, before: np.ndarray) -> None:
+        """Record which candidates split differently now (the lexicon grew): at this version."""
+        assert self._raw is not None and self._raw.changed_at is not None
+        now = self._split_keys_now()
+        current = len(self._idfs) - 1
+        changed_at = np.full(now.size, current, dtype=np.int32)  # new ones: in new rows only
+        changed_at[: before.size] = np.where(
+            now[: before.size] != before, current, self._raw.changed_at[: before.size]
+        )
+        self._raw.split_keys, self._raw.changed_at = now, changed_at
+
+    def _split_rows(self, v: int) -> np.ndarray:
+        """Return the rows of version ``v`` that hold a candidate split differently since."""
+        raw = self._raw
+        if raw is None or raw.changed_at is None:
+            return np.zeros(0, dtype=np.int64)
+        changed = np.flatnonzero(raw.changed_at > v)
+        if not changed.size:
+            return changed.astype(np.int64)
+        rows = raw.rows_with_candidates(changed)
+        out: np.ndarray = rows[self._version[rows] == v]
+        return out
 
     def remove(self, ids: Iterable[Any]) -> None:
         """Remove articles by id (see :meth:`SimilarityIndex.remove`)."""
@@ -443,9 +534,10 @@ class Archive(SummaryReprMixin):
 
         ``max |idf_then - idf_now| / idf_now`` over the idf versions the rows were weighted
         with and the terms of the corpus by then (a term no row had then is in none of them);
-        a term that left the vocabulary since, or (with ``min_df``, ``max_df`` or
-        ``max_features`` pruning) entered it, counts as a change of 1. 0 when every row has the
-        current idf (and always without a ``tolerance``, when the idf never changes).
+        a term that left the vocabulary since, or (with pruning: ``min_df``, ``max_df``,
+        ``max_features``, ``ngram_min_df``) entered it while rows weighted before may hold it,
+        counts as a change of 1. 0 when every row has the current idf (and always without a
+        ``tolerance``, when the idf never changes).
 
         Examples
         --------
@@ -461,22 +553,103 @@ class Archive(SummaryReprMixin):
         if self.tolerance is None or not self._version.size:
             return 0.0
         now = self._idf_now()
+        current = len(self._idfs) - 1
         worst = 0.0
-        prunes = self._columns is not None and _prunes(self.vectorizer)
         for v in np.unique(self._version):
-            then, seen = self._idfs[v], self._seen[v]
-            both = seen & np.isfinite(now[: then.size])
-            if both.any():
-                change = np.abs(then[both] - now[: then.size][both]) / now[: then.size][both]
-                worst = max(worst, float(change.max()))
-            if self._columns is not None:
-                left = seen & ~np.isfinite(now[: then.size])
-                entered = ~seen & np.isfinite(now[: then.size])
-                if left.any() or (
-                    prunes and (entered.any() or np.isfinite(now[then.size :]).any())
-                ):
-                    worst = max(worst, 1.0)
+            if v != current:
+                worst = max(worst, self._drift(int(v), now)[0])
         return worst
+
+    def _drift(self, v: int, now: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """Return how far the rows of version ``v`` drifted, and in which columns.
+
+        The staleness of the version, the columns whose idf moved by more than the tolerance
+        (or left the vocabulary), and (raw counts with a pruned vocabulary) the columns that
+        entered the vocabulary since and that rows of the version may hold uncounted.
+        """
+        then, seen = self._idfs[v], self._seen[v]
+        present = np.isfinite(now[: then.size])
+        drift = np.zeros(then.size)
+        both = seen & present
+        drift[both] = np.abs(then[both] - now[: then.size][both]) / now[: then.size][both]
+        if self._columns is not None:
+            drift[seen & ~present] = np.inf  # left the vocabulary
+        entered = np.zeros(0, dtype=np.int64)
+        if self._columns is not None and _prunes(self.vectorizer):
+            clear = self._clear[v]
+            known = np.zeros(now.size, dtype=bool)
+            known[: then.size] = seen
+            known[: clear.size] |= clear
+            entered = np.flatnonzero(np.isfinite(now) & ~known)
+        worst = float(min(drift.max(initial=0.0), 1.0))
+        if entered.size or self._split_rows(v).size:
+            worst = 1.0
+        assert self.tolerance is not None
+        return worst, np.flatnonzero(drift > self.tolerance), entered
+
+    def _refresh(self) -> None:
+        """Re-weight the rows whose weights drifted beyond the tolerance.
+
+        With raw counts and ids, only those rows: the rows of each older version that hold a
+        column whose idf drifted beyond the tolerance or that left the vocabulary (a drifting
+        term is mostly a rare one, in few rows), and with a pruned vocabulary those whose raw
+        counts hold a term that entered it. Each is weighted anew and moves to the end of the
+        index. Otherwise, or when they are most of the rows, every row (:meth:`reweight`).
+        """
+        assert self.tolerance is not None
+        if self._raw is None or not self.index._has_ids:
+            self.reweight()
+            return
+        now = self._idf_now()
+        current = len(self._idfs) - 1
+        stale: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+        marks: list[tuple[int, np.ndarray, np.ndarray]] = []
+        for v in np.unique(self._version):
+            if v == current:
+                continue
+            _, drifted, entered = self._drift(int(v), now)
+            found = [self.index._rows_with_columns(drifted)] if drifted.size else []
+            if entered.size:
+                assert self._columns is not None
+                raw_ids = self._raw.terms.find(self._columns.keys[entered])
+                found.append(self._raw.rows_with_terms(raw_ids[raw_ids >= 0]))
+            for rows in found:
+                stale.append(rows[self._version[rows] == v])
+            stale.append(self._split_rows(int(v)))
+            marks.append((int(v), drifted, entered))
+        rows = np.unique(np.concatenate(stale))
+        if 2 * rows.size > len(self):
+            self.reweight()
+            return
+        self._reweight_rows(rows)
+        for v, drifted, entered in marks:  # no row of version v holds them any more
+            self._seen[v][drifted] = False
+            cleared = np.concatenate([drifted, entered])
+            if cleared.size:
+                clear = self._clear[v]
+                if clear.size <= cleared.max():
+                    clear = np.concatenate([clear, np.zeros(cleared.max() + 1 - clear.size, bool)])
+                clear[cleared] = True
+                self._clear[v] = clear
+
+    def _reweight_rows(self, rows: np.ndarray) -> None:
+        """Weight the articles at these rows (increasing) anew; they move to the end."""
+        assert self._raw is not None
+        if not rows.size:
+            return
+        ids = self.index.ids_[rows]
+        raw = self._raw.select(rows)
+        core = self._core()
+        X = self.vectorizer._matrix(
+            core.transform_raw({**raw, **self._raw.tables()}, n_jobs=self.index._jobs())
+        )
+        X = _in_columns(X, self._vocab_to_columns(), self.index.n_features)
+        self.index.remove(ids)
+        self.index.add(X, ids=ids)
+        self._raw.remove(rows)
+        self._raw.append_rows(raw)
+        current = np.full(rows.size, len(self._idfs) - 1, dtype=np.int32)
+        self._version = np.concatenate([np.delete(self._version, rows), current])
 
     def _idf_now(self) -> np.ndarray:
         """Return the current idf by index column (NaN: a term not in the vocabulary)."""
@@ -496,6 +669,7 @@ class Archive(SummaryReprMixin):
             self._seen.append(np.asarray(self.vectorizer.df_) > 0)
         else:
             self._seen.append(np.isfinite(now))
+        self._clear.append(np.zeros(0, dtype=bool))
 
     def reweight(self) -> None:
         """Re-weight every article with the vectorizer's current statistics (rebuilds the index).
@@ -522,6 +696,7 @@ class Archive(SummaryReprMixin):
             )
             self._columns = _KeyTable(core.vocabulary_keys())
             self._vocab_columns = (-1, np.zeros(0, np.int64))
+            self._raw.split_keys = self._raw.changed_at = None  # all rows split as now
         else:
             self.index = SimilarityIndex(
                 self._scaled(state),
@@ -530,7 +705,7 @@ class Archive(SummaryReprMixin):
                 feature_names=index.feature_names_,
                 progress=index.progress,
             )
-        self._idfs, self._seen = [], []
+        self._idfs, self._seen, self._clear = [], [], []
         self._new_version()
         self._version = np.zeros(self.index.n_articles, dtype=np.int32)
 
@@ -695,10 +870,12 @@ def _learned(vectorizer: Any) -> bool:
 def _prunes(vectorizer: Any) -> bool:
     """Whether the vocabulary is pruned (a term may enter it without new articles of its own)."""
     options = vectorizer._fitted_core().options()
+    pairs = tuple(options.get("ngram_range", (1, 1)))[1] > 1
     return bool(
         options.get("min_df", 1) > 1
         or options.get("max_df", 1.0) < 1.0
         or options.get("max_features") is not None
+        or (pairs and options.get("ngram_min_df", 1) > 1)
     )
 
 

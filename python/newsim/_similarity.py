@@ -1218,6 +1218,17 @@ class SimilarityIndex(SummaryReprMixin):
             rows.append(row)
         return np.asarray(rows, dtype=np.int64)
 
+    def _rows_with_columns(self, columns: np.ndarray) -> np.ndarray:
+        """Return the rows (int64, increasing) with an entry in any of the columns."""
+        st = self._state
+        cols = np.asarray(columns, dtype=np.int64)
+        slots = st.main.rows_with_columns(cols)
+        if st.delta is not None:
+            slots = np.concatenate([slots, st.delta.rows_with_columns(cols) + st.n_main])
+        rows = st.row_of_slot()[slots]
+        out: np.ndarray = rows[rows >= 0]
+        return out
+
     def row_of(self, id: Any) -> int:
         """Return the row of the article with this id.
 

@@ -170,6 +170,9 @@ class SimilarityIndex {
   [[nodiscard]] std::size_t nnz() const noexcept;
   /// The number of rows with an entry in each column.
   [[nodiscard]] std::vector<std::int64_t> document_frequencies() const;
+  /// The rows with an entry in any of the columns, increasing (from the postings: the work is
+  /// the columns' document frequencies). InvalidOptionError for a column out of range.
+  [[nodiscard]] std::vector<std::int64_t> rows_with_columns(std::span<const std::int64_t> columns) const;
   /// True when every row has unit L2 norm (or is empty): scores are cosines.
   [[nodiscard]] bool normalized() const noexcept;
   /// True when no weight is negative (the pruned method applies).

@@ -22,6 +22,7 @@
 namespace newsim {
 
 namespace detail {
+struct ColumnList;
 struct CompiledLexicon;
 class TermAliases;
 }
@@ -184,6 +185,11 @@ class Vectorizer {
   /// The rows transform gives for the documents whose raw counts these are, under the current
   /// fitted state. Every array is checked first (InvalidOptionError naming it).
   [[nodiscard]] CsrAny transform_raw(const RawCountsView& raw, const RunContext& ctx) const;
+  /// Per compound candidate (offsets into bytes, as in RawCounts): a key of the parts it is
+  /// split into under the current fit, 0 when none counts (not split, or no part a column). An
+  /// archive compares them to find rows whose splits changed as the lexicon grew.
+  [[nodiscard]] std::vector<std::uint64_t> split_keys(std::span<const std::int64_t> offsets, std::string_view bytes,
+                                                      const RunContext& ctx) const;
 
   /// Adds the documents' statistics to those gathered so far (by fit, partial_fit or merge):
   /// all or nothing (cancelled or failed, the statistics are unchanged). transform keeps using
@@ -285,6 +291,9 @@ class Vectorizer {
   /// The fitted lexicon compiled for splitting, built on first use and shared by transforms
   /// (compiling takes milliseconds: too much for each one-document transform).
   [[nodiscard]] std::shared_ptr<const detail::CompiledLexicon> compiled_lexicon(const FittedState& st) const;
+  /// Each candidate's part columns under `st`.
+  [[nodiscard]] detail::ColumnList part_columns(const FittedState& st, std::span<const std::int64_t> offsets,
+                                                std::string_view bytes, const RunContext& ctx) const;
   struct CompiledCache {
     mutable std::mutex mutex;
     std::shared_ptr<const detail::CompiledLexicon> compiled;
