@@ -88,20 +88,23 @@ def test_a_tolerance_bounds_the_staleness_and_the_weights(bbc: Any) -> None:
     assert abs(rows_of(archive) - fresh).max() < 2 * tolerance * abs(fresh).max()
 
 
-def test_save_reweights_stale_rows_and_load_keeps_the_tolerance(bbc: Any, tmp_path: Any) -> None:
+def test_save_and_load_go_on_where_the_archive_stands(bbc: Any, tmp_path: Any) -> None:
     texts = bbc.texts[:300]
     vec = HashingVectorizer(n_features=2**18, use_idf=True)
     archive = Archive.build(texts[:150], ids=list(range(150)), vectorizer=clone(vec), tolerance=10)
     archive.add(texts[150:], ids=list(range(150, 300)))
-    assert archive.staleness() > 0  # within 10: not re-weighted yet
-    archive.save(tmp_path / "a.nsi")
-    assert archive.staleness() == 0.0
-    loaded = Archive.load(tmp_path / "a.nsi", tolerance=0.1)
-    assert loaded.tolerance == 0.1 and loaded.staleness() == 0.0
+    stale = archive.staleness()
+    assert stale > 0  # within 10: not re-weighted
+    archive.save(tmp_path / "a.nsi")  # saving re-weights nothing
+    assert archive.staleness() == stale
     fresh = clone(vec).fit(texts).transform(texts).astype(np.float64)
-    assert abs(rows_of(loaded) - fresh).max() < 2e-6
-    back = pickle.loads(pickle.dumps(loaded))
-    assert back.tolerance == 0.1 and abs(rows_of(back) - fresh).max() < 2e-6
+    for loaded in (Archive.load(tmp_path / "a.nsi"), pickle.loads(pickle.dumps(archive))):
+        assert loaded.tolerance == 10 and loaded.staleness() == pytest.approx(stale)
+        np.testing.assert_array_equal(rows_of(loaded).toarray(), rows_of(archive).toarray())
+        loaded.reweight()
+        assert loaded.staleness() == 0.0 and abs(rows_of(loaded) - fresh).max() < 2e-6
+    tighter = Archive.load(tmp_path / "a.nsi", tolerance=0.1)
+    assert tighter.tolerance == 0.1 and tighter.staleness() == pytest.approx(stale)
 
 
 def test_a_refused_add_changes_nothing(bbc: Any) -> None:
@@ -175,7 +178,7 @@ def test_a_learned_vocabulary_at_tolerance_zero_equals_a_fresh_fit(
 
 @pytest.mark.parametrize("corpus", ["gnad", "bbc"])
 def test_a_learned_vocabulary_stays_within_the_default_tolerance(
-    corpus: str, gnad: Any, bbc: Any
+    corpus: str, gnad: Any, bbc: Any, tmp_path: Any
 ) -> None:
     # News arriving in no particular order; articles removed on the way.
     source = gnad if corpus == "gnad" else bbc
@@ -192,6 +195,9 @@ def test_a_learned_vocabulary_stays_within_the_default_tolerance(
         partial += archive.index is before  # re-weighted (if at all) row by row
         top = archive.query([texts[b + 3]], k=1)  # new terms have columns
         assert top.ids[0, 0] == b + 3
+        if b == 350:  # a daily job: load, add, save
+            archive.save(tmp_path / "a.nsi")
+            archive = Archive.load(tmp_path / "a.nsi")
     assert partial > 0
     fresh_vec = TfidfVectorizer().fit(texts)
     ids = archive.index.ids_.tolist()  # re-weighted rows moved to the end
@@ -213,9 +219,10 @@ def test_a_learned_archive_keeps_its_raw_counts_in_the_file(gnad: Any, tmp_path:
     archive = Archive.build(texts[:100], ids=[f"a{i}" for i in range(100)], tolerance=5)
     archive.add(texts[100:150], ids=[f"a{i}" for i in range(100, 150)])
     archive.remove(["a3"])
+    stale = archive.staleness()
     archive.save(tmp_path / "a.nsi")
     loaded = Archive.load(tmp_path / "a.nsi")
-    assert loaded.tolerance == 5 and loaded.staleness() == 0.0 and len(loaded) == 149
+    assert loaded.tolerance == 5 and loaded.staleness() == stale and len(loaded) == 149
     for a in (loaded, pickle.loads(pickle.dumps(loaded))):
         a.tolerance = 0
         a.add(texts[150:], ids=[f"a{i}" for i in range(150, 200)])
@@ -264,6 +271,16 @@ def test_damaged_raw_counts_are_refused(gnad: Any, tmp_path: Any) -> None:
         load_with(npz(term_ids=ids))
     with pytest.raises(newsim.ModelFormatError, match="29 articles, the index has 30"):
         load_with(npz(doc_len=arrays["doc_len"][:-1]))
+    versions = arrays["row_version"].copy()
+    versions[4] = 9
+    with pytest.raises(newsim.ModelFormatError, match="row_version does not give each"):
+        load_with(npz(row_version=versions))
+    with pytest.raises(newsim.ModelFormatError, match="a term of the vocabulary has no column"):
+        keys = arrays["column_keys"].copy()
+        keys[0] = np.uint64(12345)  # no term's key
+        load_with(npz(column_keys=keys))
+    with pytest.raises(newsim.ModelFormatError, match="expected"):
+        load_with(npz(extra=np.zeros(3)))
     with pytest.raises(newsim.ModelFormatError, match="repeats a key"):
         load_with(
             npz(term_keys=np.concatenate([arrays["term_keys"][:1], arrays["term_keys"][:-1]]))

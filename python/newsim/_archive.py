@@ -175,13 +175,6 @@ class _RawStore:
             "candidate_bytes": self.candidate_bytes,
         }
 
-    def to_bytes(self, tolerance: float) -> bytes:
-        """Return the archive-data section: the tolerance and the alive articles' raw counts."""
-        buf = io.BytesIO()
-        arrays: dict[str, Any] = {"tolerance": np.float64(tolerance), **self.compacted()}
-        np.savez(buf, **arrays)
-        return buf.getvalue()
-
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> _RawStore:
         store = cls()
@@ -230,25 +223,44 @@ def _select_rows(raw: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, np.n
     return out
 
 
-def _read_archive_data(data: bytes, where: str) -> tuple[float, Optional[dict[str, np.ndarray]]]:
-    """Return the tolerance and raw counts of an archive-data section, checked before use."""
-    names = (*_RAW_ROWS, "term_keys", "candidate_keys", "candidate_offsets", "candidate_bytes")
+_RAW_NAMES = (*_RAW_ROWS, "term_keys", "candidate_keys", "candidate_offsets", "candidate_bytes")
+_VERSION_NAMES = (
+    "row_version",
+    "version_offsets",
+    "version_idfs",
+    "version_seen",
+    "clear_offsets",
+    "version_clear",
+)
+
+
+def _read_archive_data(data: bytes, where: str) -> dict[str, np.ndarray]:
+    """Return the arrays of an archive-data section (its tolerance checked)."""
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
     except Exception as exc:  # a damaged section: zip, header or array errors
         raise _core.ModelFormatError(f"{where}: the archive's data cannot be read ({exc})") from exc
-    tolerance = arrays.pop("tolerance", None)
+    tolerance = arrays.get("tolerance")
     if tolerance is None or tolerance.shape != () or not np.isfinite(tolerance) or tolerance < 0:
         raise _core.ModelFormatError(f"{where}: the archive's data has no valid tolerance")
-    if not arrays:
-        return float(tolerance), None
-    if set(arrays) != set(names) or any(a.ndim != 1 for a in arrays.values()):
+    optional = {"column_keys", "split_keys", "changed_at"}
+    known = {"tolerance", *_RAW_NAMES, *_VERSION_NAMES, *optional}
+    has_raw = "term_keys" in arrays
+    needed = {"tolerance", *_VERSION_NAMES, *(_RAW_NAMES if has_raw else ())}
+    if has_raw:
+        needed.add("column_keys")
+    if (
+        not needed <= set(arrays)
+        or not set(arrays) <= known
+        or ("split_keys" in arrays) != ("changed_at" in arrays)
+        or any(a.ndim != 1 for k, a in arrays.items() if k != "tolerance")
+    ):
         raise _core.ModelFormatError(
-            f"{where}: the archive's raw counts have the arrays {sorted(arrays)}, "
-            f"expected {sorted(names)}"
+            f"{where}: the archive's data has the arrays {sorted(arrays)}, expected "
+            f"{sorted(needed)}"
         )
-    return float(tolerance), arrays
+    return arrays
 
 
 class Archive(SummaryReprMixin):
@@ -311,6 +323,7 @@ class Archive(SummaryReprMixin):
         *,
         tolerance: Optional[float] = None,
         _raw: Optional[_RawStore] = None,
+        _saved: Optional[dict[str, np.ndarray]] = None,
     ) -> None:
         if not isinstance(index, SimilarityIndex):
             raise TypeError(f"index must be a SimilarityIndex, got {type(index).__name__}")
@@ -342,8 +355,23 @@ class Archive(SummaryReprMixin):
         # per version (raw counts): columns checked to be in none of the version's rows
         self._clear: list[np.ndarray] = []
         self._version = np.zeros(index.n_articles, dtype=np.int32)
-        if self.tolerance is not None:
+        if self.tolerance is not None and _saved is not None:
+            self._restore(_saved)
+        elif self.tolerance is not None:
             self._new_version()
+
+    def _restore(self, saved: dict[str, np.ndarray]) -> None:
+        """Take the rows' idf versions (and, with raw counts, the columns and splits) saved."""
+        self._version = saved["row_version"].astype(np.int32)
+        off, coff = saved["version_offsets"], saved["clear_offsets"]
+        self._idfs = [saved["version_idfs"][off[v] : off[v + 1]] for v in range(off.size - 1)]
+        self._seen = [saved["version_seen"][off[v] : off[v + 1]] for v in range(off.size - 1)]
+        self._clear = [saved["version_clear"][coff[v] : coff[v + 1]] for v in range(off.size - 1)]
+        if self._raw is not None:
+            self._columns = _KeyTable(saved["column_keys"])
+            if "split_keys" in saved:
+                self._raw.split_keys = saved["split_keys"].astype(np.uint64)
+                self._raw.changed_at = saved["changed_at"].astype(np.int32)
 
     @classmethod
     def build(
@@ -742,34 +770,49 @@ class Archive(SummaryReprMixin):
         """
         return self.index.query_pairs(self._transform(list(texts)), threshold, **kwargs)
 
-    def _current(self) -> None:
-        """Re-weight unless every row has the vectorizer's current state, in its columns."""
-        if self.staleness() > 0 or (
-            self._columns is not None
-            and not np.array_equal(
-                self._vocab_to_columns(), np.arange(_n_features(self.vectorizer))
-            )
-        ):
-            self.reweight()
+    def _state_arrays(self) -> Optional[dict[str, np.ndarray]]:
+        """Return what the archive keeps beside its index and model (None: no tolerance).
 
-    def _archive_data(self) -> Optional[bytes]:
-        """Return the file's archive-data section: the tolerance and the raw counts (or None)."""
+        The tolerance, each row's idf version (rows as the compacted index holds them) and the
+        versions, and with raw counts the counts, the index's columns and the splits checked.
+        """
         if self.tolerance is None:
             return None
+        arrays: dict[str, np.ndarray] = {"tolerance": np.asarray(self.tolerance, np.float64)}
+        sizes = [v.size for v in self._idfs]
+        arrays["row_version"] = self._version
+        arrays["version_offsets"] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        arrays["version_idfs"] = np.concatenate([np.zeros(0), *self._idfs])
+        arrays["version_seen"] = np.concatenate([np.zeros(0, bool), *self._seen])
+        clear_sizes = [c.size for c in self._clear]
+        arrays["clear_offsets"] = np.concatenate([[0], np.cumsum(clear_sizes)]).astype(np.int64)
+        arrays["version_clear"] = np.concatenate([np.zeros(0, bool), *self._clear])
         if self._raw is not None:
-            return self._raw.to_bytes(self.tolerance)
+            assert self._columns is not None
+            arrays.update(self._raw.compacted())
+            arrays["column_keys"] = self._columns.keys
+            if self._raw.split_keys is not None and self._raw.changed_at is not None:
+                arrays["split_keys"] = self._raw.split_keys
+                arrays["changed_at"] = self._raw.changed_at
+        return arrays
+
+    def _archive_data(self) -> Optional[bytes]:
+        """Return the file's archive-data section (see :meth:`_state_arrays`), or None."""
+        arrays = self._state_arrays()
+        if arrays is None:
+            return None
         buf = io.BytesIO()
-        np.savez(buf, tolerance=np.float64(self.tolerance))
+        np.savez(buf, **cast(dict[str, Any], arrays))
         return buf.getvalue()
 
     def save(self, path: Union[str, os.PathLike[str]]) -> None:
         """Save the archive: the index file with the vectorizer's model in it.
 
         Written atomically, as :meth:`SimilarityIndex.save`; ``SimilarityIndex.load`` opens
-        the file too (without the vectorizer). Stale rows are re-weighted first, so that the
-        file's rows and model agree; the tolerance and the raw counts are saved with them.
+        the file too (without the vectorizer). The tolerance, the idf each row was weighted
+        with and (for a learned vocabulary) the raw counts are saved with them: a loaded
+        archive goes on where this one stands, nothing is re-weighted to save it.
         """
-        self._current()
         state = self.index._compacted()
         model = self.vectorizer._model_bytes()
         state.main.save(
@@ -818,41 +861,46 @@ class Archive(SummaryReprMixin):
             )
         vectorizer = _PersistenceMixin._from_model_bytes(model, f"the model in {os.fspath(path)!r}")
         data = index._state.main.archive
-        saved: Optional[float] = None
-        arrays = None
-        if data is not None:
-            saved, arrays = _read_archive_data(data, where)
-            if arrays is not None:
-                _check_raw(arrays, index.n_articles, where)
-        try:
-            raw = _RawStore.from_arrays(arrays) if arrays is not None else None
-        except ValueError as exc:
-            raise _core.ModelFormatError(
-                f"{where}: the archive's raw counts are damaged ({exc})"
-            ) from exc
+        arrays = _read_archive_data(data, where) if data is not None else None
+        saved = float(arrays["tolerance"]) if arrays is not None else None
         chosen = saved if tolerance == "saved" else tolerance
+        raw = None
+        if arrays is not None and chosen is not None:
+            _check_saved(arrays, index, vectorizer, where)
+            if "term_keys" in arrays:
+                try:
+                    raw = _RawStore.from_arrays(arrays)
+                except ValueError as exc:
+                    raise _core.ModelFormatError(
+                        f"{where}: the archive's raw counts are damaged ({exc})"
+                    ) from exc
         if chosen is not None and raw is None and _learned(vectorizer):
             raise ValueError(
                 f"{where} was saved without a tolerance, so without its articles' raw counts: "
                 "its rows cannot be re-weighted; load it with tolerance=None"
             )
-        return cls(vectorizer, index, tolerance=cast(Optional[float], chosen), _raw=raw)
+        return cls(
+            vectorizer,
+            index,
+            tolerance=cast(Optional[float], chosen),
+            _raw=raw,
+            _saved=arrays if chosen is not None and arrays is not None else None,
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        self._current()
-        raw = self._raw.compacted() if self._raw is not None else None
-        return (_archive_from, (self.vectorizer, self.index, self.tolerance, raw))
+        # The index ships its compacted rows, the saved state its rows in the same order.
+        return (_archive_from, (self.vectorizer, self.index, self.tolerance, self._state_arrays()))
 
 
 def _archive_from(
     vectorizer: Any,
     index: SimilarityIndex,
     tolerance: Optional[float],
-    raw: Optional[dict[str, np.ndarray]] = None,
+    saved: Optional[dict[str, np.ndarray]] = None,
 ) -> Archive:
-    """Unpickle an archive (its rows all weighted with the vectorizer's state)."""
-    store = _RawStore.from_arrays(raw) if raw is not None else None
-    return Archive(vectorizer, index, tolerance=tolerance, _raw=store)
+    """Unpickle an archive."""
+    store = _RawStore.from_arrays(saved) if saved is not None and "term_keys" in saved else None
+    return Archive(vectorizer, index, tolerance=tolerance, _raw=store, _saved=saved)
 
 
 def _n_features(vectorizer: Any) -> int:
@@ -942,6 +990,51 @@ def _check_raw(arrays: dict[str, np.ndarray], n_rows: int, where: str) -> None:
         or np.any(np.diff(off) < 0)
     ):
         bad("candidate_offsets do not span candidate_bytes")
+
+
+def _check_saved(
+    arrays: dict[str, np.ndarray], index: SimilarityIndex, vectorizer: Any, where: str
+) -> None:
+    """Check an archive's saved state (versions, raw counts, columns) before any is used."""
+
+    def bad(what: str) -> None:
+        raise _core.ModelFormatError(f"{where}: the archive's data is damaged ({what})")
+
+    n_rows = index.n_articles
+    off, coff = arrays["version_offsets"], arrays["clear_offsets"]
+    n_versions = off.size - 1
+    for name, o, values in (
+        ("version_offsets", off, ("version_idfs", "version_seen")),
+        ("clear_offsets", coff, ("version_clear",)),
+    ):
+        if o.size != n_versions + 1 or o.size < 2 or o[0] != 0 or np.any(np.diff(o) < 0):
+            bad(f"{name} are not offsets of {n_versions} versions")
+        for v in values:
+            if arrays[v].size != o[-1]:
+                bad(f"{v} has {arrays[v].size} values, {name} say {o[-1]}")
+    rows = arrays["row_version"]
+    if rows.size != n_rows or (rows.size and (rows.min() < 0 or rows.max() >= n_versions)):
+        bad(f"row_version does not give each of the {n_rows} articles a version")
+    width = index.n_features if "term_keys" not in arrays else arrays["column_keys"].size
+    if np.diff(off).max(initial=0) > width or np.diff(coff).max(initial=0) > index.n_features:
+        bad("a version has more columns than the index")
+    if "term_keys" in arrays:
+        _check_raw(arrays, n_rows, where)
+        keys = arrays["column_keys"]
+        if keys.size > index.n_features:
+            bad(f"{keys.size} column keys for an index of {index.n_features} columns")
+        table = _KeyTable(keys) if np.unique(keys).size == keys.size else None
+        if table is None:
+            bad("column_keys repeats a key")
+        elif np.any(table.find(vectorizer._fitted_core().vocabulary_keys()) < 0):
+            bad("a term of the vocabulary has no column")
+        if "split_keys" in arrays:
+            n_cand = arrays["candidate_keys"].size
+            changed = arrays["changed_at"]
+            if arrays["split_keys"].size != n_cand or changed.size != n_cand:
+                bad(f"split_keys or changed_at do not cover the {n_cand} compound candidates")
+            if changed.size and (changed.min() < 0 or changed.max() >= n_versions):
+                bad("changed_at names a version the archive does not have")
 
 
 def _check_tolerance(tolerance: Any, vectorizer: Any, *, raw: bool = False) -> Optional[float]:
