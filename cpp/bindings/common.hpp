@@ -89,5 +89,6 @@ py::tuple csr_to_python(CsrAny&& m);
 
 void register_vectorizer(py::module_& m);
 void register_similarity(py::module_& m);
+void register_stories(py::module_& m);
 
 }  // namespace newsim::py_bindings

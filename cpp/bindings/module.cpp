@@ -48,4 +48,5 @@ PYBIND11_MODULE(_core, m) {
     set_python_unicode_version(major, minor);
   py_bindings::register_vectorizer(m);
   py_bindings::register_similarity(m);
+  py_bindings::register_stories(m);
 }

@@ -249,3 +249,20 @@ def query_scratch_bytes(
 ) -> int: ...
 def available_cpus() -> int: ...
 def resolve_n_jobs(n_jobs: int) -> int: ...
+
+# stories (bind_stories.cpp)
+STORY_DEFAULT_K: int
+STORY_DEFAULT_THRESHOLD: float
+STORY_MAX_K: int
+
+def stories(
+    index: SimilarityIndex,
+    *,
+    k: int = 20,
+    threshold: float = 0.03,
+    n_jobs: int = 1,
+    progress: Optional[Callable[[int, int], object]] = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def cluster_neighbours(
+    ids: npt.NDArray[Any], scores: npt.NDArray[Any], *, threshold: float = 0.03
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
