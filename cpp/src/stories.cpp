@@ -1,11 +1,15 @@
 // Stories: average-link clustering of the k-nearest-neighbour graph (see newsim/stories.hpp).
 //
-// Clusters are union-find roots. Each root keeps a list of (neighbour, summed score) edges; a
-// neighbour in it may be stale (a cluster since merged into another), so a merge consolidates
-// both lists through find() in one pass over a dense scratch array (O(deg A + deg B), no sort),
-// and other clusters' lists are consolidated when they merge in turn. Every edge is in both of
-// its ends' lists, so a cluster's own list always has its true links. Candidate merges sit in a
-// max-heap; an entry is stale once either cluster has merged since (a version per cluster).
+// Clusters are union-find roots. Each root keeps its edges to other roots, sorted by neighbour,
+// with the summed score (W) of the graph's edges between the two clusters; every edge is in
+// both ends' lists with the same sum. A merge moves the smaller list into the larger (the
+// neighbours of the cluster that goes re-point their entry), so a cluster's edges move
+// O(log n) times. Candidate merges sit in a max-heap with the link they had when pushed. A
+// merge pushes the links whose W changed (the neighbours of the cluster that went); a link
+// whose W did not change can only have fallen (its sizes grew), so an entry whose link is
+// found lower when it reaches the top is pushed again with the current one, and one whose
+// link is found higher is dropped (a newer entry holds it). The top entry whose link is
+// current is therefore the largest link.
 #include "newsim/stories.hpp"
 
 #include <algorithm>
@@ -36,8 +40,7 @@ struct Edge {
 
 struct Candidate {
   double link;
-  std::uint32_t a, b;  // a < b
-  std::uint32_t version_a, version_b;
+  std::uint32_t a, b;  // a < b, both roots when pushed
 };
 
 /// Heap order: the largest link on top; equal links to the lower a, then the lower b.
@@ -48,6 +51,21 @@ struct Later {
     return x.b > y.b;
   }
 };
+
+/// The entry of `to` in a list sorted by neighbour, or end().
+std::vector<Edge>::iterator entry(std::vector<Edge>& list, std::uint32_t to) noexcept {
+  const auto it = std::lower_bound(list.begin(), list.end(), to, [](const Edge& e, std::uint32_t t) { return e.to < t; });
+  return it != list.end() && it->to == to ? it : list.end();
+}
+
+/// Adds `weight` to the entry of `to` (inserted in order if absent).
+void add_to(std::vector<Edge>& list, std::uint32_t to, float weight) {
+  const auto it = std::lower_bound(list.begin(), list.end(), to, [](const Edge& e, std::uint32_t t) { return e.to < t; });
+  if (it != list.end() && it->to == to)
+    it->weight += weight;
+  else
+    list.insert(it, Edge{to, weight});
+}
 
 /// The undirected graph of the neighbour lists: each edge once per end, at most 2·n·k entries.
 std::vector<std::vector<Edge>> graph_of(const TopKView& nb) {
@@ -97,13 +115,7 @@ std::vector<std::vector<Edge>> graph_of(const TopKView& nb) {
 class Clustering {
  public:
   Clustering(std::vector<std::vector<Edge>> adj, std::size_t k)
-      : adj_(std::move(adj)),
-        k_(static_cast<double>(k)),
-        parent_(adj_.size()),
-        size_(adj_.size(), 1),
-        version_(adj_.size(), 0),
-        scratch_(adj_.size(), 0.0),
-        seen_(adj_.size(), 0) {
+      : adj_(std::move(adj)), k_(static_cast<double>(k)), parent_(adj_.size()), size_(adj_.size(), 1) {
     for (std::size_t r = 0; r < parent_.size(); ++r) parent_[r] = static_cast<std::uint32_t>(r);
   }
 
@@ -112,18 +124,27 @@ class Clustering {
     std::vector<Candidate> initial;
     for (std::uint32_t a = 0; a < adj_.size(); ++a)
       for (const Edge& e : adj_[a])
-        if (a < e.to) initial.push_back({link(e.weight, 1, 1), a, e.to, 0, 0});
+        if (a < e.to) initial.push_back({link(e.weight, 1, 1), a, e.to});
     std::priority_queue<Candidate, std::vector<Candidate>, Later> heap(Later{}, std::move(initial));
     std::size_t merges = 0;
     const std::size_t n = adj_.size();
     while (!heap.empty() && heap.top().link >= threshold) {
       const Candidate c = heap.top();
       heap.pop();
-      if (version_[c.a] != c.version_a || version_[c.b] != c.version_b) continue;  // stale
+      if (parent_[c.a] != c.a || parent_[c.b] != c.b) continue;  // merged since
+      const auto it = entry(adj_[c.a], c.b);
+      if (it == adj_[c.a].end()) continue;
+      const double now = link(it->weight, size_[c.a], size_[c.b]);
+      if (now > c.link) continue;  // a newer entry holds it
+      if (now < c.link) {          // fallen since: back in line
+        heap.push({now, c.a, c.b});
+        continue;
+      }
       const std::uint32_t root = merge(c.a, c.b);
-      for (const Edge& e : adj_[root]) {
-        const auto [lo, hi] = std::minmax(root, e.to);
-        heap.push({link(e.weight, size_[root], size_[e.to]), lo, hi, version_[lo], version_[hi]});
+      for (const std::uint32_t other : changed_) {
+        const auto e = entry(adj_[root], other);
+        const auto [lo, hi] = std::minmax(root, other);
+        heap.push({link(e->weight, size_[root], size_[other]), lo, hi});
       }
       if (monitor != nullptr && ++merges % 4096 == 0 && !monitor->poll(std::min(merges, n), n)) throw Cancelled();
     }
@@ -172,36 +193,28 @@ class Clustering {
     return x;
   }
 
-  /// Merges clusters a and b (roots); returns the root kept, whose list is consolidated.
+  /// Merges clusters a and b (roots, linked); returns the root kept. changed_ lists the
+  /// neighbours whose W with it changed (those of the cluster that went).
   std::uint32_t merge(std::uint32_t a, std::uint32_t b) {
-    // Keep the root with the longer list (ties: the lower one) so that fewer entries move.
+    // The longer list stays (ties: the lower root): each edge moves O(log n) times.
     const bool keep_a = adj_[a].size() != adj_[b].size() ? adj_[a].size() > adj_[b].size() : a < b;
     const std::uint32_t root = keep_a ? a : b, gone = keep_a ? b : a;
+    std::vector<Edge> moving;
+    moving.swap(adj_[gone]);
+    changed_.clear();
+    for (const Edge& e : moving) {
+      if (e.to == root) continue;
+      auto& theirs = adj_[e.to];
+      const auto old = entry(theirs, gone);
+      const float w = old->weight;  // == e.weight: both ends hold the same sum
+      theirs.erase(old);
+      add_to(theirs, root, w);
+      add_to(adj_[root], e.to, e.weight);
+      changed_.push_back(e.to);
+    }
+    adj_[root].erase(entry(adj_[root], gone));
     parent_[gone] = root;
     size_[root] += size_[gone];
-    ++version_[root];
-    ++version_[gone];
-    std::vector<std::uint32_t> touched;
-    touched.reserve(adj_[root].size() + adj_[gone].size());
-    for (const std::uint32_t from : {root, gone})
-      for (const Edge& e : adj_[from]) {
-        const std::uint32_t to = find(e.to);
-        if (to == root) continue;  // now inside the cluster
-        if (seen_[to] == 0) {
-          seen_[to] = 1;
-          touched.push_back(to);
-        }
-        scratch_[to] += e.weight;
-      }
-    std::vector<Edge> merged;
-    merged.reserve(touched.size());
-    for (const std::uint32_t to : touched) {
-      merged.push_back({to, static_cast<float>(scratch_[to])});
-      scratch_[to] = 0.0;
-      seen_[to] = 0;
-    }
-    adj_[root] = std::move(merged);
-    std::vector<Edge>().swap(adj_[gone]);
     return root;
   }
 
@@ -209,9 +222,7 @@ class Clustering {
   double k_;
   std::vector<std::uint32_t> parent_;
   std::vector<std::size_t> size_;
-  std::vector<std::uint32_t> version_;
-  std::vector<double> scratch_;
-  std::vector<std::uint8_t> seen_;
+  std::vector<std::uint32_t> changed_;
 };
 
 /// Checks the threshold and the size, then clusters the graph.
