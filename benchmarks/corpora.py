@@ -45,6 +45,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 GNAD_FILE = "10kgnad_test.csv"
 BBC_FILE = "bbc_news.csv"
+UCI_STORIES_FILE = "uci_news_stories_dev.csv"
 
 #: fraction of the words of a document replaced in each copy c > 0
 REPLACE_FRACTION = 0.02
@@ -121,6 +122,35 @@ def load_bbc(directory: str | os.PathLike[str] | None = None) -> Corpus:
         texts=[r["text"] for r in rows],
         labels=[r["category"] for r in rows],
         language="en",
+    )
+
+
+@dataclass
+class StoryCorpus:
+    """Headlines grouped into stories: ``titles[i]`` belongs to ``stories[i]``."""
+
+    titles: list[str]
+    stories: list[str]
+    publishers: list[str]
+    timestamps_ms: list[int]  # milliseconds since 1970-01-01 UTC
+
+    def __len__(self) -> int:
+        return len(self.titles)
+
+
+def load_uci_stories(directory: str | os.PathLike[str] | None = None) -> StoryCorpus:
+    """Load the UCI news aggregator's dev split: 3,259 English headlines in 44 stories.
+
+    Header ``ID,TITLE,URL,PUBLISHER,CATEGORY,STORY,HOSTNAME,TIMESTAMP``; standard CSV quoting.
+    """
+    path = _path(UCI_STORIES_FILE, directory)
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return StoryCorpus(
+        titles=[r["TITLE"] for r in rows],
+        stories=[r["STORY"] for r in rows],
+        publishers=[r["PUBLISHER"] for r in rows],
+        timestamps_ms=[int(r["TIMESTAMP"]) for r in rows],
     )
 
 

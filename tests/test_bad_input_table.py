@@ -398,6 +398,32 @@ BAD: dict[str, Bad] = {
         lambda c: c.index.pairs(math.nan), ValueError, r"threshold must be in \(0, 1\], got nan"),
     "pairs-threshold-str": Bad(
         lambda c: c.index.pairs("0.5"), TypeError, r"threshold must be a number, got str"),
+    "stories-k-zero": Bad(
+        lambda c: c.index.stories(k=0), ValueError,
+        r"k must be in \[1, 1000\] \(neighbours per article in the story graph\), got 0"),
+    "stories-threshold-nan": Bad(
+        lambda c: c.index.stories(threshold=math.nan), ValueError,
+        r"threshold must be in \(0, 1\], got nan"),
+    "stories-sources-wrong-length": Bad(
+        lambda c: c.index.stories(sources=["dpa", "AP"]), ValueError,
+        r"sources has 2 entries for 3 articles; pass one per article"),
+    "stories-sources-not-str": Bad(
+        lambda c: c.index.stories(sources=["dpa", b"AP", "AFP"]), TypeError,
+        r"sources\[1\] is b'AP' \(bytes\): sources must be str"),
+    "stories-dates-unparsable": Bad(
+        lambda c: c.index.stories(dates=["2024-01-01", "2024-01-02", "2024-13-45"]), ValueError,
+        r"dates\[2\] is '2024-13-45', which does not parse as a date"),
+    "stories-dates-missing": Bad(
+        lambda c: c.index.stories(dates=["2024-01-01", math.nan, "2024-01-02"]), ValueError,
+        r"dates\[1\] is missing \(nan\); every article needs a date"),
+    "stories-dates-naive-and-aware": Bad(
+        lambda c: c.index.stories(dates=["2024-01-01T10:00", "2024-01-01T10:00+01:00",
+                                         "2024-01-02"]), ValueError,
+        r"dates mixes time-zone aware and naive dates: dates\[0\] \('2024-01-01T10:00'\) is "
+        r"naive \(no time zone\), dates\[1\] \('2024-01-01T10:00\+01:00'\) is time-zone aware"),
+    "stories-dates-milliseconds": Bad(
+        lambda c: c.index.stories(dates=np.array([1394470920294] * 3)), TypeError,
+        r"dates\[0\] is 1394470920294 \(int64\), not a date; convert numbers first"),
     "explain-out-of-range": Bad(
         lambda c: c.index.explain(0, 99), IndexError,
         r"article id j=99 is out of range for an index of 3 articles"),
@@ -570,6 +596,7 @@ def test_the_table_is_large_and_names_every_entry_point() -> None:
         "top_k",
         "query",
         "pairs",
+        "stories",
         "explain",
         "save",
         "load_bbc",

@@ -1,0 +1,477 @@
+"""Stories: which articles cover the same event (``SimilarityIndex.stories``).
+
+The clustering runs in the core (``cpp/src/stories.cpp``): average linkage on the index's
+k-nearest-neighbour graph, O(n·k) memory. This module checks the arguments that only Python
+sees (dates, sources, the vectorizer for keywords) and describes each story: its size, first
+and last date, sources and keywords (the heaviest terms of the sum of its articles' rows).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, Optional
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _core
+from ._repr import SummaryReprMixin
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._similarity import SimilarityIndex
+
+__all__ = ["Stories"]
+
+#: Defaults of ``stories()``, declared once in the core (StoryOptions).
+DEFAULT_K: int = int(_core.STORY_DEFAULT_K)
+DEFAULT_THRESHOLD: float = float(_core.STORY_DEFAULT_THRESHOLD)
+
+
+class Stories(SummaryReprMixin):
+    """The stories of an index's articles: one label per article and a description per story.
+
+    Stories are numbered from 0 by decreasing size (equal sizes: by their first article). An
+    article linked to no other above the threshold is a story of its own (size 1).
+
+    Attributes
+    ----------
+    labels : ndarray of int64, shape (n_articles,)
+        Each article's story, aligned with the index's rows (and ``ids``).
+    ids : ndarray, shape (n_articles,)
+        The articles' ids (the index's ``ids_``: the row numbers without ids).
+    sizes : ndarray of int64, shape (n_stories,)
+        Articles per story.
+    keywords : list of list
+        Each story's heaviest terms (the largest entries of the sum of its rows): feature
+        names when the index or the vectorizer has them, column numbers otherwise.
+    first_date, last_date : ndarray of datetime64[ns] or None
+        Each story's earliest and latest date (UTC for time-zone aware dates), with ``dates=``.
+    n_sources : ndarray of int64 or None
+        Distinct sources per story (missing sources not counted), with ``sources=``.
+    sources : list of list of str or None
+        Each story's distinct sources, most frequent first (equal counts: by name).
+    k, threshold : int, float
+        The parameters the stories were found with.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> texts = ["Icahn nominees rejected by eBay board", "eBay board rejects Icahn nominees",
+    ...          "Eurozone inflation falls again", "inflation in the eurozone falls",
+    ...          "a lonely headline"]
+    >>> index = newsim.TfidfVectorizer(language="en").index(texts, ids=list("abcde"))
+    >>> stories = index.stories()
+    >>> stories.labels.tolist()
+    [0, 0, 1, 1, 2]
+    >>> stories.members(0).tolist()
+    ['a', 'b']
+    >>> stories  # doctest: +ELLIPSIS
+    Stories(n_articles=5, n_stories=3, largest=2, singletons=1, k=20, threshold=0.03)
+    """
+
+    def __init__(
+        self,
+        labels: np.ndarray,
+        sizes: np.ndarray,
+        ids: np.ndarray,
+        keywords: list[list[Any]],
+        *,
+        k: int,
+        threshold: float,
+        first_date: Optional[np.ndarray] = None,
+        last_date: Optional[np.ndarray] = None,
+        utc: bool = False,
+        n_sources: Optional[np.ndarray] = None,
+        sources: Optional[list[list[str]]] = None,
+    ) -> None:
+        self.labels = labels
+        self.sizes = sizes
+        self.ids = ids
+        self.keywords = keywords
+        self.k = k
+        self.threshold = threshold
+        self.first_date = first_date
+        self.last_date = last_date
+        self._utc = utc
+        self.n_sources = n_sources
+        self.sources = sources
+
+    @property
+    def n_stories(self) -> int:
+        """Number of stories (single articles included)."""
+        return int(self.sizes.shape[0])
+
+    @property
+    def n_articles(self) -> int:
+        """Number of articles."""
+        return int(self.labels.shape[0])
+
+    def members(self, story: int) -> np.ndarray:
+        """Return the ids of one story's articles, in row order.
+
+        Parameters
+        ----------
+        story : int
+            A story number, in ``[0, n_stories)``.
+
+        Returns
+        -------
+        ndarray
+            The articles' ids (their rows when the index has no ids).
+
+        Raises
+        ------
+        IndexError
+            If there is no such story.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> index = newsim.TfidfVectorizer(language="en").index(["rates rise", "rates rise again"])
+        >>> index.stories().members(0).tolist()
+        [0, 1]
+        """
+        if isinstance(story, bool) or not isinstance(story, Integral):
+            raise TypeError(f"story must be an int, got {type(story).__name__}")
+        if not 0 <= int(story) < self.n_stories:
+            raise IndexError(f"story={story} is out of range: there are {self.n_stories} stories")
+        out: np.ndarray = self.ids[self.labels == int(story)]
+        return out
+
+    def _summary(self) -> list[tuple[str, Any]]:
+        return [
+            ("n_articles", self.n_articles),
+            ("n_stories", self.n_stories),
+            ("largest", int(self.sizes[0]) if self.n_stories else 0),
+            ("singletons", int(np.count_nonzero(self.sizes == 1))),
+            ("k", self.k),
+            ("threshold", self.threshold),
+        ]
+
+    def to_frame(self) -> Any:
+        """Return one row per story as a pandas DataFrame, largest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``story``, ``size``, ``first_date`` and ``last_date`` (with ``dates=``;
+            UTC when the dates were time-zone aware), ``n_sources`` and ``sources`` (with
+            ``sources=``) and ``keywords`` (a list per story). The articles' stories are
+            :attr:`labels` (``pd.DataFrame({"article_id": s.ids, "story": s.labels})``).
+
+        Examples
+        --------
+        >>> import newsim
+        >>> texts = ["Icahn nominees rejected by eBay board", "eBay rejects Icahn nominees",
+        ...          "a lonely headline"]
+        >>> index = newsim.TfidfVectorizer(language="en").index(texts)
+        >>> df = index.stories(sources=["Reuters", "AP", "AP"]).to_frame()
+        >>> df[["story", "size", "n_sources", "sources"]]
+           story  size  n_sources        sources
+        0      0     2          2  [AP, Reuters]
+        1      1     1          1           [AP]
+        """
+        import pandas as pd
+
+        columns: dict[str, Any] = {
+            "story": np.arange(self.n_stories, dtype=np.int64),
+            "size": self.sizes,
+        }
+        if self.first_date is not None and self.last_date is not None:
+            tz = "UTC" if self._utc else None
+            columns["first_date"] = pd.DatetimeIndex(self.first_date).tz_localize(tz)
+            columns["last_date"] = pd.DatetimeIndex(self.last_date).tz_localize(tz)
+        if self.n_sources is not None:
+            columns["n_sources"] = self.n_sources
+            columns["sources"] = self.sources
+        columns["keywords"] = self.keywords
+        return pd.DataFrame(columns)
+
+
+# ------------------------------------------------------------------------------ arguments
+
+
+def check_k(k: Any) -> int:
+    """Return ``k`` of stories(): an int in [1, STORY_MAX_K]."""
+    if isinstance(k, bool) or not isinstance(k, Integral):
+        raise TypeError(f"k must be an int, got {type(k).__name__}")
+    top = int(_core.STORY_MAX_K)
+    if not 1 <= int(k) <= top:
+        raise ValueError(
+            f"k must be in [1, {top}] (neighbours per article in the story graph), got {int(k)}"
+        )
+    return int(k)
+
+
+def check_threshold(threshold: Any, normalized: bool) -> float:
+    """Return the threshold of stories(): in (0, 1] for cosines, > 0 for dot products."""
+    if isinstance(threshold, bool) or not isinstance(threshold, Real):
+        raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
+    t = float(threshold)
+    if not np.isfinite(t) or t <= 0 or (normalized and t > 1):
+        raise ValueError(
+            f"threshold must be in (0, {'1' if normalized else 'inf'}], got {threshold!r}"
+        )
+    return t
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(value is pd.NaT or (isinstance(value, float) and np.isnan(value)))
+    except ImportError:  # pragma: no cover - pandas is a dependency of dates=
+        return isinstance(value, float) and bool(np.isnan(value))
+
+
+def check_dates(dates: Any, n: int) -> tuple[np.ndarray, bool]:
+    """Return ``dates=`` as int64 nanoseconds since the epoch (UTC when aware) and awareness.
+
+    Accepts datetime64 arrays, pandas datetime Series/Index (fast paths), and sequences of
+    ``datetime``, ``date``, ``pandas.Timestamp``, ``numpy.datetime64`` or ISO 8601 strings.
+    Every date is required; aware and naive dates cannot be mixed.
+    """
+    import pandas as pd
+
+    if isinstance(dates, (str, bytes)):
+        raise TypeError(
+            f"dates must be a sequence of dates, one per article, got a bare {type(dates).__name__}"
+        )
+    if isinstance(dates, (set, frozenset, dict)):
+        raise TypeError(
+            f"dates must be a sequence in row order, got an unordered {type(dates).__name__}"
+        )
+    kind = getattr(dates, "dtype", None)
+    if kind is not None and (
+        isinstance(kind, pd.DatetimeTZDtype) or (isinstance(kind, np.dtype) and kind.kind == "M")
+    ):
+        values = pd.DatetimeIndex(dates)
+        if values.shape[0] != n:
+            raise ValueError(
+                f"dates has {values.shape[0]} entries for {n} articles; pass one per article"
+            )
+        missing = np.flatnonzero(values.isna())
+        if missing.size:
+            raise ValueError(
+                f"dates[{int(missing[0])}] is missing (NaT); every article needs a date"
+            )
+        aware = values.tz is not None
+        if aware:
+            values = values.tz_convert("UTC").tz_localize(None)
+        return values.as_unit("ns").asi8.astype(np.int64), aware
+    try:
+        items = list(dates)
+    except TypeError:
+        raise TypeError(
+            f"dates must be a sequence of dates, one per article, got {type(dates).__name__}"
+        ) from None
+    if len(items) != n:
+        raise ValueError(f"dates has {len(items)} entries for {n} articles; pass one per article")
+    out = np.empty(n, dtype=np.int64)
+    first_aware: Optional[tuple[int, bool]] = None
+    for p, value in enumerate(items):
+        if _is_missing(value):
+            raise ValueError(f"dates[{p}] is missing ({value!r}); every article needs a date")
+        if isinstance(value, (bool, np.bool_, Real)) and not isinstance(value, np.datetime64):
+            raise TypeError(
+                f"dates[{p}] is {value} ({type(value).__name__}), not a date; convert numbers "
+                "first, e.g. pd.to_datetime(values, unit='ms') for milliseconds since 1970"
+            )
+        if not isinstance(value, (str, _dt.date, np.datetime64)):
+            raise TypeError(
+                f"dates[{p}] is {value!r} ({type(value).__name__}): dates must be datetimes, "
+                "dates, numpy.datetime64 or ISO 8601 strings"
+            )
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(
+                f"dates[{p}] is {value!r}, which does not parse as a date: {exc}"
+            ) from None
+        if stamp is pd.NaT:
+            raise ValueError(f"dates[{p}] is missing ({value!r}); every article needs a date")
+        aware = stamp.tzinfo is not None
+        if first_aware is None:
+            first_aware = (p, aware)
+        elif aware != first_aware[1]:
+            q = first_aware[0]
+            which = {True: "time-zone aware", False: "naive (no time zone)"}
+            raise ValueError(
+                f"dates mixes time-zone aware and naive dates: dates[{q}] ({items[q]!r}) is "
+                f"{which[first_aware[1]]}, dates[{p}] ({value!r}) is {which[aware]}; give every "
+                "date a time zone or none"
+            )
+        if aware:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        out[p] = stamp.as_unit("ns").value
+    return out, bool(first_aware is not None and first_aware[1])
+
+
+def check_sources(sources: Any, n: int) -> np.ndarray:
+    """Return ``sources=`` as an object array of str or None (missing), one per article."""
+    if isinstance(sources, (str, bytes)):
+        raise TypeError(
+            "sources must be a sequence of str, one per article, got a bare "
+            f"{type(sources).__name__}"
+        )
+    if isinstance(sources, (set, frozenset, dict)):
+        raise TypeError(
+            f"sources must be a sequence in row order, got an unordered {type(sources).__name__}"
+        )
+    try:
+        items = list(sources)
+    except TypeError:
+        raise TypeError(
+            f"sources must be a sequence of str, one per article, got {type(sources).__name__}"
+        ) from None
+    if len(items) != n:
+        raise ValueError(f"sources has {len(items)} entries for {n} articles; pass one per article")
+    out = np.empty(n, dtype=object)
+    for p, value in enumerate(items):
+        if _is_missing(value):
+            continue  # unknown source: not counted
+        if not isinstance(value, str):
+            raise TypeError(
+                f"sources[{p}] is {value!r} ({type(value).__name__}): sources must be str "
+                "(None for unknown)"
+            )
+        out[p] = value
+    return out
+
+
+def _term_names(index: SimilarityIndex, vectorizer: Any) -> Optional[np.ndarray]:
+    """Return the columns' terms: the vectorizer's, the index's, or None."""
+    if vectorizer is None:
+        return index.feature_names_
+    get = getattr(vectorizer, "get_feature_names_out", None)
+    if get is None:
+        raise TypeError(
+            "vectorizer must be a fitted vectorizer with get_feature_names_out(), got "
+            f"{type(vectorizer).__name__}"
+        )
+    names = np.asarray(list(get()), dtype=object)
+    if names.shape[0] != index.n_features:
+        raise ValueError(
+            f"vectorizer has {names.shape[0]} terms, the index has {index.n_features} columns; "
+            "pass the "
+            "vectorizer that made the index's rows"
+        )
+    return names
+
+
+# ------------------------------------------------------------------------------ descriptions
+
+
+def _keywords(
+    core: _core.SimilarityIndex,
+    labels: np.ndarray,
+    n_stories: int,
+    top: int,
+    names: Optional[np.ndarray],
+) -> list[list[Any]]:
+    """Each story's ``top`` heaviest terms: the largest entries of the sum of its rows."""
+    if top == 0 or n_stories == 0:
+        return [[] for _ in range(n_stories)]
+    data, indices, indptr = core.csr_rows()
+    n = labels.shape[0]
+    X = sp.csr_matrix((data, indices, indptr), shape=(n, int(core.cols)))
+    L = sp.csr_matrix((np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(n_stories, n))
+    C = (L @ X).tocsr()
+    C.sort_indices()
+    cols, vals = _core.top_entries(
+        np.ascontiguousarray(C.data),
+        np.ascontiguousarray(C.indices),
+        np.ascontiguousarray(C.indptr),
+        (int(C.shape[0]), int(C.shape[1])),
+        top,
+    )
+    out = []
+    for row_cols, row_vals in zip(cols.tolist(), vals.tolist()):
+        kept = [c for c, v in zip(row_cols, row_vals) if c >= 0 and v > 0]
+        out.append([names[c] for c in kept] if names is not None else kept)
+    return out
+
+
+def _date_range(
+    labels: np.ndarray, n_stories: int, ns: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    first = np.full(n_stories, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(n_stories, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, labels, ns)
+    np.maximum.at(last, labels, ns)
+    return first.astype("datetime64[ns]"), last.astype("datetime64[ns]")
+
+
+def _sources(
+    labels: np.ndarray, n_stories: int, sources: np.ndarray
+) -> tuple[np.ndarray, list[list[str]]]:
+    known = np.flatnonzero(sources != None)  # noqa: E711 - elementwise on an object array
+    names, codes = np.unique(sources[known].astype(str), return_inverse=True)
+    pairs, counts = (
+        np.unique(
+            np.stack([labels[known], codes.astype(np.int64)], axis=1), axis=0, return_counts=True
+        )
+        if known.size
+        else (np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64))
+    )
+    n_sources = np.bincount(pairs[:, 0], minlength=n_stories).astype(np.int64)
+    lists: list[list[str]] = [[] for _ in range(n_stories)]
+    # most frequent first, equal counts by name (codes are sorted names)
+    order = np.lexsort((pairs[:, 1], -counts, pairs[:, 0]))
+    for story, code in pairs[order].tolist():
+        lists[story].append(str(names[code]))
+    return n_sources, lists
+
+
+def find_stories(
+    index: SimilarityIndex,
+    k: Any,
+    threshold: Any,
+    *,
+    dates: Any,
+    sources: Any,
+    vectorizer: Any,
+    keywords: Any,
+    progress: Optional[bool],
+) -> Stories:
+    """``SimilarityIndex.stories``: check the arguments, cluster in the core, describe."""
+    st = index._compacted()
+    n = st.n_alive
+    k = check_k(k)
+    t = check_threshold(threshold, bool(st.main.normalized))
+    if isinstance(keywords, bool) or not isinstance(keywords, Integral):
+        raise TypeError(f"keywords must be an int (terms per story), got {type(keywords).__name__}")
+    if int(keywords) < 0:
+        raise ValueError(f"keywords must be >= 0 (terms per story), got {int(keywords)}")
+    ns, utc = check_dates(dates, n) if dates is not None else (None, False)
+    src = check_sources(sources, n) if sources is not None else None
+    names = _term_names(index, vectorizer)
+    bar = index._monitor(progress, "stories", n, lambda: st.main.top_k_work(k, method="auto"))
+    try:
+        labels, sizes = _core.stories(st.main, k=k, threshold=t, n_jobs=index._jobs(), progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    n_stories = int(sizes.shape[0])
+    first = last = None
+    if ns is not None:
+        first, last = _date_range(labels, n_stories, ns)
+    n_sources = lists = None
+    if src is not None:
+        n_sources, lists = _sources(labels, n_stories, src)
+    return Stories(
+        labels,
+        sizes,
+        st.ids(),
+        _keywords(st.main, labels, n_stories, int(keywords), names),
+        k=k,
+        threshold=t,
+        first_date=first,
+        last_date=last,
+        utc=utc,
+        n_sources=n_sources,
+        sources=lists,
+    )
