@@ -95,6 +95,15 @@ def test_bad_raw_counts_are_named(gnad: Any) -> None:
     data[0] = 0xFF
     refused("candidate 0 is not valid UTF-8", candidate_bytes=data)
     refused("candidate_offsets must start at 0", candidate_offsets=raw["candidate_offsets"][:-1])
+    refused("term_columns has 3 entries for", term_columns=np.zeros(3, np.int64))
+    big = np.full(raw["term_keys"].size, 10**9, dtype=np.int64)
+    refused(r"term_columns\[0\] = 1000000000 is not a column", term_columns=big)
+    # columns given by the caller: the same rows as columns found by key
+    where = {int(k): c for c, k in enumerate(core.vocabulary_keys())}
+    columns = np.array([where.get(int(k), -1) for k in raw["term_keys"]], dtype=np.int64)
+    by_key = vec._matrix(core.transform_raw(raw))
+    given = vec._matrix(core.transform_raw({**raw, "term_columns": columns}))
+    assert (by_key != given).nnz == 0 and by_key.nnz > 0
     with pytest.raises(ValueError, match="raw counts lack 'doc_len'"):
         core.transform_raw({k: v for k, v in raw.items() if k != "doc_len"})
     hashing = newsim.HashingVectorizer(n_features=64)

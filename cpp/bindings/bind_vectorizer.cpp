@@ -323,6 +323,8 @@ void register_vectorizer(py::module_& m) {
             const auto c_ids = get("candidate_ids", std::uint32_t{});
             const auto c_cnt = get("candidate_counts", std::uint32_t{});
             const auto len = get("doc_len", std::uint32_t{});
+            py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> cols;
+            if (raw.contains("term_columns")) cols = get("term_columns", std::int64_t{});
             auto span = [](const auto& a) { return std::span(a.data(), static_cast<std::size_t>(a.size())); };
             const RawCountsView view{
                 span(keys),
@@ -334,7 +336,8 @@ void register_vectorizer(py::module_& m) {
                 span(c_ptr),
                 span(c_ids),
                 span(c_cnt),
-                span(len)};
+                span(len),
+                cols ? span(cols) : std::span<const std::int64_t>{}};
             CsrAny m = run_released(view.doc_len.size(), n_jobs, py::none(),
                                     [&](const RunContext& ctx) { return v.transform_raw(view, ctx); });
             return csr_to_python(std::move(m));

@@ -22,7 +22,7 @@ std::uint64_t raw_term_key(std::string_view term) noexcept { return detail::hash
 
 RawCountsView RawCountsView::of(const RawCounts& r) noexcept {
   return {r.term_keys,   r.candidate_offsets, r.candidate_bytes, r.term_ptr,         r.term_ids,
-          r.term_counts, r.candidate_ptr,     r.candidate_ids,   r.candidate_counts, r.doc_len};
+          r.term_counts, r.candidate_ptr,     r.candidate_ids,   r.candidate_counts, r.doc_len, {}};
 }
 
 namespace {
@@ -181,6 +181,28 @@ std::vector<std::uint64_t> Vectorizer::split_keys(std::span<const std::int64_t> 
   return out;
 }
 
+namespace {
+
+/// The column of each key's term in the state's vocabulary (-1: none). Two terms of one key
+/// would make keys ambiguous: refused.
+std::vector<std::int64_t> columns_by_key(const FittedState& st, std::span<const std::uint64_t> keys) {
+  std::unordered_map<std::uint64_t, std::int64_t> column_of;
+  column_of.reserve(st.vocabulary.size());
+  for (std::size_t c = 0; c < st.vocabulary.size(); ++c)
+    if (!column_of.emplace(raw_term_key(st.vocabulary.term(c)), static_cast<std::int64_t>(c)).second)
+      throw InvalidOptionError("term_keys", "two terms of the vocabulary have one key ('" +
+                                                std::string(st.vocabulary.term(c)) +
+                                                "' is one): raw counts cannot tell them apart");
+  std::vector<std::int64_t> out(keys.size());
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const auto it = column_of.find(keys[k]);
+    out[k] = it == column_of.end() ? -1 : it->second;
+  }
+  return out;
+}
+
+}  // namespace
+
 CsrAny Vectorizer::transform_raw(const RawCountsView& raw, const RunContext& ctx) const {
   refuse_hashing(options_);
   const auto current = snapshot();
@@ -199,19 +221,20 @@ CsrAny Vectorizer::transform_raw(const RawCountsView& raw, const RunContext& ctx
     check_rows(raw.candidate_ptr, raw.candidate_ids, raw.candidate_counts, n_rows, n_cand, "candidate_ptr",
                "candidate_ids", "candidate_counts");
 
-  // The columns of the table's terms, by key (two terms of one key would make keys ambiguous).
-  std::unordered_map<std::uint64_t, std::int64_t> column_of;
-  column_of.reserve(st.vocabulary.size());
-  for (std::size_t c = 0; c < st.vocabulary.size(); ++c)
-    if (!column_of.emplace(raw_term_key(st.vocabulary.term(c)), static_cast<std::int64_t>(c)).second)
-      throw InvalidOptionError("term_keys", "two terms of the vocabulary have one key ('" +
-                                                std::string(st.vocabulary.term(c)) +
-                                                "' is one): raw counts cannot tell them apart");
   detail::Remap remap(1);
-  remap[0].resize(raw.term_keys.size());
-  for (std::size_t k = 0; k < raw.term_keys.size(); ++k) {
-    const auto it = column_of.find(raw.term_keys[k]);
-    remap[0][k] = it == column_of.end() ? -1 : it->second;
+  if (!raw.term_columns.empty()) {  // given by the caller, checked
+    if (raw.term_columns.size() != raw.term_keys.size())
+      throw InvalidOptionError("term_columns", "term_columns has " + std::to_string(raw.term_columns.size()) +
+                                                   " entries for " + std::to_string(raw.term_keys.size()) + " terms");
+    const auto n_cols = static_cast<std::int64_t>(st.vocabulary.size());
+    for (std::size_t k = 0; k < raw.term_columns.size(); ++k)
+      if (raw.term_columns[k] < -1 || raw.term_columns[k] >= n_cols)
+        throw InvalidOptionError("term_columns", "term_columns[" + std::to_string(k) + "] = " +
+                                                     std::to_string(raw.term_columns[k]) + " is not a column (there are " +
+                                                     std::to_string(n_cols) + ") or -1");
+    remap[0].assign(raw.term_columns.begin(), raw.term_columns.end());
+  } else {
+    remap[0] = columns_by_key(st, raw.term_keys);
   }
   // The candidates' part columns, split against the current lexicon.
   detail::ColumnLists parts;

@@ -660,6 +660,38 @@ class Archive(SummaryReprMixin):
                 clear[cleared] = True
                 self._clear[v] = clear
 
+    def _weigh(self, raw: dict[str, np.ndarray]) -> sp.csr_matrix:
+        """Return the rows of these raw counts (in the store's ids) in the index's columns.
+
+        The core weighs them as ``transform`` would; only the terms and candidates they hold
+        are passed, each term with its column (from the index's columns), so that the work is
+        that of the rows, not of the archive's tables or vocabulary.
+        """
+        assert self._raw is not None and self._columns is not None
+        terms, term_ids = _compact(raw["term_ids"], len(self._raw.terms))
+        cands, cand_ids = _compact(raw["candidate_ids"], len(self._raw.candidates))
+        keys = self._raw.terms.keys[terms]
+        where = self._vocab_to_columns()  # vectorizer column -> index column
+        to_vocab = np.full(self.index.n_features, -1, dtype=np.int64)
+        to_vocab[where[where >= 0]] = np.flatnonzero(where >= 0)
+        index_cols = self._columns.find(keys)
+        term_columns = np.where(index_cols >= 0, to_vocab[np.maximum(index_cols, 0)], -1)
+        off = self._raw.candidate_offsets
+        spans = [self._raw.candidate_bytes[off[c] : off[c + 1]] for c in cands]
+        lengths = np.fromiter((x.size for x in spans), dtype=np.int64, count=len(spans))
+        batch = {
+            **raw,
+            "term_ids": term_ids.astype(np.uint32),
+            "candidate_ids": cand_ids.astype(np.uint32),
+            "term_keys": keys,
+            "term_columns": term_columns,
+            "candidate_keys": self._raw.candidates.keys[cands],
+            "candidate_offsets": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            "candidate_bytes": np.concatenate([np.zeros(0, np.uint8), *spans]),
+        }
+        X = self.vectorizer._matrix(self._core().transform_raw(batch, n_jobs=self.index._jobs()))
+        return _in_columns(X, where, self.index.n_features)
+
     def _reweight_rows(self, rows: np.ndarray) -> None:
         """Weight the articles at these rows (increasing) anew; they move to the end."""
         assert self._raw is not None
@@ -667,11 +699,7 @@ class Archive(SummaryReprMixin):
             return
         ids = self.index.ids_[rows]
         raw = self._raw.select(rows)
-        core = self._core()
-        X = self.vectorizer._matrix(
-            core.transform_raw({**raw, **self._raw.tables()}, n_jobs=self.index._jobs())
-        )
-        X = _in_columns(X, self._vocab_to_columns(), self.index.n_features)
+        X = self._weigh(raw)
         self.index.remove(ids)
         self.index.add(X, ids=ids)
         self._raw.remove(rows)
@@ -952,12 +980,21 @@ def _widened(X: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix((X.data, X.indices, X.indptr), shape=(X.shape[0], _capacity(X.shape[1])))
 
 
+def _compact(ids: np.ndarray, n_ids: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct ids (increasing) and each id's position among them (no sort)."""
+    mark = np.zeros(n_ids, dtype=bool)
+    mark[ids] = True
+    distinct = np.flatnonzero(mark)
+    position = np.cumsum(mark, dtype=np.int64) - 1
+    return distinct, position[ids]
+
+
 def _in_columns(X: sp.csr_matrix, columns: np.ndarray, width: int) -> sp.csr_matrix:
     """Return X's entries moved to the given columns (dropped where -1), sorted within rows."""
     cols = columns[X.indices]
     keep = cols >= 0
-    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-    Y = sp.csr_matrix((X.data[keep], (rows[keep], cols[keep])), shape=(X.shape[0], width))
+    kept = np.concatenate([[0], np.cumsum(keep)])
+    Y = sp.csr_matrix((X.data[keep], cols[keep], kept[X.indptr]), shape=(X.shape[0], width))
     Y.sort_indices()
     return Y
 

@@ -118,6 +118,9 @@ struct RawCountsView {
   std::span<const std::uint32_t> candidate_ids;
   std::span<const std::uint32_t> candidate_counts;
   std::span<const std::uint32_t> doc_len;
+  /// Optional: each term id's column in the current vocabulary (-1: none), when the caller
+  /// knows them (an archive maps its terms itself); else they are found by key.
+  std::span<const std::int64_t> term_columns;
   static RawCountsView of(const RawCounts& r) noexcept;
 };
 
