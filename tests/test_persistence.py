@@ -362,26 +362,37 @@ def test_resealed_payload_corruption_never_escapes_as_another_error(
     )
 
 
-def test_interrupted_save_keeps_the_previous_file(
-    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """save writes beside the target and renames: a failure mid-way leaves the old model."""
-    from newsim import _persistence
+def test_interrupted_save_keeps_the_previous_file(tmp_path: pathlib.Path) -> None:
+    """save writes beside the target and renames: a failure mid-way leaves the old model.
 
-    path = tmp_path / "model.newsim"
-    old = newsim.TfidfVectorizer(language="de").fit(["ein Haus", "ein See"])
-    old.save(path)
-    before = path.read_bytes()
+    A full disk, simulated by a file size limit (RLIMIT_FSIZE, SIGXFSZ ignored): the write
+    fails with EFBIG partway through the new file (the core's writer, as for index files).
+    """
+    code = f"""
+import os, resource, signal
+import newsim
+path = {str(tmp_path / "model.newsim")!r}
+newsim.TfidfVectorizer(language="de").fit(["ein Haus", "ein See"]).save(path)
+old = open(path, "rb").read()
+texts = [f"Artikel {{i}} über Haus {{i * 7}} und See {{i * 13}} am Ufer" for i in range(3000)]
+big = newsim.TfidfVectorizer(language="de").fit(texts)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (len(old) + 1000, len(old) + 1000))
+try:
+    big.save(path)
+except OSError as e:
+    print("OSError", e.errno, e)
+assert open(path, "rb").read() == old, "the old file changed"
+print(sorted(os.listdir(os.path.dirname(path))))
+"""
+    import subprocess
+    import sys
 
-    def fail(src: str, dst: str) -> None:
-        raise KeyboardInterrupt  # as if Ctrl-C arrived between writing and renaming
-
-    monkeypatch.setattr(_persistence.os, "replace", fail)
-    new = newsim.TfidfVectorizer(language="de").fit(["zwei Häuser", "drei Seen", "ein Boot"])
-    with pytest.raises(KeyboardInterrupt):
-        new.save(path)
-    assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["model.newsim"]  # no temporary left behind
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "OSError 27" in out, out  # EFBIG, named
+    assert "['model.newsim']" in out, out  # no temporary left behind
 
 
 def test_a_saved_model_follows_the_umask(tmp_path: Any) -> None:

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "common.hpp"
+#include "newsim/files.hpp"
 
 namespace py = pybind11;
 using namespace newsim;
@@ -46,6 +47,15 @@ PYBIND11_MODULE(_core, m) {
   unsigned minor = 0;
   if (std::sscanf(unidata.c_str(), "%u.%u", &major, &minor) == 2)
     set_python_unicode_version(major, minor);
+  m.def(
+      "write_file",
+      [](const std::string& path, const py::bytes& data) {
+        const std::string_view view(data);
+        const py::gil_scoped_release nogil;
+        write_file_atomically(path, [&](const FilePut& put) { put(view.data(), view.size()); });
+      },
+      py::arg("path"), py::arg("data"),
+      "Writes data to path atomically (a new file beside it, fsynced, renamed over it).");
   py_bindings::register_vectorizer(m);
   py_bindings::register_similarity(m);
   py_bindings::register_stories(m);

@@ -6,11 +6,9 @@ parameters and the class that saved it, as JSON in the core's metadata.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import json
 import os
-import secrets
 from collections.abc import Mapping
 from typing import Any, Optional, Protocol, Union
 
@@ -204,46 +202,13 @@ def _from_jsonable(name: str, value: Any) -> Any:
     return value
 
 
-def _new_file_beside(folder: str, name: str) -> tuple[int, str]:
-    """Create a temporary file in ``folder`` for ``name``: (descriptor, path).
-
-    Mode 0666 under the process's umask, as any new file (``tempfile.mkstemp`` makes 0600, so
-    saved models could not be shared between users); O_EXCL with a random name, so that two
-    saves never share one.
-    """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(100):
-        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
-        try:
-            return os.open(tmp, flags, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"cannot create a temporary file beside {name!r} in {folder!r}")
-
-
 def _write_atomically(path: str, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
-    The temporary file is unique to the call (two threads or processes saving to one path
-    cannot share it) and on disk (fsync) before the rename, so ``path`` always holds one whole
-    model: an interrupted save (Ctrl-C, a full disk) leaves any earlier file intact, and of
-    concurrent saves the last rename wins.
+    The core's writer, which writes index files too: the temporary file is unique to the call
+    (two threads or processes saving to one path cannot share it), created 0666 under the
+    process's umask as any new file, and on disk (fsync) before the rename, so ``path`` always
+    holds one whole file: an interrupted save (Ctrl-C, a full disk) leaves any earlier file
+    intact, and of concurrent saves the last rename wins.
     """
-    folder, name = os.path.split(os.path.abspath(path))
-    fd, tmp = _new_file_beside(folder, name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # the rename itself on disk; not every system allows it
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    _core.write_file(path, data)
