@@ -299,3 +299,19 @@ def test_an_archive_file_is_an_index_file_and_not_the_other_way(bbc: Any, tmp_pa
     assert repr(loaded) == repr(archive)
     found = loaded.query_pairs([bbc.texts[7]], threshold=0.99)
     assert found.neighbor_id.tolist() == ["b7"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"min_df": 2, "ngram_range": (1, 2)}, {"analyzer": str.split}],
+    ids=["min_df-pairs", "python-analyzer"],
+)
+def test_the_sklearn_drop_in_keeps_up_exactly(params: dict[str, Any], bbc: Any) -> None:
+    texts = bbc.texts[:300]
+    vec = newsim.SklearnTfidfVectorizer(**params)
+    archive = Archive.build(texts[:100], ids=list(range(100)), vectorizer=vec, tolerance=0)
+    for b in range(100, 300, 50):
+        archive.add(texts[b : b + 50], ids=list(range(b, b + 50)))
+    fresh_vec = newsim.SklearnTfidfVectorizer(**params).fit(texts)
+    fresh = fresh_vec.transform([texts[i] for i in archive.index.ids_]).astype(np.float64)
+    assert abs(in_vocabulary_order(archive) - fresh).max() < 2e-6

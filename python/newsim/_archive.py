@@ -281,10 +281,13 @@ class Archive(SummaryReprMixin):
 
     - a learned vocabulary (the default ``TfidfVectorizer()``, German decompounding too): the
       archive keeps each article's raw term counts, keyed by term, before vocabulary and
-      decompounding (:meth:`build` makes them; the file stores them, about as large again as
-      the index), and weights them anew as ``transform`` would. New terms get new columns at
-      the end, so the index's width has room to grow (it is rebuilt when the room runs out).
-      Compound splits are those of the lexicon a row was weighted with, until it is re-weighted;
+      decompounding (:meth:`build` makes them; the file stores them: 1.1 to 1.8 times the
+      index's size on the shared corpora), and weights the rows that drifted anew, as
+      ``transform`` would: those holding a term whose idf moved beyond the tolerance or that
+      left the vocabulary, a term that entered it (word pairs reaching ``ngram_min_df``), or
+      a compound the grown lexicon splits differently. New terms get new columns at the end,
+      so the index's width has room to grow (it is rebuilt when the room runs out); a row
+      re-weighted moves to the end of the index (docs/archive.md);
     - columns that stay put (``HashingVectorizer(use_idf=True)``, or a fixed ``vocabulary``
       taken verbatim, ``normalize_vocabulary=False``, without decompounding): each weight is
       scaled by ``idf_now / idf_then`` and the row normalized again.
@@ -485,24 +488,30 @@ class Archive(SummaryReprMixin):
             self.index.add(self.vectorizer.transform(texts), ids=ids)
             self._version = np.concatenate([self._version, np.zeros(len(texts), dtype=np.int32)])
             return
-        X = self._transform(texts)  # the texts' own errors, before anything changes
-        self.index._check_add(int(X.shape[1]), int(X.shape[0]), ids)
-        raw = _count_raw(self.vectorizer, texts) if self._raw is not None else None
-        splits = self._splits()  # before the statistics change: the splits rows were made with
-        self.vectorizer.partial_fit(texts)
-        if self._columns is not None:
-            self._columns.intern(self._core().vocabulary_keys())  # new terms, new columns
-        if self._columns is not None and len(self._columns) > self.index.n_features:
-            # No room for the new terms: add as they are, then re-weight into a wider index.
-            self.index.add(X, ids=ids)
-        else:
+        if self._raw is None:
+            X = self._transform(texts)  # the texts' own errors, before anything changes
+            self.index._check_add(int(X.shape[1]), int(X.shape[0]), ids)
+            self.vectorizer.partial_fit(texts)
             self.index.add(self._transform(texts), ids=ids)
-        if self._raw is not None and raw is not None:
+        else:
+            # The texts are analyzed once: their raw counts (their own errors, before anything
+            # changes) give the statistics' update and their rows.
+            raw = _count_raw(self.vectorizer, texts)
+            self.index._check_add(self.index.n_features, len(texts), ids)
+            splits = self._splits()  # before the statistics change: the splits rows have
+            self.vectorizer.partial_fit(texts)
             self._raw.append(raw)
+            assert self._columns is not None
+            where, _ = self._columns.intern(self._core().vocabulary_keys())  # new terms: columns
+            self._vocab_columns = (self._core().state_generation, where)
+            n_alive = int(np.count_nonzero(self._raw.alive))
+            new = np.arange(n_alive - len(texts), n_alive)  # the last articles
+            X = self._weigh(self._raw.select(new))  # beyond the width (no room): dropped, then
+            self.index.add(X, ids=ids)  # all rows are re-weighted into a wider index below
         self._new_version()
         version = np.full(len(texts), len(self._idfs) - 1, dtype=np.int32)
         self._version = np.concatenate([self._version, version])
-        if splits is not None:
+        if self._raw is not None and splits is not None:
             self._track_splits(splits)
         if self._columns is not None and len(self._columns) > self.index.n_features:
             self.reweight()
@@ -672,7 +681,7 @@ class Archive(SummaryReprMixin):
         cands, cand_ids = _compact(raw["candidate_ids"], len(self._raw.candidates))
         keys = self._raw.terms.keys[terms]
         where = self._vocab_to_columns()  # vectorizer column -> index column
-        to_vocab = np.full(self.index.n_features, -1, dtype=np.int64)
+        to_vocab = np.full(len(self._columns), -1, dtype=np.int64)
         to_vocab[where[where >= 0]] = np.flatnonzero(where >= 0)
         index_cols = self._columns.find(keys)
         term_columns = np.where(index_cols >= 0, to_vocab[np.maximum(index_cols, 0)], -1)
@@ -992,7 +1001,7 @@ def _compact(ids: np.ndarray, n_ids: int) -> tuple[np.ndarray, np.ndarray]:
 def _in_columns(X: sp.csr_matrix, columns: np.ndarray, width: int) -> sp.csr_matrix:
     """Return X's entries moved to the given columns (dropped where -1), sorted within rows."""
     cols = columns[X.indices]
-    keep = cols >= 0
+    keep = (cols >= 0) & (cols < width)
     kept = np.concatenate([[0], np.cumsum(keep)])
     Y = sp.csr_matrix((X.data[keep], cols[keep], kept[X.indptr]), shape=(X.shape[0], width))
     Y.sort_indices()
