@@ -156,17 +156,21 @@ void check_strings(const StringList& list, std::size_t n, bool unique, const cha
                    Fail&& fail) {
   if (list.offsets.size() != n + 1) fail("there are " + std::to_string(list.size()) + " " + count);
   if (list.offsets[0] != 0 || list.offsets[n] != list.bytes.size()) fail("the offsets do not span the bytes");
-  // Uniqueness by sorting (hash, position) pairs, strings compared only where hashes agree: a
-  // hash set of a million strings took ~0.4 s of a 1M-article load (a cache miss per insert).
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> hashed;
-  if (unique) hashed.reserve(n);
+  // Uniqueness: ids in strictly increasing order are unique (checked on the way); others by
+  // sorting (hash, position) pairs, strings compared only where hashes agree: a hash set of a
+  // million strings took ~0.4 s of a 1M-article load (a cache miss per insert).
+  bool increasing = true;
   for (std::size_t r = 0; r < n; ++r) {
     if (list.offsets[r + 1] < list.offsets[r] || list.offsets[r + 1] > list.bytes.size())
       fail("the offsets decrease or overrun the bytes at " + std::to_string(r));
     const std::string_view s = list[r];
     if (validate_utf8(s) != std::string_view::npos) fail(std::string(what) + " " + std::to_string(r) + " is not valid UTF-8");
-    if (unique) hashed.emplace_back(std::hash<std::string_view>{}(s), static_cast<std::uint32_t>(r));
+    if (unique && increasing && r > 0) increasing = list[r - 1] < s;
   }
+  if (!unique || increasing) return;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> hashed;
+  hashed.reserve(n);
+  for (std::size_t r = 0; r < n; ++r) hashed.emplace_back(std::hash<std::string_view>{}(list[r]), static_cast<std::uint32_t>(r));
   std::sort(hashed.begin(), hashed.end());
   for (std::size_t i = 0; i + 1 < hashed.size(); ++i) {
     for (std::size_t j = i + 1; j < hashed.size() && hashed[j].first == hashed[i].first; ++j)
@@ -184,7 +188,9 @@ void check_labels(const IndexLabels& labels, std::size_t rows, std::size_t cols,
     case IndexLabels::Ids::integers: {
       if (labels.integer_ids.size() != rows)
         ids("there are " + std::to_string(labels.integer_ids.size()) + " ids for " + std::to_string(rows) + " articles");
-      std::vector<std::int64_t> sorted(labels.integer_ids.begin(), labels.integer_ids.end());
+      const auto& given = labels.integer_ids;  // increasing ids are unique; others sorted first
+      if (std::adjacent_find(given.begin(), given.end(), std::greater_equal<>{}) == given.end()) break;
+      std::vector<std::int64_t> sorted(given.begin(), given.end());
       std::sort(sorted.begin(), sorted.end());
       if (const auto d = std::adjacent_find(sorted.begin(), sorted.end()); d != sorted.end())
         ids("the id " + std::to_string(*d) + " is given to more than one article");
@@ -448,10 +454,11 @@ std::vector<Located> read_table(std::span<const std::byte> f, const Header& hd) 
   return out;
 }
 
-/// An order-independent hash of one stored entry: the rows' and the postings' sums agree when
-/// they hold the same entries (a mismatch goes unnoticed with probability ~2^-64).
-std::uint64_t entry_hash(std::uint64_t row, std::uint64_t col, float v) noexcept {
-  std::uint64_t z = (row << 32 | col) + 0x9E3779B97F4A7C15ull * (std::bit_cast<std::uint32_t>(v) + 1ull);
+/// An order-independent hash of one stored entry (`bits`: its weight's): the rows' and the
+/// postings' sums agree when they hold the same entries (a mismatch goes unnoticed with
+/// probability ~2^-64).
+std::uint64_t entry_hash(std::uint64_t row, std::uint64_t col, std::uint32_t bits) noexcept {
+  std::uint64_t z = (row << 32 | col) + 0x9E3779B97F4A7C15ull * (bits + 1ull);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
@@ -462,85 +469,187 @@ const T* array_at(std::span<const std::byte> f, const Located& s) noexcept {
   return reinterpret_cast<const T*>(f.data() + s.offset);  // 64-byte aligned, checked size
 }
 
-/// One side of a compressed matrix (the rows, or the postings): offsets start at 0, never
-/// decrease and end at nnz; indices increase within each outer entry and stay below `limit`;
-/// weights are finite and non-zero. on_entry(outer, inner, weight) sees every entry, on_end(outer)
-/// every outer entry's end. Returns the hash of the entries.
-template <class OnEntry, class OnEnd>
-std::uint64_t check_compressed(const std::int32_t* offsets, const std::int32_t* inner, const float* w,
-                               std::size_t outer, std::size_t limit, std::size_t nnz, bool by_rows, OnEntry&& on_entry,
-                               OnEnd&& on_end) {
-  const char* what = by_rows ? "row" : "column";
-  const char* index = by_rows ? "columns" : "rows";
-  if (offsets[0] != 0) corrupted(std::string("the ") + what + " offsets do not start at 0");
-  if (static_cast<std::size_t>(offsets[outer]) != nnz)
-    corrupted(std::string("the ") + what + " offsets end at " + std::to_string(offsets[outer]) + ", not at the " +
-              std::to_string(nnz) + " stored values");
-  std::uint64_t hash = 0;
-  for (std::size_t o = 0; o < outer; ++o) {
-    const std::int32_t b = offsets[o];
-    const std::int32_t e = offsets[o + 1];
-    if (e < b || static_cast<std::size_t>(e) > nnz)
-      corrupted(std::string("the ") + what + " offsets decrease or overrun at " + what + " " + std::to_string(o));
-    std::int64_t previous = -1;
-    for (std::int32_t p = b; p < e; ++p) {
-      const std::int32_t i = inner[p];
-      if (i <= previous || static_cast<std::size_t>(i) >= limit)
-        corrupted(std::string(what) + " " + std::to_string(o) + "'s " + index + " are not increasing or out of range");
-      previous = i;
-      const float v = w[p];
-      if (!std::isfinite(v) || v == 0.0f)
-        corrupted(std::string(what) + " " + std::to_string(o) + " has a weight that is zero, infinite or NaN");
-      const std::size_t row = by_rows ? o : static_cast<std::size_t>(i);
-      const std::size_t col = by_rows ? static_cast<std::size_t>(i) : o;
-      hash += entry_hash(row, col, v);
-      on_entry(o, static_cast<std::size_t>(i), v);
-    }
-    on_end(o);
+/// One side of a compressed matrix as stored: the rows (CSR), or the postings (CSC).
+struct Compressed {
+  const std::int32_t* offsets;
+  const std::int32_t* inner;
+  const float* weights;
+  std::size_t outer, limit, nnz;  // outer entries, the bound of the inner indices, stored values
+  bool by_rows;
+};
+
+/// The first problem of outer entry `o` (whose offsets, indices or weights the fast pass found
+/// wrong), in the words and the order of the plain checks: offsets, then entry by entry the
+/// index, then the weight.
+[[noreturn]] void report(const Compressed& m, std::size_t o) {
+  const std::string what = m.by_rows ? "row" : "column";
+  const char* index = m.by_rows ? "columns" : "rows";
+  const std::int32_t b = m.offsets[o];
+  const std::int32_t e = m.offsets[o + 1];
+  if (b < 0 || e < b || static_cast<std::size_t>(e) > m.nnz)
+    corrupted("the " + what + " offsets decrease or overrun at " + what + " " + std::to_string(o));
+  std::int64_t previous = -1;
+  for (std::int32_t p = b; p < e; ++p) {
+    const std::int32_t i = m.inner[p];
+    if (i <= previous || static_cast<std::size_t>(i) >= m.limit)
+      corrupted(what + " " + std::to_string(o) + "'s " + index + " are not increasing or out of range");
+    previous = i;
+    const float v = m.weights[p];
+    if (!std::isfinite(v) || v == 0.0f)
+      corrupted(what + " " + std::to_string(o) + " has a weight that is zero, infinite or NaN");
   }
-  return hash;
+  corrupted(what + " " + std::to_string(o) + " failed a check");  // not reached: the fast pass agrees
+}
+
+/// What a chunk of outer entries adds to the index: its entries' hash and, for the rows, the
+/// bounds the kernels need (the postings' chunks write each column's largest weight in place).
+struct Partial {
+  std::uint64_t hash = 0;
+  std::uint32_t sign_bits = 0;  // OR of the weights' bits: bit 31 when one is negative
+  double max_row_norm = 0.0;
+  bool normalized = true;
+};
+
+/// Checks outer entries [ob, oe): offsets in range and not decreasing; indices increasing and
+/// below the limit; weights finite and non-zero. Every entry is read once and its checks are
+/// accumulated without branches (a branch per check made this 2-3x slower); an entry found
+/// wrong is reported by report(). `first` is offsets[ob], checked here too since the chunk
+/// before (which checks it as its end) may run at the same time on another thread.
+template <bool kRows>
+Partial check_chunk(const Compressed& m, std::size_t ob, std::size_t oe, float* max_weight) {
+  Partial out;
+  const std::int32_t first = m.offsets[ob];
+  if (first < 0 || static_cast<std::size_t>(first) > m.nnz) report(m, ob - 1);  // ob > 0: offsets[0] is 0
+  const auto limit = static_cast<std::uint32_t>(m.limit);                          // <= kMaxExtent
+  const auto nnz = static_cast<std::int64_t>(m.nnz);
+  for (std::size_t o = ob; o < oe; ++o) {
+    const std::int32_t b = m.offsets[o];
+    const std::int32_t e = m.offsets[o + 1];
+    if (e < b || e > nnz) report(m, o);
+    std::uint32_t bad = 0;
+    std::int32_t previous = -1;
+    std::uint64_t hash = 0;
+    std::uint32_t signs = 0;
+    std::uint32_t largest = 0;  // bits of the largest |weight| (for finite floats, ordered as they)
+    double squares = 0.0;       // in order, as the build sums them: the same norm to the bit
+    for (std::int32_t p = b; p < e; ++p) {
+      const std::int32_t i = m.inner[p];
+      const float v = m.weights[p];
+      const auto bits = std::bit_cast<std::uint32_t>(v);
+      const std::uint32_t magnitude = bits & 0x7fffffffu;
+      bad |= static_cast<std::uint32_t>(i <= previous) | static_cast<std::uint32_t>(static_cast<std::uint32_t>(i) >= limit);
+      bad |= static_cast<std::uint32_t>(magnitude - 1u >= 0x7f7fffffu);  // zero, infinite or NaN
+      previous = i;
+      if constexpr (kRows) {
+        hash += entry_hash(o, static_cast<std::uint32_t>(i), bits);
+        signs |= bits;
+        squares += static_cast<double>(v) * v;
+      } else {
+        hash += entry_hash(static_cast<std::uint32_t>(i), o, bits);
+        largest = std::max(largest, magnitude);
+      }
+    }
+    if (bad != 0) report(m, o);
+    out.hash += hash;
+    if constexpr (kRows) {
+      out.sign_bits |= signs;
+      if (squares > 0.0 && std::fabs(squares - 1.0) > 1e-4) out.normalized = false;
+      out.max_row_norm = std::max(out.max_row_norm, std::sqrt(squares));
+    } else {
+      max_weight[o] = std::bit_cast<float>(largest);
+    }
+  }
+  return out;
+}
+
+/// `parts` + 1 boundaries splitting the outer entries into chunks of about equal stored values
+/// (binary search in the offsets, not yet checked: any split is correct, a wrong one only slow).
+std::vector<std::size_t> split(const Compressed& m, std::size_t parts) {
+  std::vector<std::size_t> at{0};
+  for (std::size_t k = 1; k < parts; ++k) {
+    const auto target = static_cast<std::int64_t>(m.nnz * k / parts);
+    std::size_t lo = at.back(), hi = m.outer;  // first o in [lo, hi] with offsets[o] >= target
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (m.offsets[mid] < target) lo = mid + 1;
+      else hi = mid;
+    }
+    at.push_back(lo);
+  }
+  at.push_back(m.outer);
+  return at;
+}
+
+/// Runs task(i) once for each i in `order` (a permutation of 0 .. n-1, started in that order),
+/// on up to two threads. The first FormatError by i (not by time) is thrown after all ran, so
+/// that a file gets the same message however the threads were scheduled; a task after one that
+/// failed is skipped.
+void run_checks(const std::vector<std::size_t>& order, const std::function<void(std::size_t)>& task) {
+  const std::size_t n = order.size();
+  std::vector<std::string> errors(n);
+  std::atomic<std::size_t> failed{n};
+  parallel_chunks(n, 1, RunContext{std::min<std::size_t>(2, available_cpus()), nullptr},
+                  [&](std::size_t, std::size_t b, std::size_t e) {
+                    for (std::size_t t = b; t < e; ++t) {
+                      const std::size_t i = order[t];
+                      if (i > failed.load(std::memory_order_relaxed)) continue;
+                      try {
+                        task(i);
+                      } catch (const FormatError& err) {
+                        errors[i] = err.what();
+                        std::size_t seen = failed.load();
+                        while (i < seen && !failed.compare_exchange_weak(seen, i)) {
+                        }
+                      }
+                    }
+                  });
+  for (const std::string& e : errors)
+    if (!e.empty()) throw FormatError(e);
 }
 
 /// Checks a whole file and returns the index over its bytes (borrowed, kept alive by `storage`).
+/// Two steps, each on two threads where there are two CPUs: every section's checksum (the
+/// largest first), then the rows and the postings in chunks of about equal stored values and the
+/// labels; the row norms and signs come from the rows' chunks, each column's largest weight from
+/// the postings' (both read in storage order: a scattered update per stored value made loading
+/// 2x slower). Equal entry hashes make the postings the rows' transpose, column counts included.
 std::unique_ptr<SimilarityIndex::Impl> open_index(std::span<const std::byte> f, std::shared_ptr<const void> storage,
                                                   bool mapped) {
   const Header hd = read_header(f);
   const std::vector<Located> sec = read_table(f, hd);
   const std::size_t rows = hd.rows, cols = hd.cols, nnz = hd.nnz;
+
+  std::vector<std::size_t> by_size(sec.size());  // the largest first, for an even split
+  for (std::size_t i = 0; i < sec.size(); ++i) by_size[i] = i;
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [&](std::size_t a, std::size_t b) { return sec[a].bytes > sec[b].bytes; });
+  run_checks(by_size, [&](std::size_t i) {
+    if (detail::crc32c(0, f.data() + sec[i].offset, sec[i].bytes) != sec[i].crc)
+      corrupted(std::string("the checksum of section '") + name_of(sec[i].kind) +
+                "' does not match (the file was modified or damaged)");
+  });
+
   auto impl = std::make_unique<SimilarityIndex::Impl>();
   detail::InvertedIndex& x = impl->index;
   x.max_weight.assign(cols, 0.0f);
-  std::array<std::uint64_t, 2> hashes{};
-  std::array<std::string, 2> errors;  // per side: the first problem, reported in a fixed order
-  // Two sides, on two threads where there are two CPUs: the rows (sections 0-2) with the row
-  // norms and signs, and the postings (3-5) with each column's largest weight (both read in
-  // storage order: a scattered update per stored value made loading 2x slower) and the labels.
-  // Equal entry hashes make the postings the rows' transpose, column counts included.
-  auto side = [&](std::size_t s) {
-    const std::size_t first = s == 0 ? 0 : 3;
-    const std::size_t last = s == 0 ? 3 : sec.size();
-    for (std::size_t i = first; i < last; ++i)
-      if (detail::crc32c(0, f.data() + sec[i].offset, sec[i].bytes) != sec[i].crc)
-        corrupted(std::string("the checksum of section '") + name_of(sec[i].kind) +
-                  "' does not match (the file was modified or damaged)");
-    if (s == 0) {
-      double squares = 0.0;
-      hashes[0] = check_compressed(
-          array_at<std::int32_t>(f, sec[0]), array_at<std::int32_t>(f, sec[1]), array_at<float>(f, sec[2]), rows, cols,
-          nnz, true,
-          [&](std::size_t, std::size_t, float v) {
-            x.note_sign(v);
-            squares += static_cast<double>(v) * v;
-          },
-          [&](std::size_t) { x.note_row(std::exchange(squares, 0.0)); });
-      return;
-    }
-    hashes[1] = check_compressed(array_at<std::int32_t>(f, sec[3]), array_at<std::int32_t>(f, sec[4]),
-                                 array_at<float>(f, sec[5]), cols, rows, nnz, false,
-                                 [&](std::size_t c, std::size_t, float v) {
-                                   x.max_weight[c] = std::max(x.max_weight[c], std::fabs(v));
-                                 },
-                                 [](std::size_t) {});
+  const Compressed by_row{array_at<std::int32_t>(f, sec[0]), array_at<std::int32_t>(f, sec[1]),
+                          array_at<float>(f, sec[2]), rows, cols, nnz, true};
+  const Compressed by_col{array_at<std::int32_t>(f, sec[3]), array_at<std::int32_t>(f, sec[4]),
+                          array_at<float>(f, sec[5]), cols, rows, nnz, false};
+  for (const Compressed* m : {&by_row, &by_col}) {
+    const char* what = m->by_rows ? "row" : "column";
+    if (m->offsets[0] != 0) corrupted(std::string("the ") + what + " offsets do not start at 0");
+    if (static_cast<std::size_t>(m->offsets[m->outer]) != nnz)
+      corrupted(std::string("the ") + what + " offsets end at " + std::to_string(m->offsets[m->outer]) +
+                ", not at the " + std::to_string(nnz) + " stored values");
+  }
+  // Tasks, in the order their problems are reported: the rows' chunks, the postings' chunks,
+  // the labels. The labels (one task: sorting a million ids takes a while) are started first.
+  constexpr std::size_t kChunks = 16;
+  const std::vector<std::size_t> row_at = split(by_row, kChunks);
+  const std::vector<std::size_t> col_at = split(by_col, kChunks);
+  std::vector<Partial> partials(2 * kChunks);
+  const auto labels_task = [&] {
     IndexLabels& labels = impl->labels;
     labels.ids = hd.ids;
     labels.has_terms = hd.has_terms;
@@ -568,24 +677,30 @@ std::unique_ptr<SimilarityIndex::Impl> open_index(std::span<const std::byte> f, 
       labels.archive = {reinterpret_cast<const char*>(f.data() + sec[next].offset), sec[next].bytes};
     check_labels(labels, rows, cols, [](const char*, const std::string& m) { corrupted(m); });
   };
-  parallel_chunks(2, 1, RunContext{std::min<std::size_t>(2, available_cpus()), nullptr},
-                  [&](std::size_t, std::size_t b, std::size_t e) {
-                    for (std::size_t s = b; s < e; ++s) try {
-                        side(s);
-                      } catch (const FormatError& err) {
-                        errors[s] = err.what();
-                      }
-                  });
-  for (const std::string& e : errors)
-    if (!e.empty()) throw FormatError(e);
-  const std::int32_t* col_offsets = array_at<std::int32_t>(f, sec[3]);
-  if (hashes[0] != hashes[1]) corrupted("the postings are not the transpose of the rows (their entries differ)");
+  std::vector<std::size_t> order(1, 2 * kChunks);  // then rows chunk i < kChunks, postings' chunk i - kChunks
+  for (std::size_t i = 0; i < 2 * kChunks; ++i) order.push_back(i);
+  run_checks(order, [&](std::size_t i) {
+    if (i == 2 * kChunks) labels_task();
+    else if (i < kChunks) partials[i] = check_chunk<true>(by_row, row_at[i], row_at[i + 1], nullptr);
+    else partials[i] = check_chunk<false>(by_col, col_at[i - kChunks], col_at[i - kChunks + 1], x.max_weight.data());
+  });
+  std::uint64_t row_hash = 0, col_hash = 0;
+  std::uint32_t signs = 0;
+  for (std::size_t c = 0; c < kChunks; ++c) {
+    const Partial& p = partials[c];
+    row_hash += p.hash;
+    signs |= p.sign_bits;
+    x.normalized = x.normalized && p.normalized;
+    x.max_row_norm = std::max(x.max_row_norm, p.max_row_norm);
+    col_hash += partials[kChunks + c].hash;
+  }
+  x.note_sign((signs & 0x80000000u) != 0 ? -1.0f : 1.0f);  // every weight is non-zero: positive = non-negative
+  if (row_hash != col_hash) corrupted("the postings are not the transpose of the rows (their entries differ)");
   const auto r = static_cast<Eigen::Index>(rows);
   const auto c = static_cast<Eigen::Index>(cols);
   const auto n = static_cast<Eigen::Index>(nnz);
-  x.rows = detail::RowMatrix::borrow(r, c, array_at<std::int32_t>(f, sec[0]), array_at<std::int32_t>(f, sec[1]),
-                                     array_at<float>(f, sec[2]), n);
-  x.postings = detail::ColMatrix::borrow(r, c, col_offsets, array_at<std::int32_t>(f, sec[4]), array_at<float>(f, sec[5]), n);
+  x.rows = detail::RowMatrix::borrow(r, c, by_row.offsets, by_row.inner, by_row.weights, n);
+  x.postings = detail::ColMatrix::borrow(r, c, by_col.offsets, by_col.inner, by_col.weights, n);
   impl->storage = std::move(storage);
   impl->mapped = mapped;
   return impl;

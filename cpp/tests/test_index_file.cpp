@@ -80,6 +80,16 @@ TEST(IndexFile, Crc32cMatchesItsCheckValueOnBothPaths) {
               whole);
     EXPECT_EQ(detail::crc32c_by_table(0, long_text.data(), long_text.size()), whole);
   }
+  // Inputs long enough for the three-lane path (blocks of 3 x 4096 bytes), at lengths and
+  // offsets around the block's edges: the same value as the table's.
+  std::string big;
+  for (int i = 0; i < 3 * 3 * 4096 + 100; ++i) big += static_cast<char>((i * 2654435761u) >> 13);
+  for (std::size_t start : {0u, 1u, 5u}) {
+    for (std::size_t len : {3u * 4096 - 1, 3u * 4096, 3u * 4096 + 1, 3u * 4096 + 9, 6u * 4096 + 17, 9u * 4096 + 99}) {
+      EXPECT_EQ(detail::crc32c(7, big.data() + start, len), detail::crc32c_by_table(7, big.data() + start, len))
+          << start << " " << len;
+    }
+  }
 }
 
 TEST(IndexFile, RoundTripsThroughBytesAndFiles) {
@@ -144,6 +154,57 @@ TEST(IndexFile, LabelsThatDoNotFitAreRefusedAtSave) {
     EXPECT_EQ(e.option(), "ids");
     EXPECT_NE(std::string(e.what()).find("the id 4 is given to more than one article"), std::string::npos) << e.what();
   }
+}
+
+TEST(IndexFile, IdsAreUniqueWhetherInOrderOrNot) {
+  // Uniqueness has two paths: ids in increasing order pass on the way, any others are sorted.
+  // Both, for integer and string ids, at save and at load (the same check).
+  const Matrix m = sample(5, 7);
+  const SimilarityIndex index(m.input());
+  const auto accepted = [&](const IndexLabels& labels) {
+    const SimilarityIndex back = SimilarityIndex::from_bytes(index.to_bytes(labels));
+    EXPECT_EQ(back.labels().ids, labels.ids);
+  };
+  const auto refused = [&](const IndexLabels& labels, const std::string& id) {
+    try {
+      (void)index.to_bytes(labels);
+      ADD_FAILURE() << "duplicate id " << id << " accepted";
+    } catch (const InvalidOptionError& e) {
+      EXPECT_NE(std::string(e.what()).find(id + " is given to more than one article"), std::string::npos) << e.what();
+    }
+  };
+  IndexLabels labels;
+  labels.ids = IndexLabels::Ids::integers;
+  using Ids = std::vector<std::int64_t>;
+  for (const Ids& ok : std::initializer_list<Ids>{{1, 2, 3, 8, 9}, {9, 1, 3, 8, 2}}) {
+    labels.integer_ids = ok;
+    accepted(labels);
+  }
+  for (const Ids& twice : std::initializer_list<Ids>{{1, 2, 2, 8, 9}, {9, 2, 3, 8, 9}}) {
+    labels.integer_ids = twice;
+    refused(labels, "the id " + std::to_string(twice[2] == 2 ? 2 : 9));
+  }
+  labels = {};
+  labels.ids = IndexLabels::Ids::strings;
+  std::vector<std::uint64_t> offsets;
+  std::string bytes;
+  const auto strings = [&](const std::vector<std::string>& ids) {
+    offsets.assign(1, 0);
+    bytes.clear();
+    for (const std::string& s : ids) {
+      bytes += s;
+      offsets.push_back(bytes.size());
+    }
+    labels.string_ids = StringList{offsets, bytes};
+  };
+  strings({"a", "ab", "b", "c\xc3\xa9", "d"});  // increasing byte by byte
+  accepted(labels);
+  strings({"d", "a", "c\xc3\xa9", "ab", "b"});
+  accepted(labels);
+  strings({"a", "ab", "ab", "c", "d"});
+  refused(labels, "the id 'ab'");
+  strings({"d", "a", "c", "ab", "d"});
+  refused(labels, "the id 'd'");
 }
 
 TEST(IndexFile, MergedEqualsAnIndexBuiltFromTheKeptRows) {
