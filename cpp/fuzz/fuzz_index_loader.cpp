@@ -2,7 +2,8 @@
 //
 // The first byte chooses how the rest is read: bit 0 clear, as a whole file; set, with every
 // checksum rewritten first (detail::reseal_index_file), so that the structural checks behind
-// the checksums are what the fuzzer explores. Loading must either throw FormatError or give an
+// the checksums are what the fuzzer explores. The loader's plain loop and its AVX-512 loop (where
+// the CPU has it) must accept and refuse alike, with the same message. Loading must either throw FormatError or give an
 // index that writes back the very bytes it was read from (the layout is canonical), loads again,
 // and answers top-k, pairs and explain on every kernel without a memory error.
 #include <cstddef>
@@ -23,6 +24,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   std::string bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   if ((data[0] & 1u) != 0) detail::reseal_index_file(bytes);
+  const auto outcome = [&](bool plain) {
+    const bool before = detail::use_plain_scan(plain);
+    std::string what;
+    try {
+      (void)SimilarityIndex::from_bytes(bytes);
+    } catch (const FormatError& e) {
+      what = e.what();
+    }
+    detail::use_plain_scan(before);
+    return what;
+  };
+  check(outcome(true) == outcome(false), "the loader's plain and AVX-512 loops disagree");
   std::optional<SimilarityIndex> loaded;
   try {
     loaded.emplace(SimilarityIndex::from_bytes(bytes));

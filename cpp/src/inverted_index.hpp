@@ -50,6 +50,21 @@ struct InvertedIndex {
     non_negative = non_negative && v >= 0.0f;
     positive = positive && v > 0.0f;
   }
+  /// A row's sum of squared weights (note_row's argument), in double: four partial sums over
+  /// interleaved weights, joined in a fixed order, so that the build and the loader (which
+  /// must agree to the bit) get the same value, without a chain of dependent additions.
+  [[nodiscard]] static double sum_of_squares(const float* v, std::size_t n) noexcept {
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    std::size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+      a0 += static_cast<double>(v[k]) * v[k];
+      a1 += static_cast<double>(v[k + 1]) * v[k + 1];
+      a2 += static_cast<double>(v[k + 2]) * v[k + 2];
+      a3 += static_cast<double>(v[k + 3]) * v[k + 3];
+    }
+    for (; k < n; ++k) a0 += static_cast<double>(v[k]) * v[k];
+    return (a0 + a1) + (a2 + a3);
+  }
   void note_row(double squares) noexcept {
     if (squares > 0.0 && std::fabs(squares - 1.0) > 1e-4) normalized = false;
     max_row_norm = std::max(max_row_norm, std::sqrt(squares));

@@ -70,7 +70,6 @@ InvertedIndex build_inverted_index(RowMatrix rows) {
   for (std::size_t b = 0; b + 1 < block_col.size(); ++b) fill[b] = p_outer[block_col[b]];
   detail::BigVector<std::uint16_t> offset_in_block(static_cast<std::size_t>(nnz));
   for (Eigen::Index r = 0; r < n_rows; ++r) {
-    double sq = 0.0;
     for (std::int32_t k = r_outer[r]; k < r_outer[r + 1]; ++k) {
       const std::uint32_t b = block_of[static_cast<std::size_t>(c[k])];
       const std::int32_t pos = fill[b]++;
@@ -78,9 +77,8 @@ InvertedIndex build_inverted_index(RowMatrix rows) {
       p_vals[pos] = v[k];
       const auto offset = static_cast<std::uint16_t>(c[k] - block_col[b]);
       offset_in_block[static_cast<std::size_t>(pos)] = offset;
-      sq += static_cast<double>(v[k]) * v[k];
     }
-    x.note_row(sq);
+    x.note_row(InvertedIndex::sum_of_squares(v + r_outer[r], static_cast<std::size_t>(r_outer[r + 1] - r_outer[r])));
   }
   std::vector<std::int32_t> rows_tmp;
   std::vector<float> vals_tmp;

@@ -4,9 +4,12 @@
 // and the fuzz target craft the structural damage); labels that do not fit refused at save.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,7 @@
 #include <system_error>
 
 #include "../src/crc32c.hpp"
+#include "../src/index_file.hpp"
 #include "newsim/errors.hpp"
 #include "newsim/similarity.hpp"
 
@@ -134,6 +138,67 @@ TEST(IndexFile, EveryTruncationAndEveryFlippedByteIsRefused) {
     std::string flipped = bytes;
     flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
     EXPECT_THROW((void)SimilarityIndex::from_bytes(flipped), FormatError) << "byte " << at;
+  }
+}
+
+TEST(IndexFile, ThePlainAndTheWideLoopsAcceptAndRefuseAlike) {
+  // The loader checks stored values with a loop the compiler vectorizes for AVX-512 where the
+  // CPU has it, else a plain one: damaged files (checksums resealed, so that the structural
+  // checks see them) are refused by both with the same message, sound ones accepted.
+  const Matrix m = sample(40, 13);
+  const SimilarityIndex index(m.input());
+  const std::string bytes = index.to_bytes({});
+  const auto section = [&](std::uint32_t kind) {
+    for (std::size_t at = 64;; at += 32) {
+      std::uint32_t k = 0;
+      std::uint64_t offset = 0;
+      std::memcpy(&k, bytes.data() + at, 4);
+      std::memcpy(&offset, bytes.data() + at + 8, 8);
+      if (k == kind) return static_cast<std::size_t>(offset);
+    }
+  };
+  const auto outcome = [](const std::string& file, bool plain) {
+    const bool before = detail::use_plain_scan(plain);
+    std::string what;
+    try {
+      (void)SimilarityIndex::from_bytes(file);
+    } catch (const FormatError& e) {
+      what = e.what();
+    }
+    detail::use_plain_scan(before);
+    return what;
+  };
+  const auto put32 = [](std::string& file, std::size_t at, auto v) { std::memcpy(file.data() + at, &v, 4); };
+  struct Damage {
+    std::uint32_t section;
+    std::size_t entry;
+    std::uint32_t value;  // bits
+    const char* expected;
+  };
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<Damage> damages{
+      {2, 0, 13, "row 0's columns are not increasing or out of range"},
+      {2, 1, 0, "row 0's columns are not increasing or out of range"},
+      {2, 70, 0xFFFFFFFFu, "row 17's columns are not increasing or out of range"},
+      {3, 5, std::bit_cast<std::uint32_t>(nan), "has a weight that is zero, infinite or NaN"},
+      {3, 159, 0, "row 39 has a weight that is zero, infinite or NaN"},
+      {3, 80, 0x80000000u, "has a weight that is zero, infinite or NaN"},  // -0
+      {3, 81, 0x7F800000u, "has a weight that is zero, infinite or NaN"},  // inf
+      {3, 82, std::bit_cast<std::uint32_t>(-0.5f), "not the transpose of the rows"},
+      {5, 3, 40, "out of range"},
+      {6, 100, std::bit_cast<std::uint32_t>(0.125f), "not the transpose of the rows"},
+      {1, 7, 1000, "row offsets"},
+      {4, 13, 0, "column offsets"},
+  };
+  EXPECT_EQ(outcome(bytes, true), "");
+  EXPECT_EQ(outcome(bytes, false), "");
+  for (const Damage& d : damages) {
+    std::string file = bytes;
+    put32(file, section(d.section) + 4 * d.entry, d.value);
+    detail::reseal_index_file(file);
+    const std::string plain = outcome(file, true), wide = outcome(file, false);
+    EXPECT_EQ(plain, wide) << d.section << ":" << d.entry;
+    EXPECT_NE(plain.find(d.expected), std::string::npos) << d.section << ":" << d.entry << " " << plain;
   }
 }
 
