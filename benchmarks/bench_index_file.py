@@ -36,6 +36,11 @@ stop_words=generate.function_words(), stemmer=None, ngram_range=(1, 1))``, here 
    ``save``, ``Similarity.load`` warm and cold with the first query (gensim maps each shard
    lazily at the first query), steady queries, agreement with newsim, and its memory.
 
+With ``--real 10kgnad bbc``, the same steps (1-8) run after the generated sizes on each real
+corpus, one copy of it (:mod:`benchmarks.corpora`: ``$NEWSIM_DATA_DIR``, else
+``<repo>/../shared/data``), vectorised by the default ``newsim.TfidfVectorizer()``; string ids
+as above.
+
 Warm calls run one after another (no pause), as a user runs them.  Medians with min-max over
 ``--rounds``.  ``--out`` replaces the section between ``<!-- index-file:begin -->`` and
 ``<!-- index-file:end -->``; ``--json`` keeps every raw figure.
@@ -240,6 +245,36 @@ def make_dataset(n: int, seed: int, cache_dir: str | None, progress: Progress) -
         meta_path.write_text(json.dumps({"desc": desc, "seconds": seconds}), encoding="utf-8")
         return Dataset(X, desc, seconds, None, str(cache))
     return Dataset(X, desc, seconds, None, None)
+
+
+REAL_CORPORA = ("10kgnad", "bbc")
+
+
+def real_dataset(name: str, progress: Progress) -> Dataset:
+    """One copy of a real corpus (:func:`benchmarks.corpora.load`), vectorised by the default
+    ``newsim.TfidfVectorizer()``: the matrix, and a line saying what it is."""
+    import newsim
+    from benchmarks import corpora
+
+    corpus = corpora.load(name)
+    vec = newsim.TfidfVectorizer(progress=False)
+    t0 = time.perf_counter()
+    X = vec.fit_transform(corpus.texts)
+    seconds = time.perf_counter() - t0
+    X = sp.csr_matrix(X, dtype=np.float32)
+    desc = (
+        f"{corpus.name}: {len(corpus):,} real articles ({corpus.language}), "
+        f"{corpus.n_bytes / MB:.1f} MB UTF-8, from {corpora.data_dir()}; X = "
+        f"`newsim.TfidfVectorizer().fit_transform` ({seconds:.1f} s): {X.shape[0]:,} x "
+        f"{X.shape[1]:,} float32 CSR, nnz {X.nnz:,}"
+    )
+    progress(f"[{name}] {desc}")
+    return Dataset(X, desc, seconds, None, None)
+
+
+def real_label(name: str, n: int) -> str:
+    """The column label of a real corpus."""
+    return f"{name} ({n:,} real)"
 
 
 def make_ids(n: int) -> list[str]:
@@ -867,10 +902,17 @@ def _mb(x: float | None) -> str:
     return "-" if x is None else f"{x:.0f}"
 
 
+def label_of(s: dict[str, Any]) -> str:
+    """The column label of one measured corpus: its size, or the real corpus's name."""
+    if s.get("real"):
+        return real_label(s["real"], s["newsim"]["n"])
+    return f"n = {s['newsim']['n']:,}"
+
+
 def render_section(data: dict[str, Any]) -> str:
     """The markdown section of a run (from the figures of :func:`main`)."""
     sizes: list[dict[str, Any]] = data["sizes"]
-    cols = [f"n = {s['newsim']['n']:,}" for s in sizes]
+    cols = [label_of(s) for s in sizes]
     lines = [
         "## Index file: save, load (mapped, cold and warm), queries after load, memory, pickle",
         "",
@@ -879,12 +921,13 @@ def render_section(data: dict[str, Any]) -> str:
         f"1-minute load average {data['loadavg_before']:.2f} before, "
         f"{data['loadavg_after']:.2f} after (2 logical cores, shared with other work)",
         "",
-        "Corpora (string ids `article-0000000`, ..., no feature names):",
+        "Corpora (string ids `article-0000000`, ..., no feature names; generated unless "
+        "marked real):",
         "",
     ]
     for s in sizes:
         extra = " (X read from the cache file of an earlier run)" if s.get("cached") else ""
-        lines.append(f"- n = {s['newsim']['n']:,}: {s['newsim']['desc']}{extra}")
+        lines.append(f"- {label_of(s)}: {s['newsim']['desc']}{extra}")
     lines += ["", "### Build, save, file, pickle (median s, min-max)", ""]
     lines += [
         "| | " + " | ".join(cols) + " |",
@@ -933,20 +976,20 @@ def render_section(data: dict[str, Any]) -> str:
                 cells += ["-", "-"]
         row("anchor: gensim `Similarity.load(fname)`, cold", cells)
     lines.append("")
-    for r in nw:
+    for s, r in zip(sizes, nw):
         warm = r["read_warm"]["median"]
         cold = r["read_cold"]["median"]
         res_after = [x for x in r["resident_after_evict"] + r["resident_before_cold_load"] if x]
         share = max(res_after) if res_after else 0.0
         lines.append(
-            f"- Eviction check at n = {r['n']:,}: a plain `read` of the file takes "
+            f"- Eviction check at {label_of(s)}: a plain `read` of the file takes "
             f"{_s(warm)} s warm ({r['file_bytes'] / MB / warm:,.0f} MB/s) and {_s(cold)} s "
             f"after eviction ({r['file_bytes'] / MB / cold:,.0f} MB/s); after each eviction at "
             f"most {share:.1%} of the file's pages were still resident (`mincore`; "
             f"{(r['resident_warm'] or 0):.0%} before)."
         )
-    for r in nw:
-        if r["n"] >= 1_000_000:
+    for s, r in zip(sizes, nw):
+        if r["n"] >= 1_000_000 and not s.get("real"):
             med = r["load"]["mmap=True warm"]["median"]
             verdict = "meets" if med < 0.5 * TARGET_LOAD_SECONDS else "MISSES"
             lines.append(
@@ -1014,21 +1057,21 @@ def render_section(data: dict[str, Any]) -> str:
                 cells += ["-", "-"]
         row("anchor: gensim `Similarity` loaded, `index[bow]` (num_best=10)", cells)
     lines.append("")
-    for r in nw:
+    for s, r in zip(sizes, nw):
         lines.append(
-            f"- n = {r['n']:,}: {r['query_rows']} random rows (20 untimed first), the three "
+            f"- {label_of(s)}: {r['query_rows']} random rows (20 untimed first), the three "
             f"newsim indexes alternating query by query; results identical across them: "
             f"{'yes' if r['query_identical'] else 'NO'}."
         )
     for s in sizes:
         g = s.get("gensim")
         if g and "agreement" in g:
-            lines.append(f"- gensim at n = {g['n']:,}: {g['agreement']}.")
+            lines.append(f"- gensim at {label_of(s)}: {g['agreement']}.")
     lines += [
         "",
         "### Memory of a fresh process (MB = 10^6 bytes; RSS = anon + file [+ shmem])",
         "",
-        "| process | n | after imports: RSS | after load: RSS (anon / file) | Δ RSS (Δ anon / "
+        "| process | corpus | after imports: RSS | after load: RSS (anon / file) | Δ RSS (Δ anon / "
         "Δ file) | after 100 queries: RSS (anon / file) | peak RSS (VmHWM) | load s |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -1040,7 +1083,7 @@ def render_section(data: dict[str, Any]) -> str:
     }
     for s in sizes:
         mem = s.get("memory", {})
-        n = s["newsim"]["n"]
+        n = label_of(s)
         for mode, label in labels.items():
             m = mem.get(mode)
             if not m:
@@ -1061,21 +1104,20 @@ def render_section(data: dict[str, Any]) -> str:
                     f"{_mb(w['VmRSS'])} after it)"
                 )
             lines.append(
-                f"| {label} | {n:,} | {_mb(a['VmRSS'])} | {ac(b)}{note} | {d_rss:.0f} "
+                f"| {label} | {n} | {_mb(a['VmRSS'])} | {ac(b)}{note} | {d_rss:.0f} "
                 f"({d_anon:.0f} / {d_file:.0f}) | {ac(c)} | {_mb(c.get('VmHWM'))} | "
                 f"{_s(m['load_seconds'])} |"
             )
         if "gensim_error" in mem:
-            lines.append(f"| anchor: gensim | {n:,} | failed: {mem['gensim_error']} | | | | | |")
+            lines.append(f"| anchor: gensim | {n} | failed: {mem['gensim_error']} | | | | | |")
     lines.append("")
     for s in sizes:
         pair = s.get("memory", {}).get("pair")
         if not pair:
             continue
-        n = s["newsim"]["n"]
         one = s["memory"]["mapped"]["loaded"]
         lines.append(
-            f"- Two processes map the n = {n:,} file at once: each has RSS "
+            f"- Two processes map the {label_of(s)} file at once: each has RSS "
             + " and ".join(f"{x['both']['VmRSS']:.0f}" for x in pair)
             + " MB but Pss (its share of the pages) "
             + " and ".join(f"{x['both'].get('Pss', float('nan')):.0f}" for x in pair)
@@ -1086,11 +1128,11 @@ def render_section(data: dict[str, Any]) -> str:
         )
     for s in sizes:
         if s.get("gensim_error"):
-            lines.append(f"- gensim anchor at n = {s['newsim']['n']:,}: {s['gensim_error']}")
+            lines.append(f"- gensim anchor at {label_of(s)}: {s['gensim_error']}")
         g = s.get("gensim")
         if g and "build" in g:
             lines.append(
-                f"- gensim anchor at n = {g['n']:,}: build `Similarity(prefix, "
+                f"- gensim anchor at {label_of(s)}: build `Similarity(prefix, "
                 f"Sparse2Corpus(X, documents_columns=False), num_features, num_best=10)` "
                 f"+ `close_shard()` {_span(g['build'])} s (1 run), "
                 f"`save(fname)` {_span(g['save'])} s; "
@@ -1130,7 +1172,11 @@ def build_parser() -> argparse.ArgumentParser:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument(
-        "--n", type=int, nargs="+", default=[100_000, 1_000_000], help="articles (sizes)"
+        "--n",
+        type=int,
+        nargs="*",
+        default=[100_000, 1_000_000],
+        help="articles (sizes) of the generated corpora; none with --real: real text only",
     )
     p.add_argument("--rounds", type=int, default=5, help="timed runs of each measurement (5)")
     p.add_argument("--queries", type=int, default=200, help="random query rows (200)")
@@ -1140,6 +1186,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=100_000,
         help="run the gensim anchor at sizes up to this (default 100000; 0: never)",
+    )
+    p.add_argument(
+        "--real",
+        nargs="*",
+        default=[],
+        choices=REAL_CORPORA,
+        help="also run every step on one copy of these real corpora (default: none)",
     )
     p.add_argument("--no-memory", action="store_true", help="skip the memory subprocesses")
     p.add_argument("--cache-dir", help="keep X of each size here (.npz) and reuse it in later runs")
@@ -1160,6 +1213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.rounds < 1:
         raise SystemExit("--rounds must be >= 1")
+    if not args.n and not args.real:
+        raise SystemExit("nothing to measure: give --n sizes or --real corpora")
 
     def progress(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
@@ -1171,10 +1226,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = []
     with tempfile.TemporaryDirectory(prefix="newsim-indexbench-", dir=args.workdir) as tmp:
         workdir = Path(tmp)
-        for n in args.n:
-            ds = make_dataset(n, args.seed, args.cache_dir, progress)
+        corpora: list[tuple[str | None, int]] = [(None, n) for n in args.n]
+        corpora += [(name, 0) for name in args.real]
+        for real, n in corpora:
+            if real is None:
+                ds = make_dataset(n, args.seed, args.cache_dir, progress)
+            else:
+                ds = real_dataset(real, progress)
+                n = ds.X.shape[0]
             ids = make_ids(ds.X.shape[0])
-            entry: dict[str, Any] = {"cached": ds.cached}
+            entry: dict[str, Any] = {"cached": ds.cached, "real": real}
             newsim_res, mem = measure_newsim(
                 ds, ids, workdir, args.rounds, args.queries, args.seed, progress
             )

@@ -99,3 +99,24 @@ def test_section_table_reads_the_layout(tmp_path):
     bif.write_checksums_only_copy(str(path), str(damaged))
     with pytest.raises(ValueError, match="checksum"):
         newsim.SimilarityIndex.load(damaged)
+
+
+def test_real_text_runs_every_step(tmp_path, gnad):
+    # --real alone: no generated corpus; every step on one copy of 10kGNAD (the gnad fixture
+    # skips without it; benchmarks.corpora finds it where conftest does)
+    out_md = tmp_path / "RESULTS.md"
+    out_json = tmp_path / "raw.json"
+    args = ["--n", "--real", "10kgnad", "--rounds", "1", "--queries", "5", "--no-memory"]
+    args += ["--gensim-max-n", "0", "--workdir", str(tmp_path)]
+    assert bif.main([*args, "--out", str(out_md), "--json", str(out_json)]) == 0
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert len(data["sizes"]) == 1
+    size = data["sizes"][0]
+    assert size["real"] == "10kgnad" and size["newsim"]["n"] == len(gnad.texts)
+    assert "real articles (de)" in size["newsim"]["desc"]
+    assert size["newsim"]["query_identical"] is True and size["newsim"]["load_parts_error"] == ""
+    body = out_md.read_text(encoding="utf-8")
+    assert "| | 10kgnad (1,028 real) |" in body
+    assert "- Eviction check at 10kgnad (1,028 real): " in body
+    with pytest.raises(SystemExit, match="nothing to measure"):
+        bif.main(["--n"])
