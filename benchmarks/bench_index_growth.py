@@ -39,6 +39,23 @@ index has ``n_jobs=--n-jobs`` (2).  In one process, for each size:
    fresh from the same rows in the same order (the old ones, then the added ones, removed ones
    left out): they must be equal.
 
+5. **Anchor** at ``n <= --gensim-max-n`` (100k): gensim's ``Similarity`` (sharded on disk,
+   ``shardsize`` 32768, ``num_best=10``) built once from ``X_old`` (``Sparse2Corpus``) and saved;
+   in each round, for each ``m`` of ``--add``, a copy of its files loaded (``Similarity.load``,
+   its shards mapped by one untimed query), then timed: ``add_documents`` of the ``m`` new rows
+   (as bags of words, made before) and the next query (which builds and writes the grown last
+   shard, then searches every shard); and, in the same round, newsim's ``index.add`` + query on a
+   fresh index over ``X_old`` (one untimed query before, as gensim's).  Ratio: gensim's median
+   of add + query over newsim's.  The top-10 of the two are compared, and so is what
+   ``Similarity.load`` gives after such an add when the index was not saved again (gensim
+   issue 2663) and when it was.
+
+With ``--real 10kgnad bbc``, steps 1-5 run after the generated sizes on one copy of each real
+corpus (:func:`benchmarks.bench_index_file.real_dataset`: the default
+``newsim.TfidfVectorizer()``): the last ``--real-add`` (100) articles are the new rows, the
+others the index; adds, removes and the sequence's steps are of ``--real-add`` rows (a sequence
+of 1), queries at most one per article.
+
 Warm calls run one after another (no pause), as a user runs them; ``gc.collect()`` before each
 timed call.  Medians with min-max over ``--rounds``; ratios are ratios of medians.  ``--out``
 replaces the section between ``<!-- index-growth:begin -->`` and ``<!-- index-growth:end -->``;
@@ -51,8 +68,10 @@ import argparse
 import gc
 import os
 import resource
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from functools import partial
@@ -67,20 +86,25 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
 
 from benchmarks import harness
 from benchmarks.bench_index_file import (
+    REAL_CORPORA,
     Dataset,
     _ms,
     _s,
     _span,
     as_rows,
+    gensim_topk,
     make_dataset,
     make_ids,
     percentile,
     query_rows,
+    real_dataset,
+    real_label,
     summary,
+    to_bow,
 )
 
 SECTION = "index-growth"
-PACKAGES = ("numpy", "scipy", "newsim")
+PACKAGES = ("numpy", "scipy", "gensim", "newsim")
 K = 10
 WARM_QUERIES = 20  # untimed queries on each index before the steady latency
 TARGET_ADD_SECONDS = (
@@ -169,8 +193,9 @@ def measure(
     n: int,
     args: argparse.Namespace,
     progress: Progress,
+    label: str | None = None,
 ) -> dict[str, Any]:
-    """Steps 1-4 of the module docstring for one size."""
+    """Steps 1-5 of the module docstring for one corpus (``n`` old rows, the rest new)."""
     import newsim
 
     X = ds.X
@@ -182,6 +207,7 @@ def measure(
     new_ids = all_ids[n:]
     res: dict[str, Any] = {
         "n": n,
+        "label": label or f"n = {n:,}",
         "extra": int(X_new.shape[0]),
         "desc": ds.desc,
         "cached": ds.cached,
@@ -191,7 +217,7 @@ def measure(
         "remove": args.remove,
         "sequence_step": args.step,
     }
-    tag = f"[n={n:,}]"
+    tag = f"[{label or f'n={n:,}'}]"
 
     def build() -> Any:
         return newsim.SimilarityIndex(X_old, ids=old_ids, n_jobs=jobs, progress=False)
@@ -383,7 +409,186 @@ def measure(
     res["cpu"] = timed.medians()
     res["cpu_raw"] = timed.cpu
     progress(f"{tag} results equal a fresh build on the same rows: {check}")
+
+    # 5. the anchor
+    if n <= args.gensim_max_n:
+        try:
+            res["gensim"] = measure_gensim_growth(X_old, X_new, old_ids, new_ids, args, progress)
+        except Exception as exc:
+            res["gensim_error"] = f"not run: {harness._short_error(exc)}"
+            progress(f"{tag} gensim anchor {res['gensim_error']}")
     return res
+
+
+def measure_gensim_growth(
+    X_old: Any,
+    X_new: Any,
+    old_ids: list[str],
+    new_ids: list[str],
+    args: argparse.Namespace,
+    progress: Progress,
+) -> dict[str, Any]:
+    """Step 5: gensim ``Similarity.add_documents`` + a query against newsim ``add`` + a query."""
+    from gensim.matutils import Sparse2Corpus
+    from gensim.similarities import Similarity
+
+    import newsim
+    from benchmarks.bench_similarity import check_topk
+
+    n = X_old.shape[0]
+    tag = f"[gensim n={n:,}]"
+    res: dict[str, Any] = {"n": n}
+    qrows = query_rows(n, args.rounds, args.seed + 11)
+    queries = as_rows(X_old[qrows])
+    bows = [to_bow(q) for q in queries]
+    new_bows = {m: [to_bow(X_new[i]) for i in range(m)] for m in args.add}
+    with tempfile.TemporaryDirectory(prefix="newsim-growth-gensim-", dir=args.workdir) as tmp:
+        base = Path(tmp) / "base"
+        base.mkdir()
+        gc.collect()
+        t0 = time.perf_counter()
+        g = Similarity(
+            str(base / "shard"),
+            Sparse2Corpus(X_old, documents_columns=False),
+            num_features=X_old.shape[1],
+            num_best=K,
+        )
+        g.close_shard()  # the last, incomplete shard too
+        g.save(str(base / "similarity.pickle"))
+        res["build_s"] = time.perf_counter() - t0
+        res["shardsize"] = int(g.shardsize)
+        res["shards"] = len(g.shards)
+        res["last_shard"] = len(g.shards[-1])
+        del g
+        gc.collect()
+        progress(
+            f"{tag} build + save {res['build_s']:.1f} s, {res['shards']} shards (last: "
+            f"{res['last_shard']:,} articles)"
+        )
+
+        def load_copy(name: str, fname: str = "similarity.pickle") -> Any:
+            """A copy of the saved index's files, loaded, pointed at the copy."""
+            where = Path(tmp) / name
+            if not where.exists():
+                shutil.copytree(base, where)
+            idx = Similarity.load(str(where / fname))
+            idx.output_prefix = str(where / "shard")
+            idx.check_moved()
+            return idx
+
+        times: dict[str, dict[int, list[float]]] = {
+            k: {m: [] for m in args.add}
+            for k in ("gensim_add", "gensim_query", "gensim_total", "add", "query", "total")
+        }
+        got: dict[int, list[Any]] = {m: [] for m in args.add}
+        ref: dict[int, list[Any]] = {m: [] for m in args.add}
+
+        def run_gensim(r: int, m: int) -> None:
+            idx = load_copy(f"r{r}-{m}")
+            idx[bows[r]]  # its shards mapped, as in an index that has served a query
+            dt_add, _ = timed_call(partial(idx.add_documents, new_bows[m]))
+            t0 = time.perf_counter()
+            sims = idx[bows[r]]
+            dt_q = time.perf_counter() - t0
+            times["gensim_add"][m].append(dt_add)
+            times["gensim_query"][m].append(dt_q)
+            times["gensim_total"][m].append(dt_add + dt_q)
+            got[m].append(gensim_topk(sims))
+            assert len(idx) == n + m
+            del idx
+
+        def run_newsim(r: int, m: int) -> None:
+            idx = newsim.SimilarityIndex(X_old, ids=old_ids, n_jobs=args.n_jobs, progress=False)
+            idx.row_of(old_ids[0])  # its id map, as in an index that has served a lookup
+            idx.query(queries[r], k=K)
+            dt_add, _ = timed_call(partial(idx.add, X_new[:m], ids=new_ids[:m]))
+            t0 = time.perf_counter()
+            out = idx.query(queries[r], k=K)
+            dt_q = time.perf_counter() - t0
+            times["add"][m].append(dt_add)
+            times["query"][m].append(dt_q)
+            times["total"][m].append(dt_add + dt_q)
+            rows = [-1 if v is None else int(str(v)[len("article-") :]) for v in out.ids.ravel()]
+            ref[m].append((np.asarray(rows, dtype=np.int64), np.asarray(out.scores).ravel()))
+            del idx
+
+        for r in range(args.rounds):
+            for m in args.add:
+                order = (run_gensim, run_newsim) if r % 2 == 0 else (run_newsim, run_gensim)
+                for fn in order:
+                    fn(r, m)
+                    gc.collect()
+                progress(
+                    f"{tag} round {r + 1}, add {m:,}: gensim add "
+                    f"{times['gensim_add'][m][-1]:.3f} s + query "
+                    f"{times['gensim_query'][m][-1]:.3f} s; newsim add {times['add'][m][-1]:.4f} s "
+                    f"+ query {times['query'][m][-1] * 1e3:.2f} ms"
+                )
+        for k, v in times.items():
+            res[k] = {str(m): summary(x) for m, x in v.items()}
+        agreement = {}
+        for m in args.add:
+            Xm = sp.vstack([X_old, X_new[:m]], format="csr")
+            chk = check_topk(
+                np.stack([g[0] for g in got[m]]),
+                np.stack([g[1] for g in got[m]]),
+                np.stack([x[0] for x in ref[m]]),
+                np.stack([x[1] for x in ref[m]]),
+                Xm,
+                row_ids=np.asarray(qrows[: len(got[m])]),
+                exclude_self=False,
+            )
+            agreement[str(m)] = f"{chk.summary()} (gensim vs newsim, {len(got[m])} queries)"
+        res["agreement"] = agreement
+
+        # Reloading after an add (gensim issue 2663): a program adds to a loaded index and queries
+        # it (which writes the grown last shard over the saved one's file), then the next run
+        # loads the index again: not saved again after the add, and saved again.
+        big = max(args.add)
+        res["reload"] = {}
+        for saved in (False, True):
+            how = "saved" if saved else "unsaved"
+            idx = load_copy(f"reload-{how}")
+            idx.add_documents(new_bows[big])
+            before = gensim_topk(idx[bows[0]])
+            fname = "similarity.pickle"
+            if saved:
+                fname = "similarity-after-add.pickle"
+                idx.save(str(Path(tmp) / f"reload-{how}" / fname))
+            del idx
+            gc.collect()
+            steps = []
+            try:
+                again = load_copy(f"reload-{how}", fname)
+                size = len(again)
+                got_rows = gensim_topk(again[bows[0]])[0]
+                beyond = int(np.count_nonzero(got_rows >= size))
+                same = bool(np.array_equal(before[0], got_rows))
+                steps.append(
+                    f"it loads with {size:,} articles ({n + big if saved else n:,} saved), "
+                    f"its top-10 {'equal' if same else 'differ from'} those before the reload"
+                    + (f" and name {beyond} rows beyond its size" if beyond else "")
+                )
+                again.add_documents(new_bows[big])
+                steps.append(f"adding the {big:,} again gives {len(again):,} articles")
+                again[bows[0]]
+                steps.append("the next query answers")
+                ok = saved and same and size == n + big
+            except Exception as exc:
+                steps.append(f"the next call fails: {harness._short_error(exc)}")
+                ok = False
+            outcome = "; ".join(steps)
+            res["reload"][how] = {"ok": ok, "outcome": outcome}
+            progress(f"{tag} reload after add {big:,} ({how}): {outcome}")
+    return res
+
+
+def timed_call(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds of one call of ``fn`` and its result (garbage collected before)."""
+    gc.collect()
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
 
 
 # --------------------------------------------------------------------------------------
@@ -393,11 +598,8 @@ def measure(
 def render_section(data: dict[str, Any]) -> str:
     """The markdown section of a run (from the figures of :func:`main`)."""
     sizes: list[dict[str, Any]] = data["sizes"]
-    cols = [f"n = {s['n']:,}" for s in sizes]
-    first = sizes[0]
-    adds: list[int] = first["add_sizes"]
-    big = max(adds)
-    rm = first["remove"]
+    real: list[dict[str, Any]] = data.get("real", [])
+    rm = (sizes or real)[0]["remove"]
     lines = [
         "## Index growth: add, remove, merge, queries before and after (issue 19)",
         "",
@@ -406,22 +608,63 @@ def render_section(data: dict[str, Any]) -> str:
         f"1-minute load average {data['loadavg_before']:.2f} before, "
         f"{data['loadavg_after']:.2f} after (2 logical cores, shared with other work)",
         f"- every index: string ids `article-0000000`, ..., `n_jobs={data['n_jobs']}`",
-        "",
-        "Corpora: the old rows `X_old` are the first n rows of X (the generated corpus of size "
-        "n), the new rows `X_new` the rows after them (further generated articles, not in the "
-        "index), all weighted by one vectorizer fit on the n + new articles:",
-        "",
     ]
+    if sizes:
+        lines += [
+            "",
+            "Corpora: the old rows `X_old` are the first n rows of X (the generated corpus of "
+            "size n), the new rows `X_new` the rows after them (further generated articles, not "
+            "in the index), all weighted by one vectorizer fit on the n + new articles:",
+            "",
+        ]
+        lines += corpus_lines(sizes)
+        lines += render_body(data, sizes, "###")
+    if real:
+        k = real[0]["add_sizes"][0]
+        lines += [
+            "",
+            f"### Real text: one copy of each corpus, its last {k:,} articles added to the others",
+            "",
+            "X = the whole corpus weighted by the default `newsim.TfidfVectorizer()`; `X_old` its "
+            f"first rows, `X_new` its last {k:,}; adds, removes and the sequence's one step are "
+            f"of {k:,} rows:",
+            "",
+        ]
+        lines += corpus_lines(real)
+        lines += render_body(data, real, "####")
+    lines += ["", method(rm)]
+    return "\n".join(lines)
+
+
+def ratio(g: dict[str, Any], key: str) -> float:
+    """gensim's median add + query over newsim's."""
+    return float(g["gensim_total"][key]["median"] / g["total"][key]["median"])
+
+
+def corpus_lines(sizes: list[dict[str, Any]]) -> list[str]:
+    """One line per corpus: its old and new rows and where X came from."""
+    lines = []
     for s in sizes:
         extra = " (X read from the cache file of an earlier run)" if s.get("cached") else ""
         lines.append(
-            f"- n = {s['n']:,}: X_old = rows 0-{s['n'] - 1:,} ({s['nnz_old']:,} stored "
+            f"- {s['label']}: X_old = rows 0-{s['n'] - 1:,} ({s['nnz_old']:,} stored "
             f"values), X_new = rows {s['n']:,}-{s['n'] + s['extra'] - 1:,} of X = {s['desc']}"
             f"{extra}"
         )
+    return lines
+
+
+def render_body(data: dict[str, Any], sizes: list[dict[str, Any]], h: str) -> list[str]:
+    """The tables of some corpora (columns), under headings of level ``h``."""
+    cols = [s["label"] for s in sizes]
+    first = sizes[0]
+    adds: list[int] = first["add_sizes"]
+    big = max(adds)
+    rm = first["remove"]
+    lines: list[str] = []
     lines += [
         "",
-        "### Add against a rebuild (median s, min-max; each add on a fresh index over X_old)",
+        f"{h} Add against a rebuild (median s, min-max; each add on a fresh index over X_old)",
         "",
         "| | " + " | ".join(cols) + " |",
         "|---|" + "---|" * len(cols),
@@ -471,7 +714,7 @@ def render_section(data: dict[str, Any]) -> str:
             f"add {int(m):,}: main {v['main_rows']:,} + delta {v['delta_rows']:,} rows"
             for m, v in s["add_segments"].items()
         )
-        lines.append(f"- n = {s['n']:,}: segments after each timed add: {segs}.")
+        lines.append(f"- {s['label']}: segments after each timed add: {segs}.")
     for s in sizes:
         if s["n"] >= 1_000_000 and 1000 in adds:
             med = s["add"]["1000"]["median"]
@@ -481,9 +724,69 @@ def render_section(data: dict[str, Any]) -> str:
                 f"a second): add 1,000 at n = {s['n']:,} takes {_s(med)} s (median; max "
                 f"{_s(s['add']['1000']['max'])} s): {verdict} it."
             )
+    gs = [s for s in sizes if s.get("gensim")]
+    if gs:
+        gcols = [s["label"] for s in gs]
+        lines += [
+            "",
+            f"{h} Same-run anchor: gensim `Similarity.add_documents` (sharded on disk), then one "
+            "query (median s, min-max)",
+            "",
+            "| | " + " | ".join(gcols) + " |",
+            "|---|" + "---|" * len(gcols),
+        ]
+        for m in adds:
+            key = str(m)
+            row(
+                f"anchor: gensim `index.add_documents(bows)`, {m:,} new",
+                [_span(s["gensim"]["gensim_add"][key]) for s in gs],
+            )
+            row(
+                "anchor: gensim, the query after it (builds and writes the grown last shard, "
+                "then searches every shard)",
+                [_span(s["gensim"]["gensim_query"][key]) for s in gs],
+            )
+            row(
+                f"anchor: gensim add + query, {m:,} new",
+                [_span(s["gensim"]["gensim_total"][key]) for s in gs],
+            )
+            row(
+                f"**newsim `index.add(X_new[:{m}], ids=new_ids)` + `index.query(row, k=10)`**, "
+                f"{m:,} new",
+                [_span(s["gensim"]["total"][key]) for s in gs],
+            )
+            row(
+                f"of which newsim's query, {m:,} new",
+                [_span(s["gensim"]["query"][key]) for s in gs],
+            )
+            row(
+                f"ratio of medians (gensim add + query / newsim add + query), {m:,} new",
+                [f"{ratio(s['gensim'], key):.0f}" for s in gs],
+            )
+        lines.append("")
+        for s in gs:
+            g = s["gensim"]
+            lines.append(
+                f"- {s['label']}: gensim built from X_old and saved once "
+                f"({_s(g['build_s'])} s, 1 run): {g['shards']} shards of up to "
+                f"{g['shardsize']:,} articles, the last of {g['last_shard']:,}; results of the "
+                "timed queries: "
+                + "; ".join(f"add {int(m):,}: {v}" for m, v in g["agreement"].items())
+                + "."
+            )
+            rel = g["reload"]
+            lines.append(
+                f"- {s['label']}: a program loads the saved gensim index, adds {big:,} and "
+                "queries; the next run loads it again and adds the same again (gensim issue "
+                f"2663). Not saved after the add: {rel['unsaved']['outcome']}. Saved after "
+                f"the add: {rel['saved']['outcome']}."
+            )
+    for s in sizes:
+        if s.get("gensim_error"):
+            lines.append(f"- {s['label']}: gensim anchor {s['gensim_error']}")
     lines += [
         "",
-        "### CPU seconds of the process behind those times (medians: user / kernel)",
+        f"{h} CPU seconds of the process behind those times (medians: user / kernel)",
         "",
         "| | " + " | ".join(cols) + " |",
         "|---|" + "---|" * len(cols),
@@ -511,7 +814,7 @@ def render_section(data: dict[str, Any]) -> str:
     step = first["sequence"]
     lines += [
         "",
-        f"### A sequence of {len(step)} adds of "
+        f"{h} A sequence of {len(step)} adds of "
         f"{first['sequence_step']:,} in a row "
         "(one fresh index over X_old per n; s per add, rows of the delta segment after it)",
         "",
@@ -539,13 +842,13 @@ def render_section(data: dict[str, Any]) -> str:
         )
         c = s["sequence_check"]
         lines.append(
-            f"- n = {s['n']:,}: {where}; after the sequence, {c['queries']} random queries give "
+            f"- {s['label']}: {where}; after the sequence, {c['queries']} random queries give "
             f"the same ids and scores as a fresh build on the same rows: "
             f"{'yes' if c['equal'] else 'NO'}."
         )
     lines += [
         "",
-        f"### Query latency before and after adds (one row per call, k=10, ms; "
+        f"{h} Query latency before and after adds (one row per call, k=10, ms; "
         f"{first['query_rows']} random rows of X_old)",
         "",
         "| index | " + " | ".join(f"{c}: first query | median | p90" for c in cols) + " |",
@@ -563,15 +866,14 @@ def render_section(data: dict[str, Any]) -> str:
         c = s["check"]
         yes = {True: "yes", False: "NO"}
         lines.append(
-            f"- n = {s['n']:,}: the merge (main {seg['main_rows']:,} + delta "
+            f"- {s['label']}: the merge (main {seg['main_rows']:,} + delta "
             f"{seg['delta_rows']:,} rows, {seg['removed']:,} removed) took "
             f"{_s(s['lifecycle_merge_s'])} s (1 run); results (ids and scores of all "
             f"{c['queries']} queries) equal a fresh build on the same rows: after add "
             f"{yes[c['added']]}, after remove {yes[c['removed']]}, after the merge "
             f"{yes[c['merged']]}."
         )
-    lines += ["", method(rm)]
-    return "\n".join(lines)
+    return lines
 
 
 def method(remove: int) -> str:
@@ -600,7 +902,11 @@ def build_parser() -> argparse.ArgumentParser:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument(
-        "--n", type=int, nargs="+", default=[100_000, 1_000_000], help="articles in the index"
+        "--n",
+        type=int,
+        nargs="*",
+        default=[100_000, 1_000_000],
+        help="articles in the index (generated); none with --real: real text only",
     )
     p.add_argument(
         "--extra",
@@ -621,6 +927,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--n-jobs", type=int, default=2, help="n_jobs of every index (2)")
     p.add_argument("--seed", type=int, default=0, help="seed of the generator and the samples")
+    p.add_argument(
+        "--gensim-max-n",
+        type=int,
+        default=100_000,
+        help="run the gensim anchor at sizes up to this (default 100000; 0: never)",
+    )
+    p.add_argument(
+        "--real",
+        nargs="*",
+        default=[],
+        choices=REAL_CORPORA,
+        help="also run every step on one copy of these real corpora (default: none)",
+    )
+    p.add_argument(
+        "--real-add", type=int, default=100, help="articles added (and removed) on real text (100)"
+    )
+    p.add_argument("--workdir", help="where gensim's files go (default: a temporary directory)")
     p.add_argument("--cache-dir", help="keep X of each size here (.npz) and reuse it in later runs")
     p.add_argument("--out", help="markdown file whose 'index-growth' section is replaced")
     p.add_argument("--section", default=SECTION, help="marker name of the results section")
@@ -639,7 +962,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--add, --remove, --step and --sequence must be >= 1")
     if args.extra < max(max(args.add), args.step * args.sequence):
         parser.error("--extra must cover the largest --add and --step x --sequence")
-    if args.remove > min(args.n) or args.queries < 1:
+    if not args.n and not args.real:
+        parser.error("nothing to measure: give --n sizes or --real corpora")
+    if args.real_add < 1:
+        parser.error("--real-add must be >= 1")
+    if (args.n and args.remove > min(args.n)) or args.queries < 1:
         parser.error("--remove must not exceed --n, and --queries must be >= 1")
 
     def progress(msg: str) -> None:
@@ -653,6 +980,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     for n in args.n:
         ds = make_dataset(n + args.extra, args.seed, args.cache_dir, progress)
         sizes.append(measure(ds, n, args, progress))
+        del ds
+        gc.collect()
+    real = []
+    for name in args.real:
+        ds = real_dataset(name, progress)
+        total = ds.X.shape[0]
+        k = args.real_add
+        n = total - k
+        if n < k:
+            parser.error(f"--real-add {k} leaves too few articles of {name} ({total:,})")
+        small = argparse.Namespace(**vars(args))
+        small.add, small.remove, small.step, small.sequence = [k], k, k, 1
+        small.queries = min(args.queries, n)
+        small.check_queries = min(args.check_queries, n)
+        real.append(measure(ds, n, small, progress, label=real_label(name, total)))
         del ds
         gc.collect()
     from newsim import _similarity
@@ -670,6 +1012,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "loadavg_before": loadavg_before,
         "loadavg_after": os.getloadavg()[0],
         "sizes": sizes,
+        "real": real,
     }
     section = render_section(data)
     harness.publish(

@@ -64,6 +64,18 @@ def test_small_mode_reports_every_figure(tmp_path):
     assert set(r["cpu"]) == labels
     assert all(c["user"] >= 0 and c["sys"] >= 0 for c in r["cpu"].values())
 
+    # the anchor: gensim add + query against newsim's, each round, the same top-10; and what a
+    # reload after an add gives (gensim issue 2663), saved again or not
+    g = r["gensim"]
+    for key in ("gensim_add", "gensim_query", "gensim_total", "add", "query", "total"):
+        for m in ("100", "400"):
+            assert len(g[key][m]["times"]) == 2 and g[key][m]["median"] > 0, (key, m)
+    assert g["total"]["400"]["median"] >= g["add"]["400"]["median"]
+    assert all(a.startswith("100.00%") for a in g["agreement"].values()), g["agreement"]
+    assert g["reload"]["saved"]["ok"] is True
+    assert "it loads with 2,000 articles" in g["reload"]["unsaved"]["outcome"]
+    assert data["real"] == []
+
     text = out_md.read_text(encoding="utf-8")
     assert text.startswith("# Results\n\nkeep\n")
     body = text.split("<!-- index-growth:begin -->")[1].split("<!-- index-growth:end -->")[0]
@@ -79,6 +91,9 @@ def test_small_mode_reports_every_figure(tmp_path):
         "### Query latency before and after adds",
         "after add 400 and remove 50 (two segments, removal flags)",
         "after add yes, after remove yes, after the merge yes",
+        "### Same-run anchor: gensim `Similarity.add_documents`",
+        "ratio of medians (gensim add + query / newsim add + query), 400 new",
+        "(gensim issue 2663)",
     ):
         assert needle in body, needle
     table = [ln for ln in body.splitlines() if ln.startswith("| after ")]
@@ -115,3 +130,24 @@ def test_same_results_compares_ids_and_scores():
     other[1, 0] = "d"
     assert not big.same_results((ids, scores), (other, scores))
     assert not big.same_results((ids, scores), (ids, scores + np.float32(1e-7)))
+
+
+def test_real_text_runs_every_step(tmp_path, gnad):
+    # --real alone: no generated corpus; the last 20 articles of 10kGNAD (the gnad fixture
+    # skips without it; benchmarks.corpora finds it where conftest does) added to the others
+    out_json = tmp_path / "raw.json"
+    out_md = tmp_path / "RESULTS.md"
+    args = ["--n", "--real", "10kgnad", "--real-add", "20", "--rounds", "1", "--queries", "5"]
+    args += ["--check-queries", "5", "--gensim-max-n", "0", "--json", str(out_json)]
+    assert big.main([*args, "--out", str(out_md)]) == 0
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["sizes"] == [] and len(data["real"]) == 1
+    r = data["real"][0]
+    assert r["label"] == "10kgnad (1,028 real)" and r["n"] == 1008 and r["extra"] == 20
+    assert r["add_segments"]["20"] == {"main_rows": 1008, "delta_rows": 20, "removed": 0}
+    assert r["check"] == {"queries": 5, "added": True, "removed": True, "merged": True}
+    assert r["sequence_check"]["equal"] is True and "gensim" not in r
+    body = out_md.read_text(encoding="utf-8")
+    assert "### Real text: one copy of each corpus, its last 20 articles added" in body
+    assert "#### Query latency before and after adds" in body
+    assert "- 10kgnad (1,028 real): X_old = rows 0-1,007" in body
