@@ -879,8 +879,11 @@ def measure_memory(
 
 
 def _s(x: float | None) -> str:
+    """Seconds: 5 decimals below 0.01 s (real text, gensim's lazy load), 3 below 10 s, else 1."""
     if x is None:
         return "-"
+    if x < 0.01:
+        return f"{x:.5f}"
     return f"{x:.3f}" if x < 10 else f"{x:.1f}"
 
 

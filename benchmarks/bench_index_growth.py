@@ -567,7 +567,7 @@ def measure_gensim_growth(
                 steps.append(
                     f"it loads with {size:,} articles ({n + big if saved else n:,} saved), "
                     f"its top-10 {'equal' if same else 'differ from'} those before the reload"
-                    + (f" and name {beyond} rows beyond its size" if beyond else "")
+                    + (f" and name {beyond} row(s) beyond its size" if beyond else "")
                 )
                 again.add_documents(new_bows[big])
                 steps.append(f"adding the {big:,} again gives {len(again):,} articles")
