@@ -781,7 +781,7 @@ SimilarityIndex SimilarityIndex::load(const std::string& path, bool mmap) {
     void* p = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd.get(), 0);
     if (p == MAP_FAILED) system_failure("mapping " + path);
     auto mapping = std::make_shared<const Mapping>(p, size);
-    // Read ahead: loading checks every byte once, in order.
+    // Read ahead: loading reads every byte (the checksums first), section by section.
     ::madvise(p, size, MADV_WILLNEED);
     const std::span<const std::byte> bytes = mapping->bytes();
     return SimilarityIndex(open_index(bytes, std::move(mapping), true));
