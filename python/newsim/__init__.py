@@ -32,6 +32,12 @@ if TYPE_CHECKING:
     from ._similarity import SimilarityIndex as SimilarityIndex
     from ._similarity import TopK as TopK
     from ._stopwords import stop_word_list as stop_word_list
+    from ._syndication import Passage as Passage
+    from ._syndication import Passages as Passages
+    from ._syndication import Syndication as Syndication
+    from ._syndication import containment as containment
+    from ._syndication import dedup as dedup
+    from ._syndication import shared_passages as shared_passages
     from ._vectorizer import HashingVectorizer as HashingVectorizer
     from ._vectorizer import SklearnTfidfVectorizer as SklearnTfidfVectorizer
     from ._vectorizer import TfidfVectorizer as TfidfVectorizer
@@ -44,17 +50,23 @@ __all__ = [
     "Keywords",
     "ModelFormatError",
     "Pairs",
+    "Passage",
+    "Passages",
     "SimilarityIndex",
     "SklearnTfidfVectorizer",
     "Stories",
+    "Syndication",
     "TfidfVectorizer",
     "TopK",
     "__version__",
     "blockwise_query",
     "blockwise_top_k",
+    "containment",
     "datasets",
+    "dedup",
     "merge_top_k",
     "plan_blocks",
+    "shared_passages",
     "stop_word_list",
 ]
 
@@ -73,6 +85,12 @@ _LAZY_ATTRIBUTES = {
     "TopK": "._similarity",
     "Stories": "._stories",
     "stop_word_list": "._stopwords",
+    "Passage": "._syndication",
+    "Passages": "._syndication",
+    "Syndication": "._syndication",
+    "containment": "._syndication",
+    "dedup": "._syndication",
+    "shared_passages": "._syndication",
     "HashingVectorizer": "._vectorizer",
     "SklearnTfidfVectorizer": "._vectorizer",
     "TfidfVectorizer": "._vectorizer",

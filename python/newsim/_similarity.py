@@ -18,6 +18,7 @@ Frames keep the row numbers (to select articles with them) and add the ids when 
 
 from __future__ import annotations
 
+import html
 import os
 import threading
 import warnings
@@ -35,6 +36,7 @@ from ._repr import SummaryReprMixin, format_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._stories import Stories
+    from ._syndication import Passages
 
 __all__ = ["Explanation", "Keywords", "Pairs", "SimilarityIndex", "TopK"]
 
@@ -448,12 +450,21 @@ _PAIRS_0_2 = _Legacy(
 )
 
 
-class Explanation(NamedTuple):
+class _ExplanationFields(NamedTuple):
+    terms: list[Any]
+    contributions: np.ndarray
+    score: float
+
+
+class Explanation(_ExplanationFields):
     """Why two articles are similar: the shared terms and each one's contribution.
 
     The contributions of all shared terms sum to the articles' score (their cosine when rows
     are L2-normalized); ``terms`` and ``contributions`` hold the largest ones. An explanation
     is about one pair of articles, so its table has no article labels: its rows are terms.
+    When the texts are known (``index.explain(i, j, texts=...)``, ``vectorizer.explain(a,
+    b)``), :attr:`passages` holds the runs of words they share and the notebook
+    representation marks them in both texts. It unpacks into its three fields, as before.
 
     Examples
     --------
@@ -467,9 +478,44 @@ class Explanation(NamedTuple):
     True
     """
 
-    terms: list[Any]
-    contributions: np.ndarray
-    score: float
+    @property
+    def passages(self) -> Optional[Passages]:
+        """The passages the two texts share (:func:`newsim.shared_passages`), or None.
+
+        None when the explanation was made without the texts (from rows or an index without
+        ``texts=``).
+
+        Examples
+        --------
+        >>> import newsim
+        >>> texts = ["Ten people were hurt when a tram left the rails in Leipzig this morning.",
+        ...          "Police said ten people were hurt when a tram left the rails in Leipzig."]
+        >>> index = newsim.TfidfVectorizer().index(texts)
+        >>> index.explain(0, 1).passages is None
+        True
+        >>> [p.text for p in index.explain(0, 1, texts=texts).passages]
+        ['Ten people were hurt when a tram left the rails in Leipzig']
+        """
+        passages: Optional[Passages] = getattr(self, "__dict__", {}).get("_passages")
+        return passages
+
+    def _with_passages(self, passages: Passages) -> Explanation:
+        self.__dict__["_passages"] = passages
+        return self
+
+    def _replace(self, **kwargs: Any) -> Explanation:
+        """Return a copy with fields replaced (the passages kept)."""
+        result = super()._replace(**kwargs)
+        result.__dict__.update(getattr(self, "__dict__", {}))
+        return result
+
+    def _repr_html_(self) -> Optional[str]:
+        """Return the shared passages marked in both texts, under the score (None: no texts)."""
+        passages = self.passages
+        if passages is None:
+            return None  # the plain repr
+        terms = ", ".join(html.escape(str(t)) for t in self.terms)
+        return f"<div><p>score {self.score:.3f}; terms: {terms}</p>{passages._repr_html_()}</div>"
 
     def to_frame(self) -> Any:
         """Return a pandas DataFrame with columns ``term``, ``contribution``, ``share``.
@@ -1627,7 +1673,15 @@ class SimilarityIndex(SummaryReprMixin):
             progress=progress,
         )
 
-    def explain(self, i: int, j: int, top: int = 10) -> Explanation:
+    def explain(
+        self,
+        i: int,
+        j: int,
+        top: int = 10,
+        *,
+        texts: Optional[Sequence[str]] = None,
+        min_words: int = 8,
+    ) -> Explanation:
         """Explain what makes articles i and j similar: shared terms and their contributions.
 
         Parameters
@@ -1636,12 +1690,18 @@ class SimilarityIndex(SummaryReprMixin):
             The articles' ids when the index has ``ids``, else their row numbers.
         top : int, default=10
             How many terms to return (largest contributions first).
+        texts : sequence of str, optional
+            The indexed articles' texts, one per article in row order (the index holds
+            vectors, not texts). With them, ``passages`` holds the runs of words the two
+            articles share (:func:`newsim.shared_passages`), marked in a notebook.
+        min_words : int, default=8
+            The shortest passage, in words (with ``texts``).
 
         Returns
         -------
         Explanation
             ``terms`` (feature names, or column numbers without them), ``contributions`` and
-            the full ``score`` (the sum over every shared term).
+            the full ``score`` (the sum over every shared term); ``passages`` with ``texts``.
 
         Raises
         ------
@@ -1649,6 +1709,9 @@ class SimilarityIndex(SummaryReprMixin):
             If the index has ``ids`` and ``i`` or ``j`` is not one of them (named).
         IndexError, TypeError
             Without ``ids``, for a row number out of range or not an int.
+        TypeError, ValueError
+            For ``texts`` of another length than the index, or whose entry for i or j is not
+            a str (named by its position).
 
         Examples
         --------
@@ -1675,12 +1738,19 @@ class SimilarityIndex(SummaryReprMixin):
                     f"article id {name}={v} is out of range for an index of {st.n_alive} articles"
                 )
         top = _check_k(top, "top")
+        pair_texts = None if texts is None else _texts_of(texts, st.n_alive, int(i), int(j))
         if not st.segmented:
-            return _explanation(st.main.explain(int(i), int(j)), top, self.feature_names_)
-        # The two rows from their segments: the same terms and products as in one index.
-        slots = st.alive()
-        pair = sp.vstack([st.slot_matrix(int(slots[i])), st.slot_matrix(int(slots[j]))], "csr")
-        return _explanation(_core.explain_rows(*_parts(pair), 0, 1), top, self.feature_names_)
+            result = _explanation(st.main.explain(int(i), int(j)), top, self.feature_names_)
+        else:
+            # The two rows from their segments: the same terms and products as in one index.
+            slots = st.alive()
+            pair = sp.vstack([st.slot_matrix(int(slots[i])), st.slot_matrix(int(slots[j]))], "csr")
+            result = _explanation(_core.explain_rows(*_parts(pair), 0, 1), top, self.feature_names_)
+        if pair_texts is not None:
+            from ._syndication import shared_passages
+
+            result._with_passages(shared_passages(*pair_texts, min_words=min_words))
+        return result
 
     # ------------------------------------------------------------------ growing
     def add(self, X: Any, ids: Optional[Sequence[Any]] = None) -> None:
@@ -1932,6 +2002,32 @@ def _explanation(
     cols, vals = cols[:top], vals[:top]
     terms = [feature_names[c] for c in cols] if feature_names is not None else cols.tolist()
     return Explanation(terms, vals, score)
+
+
+def _texts_of(texts: Any, n: int, i: int, j: int) -> tuple[str, str]:
+    """Return ``texts[i], texts[j]`` of ``explain(texts=)``, checked."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(
+            f"texts must be a sequence of str, one per article, got a bare {type(texts).__name__}"
+        )
+    if isinstance(texts, (set, frozenset, dict)):
+        raise TypeError(
+            f"texts must be a sequence in row order, got an unordered {type(texts).__name__}"
+        )
+    if not hasattr(texts, "__getitem__") or not hasattr(texts, "__len__"):
+        texts = list(texts)
+    if len(texts) != n:
+        raise ValueError(
+            f"texts has {len(texts)} entries for {n} articles; pass one per indexed article"
+        )
+    at = getattr(texts, "iloc", texts)  # a pandas Series by position, not by label
+    out = []
+    for p in (i, j):
+        value = at[p]
+        if not isinstance(value, str):
+            raise TypeError(f"texts[{p}] is {value!r} ({type(value).__name__}): texts must be str")
+        out.append(value)
+    return out[0], out[1]
 
 
 def explain_rows(

@@ -93,7 +93,9 @@ class _TermMethodsMixin:
         -------
         Explanation
             ``terms``, ``contributions`` (largest first) and ``score``, the sum of all shared
-            terms' contributions: the cosine of the two articles with ``norm='l2'``.
+            terms' contributions: the cosine of the two articles with ``norm='l2'``;
+            ``passages``, the runs of at least 8 words the texts share
+            (:func:`newsim.shared_passages`), marked in a notebook.
 
         Examples
         --------
@@ -104,8 +106,11 @@ class _TermMethodsMixin:
         >>> "deepseek" in e.terms, round(e.score, 1)
         (True, 0.2)
         """
+        from ._syndication import shared_passages
+
         X = self.transform([a, b])
-        return explain_rows(X, 0, 1, top=top, feature_names=self.get_feature_names_out())
+        result = explain_rows(X, 0, 1, top=top, feature_names=self.get_feature_names_out())
+        return result._with_passages(shared_passages(a, b))
 
     def keywords(self: _Transforming, raw_documents: Iterable[str], top: int = 10) -> Keywords:
         """Each article's top-weighted terms under the fitted model.
