@@ -424,6 +424,38 @@ BAD: dict[str, Bad] = {
     "stories-dates-milliseconds": Bad(
         lambda c: c.index.stories(dates=np.array([1394470920294] * 3)), TypeError,
         r"dates\[0\] is 1394470920294 \(int64\), not a date; convert numbers first"),
+    "explain-texts-wrong-length": Bad(
+        lambda c: c.index.explain(0, 1, texts=GOOD[:2]), ValueError,
+        r"texts has 2 entries for 3 articles; pass one per indexed article"),
+    "dedup-texts-not-str": Bad(
+        lambda c: newsim.dedup([GOOD[0], 7, GOOD[2]]), TypeError,
+        r"texts\[1\] is 7 \(int\): texts must be str"),
+    "dedup-sources-wrong-length": Bad(
+        lambda c: newsim.dedup(GOOD, sources=["dpa", "AP"]), ValueError,
+        r"sources has 2 entries for 3 articles; pass one per article"),
+    "dedup-dates-unparsable": Bad(
+        lambda c: newsim.dedup(GOOD, dates=["2024-01-01", "yesterday", "2024-01-02"]),
+        ValueError, r"dates\[1\] is 'yesterday', which does not parse as a date"),
+    "dedup-dates-missing": Bad(
+        lambda c: newsim.dedup(GOOD, dates=["2024-01-01", "2024-01-02", None]), ValueError,
+        r"dates\[2\] is missing \(None\); every article needs a date"),
+    "dedup-dates-naive-and-aware": Bad(
+        lambda c: newsim.dedup(GOOD, dates=["2024-01-01T10:00+01:00", "2024-01-01T10:00",
+                                            "2024-01-02"]), ValueError,
+        r"dates mixes time-zone aware and naive dates: dates\[0\] .* is time-zone aware, "
+        r"dates\[1\] .* is naive"),
+    "dedup-keep-last": Bad(
+        lambda c: newsim.dedup(GOOD, keep="last"), ValueError,
+        r"keep must be 'first' \(the first published of each group\), got 'last'"),
+    "dedup-index-other-size": Bad(
+        lambda c: newsim.dedup(GOOD[:2], index=c.index), ValueError,
+        r"index has 3 articles for 2 texts"),
+    "containment-shingle-zero": Bad(
+        lambda c: newsim.containment("a", "b", shingle=0), ValueError,
+        r"shingle must be >= 1 \(words per shingle\), got 0"),
+    "shared_passages-bytes": Bad(
+        lambda c: newsim.shared_passages(b"Haus", "Haus"), TypeError,
+        r"a must be a str, got bytes"),
     "explain-out-of-range": Bad(
         lambda c: c.index.explain(0, 99), IndexError,
         r"article id j=99 is out of range for an index of 3 articles"),
@@ -598,6 +630,9 @@ def test_the_table_is_large_and_names_every_entry_point() -> None:
         "pairs",
         "stories",
         "explain",
+        "dedup",
+        "containment",
+        "shared_passages",
         "save",
         "load_bbc",
         "cli",

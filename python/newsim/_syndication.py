@@ -563,25 +563,6 @@ def _check_texts(texts: Any) -> list[str]:
     return items
 
 
-def _check_ids(ids: Any, n: int) -> np.ndarray:
-    if isinstance(ids, (str, bytes)):
-        raise TypeError(f"ids must be a sequence of labels, got a bare {type(ids).__name__}")
-    items = list(ids)
-    if len(items) != n:
-        raise ValueError(f"ids has {len(items)} entries for {n} articles; pass one per article")
-    seen: dict[Any, int] = {}
-    for p, value in enumerate(items):
-        try:
-            q = seen.setdefault(value, p)
-        except TypeError:
-            raise TypeError(f"ids[{p}] is {value!r}: ids must be hashable") from None
-        if q != p:
-            raise ValueError(f"ids[{p}] repeats ids[{q}] ({value!r}); ids must be unique")
-    out = np.empty(n, dtype=object)
-    out[:] = items
-    return out
-
-
 def dedup(
     texts: Sequence[str],
     *,
@@ -612,9 +593,9 @@ def dedup(
     ----------
     texts : sequence of str
         The articles' texts.
-    ids : sequence, optional
-        The articles' ids, unique (default: the index's ``ids_`` with ``index``, else the
-        rows).
+    ids : sequence of str or of int, optional
+        The articles' ids, unique, as for :class:`SimilarityIndex` (default: the index's
+        ``ids_`` with ``index``, else the rows).
     dates : sequence of datetime-like, optional
         Publication dates, one per article, as for :meth:`SimilarityIndex.stories`: all
         time-zone aware or all naive. Without them the first row is the first published.
@@ -664,6 +645,8 @@ def dedup(
     c = _check_share(candidates, "candidates")
     ns, utc = check_dates(dates, n) if dates is not None else (None, False)
     src = check_sources(sources, n) if sources is not None else None
+    from ._similarity import _check_ids
+
     labels = _check_ids(ids, n) if ids is not None else None
     if index is None:
         from ._vectorizer import TfidfVectorizer
