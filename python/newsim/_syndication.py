@@ -360,7 +360,9 @@ def shared_passages(a: str, b: str, *, min_words: int = DEFAULT_MIN_WORDS) -> Pa
                 i += 1
                 continue
             best_len, best_p = 0, -1
-            for p in starts:
+            for p in starts:  # ascending: the longest possible run only shrinks
+                if min(na - i, nb - p) <= best_len:
+                    break
                 n = k
                 while i + n < na and p + n < nb and wa[i + n] == wb[p + n]:
                     n += 1
