@@ -18,11 +18,13 @@ import numpy as np
 import pytest
 
 import newsim
+from conftest import _require
 
 # benchmarks/ is a package at the repo root, which is not on sys.path under pytest
 if str(Path(__file__).resolve().parent.parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import corpora
 from benchmarks import generate as gen
 
 WIRE = (
@@ -232,6 +234,35 @@ def test_dedup_with_an_index_uses_its_ids_and_candidates() -> None:
     assert found.n_candidates == 1
     assert newsim.dedup(texts, index=index, candidates=1.0).n_candidates == 1
     assert "Syndication(n_articles=3, n_kept=2, n_dropped=1" in repr(found)
+
+
+def test_dedup_with_a_grown_index_follows_its_rows_after_removals() -> None:
+    texts = [WIRE, "Storms hit the coast overnight.", "Reuters: " + WIRE, EXTRA, EXTRA + " Ok."]
+    vec = newsim.TfidfVectorizer().fit(texts)
+    index = newsim.SimilarityIndex(vec.transform(texts[:3]), ids=["a", "b", "c"])
+    index.add(vec.transform(texts[3:]), ids=["d", "e"])
+    index.remove(["a"])
+    found = newsim.dedup(texts[1:], index=index)
+    assert found.ids.tolist() == ["b", "c", "d", "e"]
+    assert found.dropped == {"e": "d"}
+    assert "<table" in found._repr_html_()
+
+
+def test_dedup_of_uci_headlines_names_an_earlier_origin_in_the_same_story() -> None:
+    uci = corpora.load_uci_stories(_require(corpora.UCI_STORIES_FILE).parent)
+    import pandas as pd
+
+    dates = pd.to_datetime(uci.timestamps_ms, unit="ms", utc=True)
+    found = newsim.dedup(uci.titles, dates=dates, sources=uci.publishers)
+    frame = found.to_frame()
+    assert len(frame) > 100
+    assert (frame["origin_date"] <= frame["copy_date"]).all()
+    story = np.asarray(uci.stories)
+    same = story[frame["copy_row"]] == story[frame["origin_row"]]
+    assert same.mean() > 0.95
+    # every origin is kept, every copy's origin is an origin
+    assert set(frame["origin_id"]) <= set(found.kept_ids.tolist())
+    assert set(frame["copy_id"]).isdisjoint(found.kept_ids.tolist())
 
 
 def test_dedup_of_nothing_and_of_one_article() -> None:
