@@ -608,12 +608,17 @@ def dedup(
     keep : {'first'}, default='first'
         Keep the first published article of each group (the only choice so far).
     shingle : int, default=5
-        Words per shingle.
+        Words per shingle. 5 suits reprints (whole sentences and paragraphs copied); for
+        rewrites, where words are replaced here and there, each replaced word breaks
+        ``shingle`` shingles: use 2 or 3 and a lower ``threshold`` (on generated copies with
+        up to 30 % of their words replaced, ``shingle=2, threshold=0.4`` found every copy and
+        no false one; benchmarks/RESULTS.md).
     candidates : float, default=0.5
         The smallest cosine of a candidate pair, in (0, 1]. A copy is missed when its
         cosine to every earlier near-copy is below it: lower finds more, costs more.
     index : SimilarityIndex, optional
-        An index of these texts, in the same order (its ``pairs`` give the candidates).
+        An index of these texts, one per indexed article in the index's row order (after
+        ``add`` and ``remove``: the order of ``ids_``); its ``pairs`` give the candidates.
 
     Returns
     -------
