@@ -151,16 +151,31 @@ class _RawStore:
         mask[ids] = True
         slots, start = [np.zeros(0, dtype=np.int64)], 0
         for block in self.blocks:
-            entries = np.flatnonzero(mask[block[f"{prefix}_ids"]])
-            if entries.size:
-                rows = np.searchsorted(block[f"{prefix}_ptr"], entries, side="right") - 1
-                slots.append(np.unique(rows) + start)
+            hits = np.concatenate([[0], np.cumsum(mask[block[f"{prefix}_ids"]], dtype=np.int64)])
+            ptr = block[f"{prefix}_ptr"]
+            slots.append(np.flatnonzero(hits[ptr[1:]] > hits[ptr[:-1]]) + start)
             start += block["doc_len"].size
         hit = np.concatenate(slots)
         hit = hit[self.alive[hit]]
         rank = np.cumsum(self.alive) - 1
         out: np.ndarray = rank[hit]
         return out
+
+    def latest_change(self) -> np.ndarray:
+        """Return, per alive article, the latest version its candidates' splits changed at.
+
+        -1 where none did (or it has no compound candidate).
+        """
+        assert self.changed_at is not None
+        out = []
+        for block in self.blocks:
+            ptr = block["candidate_ptr"]
+            values = np.append(self.changed_at[block["candidate_ids"]], -1)
+            latest = np.maximum.reduceat(values, np.minimum(ptr[:-1], values.size - 1))
+            latest[ptr[1:] == ptr[:-1]] = -1
+            out.append(latest)
+        merged: np.ndarray = np.concatenate([np.zeros(0, np.int32), *out])[self.alive]
+        return merged
 
     def append_rows(self, rows: dict[str, np.ndarray]) -> None:
         """Append raw counts already in the tables' ids (as :meth:`select` returns them)."""
@@ -545,17 +560,17 @@ class Archive(SummaryReprMixin):
         )
         self._raw.split_keys, self._raw.changed_at = now, changed_at
 
-    def _split_rows(self, v: int) -> np.ndarray:
-        """Return the rows of version ``v`` that hold a candidate split differently since."""
+    def _split_stale_rows(self) -> np.ndarray:
+        """Return the rows holding a compound that splits differently now.
+
+        That is, differently since the row was weighted (the lexicon grew).
+        """
         raw = self._raw
-        if raw is None or raw.changed_at is None:
+        if raw is None or raw.changed_at is None or not raw.changed_at.size:
             return np.zeros(0, dtype=np.int64)
-        changed = np.flatnonzero(raw.changed_at > v)
-        if not changed.size:
-            return changed.astype(np.int64)
-        rows = raw.rows_with_candidates(changed)
-        out: np.ndarray = rows[self._version[rows] == v]
-        return out
+        if int(raw.changed_at.max()) <= int(self._version.min(initial=0)):
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(raw.latest_change() > self._version)
 
     def remove(self, ids: Iterable[Any]) -> None:
         """Remove articles by id (see :meth:`SimilarityIndex.remove`)."""
@@ -591,7 +606,7 @@ class Archive(SummaryReprMixin):
             return 0.0
         now = self._idf_now()
         current = len(self._idfs) - 1
-        worst = 0.0
+        worst = 1.0 if self._split_stale_rows().size else 0.0
         for v in np.unique(self._version):
             if v != current:
                 worst = max(worst, self._drift(int(v), now)[0])
@@ -619,7 +634,7 @@ class Archive(SummaryReprMixin):
             known[: clear.size] |= clear
             entered = np.flatnonzero(np.isfinite(now) & ~known)
         worst = float(min(drift.max(initial=0.0), 1.0))
-        if entered.size or self._split_rows(v).size:
+        if entered.size:
             worst = 1.0
         assert self.tolerance is not None
         return worst, np.flatnonzero(drift > self.tolerance), entered
@@ -639,21 +654,27 @@ class Archive(SummaryReprMixin):
             return
         now = self._idf_now()
         current = len(self._idfs) - 1
-        stale: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+        stale: list[np.ndarray] = [self._split_stale_rows()]
         marks: list[tuple[int, np.ndarray, np.ndarray]] = []
+        entering: list[np.ndarray] = []
         for v in np.unique(self._version):
             if v == current:
                 continue
             _, drifted, entered = self._drift(int(v), now)
-            found = [self.index._rows_with_columns(drifted)] if drifted.size else []
-            if entered.size:
-                assert self._columns is not None
-                raw_ids = self._raw.terms.find(self._columns.keys[entered])
-                found.append(self._raw.rows_with_terms(raw_ids[raw_ids >= 0]))
-            for rows in found:
+            if drifted.size:
+                rows = self.index._rows_with_columns(drifted)
                 stale.append(rows[self._version[rows] == v])
-            stale.append(self._split_rows(int(v)))
+            entering.append(entered)
             marks.append((int(v), drifted, entered))
+        if entering and np.concatenate(entering).size:
+            # One pass over the raw counts for the terms that entered since any older version:
+            # the older rows holding one (a row whose version had it already is re-weighted
+            # needlessly, which is harmless; the sets are mostly the same new word pairs).
+            assert self._columns is not None
+            columns = np.unique(np.concatenate(entering))
+            raw_ids = self._raw.terms.find(self._columns.keys[columns])
+            rows = self._raw.rows_with_terms(raw_ids[raw_ids >= 0])
+            stale.append(rows[self._version[rows] != current])
         rows = np.unique(np.concatenate(stale))
         if 2 * rows.size > len(self):
             self.reweight()
