@@ -169,3 +169,34 @@ def _describe(item: Any) -> str:
     if isinstance(item, (int, float)):
         return f"{type(item).__name__} ({item!r})"
     return type(item).__name__
+
+
+def refuse_unordered(values: Any, name: str, what: str) -> None:
+    """Raise TypeError for a bare str or bytes, or an unordered container, given as ``name``."""
+    if isinstance(values, (str, bytes)):
+        raise TypeError(
+            f"{name} must be a sequence of {what}, one per article, got a bare "
+            f"{type(values).__name__}"
+        )
+    if isinstance(values, (set, frozenset, dict)):
+        raise TypeError(
+            f"{name} must be a sequence in row order, got an unordered {type(values).__name__}"
+        )
+
+
+def one_per_article(values: Any, n: Optional[int], name: str, what: str) -> list[Any]:
+    """Return ``values`` as a list, one per article (``n`` of them unless None), or raise.
+
+    TypeError for a bare str, an unordered container or a non-iterable; ValueError naming
+    both lengths when there are not ``n``.
+    """
+    refuse_unordered(values, name, what)
+    try:
+        items = list(values)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a sequence of {what}, one per article, got {type(values).__name__}"
+        ) from None
+    if n is not None and len(items) != n:
+        raise ValueError(f"{name} has {len(items)} entries for {n} articles; pass one per article")
+    return items

@@ -30,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
+from ._input import refuse_unordered
 from ._jobs import resolve_n_jobs
 from ._progress import Monitor, check_progress, monitor, parallel_seconds
 from ._repr import SummaryReprMixin, format_bytes
@@ -2006,14 +2007,7 @@ def _explanation(
 
 def _texts_of(texts: Any, n: int, i: int, j: int) -> tuple[str, str]:
     """Return ``texts[i], texts[j]`` of ``explain(texts=)``, checked."""
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(
-            f"texts must be a sequence of str, one per article, got a bare {type(texts).__name__}"
-        )
-    if isinstance(texts, (set, frozenset, dict)):
-        raise TypeError(
-            f"texts must be a sequence in row order, got an unordered {type(texts).__name__}"
-        )
+    refuse_unordered(texts, "texts", "str")
     if not hasattr(texts, "__getitem__") or not hasattr(texts, "__len__"):
         texts = list(texts)
     if len(texts) != n:

@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
+from ._input import one_per_article, refuse_unordered
 from ._repr import SummaryReprMixin
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -236,14 +237,7 @@ def check_dates(dates: Any, n: int) -> tuple[np.ndarray, bool]:
     """
     import pandas as pd
 
-    if isinstance(dates, (str, bytes)):
-        raise TypeError(
-            f"dates must be a sequence of dates, one per article, got a bare {type(dates).__name__}"
-        )
-    if isinstance(dates, (set, frozenset, dict)):
-        raise TypeError(
-            f"dates must be a sequence in row order, got an unordered {type(dates).__name__}"
-        )
+    refuse_unordered(dates, "dates", "dates")
     kind = getattr(dates, "dtype", None)
     if kind is not None and (
         isinstance(kind, pd.DatetimeTZDtype) or (isinstance(kind, np.dtype) and kind.kind == "M")
@@ -262,14 +256,7 @@ def check_dates(dates: Any, n: int) -> tuple[np.ndarray, bool]:
         if aware:
             values = values.tz_convert("UTC").tz_localize(None)
         return values.as_unit("ns").asi8.astype(np.int64), aware
-    try:
-        items = list(dates)
-    except TypeError:
-        raise TypeError(
-            f"dates must be a sequence of dates, one per article, got {type(dates).__name__}"
-        ) from None
-    if len(items) != n:
-        raise ValueError(f"dates has {len(items)} entries for {n} articles; pass one per article")
+    items = one_per_article(dates, n, "dates", "dates")
     out = np.empty(n, dtype=np.int64)
     first_aware: Optional[tuple[int, bool]] = None
     for p, value in enumerate(items):
@@ -312,23 +299,7 @@ def check_dates(dates: Any, n: int) -> tuple[np.ndarray, bool]:
 
 def check_sources(sources: Any, n: int) -> np.ndarray:
     """Return ``sources=`` as an object array of str or None (missing), one per article."""
-    if isinstance(sources, (str, bytes)):
-        raise TypeError(
-            "sources must be a sequence of str, one per article, got a bare "
-            f"{type(sources).__name__}"
-        )
-    if isinstance(sources, (set, frozenset, dict)):
-        raise TypeError(
-            f"sources must be a sequence in row order, got an unordered {type(sources).__name__}"
-        )
-    try:
-        items = list(sources)
-    except TypeError:
-        raise TypeError(
-            f"sources must be a sequence of str, one per article, got {type(sources).__name__}"
-        ) from None
-    if len(items) != n:
-        raise ValueError(f"sources has {len(items)} entries for {n} articles; pass one per article")
+    items = one_per_article(sources, n, "sources", "str")
     out = np.empty(n, dtype=object)
     for p, value in enumerate(items):
         if _is_missing(value):

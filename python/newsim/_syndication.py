@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union, overload
 
 import numpy as np
 
+from ._input import one_per_article
 from ._repr import SummaryReprMixin
 from ._stories import check_dates, check_sources
 
@@ -545,20 +546,7 @@ class Syndication(SummaryReprMixin):
 
 
 def _check_texts(texts: Any) -> list[str]:
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(
-            f"texts must be a sequence of str, one per article, got a bare {type(texts).__name__}"
-        )
-    if isinstance(texts, (set, frozenset, dict)):
-        raise TypeError(
-            f"texts must be a sequence in row order, got an unordered {type(texts).__name__}"
-        )
-    try:
-        items = list(texts)
-    except TypeError:
-        raise TypeError(
-            f"texts must be a sequence of str, one per article, got {type(texts).__name__}"
-        ) from None
+    items = one_per_article(texts, None, "texts", "str")
     for p, value in enumerate(items):
         if not isinstance(value, str):
             raise TypeError(f"texts[{p}] is {value!r} ({type(value).__name__}): texts must be str")
