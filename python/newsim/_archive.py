@@ -357,10 +357,9 @@ class Archive(SummaryReprMixin):
                 f"the index has {index.n_features} columns, the vectorizer makes {n_features}: "
                 "build the index with this vectorizer"
             )
-        if self._raw is not None and len(self._raw.alive) != index.n_articles:
-            raise ValueError(
-                f"the raw counts have {len(self._raw.alive)} articles, the index {index.n_articles}"
-            )
+        n_raw = 0 if self._raw is None else int(np.count_nonzero(self._raw.alive))
+        if self._raw is not None and n_raw != index.n_articles:
+            raise ValueError(f"the raw counts have {n_raw} articles, the index {index.n_articles}")
         self.vectorizer = vectorizer
         self.index = index
         # Raw counts: the index's columns by term key (the vocabulary's order at the last
