@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 from newsim import SklearnTfidfVectorizer, TfidfVectorizer
-from newsim.datasets import Corpus
+from newsim.datasets import Corpus, load_sample
 
 # Parts are known when their stem is in at least two documents (the file says which).
 _TEXTS_FILE = pathlib.Path(__file__).resolve().parent / "fixtures" / "decompound_de.txt"
@@ -167,3 +167,13 @@ def test_on_the_german_corpus_parts_only_raise_document_frequencies(gnad: Corpus
     assert np.all(np.isfinite(X.data))
     norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
     assert np.allclose(norms[norms > 0], 1.0, atol=1e-6)
+
+
+def test_the_readmes_compound_examples(gnad: Any) -> None:
+    # README: a split needs parts the corpus knows (in two documents); the sample's two
+    # articles know the parts of their own compound, not those of Wasserversorgungsplan.
+    sample = TfidfVectorizer().fit(load_sample().texts)
+    assert sample.compound_parts("Wasserversorgungsplan") == []
+    assert sample.compound_parts("Technologieunternehmen") == ["technologi", "unternehm"]
+    fitted = TfidfVectorizer().fit(gnad.texts)
+    assert fitted.compound_parts("Wasserversorgungsplan") == ["wass", "versorg", "plan"]
