@@ -174,9 +174,26 @@ def measure(spec: str, args: argparse.Namespace, progress: Any) -> dict[str, Any
             "top10_overlap": float(np.mean(overlap)),
         }
         progress(f"{spec} tolerance {key}: {runs[key]['check']}")
+        runs[key]["file"] = file_sizes(archive)
     res["runs"] = runs
     res["language"] = getattr(fresh_vec, "language_", None)
     return res
+
+
+def file_sizes(archive: Any) -> dict[str, int]:
+    """Bytes of the archive saved, of its own data (raw counts, versions) and of its index."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "archive.nsi")
+        archive.save(path)
+        total = os.path.getsize(path)
+    data = archive._archive_data()
+    return {"file": total, "archive_data": len(data or b""), "index": int(archive.index.nbytes)}
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
 
 
 def fmt_s(values: Sequence[float]) -> str:
@@ -199,8 +216,8 @@ def render_section(data: dict[str, Any]) -> str:
         "",
         "| corpus | tolerance | build | add (median, min-max) | rows re-weighted per add "
         "| refit + index (anchor) | anchor / add | same terms as the refit | max weight diff "
-        "| top-10 overlap |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| top-10 overlap | file: raw counts and versions / index |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in data["corpora"]:
         refit = statistics.median(c["refit_s"])
@@ -219,7 +236,8 @@ def render_section(data: dict[str, Any]) -> str:
                 f"| median {statistics.median(rw):,.0f} of ~{c['base']:,}{full} "
                 f"| {fmt_s(c['refit_s'])} | {refit / add:.1f}x | {terms} "
                 f"| {diff} (largest weight {check['max_weight']:.3f}) "
-                f"| {check['top10_overlap']:.3f} |"
+                f"| {check['top10_overlap']:.3f} | {mb(r['file']['file'])}: "
+                f"{mb(r['file']['archive_data'])} / {mb(r['file']['index'])} |"
             )
     lines += [
         "",
@@ -229,7 +247,9 @@ def render_section(data: dict[str, Any]) -> str:
         "re-weight (all rows) is counted as such. `none` keeps the idf of the fit: its rows "
         "differ from the refit's in vocabulary and weights (the figures show by how much "
         "for queries). Top-10 overlap: the share of the refit's 10 nearest articles that "
-        "the archive's `query` finds for the same text.",
+        "the archive's `query` finds for the same text. File: the archive saved after the "
+        "adds, its own data (raw counts and each row's idf version; none without a "
+        "tolerance) and the index's arrays (`index.nbytes`).",
         "",
         f"Command: `{data['command']}` ({data['date']}).",
     ]

@@ -33,6 +33,9 @@ def test_small_mode_reports_every_figure(tmp_path: Path, bbc: object) -> None:
     assert default["check"]["same_terms"]
     assert default["check"]["max_abs_diff"] < 0.2 * default["check"]["max_weight"]
     assert not c["runs"]["none (idf of the fit)"]["check"]["same_vocabulary"]
+    sizes = default["file"]
+    assert sizes["file"] > sizes["archive_data"] > 0 and sizes["index"] > 0
+    assert c["runs"]["none (idf of the fit)"]["file"]["archive_data"] == 0
     text = out_md.read_text(encoding="utf-8")
     assert "keep" in text and "<!-- archive-growth:begin -->" in text
     assert "| bbc_news (2,225 articles): 2,185 + 2 x 20 | 0.1 |" in text

@@ -296,11 +296,12 @@ class Archive(SummaryReprMixin):
 
     - a learned vocabulary (the default ``TfidfVectorizer()``, German decompounding too): the
       archive keeps each article's raw term counts, keyed by term, before vocabulary and
-      decompounding (:meth:`build` makes them; the file stores them: 1.1 to 1.8 times the
-      index's size on the shared corpora), and weights the rows that drifted anew, as
-      ``transform`` would: those holding a term whose idf moved beyond the tolerance or that
-      left the vocabulary, a term that entered it (word pairs reaching ``ngram_min_df``), or
-      a compound the grown lexicon splits differently. New terms get new columns at the end,
+      decompounding (:meth:`build` makes them; the file stores them with each row's idf
+      version: 1.0 to 2.5 times the index's size in benchmarks/RESULTS.md), and weights
+      the rows that drifted anew, as ``transform`` would: those holding a term whose idf
+      moved beyond the tolerance or that left the vocabulary, a term that entered it (word
+      pairs reaching ``ngram_min_df``), or a compound the grown lexicon splits differently.
+      New terms get new columns at the end,
       so the index's width has room to grow (it is rebuilt when the room runs out); a row
       re-weighted moves to the end of the index (docs/archive.md);
     - columns that stay put (``HashingVectorizer(use_idf=True)``, or a fixed ``vocabulary``
