@@ -367,7 +367,7 @@ def test_a_newer_version_asks_for_an_upgrade(small: SimilarityIndex, tmp_path: A
     assert "version 2 is not supported" in errors(reseal(bytes(data)), tmp_path)[0]
     assert "upgrade newsim" in errors(reseal(bytes(data)), tmp_path)[0]
     data = bytearray(small._index.to_bytes(**small._labels()))
-    struct.pack_into("<I", data, 52, 8)  # a flag this newsim does not know
+    struct.pack_into("<I", data, 52, 64)  # a flag this newsim does not know
     assert "newer newsim" in errors(reseal(bytes(data)), tmp_path)[0]
 
 

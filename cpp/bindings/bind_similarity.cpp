@@ -111,15 +111,42 @@ StringsIn strings_from_python(const py::handle& items, const char* name, const c
 /// columns' terms (None or a sequence of str); the arrays they view live in this object.
 struct LabelsIn {
   py::object keep;
-  StringsIn ids, terms;
+  StringsIn ids, terms, source_names;
   std::string model;
   std::string archive;
+  py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> dates;
+  py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> source_codes;
   IndexLabels labels;
 };
 
+/// The articles' dates and sources from Python (see SimilarityIndex.save's arguments).
+struct MetaArgs {
+  py::object dates = py::none();
+  bool dates_aware = false;
+  py::object source_codes = py::none();
+  py::object source_names = py::none();
+};
+
 LabelsIn labels_from_python(const py::object& ids, const py::object& feature_names, const py::object& model,
-                            const py::object& archive) {
+                            const py::object& archive, const MetaArgs& meta) {
   LabelsIn in;
+  if (!meta.dates.is_none()) {
+    in.dates = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(meta.dates);
+    if (!in.dates || in.dates.ndim() != 1) throw py::value_error("dates must be a 1-D array of int64");
+    in.labels.has_dates = true;
+    in.labels.dates_aware = meta.dates_aware;
+    in.labels.dates = {in.dates.data(), static_cast<std::size_t>(in.dates.size())};
+  }
+  if (!meta.source_codes.is_none()) {
+    in.source_codes = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>::ensure(meta.source_codes);
+    if (!in.source_codes || in.source_codes.ndim() != 1)
+      throw py::value_error("source_codes must be a 1-D array of int32");
+    in.source_names = strings_from_python(meta.source_names.is_none() ? py::list() : meta.source_names,
+                                          "source_names", ", expected str");
+    in.labels.has_sources = true;
+    in.labels.source_codes = {in.source_codes.data(), static_cast<std::size_t>(in.source_codes.size())};
+    in.labels.source_names = in.source_names.view();
+  }
   if (!model.is_none()) {
     in.model = model.cast<std::string>();  // bytes
     in.labels.has_model = true;
@@ -201,6 +228,24 @@ py::object ids_to_python(const py::object& self) {
 
 }  // namespace
 
+Filter filter_from_python(const py::object& dates, const py::object& window, const py::object& sources,
+                          bool exclude_same_source) {
+  Filter f;
+  if (!dates.is_none()) {
+    f.dates = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(dates);
+    if (!f.dates || f.dates.ndim() != 1) throw py::value_error("dates must be a 1-D array of int64");
+    f.view.dates = {f.dates.data(), static_cast<std::size_t>(f.dates.size())};
+  }
+  if (!window.is_none()) f.view.window = window.cast<std::int64_t>();
+  if (!sources.is_none()) {
+    f.sources = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>::ensure(sources);
+    if (!f.sources || f.sources.ndim() != 1) throw py::value_error("sources must be a 1-D array of int32 codes");
+    f.view.sources = {f.sources.data(), static_cast<std::size_t>(f.sources.size())};
+  }
+  f.view.exclude_same_source = exclude_same_source;
+  return f;
+}
+
 void register_similarity(py::module_& m) {
   m.def(
       "check_similarity_method",
@@ -254,14 +299,19 @@ void register_similarity(py::module_& m) {
       .def(
           "top_k",
           [](const SimilarityIndex& x, std::size_t k, py::handle method, long long n_jobs,
-             const py::object& progress) {
+             const py::object& progress, const py::object& dates, const py::object& window,
+             const py::object& sources, bool exclude_same_source) {
             const SimilarityMethod mth = parse_method(method);
+            const Filter f = filter_from_python(dates, window, sources, exclude_same_source);
             return top_k_to_python(run_released(x.rows(), n_jobs, progress, [&](const RunContext& ctx) {
-              return x.top_k(k, mth, ctx);
+              return x.top_k(k, mth, ctx, f.view);
             }));
           },
           py::arg("k"), py::kw_only(), py::arg("method") = "auto", py::arg("n_jobs") = 1,
-          py::arg("progress") = py::none())
+          py::arg("progress") = py::none(), py::arg("dates") = py::none(), py::arg("window") = py::none(),
+          py::arg("sources") = py::none(), py::arg("exclude_same_source") = false,
+          "Each row's k best other rows; with window (and dates, int64 ns) only rows at most that far "
+          "apart, with exclude_same_source (and sources, int32 codes, -1 unknown) none of the same source.")
       .def(
           "query",
           [](const SimilarityIndex& x, const py::array& data, const py::array& indices,
@@ -314,14 +364,18 @@ void register_similarity(py::module_& m) {
       .def(
           "pairs",
           [](const SimilarityIndex& x, double threshold, py::handle method, long long n_jobs,
-             const py::object& progress) {
+             const py::object& progress, const py::object& dates, const py::object& window,
+             const py::object& sources, bool exclude_same_source) {
             const SimilarityMethod mth = parse_method(method);
+            const Filter f = filter_from_python(dates, window, sources, exclude_same_source);
             Pairs p = run_released(x.rows(), n_jobs, progress,
-                                   [&](const RunContext& ctx) { return x.pairs(threshold, mth, ctx); });
+                                   [&](const RunContext& ctx) { return x.pairs(threshold, mth, ctx, f.view); });
             return py::make_tuple(to_numpy(std::move(p.i)), to_numpy(std::move(p.j)), to_numpy(std::move(p.score)));
           },
           py::arg("threshold"), py::kw_only(), py::arg("method") = "auto", py::arg("n_jobs") = 1,
-          py::arg("progress") = py::none())
+          py::arg("progress") = py::none(), py::arg("dates") = py::none(), py::arg("window") = py::none(),
+          py::arg("sources") = py::none(), py::arg("exclude_same_source") = false,
+          "All pairs i < j with score >= threshold; dates, window, sources, exclude_same_source as in top_k.")
       .def(
           "query_pairs",
           [](const SimilarityIndex& x, const py::array& data, const py::array& indices, const py::array& indptr,
@@ -345,19 +399,24 @@ void register_similarity(py::module_& m) {
       .def(
           "save",
           [](const SimilarityIndex& x, const std::string& path, const py::object& ids, const py::object& terms,
-             const py::object& model, const py::object& archive) {
-            const LabelsIn in = labels_from_python(ids, terms, model, archive);
+             const py::object& model, const py::object& archive, const py::object& dates, bool dates_aware,
+             const py::object& source_codes, const py::object& source_names) {
+            const LabelsIn in =
+                labels_from_python(ids, terms, model, archive, {dates, dates_aware, source_codes, source_names});
             py::gil_scoped_release nogil;
             x.save(path, in.labels);
           },
           py::arg("path"), py::kw_only(), py::arg("ids") = py::none(), py::arg("feature_names") = py::none(),
-          py::arg("model") = py::none(), py::arg("archive") = py::none(),
+          py::arg("model") = py::none(), py::arg("archive") = py::none(), py::arg("dates") = py::none(),
+          py::arg("dates_aware") = false, py::arg("source_codes") = py::none(), py::arg("source_names") = py::none(),
           "Writes the index and its ids to path atomically (a temporary file renamed over it).")
       .def(
           "to_bytes",
           [](const SimilarityIndex& x, const py::object& ids, const py::object& terms, const py::object& model,
-             const py::object& archive) {
-            const LabelsIn in = labels_from_python(ids, terms, model, archive);
+             const py::object& archive, const py::object& dates, bool dates_aware, const py::object& source_codes,
+             const py::object& source_names) {
+            const LabelsIn in =
+                labels_from_python(ids, terms, model, archive, {dates, dates_aware, source_codes, source_names});
             std::string bytes;
             {
               py::gil_scoped_release nogil;
@@ -366,7 +425,9 @@ void register_similarity(py::module_& m) {
             return py::bytes(bytes);
           },
           py::kw_only(), py::arg("ids") = py::none(), py::arg("feature_names") = py::none(),
-          py::arg("model") = py::none(), py::arg("archive") = py::none(), "The index file's bytes.")
+          py::arg("model") = py::none(), py::arg("archive") = py::none(), py::arg("dates") = py::none(),
+          py::arg("dates_aware") = false, py::arg("source_codes") = py::none(), py::arg("source_names") = py::none(),
+          "The index file's bytes.")
       .def_static(
           "load",
           [](const std::string& path, bool mmap) {
@@ -383,6 +444,36 @@ void register_similarity(py::module_& m) {
           },
           py::arg("data"), "The index of an index file's bytes.")
       .def_property_readonly("ids", &ids_to_python, "The ids stored in the file the index was loaded from, or None.")
+      .def_property_readonly(
+          "dates",
+          [](const py::object& self) -> py::object {
+            const IndexLabels labels = self.cast<const SimilarityIndex&>().labels();
+            if (!labels.has_dates) return py::none();
+            return frozen(py::array_t<std::int64_t>({static_cast<py::ssize_t>(labels.dates.size())},
+                                                    {static_cast<py::ssize_t>(sizeof(std::int64_t))},
+                                                    labels.dates.data(), self));
+          },
+          "The dates (int64 ns) stored in the file the index was loaded from (a read-only view), or None.")
+      .def_property_readonly(
+          "dates_aware", [](const SimilarityIndex& x) { return x.labels().dates_aware; },
+          "Whether the stored dates were time-zone aware (UTC).")
+      .def_property_readonly(
+          "source_codes",
+          [](const py::object& self) -> py::object {
+            const IndexLabels labels = self.cast<const SimilarityIndex&>().labels();
+            if (!labels.has_sources) return py::none();
+            return frozen(py::array_t<std::int32_t>({static_cast<py::ssize_t>(labels.source_codes.size())},
+                                                    {static_cast<py::ssize_t>(sizeof(std::int32_t))},
+                                                    labels.source_codes.data(), self));
+          },
+          "Each article's source code stored in the file (a read-only view; -1 unknown), or None.")
+      .def_property_readonly(
+          "source_names",
+          [](const SimilarityIndex& x) -> py::object {
+            const IndexLabels labels = x.labels();
+            return labels.has_sources ? strings_to_python(labels.source_names) : py::none();
+          },
+          "The distinct sources' names stored in the file, by code, or None.")
       .def_property_readonly(
           "feature_names",
           [](const SimilarityIndex& x) -> py::object {

@@ -23,15 +23,19 @@ void register_stories(py::module_& m) {
   m.attr("STORY_MAX_K") = kMaxStoryNeighbours;
   m.def(
       "stories",
-      [](const SimilarityIndex& index, std::size_t k, double threshold, long long n_jobs, const py::object& progress) {
+      [](const SimilarityIndex& index, std::size_t k, double threshold, long long n_jobs, const py::object& progress,
+         const py::object& dates, const py::object& window, const py::object& sources, bool exclude_same_source) {
         const StoryOptions options{k, threshold};
         options.validate(index.normalized());  // before the GIL is released: a plain ValueError
+        const Filter f = filter_from_python(dates, window, sources, exclude_same_source);
         return labels_to_python(run_released(index.rows(), n_jobs, progress, [&](const RunContext& ctx) {
-          return stories(index, options, ctx);
+          return stories(index, options, ctx, f.view);
         }));
       },
       py::arg("index"), py::kw_only(), py::arg("k") = StoryOptions{}.k,
       py::arg("threshold") = StoryOptions{}.threshold, py::arg("n_jobs") = 1, py::arg("progress") = py::none(),
+      py::arg("dates") = py::none(), py::arg("window") = py::none(), py::arg("sources") = py::none(),
+      py::arg("exclude_same_source") = false,
       "The stories of an index's articles: (labels, sizes), stories numbered by decreasing size.");
   m.def(
       "cluster_neighbours",

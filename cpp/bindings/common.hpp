@@ -11,6 +11,7 @@
 
 #include "newsim/errors.hpp"
 #include "newsim/parallel.hpp"
+#include "newsim/similarity.hpp"
 #include "newsim/text.hpp"
 #include "newsim/vectorizer.hpp"
 
@@ -90,5 +91,16 @@ py::tuple csr_to_python(CsrAny&& m);
 void register_vectorizer(py::module_& m);
 void register_similarity(py::module_& m);
 void register_stories(py::module_& m);
+
+/// A top-k or pairs call's filter from Python: dates (None or int64 nanoseconds per row), the
+/// window (None or int64 nanoseconds), sources (None or int32 codes per row, -1 unknown).
+struct Filter {
+  py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> dates;
+  py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> sources;
+  ArticleFilter view;
+};
+
+Filter filter_from_python(const py::object& dates, const py::object& window, const py::object& sources,
+                          bool exclude_same_source);
 
 }  // namespace newsim::py_bindings

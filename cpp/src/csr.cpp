@@ -87,4 +87,22 @@ RowMatrix canonical_rows(const CsrInput& in, const char* name) {
   return m;
 }
 
+RowMatrix reordered_rows(const RowMatrix& m, std::span<const std::int32_t> order) {
+  RowMatrix out(static_cast<Eigen::Index>(order.size()), m.cols());
+  out.resizeNonZeros(m.nonZeros());
+  const std::int32_t* outer = m.outerIndexPtr();
+  std::int32_t* o_outer = out.mutable_outer();
+  std::int32_t at = 0;
+  o_outer[0] = 0;
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    const std::int32_t b = outer[order[r]];
+    const std::int32_t n = outer[order[r] + 1] - b;
+    std::copy_n(m.innerIndexPtr() + b, n, out.mutable_inner() + at);
+    std::copy_n(m.valuePtr() + b, n, out.mutable_values() + at);
+    at += n;
+    o_outer[r + 1] = at;
+  }
+  return out;
+}
+
 }  // namespace newsim::detail

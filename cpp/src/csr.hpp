@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "newsim/big_alloc.hpp"
 #include "newsim/similarity.hpp"
@@ -130,5 +131,8 @@ struct RowView {
 /// that a stored zero never makes two rows neighbours), validated: throws InvalidOptionError(name)
 /// for malformed arrays and DocumentError (row index) for a NaN or infinite value.
 RowMatrix canonical_rows(const CsrInput& in, const char* name);
+
+/// A copy of `m` with its rows in `order` (row r of the copy is row order[r] of m).
+RowMatrix reordered_rows(const RowMatrix& m, std::span<const std::int32_t> order);
 
 }  // namespace newsim::detail

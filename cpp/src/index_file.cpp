@@ -12,7 +12,9 @@
 //   48      4       ids kind (u32): 0 none (the rows are the ids), 1 integers, 2 strings
 //   52      4       flags (u32): bit 0, the file has the columns' terms (sections 10, 11);
 //                   bit 1, it has the vectorizer that made the rows (section 12: an archive);
-//                   bit 2, it has an archive's own data (section 13)
+//                   bit 2, it has an archive's own data (section 13); bit 3, the articles'
+//                   dates (section 14); bit 4, the dates were time-zone aware (UTC; only with
+//                   bit 3); bit 5, the articles' sources (sections 15 to 17)
 //   56      4       reserved, zero
 //   60      4       CRC-32C of bytes 0 to 59 and of the section table
 //   64      32 n    section table, one entry per section in file order: kind (u32), zero
@@ -34,12 +36,17 @@
 //  12 model           a model file's bytes (flag bit 1), checked by the model loader
 //  13 archive data    an archive's data (flag bit 2: its articles' raw counts and its
 //                     tolerance), opaque here and checked by the archive
+//  14 dates           int64 x rows            (flag bit 3) nanoseconds since the epoch
+//  15 source codes    int32 x rows            (flag bit 5) each article's source in 16/17, -1 unknown
+//  16 source offsets  uint64 x (sources + 1)  the distinct sources' names, as the ids
+//  17 source bytes    UTF-8
 // The arrays are the index's own, as they sit in memory on a little-endian machine, so that a
 // mapped file is used in place. Loading checks, before any array is used: the header and its
 // checksum, the file's size, each section's place, size and checksum, every offset and index
 // in range and in order, the weights finite, the postings the transpose of the rows (an
 // order-independent hash of all (row, column, weight) entries, equal from both sides), and the
-// ids unique (strings and terms valid UTF-8). The kernels' bounds are recomputed, not stored:
+// ids unique (strings and terms valid UTF-8), every source code naming a source (the names
+// unique). The kernels' bounds are recomputed, not stored:
 // the row norms and signs from the rows, each column's largest weight from its postings.
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -102,19 +109,36 @@ enum class Section : std::uint32_t {
   term_bytes,
   model,
   archive_data,
+  dates,
+  source_codes,
+  source_offsets,
+  source_bytes,
 };
-constexpr std::array<const char*, 14> kSectionNames{
+constexpr std::array<const char*, 18> kSectionNames{
     "?", "row offsets", "row columns", "row weights", "column offsets", "column rows", "column weights",
-    "integer ids", "id offsets", "id bytes", "term offsets", "term bytes", "model", "archive data"};
+    "integer ids", "id offsets", "id bytes", "term offsets", "term bytes", "model", "archive data",
+    "dates", "source codes", "source offsets", "source bytes"};
 
 const char* name_of(Section s) { return kSectionNames[static_cast<std::size_t>(s)]; }
 
 constexpr std::uint32_t kHasTerms = 1;
 constexpr std::uint32_t kHasModel = 2;
 constexpr std::uint32_t kHasArchiveData = 4;
+constexpr std::uint32_t kHasDates = 8;
+constexpr std::uint32_t kDatesAware = 16;
+constexpr std::uint32_t kHasSources = 32;
+constexpr std::uint32_t kKnownFlags = kHasTerms | kHasModel | kHasArchiveData | kHasDates | kDatesAware | kHasSources;
+
+/// The header's flags for these labels.
+std::uint32_t flags_of(const IndexLabels& l) noexcept {
+  return (l.has_terms ? kHasTerms : 0) | (l.has_model ? kHasModel : 0) | (l.has_archive ? kHasArchiveData : 0) |
+         (l.has_dates ? kHasDates : 0) | (l.has_dates && l.dates_aware ? kDatesAware : 0) |
+         (l.has_sources ? kHasSources : 0);
+}
 
 /// The sections a file with these labels has, in file order.
-std::vector<Section> sections_for(IndexLabels::Ids ids, bool has_terms, bool has_model, bool has_archive) {
+std::vector<Section> sections_for(IndexLabels::Ids ids, bool has_terms, bool has_model, bool has_archive,
+                                  bool has_dates, bool has_sources) {
   std::vector<Section> s{Section::row_offsets, Section::row_columns, Section::row_weights,
                          Section::col_offsets, Section::col_rows,    Section::col_weights};
   if (ids == IndexLabels::Ids::integers) s.push_back(Section::id_integers);
@@ -128,6 +152,8 @@ std::vector<Section> sections_for(IndexLabels::Ids ids, bool has_terms, bool has
   }
   if (has_model) s.push_back(Section::model);
   if (has_archive) s.push_back(Section::archive_data);
+  if (has_dates) s.push_back(Section::dates);
+  if (has_sources) s.insert(s.end(), {Section::source_codes, Section::source_offsets, Section::source_bytes});
   return s;
 }
 
@@ -148,12 +174,18 @@ std::size_t align_up(std::size_t n) noexcept { return (n + kAlign - 1) & ~(kAlig
 
 // ------------------------------------------------------------------------------------- ids
 
+/// The noun of `what` ("the id of article" -> "id").
+std::string_view unique_noun(std::string_view what) noexcept {
+  if (what.starts_with("the ")) what.remove_prefix(4);
+  return what.substr(0, what.find(' '));
+}
+
 /// Checks `n` strings: offsets spanning the bytes, each valid UTF-8, and with `unique` no two
 /// equal; fail(message) throws. `what` names one ("the id of article"), `count` how many are
 /// needed ("ids for 10 articles").
 template <class Fail>
 void check_strings(const StringList& list, std::size_t n, bool unique, const char* what, const std::string& count,
-                   Fail&& fail) {
+                   Fail&& fail, const char* duplicate = "is given to more than one article") {
   if (list.offsets.size() != n + 1) fail("there are " + std::to_string(list.size()) + " " + count);
   if (list.offsets[0] != 0 || list.offsets[n] != list.bytes.size()) fail("the offsets do not span the bytes");
   // Uniqueness: ids in strictly increasing order are unique (checked on the way); others by
@@ -175,7 +207,7 @@ void check_strings(const StringList& list, std::size_t n, bool unique, const cha
   for (std::size_t i = 0; i + 1 < hashed.size(); ++i) {
     for (std::size_t j = i + 1; j < hashed.size() && hashed[j].first == hashed[i].first; ++j)
       if (list[hashed[i].second] == list[hashed[j].second])
-        fail("the id '" + std::string(list[hashed[i].second]) + "' is given to more than one article");
+        fail("the " + std::string(unique_noun(what)) + " '" + std::string(list[hashed[i].second]) + "' " + duplicate);
   }
 }
 
@@ -204,6 +236,24 @@ void check_labels(const IndexLabels& labels, std::size_t rows, std::size_t cols,
   if (labels.has_terms)
     check_strings(labels.terms, cols, false, "the term of column", "terms for " + std::to_string(cols) + " columns",
                   [&](const std::string& m) { fail("feature_names", m); });
+  if (labels.has_dates && labels.dates.size() != rows)
+    fail("dates", "there are " + std::to_string(labels.dates.size()) + " dates for " + std::to_string(rows) + " articles");
+  if (labels.has_sources) {
+    const auto sources = [&](const std::string& m) { fail("sources", m); };
+    if (labels.source_codes.size() != rows)
+      sources("there are " + std::to_string(labels.source_codes.size()) + " sources for " + std::to_string(rows) +
+              " articles");
+    const std::size_t names = labels.source_names.size();
+    if (labels.source_names.offsets.empty()) sources("the sources' names have no offsets");
+    check_strings(labels.source_names, names, true, "the source name", std::to_string(names) + " source names",
+                  sources, "is named twice");
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::int32_t c = labels.source_codes[r];
+      if (c < -1 || (c >= 0 && static_cast<std::size_t>(c) >= names))
+        sources("the source of article " + std::to_string(r) + " is code " + std::to_string(c) + ", not one of the " +
+                std::to_string(names) + " sources (or -1, unknown)");
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------- writing
@@ -238,6 +288,11 @@ std::vector<Part> parts_of(const detail::InvertedIndex& x, const IndexLabels& la
   if (labels.has_model) parts.push_back({Section::model, labels.model.data(), labels.model.size()});
   if (labels.has_archive)
     parts.push_back({Section::archive_data, labels.archive.data(), labels.archive.size()});
+  if (labels.has_dates) parts.push_back({Section::dates, labels.dates.data(), labels.dates.size_bytes()});
+  if (labels.has_sources) {
+    parts.push_back({Section::source_codes, labels.source_codes.data(), labels.source_codes.size_bytes()});
+    strings(Section::source_offsets, Section::source_bytes, labels.source_names);
+  }
   return parts;
 }
 
@@ -261,8 +316,7 @@ std::string header_for(const detail::InvertedIndex& x, const IndexLabels& labels
   put<std::uint64_t>(h + 32, static_cast<std::uint64_t>(x.rows.cols()));
   put<std::uint64_t>(h + 40, static_cast<std::uint64_t>(x.rows.nonZeros()));
   put<std::uint32_t>(h + 48, static_cast<std::uint32_t>(labels.ids));
-  put<std::uint32_t>(h + 52, (labels.has_terms ? kHasTerms : 0) | (labels.has_model ? kHasModel : 0) |
-                                       (labels.has_archive ? kHasArchiveData : 0));
+  put<std::uint32_t>(h + 52, flags_of(labels));
   // The sections' checksums: the rows' and the postings' arrays on two threads.
   std::vector<std::uint32_t> crcs(parts.size());
   parallel_chunks(parts.size(), 1, RunContext{std::min<std::size_t>(2, available_cpus()), nullptr},
@@ -344,6 +398,9 @@ struct Header {
   bool has_terms = false;
   bool has_model = false;
   bool has_archive = false;
+  bool has_dates = false;
+  bool dates_aware = false;
+  bool has_sources = false;
 };
 
 struct Located {
@@ -372,8 +429,8 @@ Header read_header(std::span<const std::byte> f) {
                       "); upgrade newsim to load it");
   Header out;
   out.n_sections = get<std::uint32_t>(h + 12);
-  if (out.n_sections < 6 || out.n_sections > 13)
-    corrupted("the header names " + std::to_string(out.n_sections) + " sections (an index has 6 to 13)");
+  if (out.n_sections < 6 || out.n_sections > 17)
+    corrupted("the header names " + std::to_string(out.n_sections) + " sections (an index has 6 to 17)");
   const std::size_t table_end = kHeader + kEntry * out.n_sections;
   if (size < table_end) corrupted("truncated section table (the file is " + std::to_string(size) + " bytes)");
   std::uint32_t crc = detail::crc32c(0, h, kCrcAt);
@@ -394,17 +451,22 @@ Header read_header(std::span<const std::byte> f) {
   if (kind > 2) corrupted("unknown kind of ids " + std::to_string(kind));
   out.ids = static_cast<IndexLabels::Ids>(kind);
   const auto flags = get<std::uint32_t>(h + 52);
-  if ((flags & ~(kHasTerms | kHasModel | kHasArchiveData)) != 0 || get<std::uint32_t>(h + 56) != 0)
+  if ((flags & ~kKnownFlags) != 0 || get<std::uint32_t>(h + 56) != 0)
     corrupted("unknown header flags or reserved bytes (written by a newer newsim? upgrade newsim to load it)");
   out.has_terms = (flags & kHasTerms) != 0;
   out.has_model = (flags & kHasModel) != 0;
   out.has_archive = (flags & kHasArchiveData) != 0;
+  out.has_dates = (flags & kHasDates) != 0;
+  out.dates_aware = (flags & kDatesAware) != 0;
+  out.has_sources = (flags & kHasSources) != 0;
+  if (out.dates_aware && !out.has_dates) corrupted("the header says the dates are time-zone aware, but has no dates");
   return out;
 }
 
 /// The sections, each where the header says and of the size the shape implies.
 std::vector<Located> read_table(std::span<const std::byte> f, const Header& hd) {
-  const std::vector<Section> expected = sections_for(hd.ids, hd.has_terms, hd.has_model, hd.has_archive);
+  const std::vector<Section> expected =
+      sections_for(hd.ids, hd.has_terms, hd.has_model, hd.has_archive, hd.has_dates, hd.has_sources);
   if (expected.size() != hd.n_sections)
     corrupted("the header names " + std::to_string(hd.n_sections) + " sections, its labels need " +
               std::to_string(expected.size()));
@@ -437,11 +499,15 @@ std::vector<Located> read_table(std::span<const std::byte> f, const Header& hd) 
       case Section::row_weights:
       case Section::col_rows:
       case Section::col_weights: want = hd.nnz * 4; break;
-      case Section::id_integers: want = hd.rows * 8; break;
+      case Section::id_integers:
+      case Section::dates: want = hd.rows * 8; break;
+      case Section::source_codes: want = hd.rows * 4; break;
+      case Section::source_offsets: want = bytes >= 8 && bytes % 8 == 0 ? bytes : 8; break;  // names + 1
       case Section::id_offsets: want = (hd.rows + 1) * 8; break;
       case Section::term_offsets: want = (hd.cols + 1) * 8; break;
       case Section::id_bytes:
       case Section::term_bytes:
+      case Section::source_bytes:
       case Section::model:
       case Section::archive_data: want = bytes; break;  // checked against the offsets, by the model loader
     }
@@ -715,8 +781,19 @@ std::unique_ptr<SimilarityIndex::Impl> open_index(std::span<const std::byte> f, 
       ++next;
     }
     labels.has_archive = hd.has_archive;
-    if (hd.has_archive)
+    if (hd.has_archive) {
       labels.archive = {reinterpret_cast<const char*>(f.data() + sec[next].offset), sec[next].bytes};
+      ++next;
+    }
+    labels.has_dates = hd.has_dates;
+    labels.dates_aware = hd.dates_aware;
+    if (hd.has_dates) labels.dates = {array_at<std::int64_t>(f, sec[next++]), rows};
+    labels.has_sources = hd.has_sources;
+    if (hd.has_sources) {
+      labels.source_codes = {array_at<std::int32_t>(f, sec[next++]), rows};
+      labels.source_names = strings(next, sec[next].bytes / 8 - 1);
+      next += 2;
+    }
     check_labels(labels, rows, cols, [](const char*, const std::string& m) { corrupted(m); });
   };
   std::vector<std::size_t> order(1, 2 * kChunks);  // then rows chunk i < kChunks, postings' chunk i - kChunks

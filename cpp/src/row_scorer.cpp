@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,6 +15,36 @@
 
 namespace newsim::detail {
 namespace {
+
+/// The rows a query may return: rows [lo, hi) but `exclude`, never a removed row, and with a
+/// source, never a row of that source.
+struct Allowed {
+  std::int64_t exclude = -1;
+  std::int32_t lo = 0;
+  std::int32_t hi = std::numeric_limits<std::int32_t>::max();
+  const std::int32_t* sources = nullptr;  // per row (-1: unknown), read when source >= 0
+  std::int32_t source = -1;               // the query's (-1: unknown, every row admitted)
+
+  [[nodiscard]] bool admits(std::int32_t d, const std::uint8_t* removed) const noexcept {
+    return d != exclude && d >= lo && d < hi && (removed == nullptr || removed[d] == 0) &&
+           (source < 0 || sources[d] != source);
+  }
+};
+
+/// What row r of the index may be compared with under `limits`: rows [lo[r], hi[r]) but
+/// itself, and none of its own source.
+Allowed allowed_for(const RowLimits& limits, std::size_t r) noexcept {
+  Allowed a{.exclude = static_cast<std::int64_t>(r)};
+  if (!limits.lo.empty()) {
+    a.lo = limits.lo[r];
+    a.hi = limits.hi[r];
+  }
+  if (!limits.sources.empty()) {
+    a.sources = limits.sources.data();
+    a.source = limits.sources[r];
+  }
+  return a;
+}
 
 /// Per-thread scratch: a dense accumulator with generation stamps (never cleared in full) and
 /// the rows touched.
@@ -64,6 +95,25 @@ struct Workspace {
   }
 };
 
+/// Orders pairs by i, then j.
+void sort_pairs(Pairs& p) {
+  std::vector<std::size_t> by(p.i.size());
+  for (std::size_t c = 0; c < by.size(); ++c) by[c] = c;
+  std::sort(by.begin(), by.end(), [&](std::size_t a, std::size_t b) {
+    return p.i[a] < p.i[b] || (p.i[a] == p.i[b] && p.j[a] < p.j[b]);
+  });
+  Pairs sorted;
+  sorted.i.reserve(by.size());
+  sorted.j.reserve(by.size());
+  sorted.score.reserve(by.size());
+  for (const std::size_t c : by) {
+    sorted.i.push_back(p.i[c]);
+    sorted.j.push_back(p.j[c]);
+    sorted.score.push_back(p.score[c]);
+  }
+  p = std::move(sorted);
+}
+
 /// The per-row kernels over one index: each query row is scored against the postings of its
 /// terms, into a Workspace per thread.
 class RowScorer {
@@ -83,28 +133,35 @@ class RowScorer {
     return non_negative;  // the bounds need non-negative weights
   }
 
-  /// Scores `q` against every row sharing a term, admitting candidates while unseen rows could
-  /// still reach `floor` (the k-th best so far, or a fixed threshold), then completes the
-  /// survivors. Afterwards ws.scored holds (exact score, id) of every row that can reach the
-  /// floor (or of every touched row in brute mode), excluding `exclude` and ids <= `min_id`.
-  void score(const RowView& q, std::size_t k, double fixed_floor, std::int64_t exclude,
-             std::int64_t min_id, bool pruned, Workspace& ws) const {
+  /// Scores `q` against every row in `allowed` that shares a term, admitting candidates while
+  /// unseen rows could still reach `floor` (the k-th best so far, or a fixed threshold), then
+  /// completes the survivors. Afterwards ws.scored holds (exact score, id) of every allowed row
+  /// that can reach the floor (or of every allowed touched row in brute mode). Only the
+  /// postings of rows in [allowed.lo, allowed.hi) are read (they are sorted by row).
+  void score(const RowView& q, std::size_t k, double fixed_floor, const Allowed& allowed, bool pruned,
+             Workspace& ws) const {
     ws.next_query();
     ws.scored.clear();
     const std::int32_t* p_outer = postings.outerIndexPtr();
     const std::int32_t* p_inner = postings.innerIndexPtr();
     const float* p_vals = postings.valuePtr();
-    auto scan = [&](std::int32_t col, double qv) {
+    const auto n_rows = static_cast<std::int32_t>(rows.rows());
+    const bool limited = allowed.lo > 0 || allowed.hi < n_rows;
+    // The postings of column `col` in rows [lo, hi): binary searches when the rows are limited.
+    auto range = [&](std::int32_t col) {
       std::int32_t b = p_outer[col];
-      const std::int32_t e = p_outer[col + 1];
-      if (min_id >= 0)  // postings are sorted by row: skip to the first row > min_id
-        b = static_cast<std::int32_t>(
-            std::upper_bound(p_inner + b, p_inner + e, static_cast<std::int32_t>(min_id)) - p_inner);
+      std::int32_t e = p_outer[col + 1];
+      if (limited && b < e) {
+        if (allowed.lo > 0) b = static_cast<std::int32_t>(std::lower_bound(p_inner + b, p_inner + e, allowed.lo) - p_inner);
+        if (allowed.hi < n_rows) e = static_cast<std::int32_t>(std::lower_bound(p_inner + b, p_inner + e, allowed.hi) - p_inner);
+      }
+      return std::pair{b, e};
+    };
+    auto scan = [&](std::int32_t col, double qv) {
+      const auto [b, e] = range(col);
       for (std::int32_t p = b; p < e; ++p) ws.add(p_inner[p], qv * static_cast<double>(p_vals[p]));
     };
-    auto eligible = [&](std::int32_t d) {
-      return d != exclude && d > min_id && (removed_ == nullptr || removed_[d] == 0);
-    };
+    auto eligible = [&](std::int32_t d) { return allowed.admits(d, removed_); };
 
     if (!pruned) {
       for (std::size_t t = 0; t < q.n; ++t) scan(q.cols[t], q.vals[t]);
@@ -134,10 +191,14 @@ class RowScorer {
 
     const bool fixed = fixed_floor > kNoScore;
     double floor = fixed ? fixed_floor : kNoScore;
+    // Against the k-th best so far, bounds are widened by kSlack: a row whose score rounds to
+    // the same float32 as the k-th (summed in another order) may still win the tie by its lower
+    // id. A fixed threshold comes with its own tolerance.
+    const double slack = fixed ? 1.0 : kSlack;
     std::size_t work = 0;  // postings scanned since the floor was last computed
     std::size_t j = 0;
     for (; j < m; ++j) {
-      if (ws.suffix[j] < floor) break;  // no unseen row can reach the floor any more
+      if (ws.suffix[j] * slack < floor) break;  // no unseen row can reach the floor any more
       const auto t = static_cast<std::size_t>(ws.terms[j].second);
       scan(q.cols[t], q.vals[t]);
       work += static_cast<std::size_t>(p_outer[q.cols[t] + 1] - p_outer[q.cols[t]]);
@@ -163,7 +224,7 @@ class RowScorer {
     auto& cand = ws.candidates;
     cand.clear();
     for (const std::int32_t d : ws.touched)
-      if (eligible(d) && ws.acc[static_cast<std::size_t>(d)] + ws.suffix[j] >= floor) cand.push_back(d);
+      if (eligible(d) && (ws.acc[static_cast<std::size_t>(d)] + ws.suffix[j]) * slack >= floor) cand.push_back(d);
     const std::int32_t* r_outer = rows.outerIndexPtr();
     const std::int32_t* r_inner = rows.innerIndexPtr();
     const float* r_vals = rows.valuePtr();
@@ -171,9 +232,10 @@ class RowScorer {
       const auto t = static_cast<std::size_t>(ws.terms[r].second);
       const std::int32_t col = q.cols[t];
       const double qv = q.vals[t];
-      const auto df = static_cast<std::size_t>(p_outer[col + 1] - p_outer[col]);
+      const auto [pb, pe] = range(col);
+      const auto df = static_cast<std::size_t>(pe - pb);
       if (df <= cand.size() * 8) {
-        for (std::int32_t p = p_outer[col]; p < p_outer[col + 1]; ++p) {
+        for (std::int32_t p = pb; p < pe; ++p) {
           const auto d = static_cast<std::size_t>(p_inner[p]);
           if (ws.stamp[d] == ws.generation) ws.acc[d] += qv * static_cast<double>(p_vals[p]);
         }
@@ -194,7 +256,7 @@ class RowScorer {
                          ws.scored.end(), better<std::int32_t>);
         floor = std::max(floor, ws.scored[k - 1].first);
       }
-      std::erase_if(cand, [&](std::int32_t d) { return ws.acc[static_cast<std::size_t>(d)] + bound < floor; });
+      std::erase_if(cand, [&](std::int32_t d) { return (ws.acc[static_cast<std::size_t>(d)] + bound) * slack < floor; });
     }
     ws.scored.clear();
     for (const std::int32_t d : cand) ws.scored.emplace_back(ws.acc[static_cast<std::size_t>(d)], d);
@@ -280,15 +342,40 @@ class RowScorer {
         if (!pruned && method == SimilarityMethod::automatic && dense_pays(q))
           score_dense(q, k, exclude, ws);
         else
-          score(q, k, kNoScore, exclude, -1, pruned, ws);
+          score(q, k, kNoScore, Allowed{.exclude = exclude}, pruned, ws);
         write_best(ws, k, r, out);
       }
     });
     return out;
   }
-  /// All pairs i < j with score >= threshold; with `queries`, all pairs (query i, row j).
+  /// Each row's k best rows among those `limits` allows, written at the caller's row (limits.order)
+  /// with the caller's rows as ids, so that equal scores go to the caller's lower row.
+  TopK limited_top_k(std::size_t k, const RowLimits& limits, SimilarityMethod method, const RunContext& ctx) const {
+    const std::size_t n = x.n_rows();
+    TopK out = detail::padded_top_k(n, k);
+    if (k == 0 || n == 0) return out;
+    const bool pruned = use_pruning(method, false);
+    std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n, kRowChunk, ctx));
+    parallel_chunks(n, kRowChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
+      if (!spaces[w]) spaces[w] = std::make_unique<Workspace>(n);
+      Workspace& ws = *spaces[w];
+      for (std::size_t r = b; r < e; ++r) {
+        score(x.row(r), k, kNoScore, allowed_for(limits, r), pruned, ws);
+        std::size_t at = r;
+        if (!limits.order.empty()) {
+          for (auto& entry : ws.scored) entry.second = limits.order[static_cast<std::size_t>(entry.second)];
+          at = static_cast<std::size_t>(limits.order[r]);
+        }
+        write_best(ws, k, at, out);
+      }
+    });
+    return out;
+  }
+
+  /// All pairs i < j with score >= threshold; with `queries`, all pairs (query i, row j); with
+  /// `limits`, only the pairs it allows, as the caller's rows (i < j, ordered by i then j).
   Pairs pairs(double threshold, SimilarityMethod method, const RunContext& ctx,
-              const RowMatrix* queries = nullptr) const {
+              const RowMatrix* queries = nullptr, const RowLimits* limits = nullptr) const {
   if (!std::isfinite(threshold) || threshold <= 0.0)
     throw InvalidOptionError("threshold", "threshold must be a number > 0 (a threshold <= 0 would list pairs that share no term), got " +
                                               std::to_string(threshold));
@@ -306,16 +393,25 @@ class RowScorer {
     Workspace& ws = *spaces[w];
     Pairs local;
     for (std::size_t r = b; r < e; ++r) {
-      if (queries != nullptr)
-        score(row_view(*queries, r), 0, floor, -1, -1, pruned, ws);
-      else
-        score(x.row(r), 0, floor, -1, static_cast<std::int64_t>(r), pruned, ws);
+      if (queries != nullptr) {
+        score(row_view(*queries, r), 0, floor, Allowed{}, pruned, ws);
+      } else {
+        Allowed allowed = limits != nullptr ? allowed_for(*limits, r) : Allowed{};
+        allowed.lo = std::max(allowed.lo, static_cast<std::int32_t>(r + 1));  // each pair once
+        score(x.row(r), 0, floor, allowed, pruned, ws);
+      }
       std::sort(ws.scored.begin(), ws.scored.end(),
                 [](const auto& a, const auto& c) { return a.second < c.second; });
       for (const auto& [s, d] : ws.scored) {
         if (s < floor) continue;
-        local.i.push_back(static_cast<std::int64_t>(r));
-        local.j.push_back(d);
+        std::int64_t i = static_cast<std::int64_t>(r), j = d;
+        if (limits != nullptr && !limits->order.empty()) {
+          i = limits->order[r];
+          j = limits->order[static_cast<std::size_t>(d)];
+          if (j < i) std::swap(i, j);
+        }
+        local.i.push_back(i);
+        local.j.push_back(j);
         local.score.push_back(static_cast<float>(s));
       }
     }
@@ -332,6 +428,7 @@ class RowScorer {
     out.j.insert(out.j.end(), p.j.begin(), p.j.end());
     out.score.insert(out.score.end(), p.score.begin(), p.score.end());
   }
+  if (limits != nullptr && !limits->order.empty()) sort_pairs(out);
   return out;
   }
 
@@ -347,6 +444,16 @@ class RowScorer {
 };
 
 }  // namespace
+
+TopK limited_top_k(const InvertedIndex& index, std::size_t k, const RowLimits& limits, SimilarityMethod method,
+                   const RunContext& ctx) {
+  return RowScorer(index).limited_top_k(k, limits, method, ctx);
+}
+
+Pairs limited_pairs_above(const InvertedIndex& index, double threshold, const RowLimits& limits,
+                          SimilarityMethod method, const RunContext& ctx) {
+  return RowScorer(index).pairs(threshold, method, ctx, nullptr, &limits);
+}
 
 bool use_pruning(const InvertedIndex& index, SimilarityMethod method, bool threshold_search) noexcept {
   return RowScorer(index).use_pruning(method, threshold_search);

@@ -5,12 +5,35 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "inverted_index.hpp"
 #include "newsim/parallel.hpp"
 #include "newsim/similarity.hpp"
 
 namespace newsim::detail {
+
+/// Which rows each row of an index may be compared with (a window of dates, other sources),
+/// for top-k and pairs over the index's own rows. Arrays are per row of the index.
+struct RowLimits {
+  /// Rows [lo[r], hi[r]) (pairs: only those after r); both empty: every row.
+  std::span<const std::int32_t> lo, hi;
+  /// Each row's source (-1: unknown); rows of the same source (>= 0) are not compared. Empty:
+  /// sources are not compared.
+  std::span<const std::int32_t> sources;
+  /// The caller's row of each row of the index (the index may be a reordered copy); results
+  /// speak the caller's rows. Empty: the same rows.
+  std::span<const std::int32_t> order;
+};
+
+/// Each row's k best rows among those `limits` allows (itself excluded), as the caller's rows
+/// (equal scores to the lower caller's row), at the caller's row of the result.
+TopK limited_top_k(const InvertedIndex& index, std::size_t k, const RowLimits& limits, SimilarityMethod method,
+                   const RunContext& ctx);
+/// All pairs of rows `limits` allows with score >= threshold (> 0), as the caller's rows i < j,
+/// ordered by i then j. Only the postings of the allowed rows are read.
+Pairs limited_pairs_above(const InvertedIndex& index, double threshold, const RowLimits& limits,
+                          SimilarityMethod method, const RunContext& ctx);
 
 /// Whether the per-row kernels prune for this method: for thresholds (pairs), or top-k with
 /// 'pruned', and only where the index's weights are non-negative (the bounds need it).

@@ -85,6 +85,79 @@ std::vector<Contribution> shared_terms(const detail::RowMatrix& m, std::size_t a
   return out;
 }
 
+/// Saturating a + b and a - b (dates near the ends of int64 with a large window).
+std::int64_t add_clamped(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  return __builtin_add_overflow(a, b, &r) ? std::numeric_limits<std::int64_t>::max() : r;
+}
+std::int64_t sub_clamped(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  return __builtin_sub_overflow(a, b, &r) ? std::numeric_limits<std::int64_t>::min() : r;
+}
+
+/// What a filtered call runs on: the index (or a copy of it in date order) and each row's
+/// limits.
+struct Filtered {
+  detail::InvertedIndex copy;  // rows in date order, when the index's are not
+  const detail::InvertedIndex* index = nullptr;
+  std::vector<std::int32_t> order, lo, hi, sources;
+  detail::RowLimits limits;
+};
+
+/// Checks `filter` against an index of `n` rows and returns the limits of its rows: with a
+/// window, the rows in date order (stable: equal dates by row) and each row's window as a
+/// range of them, so that the kernel reads only those rows' postings.
+Filtered filtered(const detail::InvertedIndex& x, const ArticleFilter& f) {
+  const std::size_t n = x.n_rows();
+  if (f.window.has_value()) {
+    if (*f.window < 0)
+      throw InvalidOptionError("window", "window must be a duration >= 0, got " + std::to_string(*f.window) + " ns");
+    if (f.dates.size() != n)
+      throw InvalidOptionError("dates", "a window needs one date per article: " + std::to_string(f.dates.size()) +
+                                            " dates for " + std::to_string(n) + " articles");
+  }
+  if (f.exclude_same_source && f.sources.size() != n)
+    throw InvalidOptionError("sources", "exclude_same_source needs one source per article: " +
+                                            std::to_string(f.sources.size()) + " sources for " + std::to_string(n) +
+                                            " articles");
+  for (std::size_t r = 0; r < f.sources.size(); ++r)
+    if (f.sources[r] < -1)
+      throw InvalidOptionError("sources", "sources[" + std::to_string(r) + "] = " + std::to_string(f.sources[r]) +
+                                              " is not a source's code (codes are >= 0, -1 for unknown)");
+  Filtered out;
+  out.index = &x;
+  std::span<const std::int64_t> dates = f.dates;
+  std::vector<std::int64_t> sorted;
+  if (f.window.has_value() && !std::is_sorted(dates.begin(), dates.end())) {
+    out.order.resize(n);
+    for (std::size_t r = 0; r < n; ++r) out.order[r] = static_cast<std::int32_t>(r);
+    std::stable_sort(out.order.begin(), out.order.end(),
+                     [&](std::int32_t a, std::int32_t b) { return dates[static_cast<std::size_t>(a)] < dates[static_cast<std::size_t>(b)]; });
+    sorted.resize(n);
+    for (std::size_t r = 0; r < n; ++r) sorted[r] = dates[static_cast<std::size_t>(out.order[r])];
+    dates = sorted;
+    out.copy = detail::build_inverted_index(detail::reordered_rows(x.rows, out.order));
+    out.index = &out.copy;
+  }
+  const auto at = [&](std::size_t r) { return out.order.empty() ? r : static_cast<std::size_t>(out.order[r]); };
+  if (f.window.has_value()) {
+    out.lo.resize(n);
+    out.hi.resize(n);
+    for (std::size_t r = 0; r < n; ++r) {
+      out.lo[r] = static_cast<std::int32_t>(
+          std::lower_bound(dates.begin(), dates.end(), sub_clamped(dates[r], *f.window)) - dates.begin());
+      out.hi[r] = static_cast<std::int32_t>(
+          std::upper_bound(dates.begin(), dates.end(), add_clamped(dates[r], *f.window)) - dates.begin());
+    }
+  }
+  if (f.exclude_same_source) {
+    out.sources.resize(n);
+    for (std::size_t r = 0; r < n; ++r) out.sources[r] = f.sources[at(r)];
+  }
+  out.limits = {out.lo, out.hi, out.sources, out.order};
+  return out;
+}
+
 }  // namespace
 
 SimilarityIndex::SimilarityIndex(const CsrInput& matrix)
@@ -260,6 +333,20 @@ SimilarityIndex SimilarityIndex::merged(const SimilarityIndex* delta, std::span<
   auto impl = std::make_unique<Impl>();
   impl->index = detail::build_inverted_index(std::move(out));
   return SimilarityIndex(std::move(impl));
+}
+
+TopK SimilarityIndex::top_k(std::size_t k, SimilarityMethod method, const RunContext& ctx,
+                            const ArticleFilter& filter) const {
+  if (!filter.active()) return top_k(k, method, ctx);
+  const Filtered f = filtered(impl_->index, filter);
+  return detail::limited_top_k(*f.index, k, f.limits, method, ctx);
+}
+
+Pairs SimilarityIndex::pairs(double threshold, SimilarityMethod method, const RunContext& ctx,
+                             const ArticleFilter& filter) const {
+  if (!filter.active()) return pairs(threshold, method, ctx);
+  const Filtered f = filtered(impl_->index, filter);
+  return detail::limited_pairs_above(*f.index, threshold, f.limits, method, ctx);
 }
 
 SimilarityIndex::Rows SimilarityIndex::csr_rows() const noexcept {

@@ -246,13 +246,14 @@ StoryLabels cluster_neighbours(const TopKView& neighbours, double threshold, con
   return cluster_graph(graph_of(neighbours), neighbours.k, threshold, ctx);
 }
 
-StoryLabels stories(const SimilarityIndex& index, const StoryOptions& options, const RunContext& ctx) {
+StoryLabels stories(const SimilarityIndex& index, const StoryOptions& options, const RunContext& ctx,
+                    const ArticleFilter& filter) {
   options.validate(index.normalized());
   // The top-k is most of the work: 0-90 % of the progress bar, the clustering the rest.
   PhaseMonitor graph_phase(ctx.monitor, 0, 90, 100);
   std::vector<std::vector<Edge>> adj;
   {
-    const TopK top = index.top_k(options.k, SimilarityMethod::automatic, with_monitor(ctx, graph_phase));
+    const TopK top = index.top_k(options.k, SimilarityMethod::automatic, with_monitor(ctx, graph_phase), filter);
     const TopKView view{top.rows, top.k, top.ids.data(), top.scores.data()};
     check_input(view, options.threshold);
     adj = graph_of(view);

@@ -138,6 +138,14 @@ class SimilarityIndex:
     def rows_with_columns(self, columns: npt.ArrayLike) -> npt.NDArray[np.int64]: ...
     @property
     def archive(self) -> Optional[bytes]: ...
+    @property
+    def dates(self) -> Optional[npt.NDArray[np.int64]]: ...
+    @property
+    def dates_aware(self) -> bool: ...
+    @property
+    def source_codes(self) -> Optional[npt.NDArray[np.int32]]: ...
+    @property
+    def source_names(self) -> Optional[npt.NDArray[Any]]: ...
     def save(
         self,
         path: str,
@@ -146,6 +154,10 @@ class SimilarityIndex:
         feature_names: Optional[Any] = None,
         model: Optional[bytes] = None,
         archive: Optional[bytes] = None,
+        dates: Optional[npt.NDArray[np.int64]] = None,
+        dates_aware: bool = False,
+        source_codes: Optional[npt.NDArray[np.int32]] = None,
+        source_names: Optional[list[str]] = None,
     ) -> None: ...
     def to_bytes(
         self,
@@ -154,6 +166,10 @@ class SimilarityIndex:
         feature_names: Optional[Any] = None,
         model: Optional[bytes] = None,
         archive: Optional[bytes] = None,
+        dates: Optional[npt.NDArray[np.int64]] = None,
+        dates_aware: bool = False,
+        source_codes: Optional[npt.NDArray[np.int32]] = None,
+        source_names: Optional[list[str]] = None,
     ) -> bytes: ...
     @staticmethod
     def load(path: str, *, mmap: bool = True) -> SimilarityIndex: ...
@@ -186,6 +202,10 @@ class SimilarityIndex:
         method: str = "auto",
         n_jobs: int = 1,
         progress: Optional[Callable[[int, int], object]] = None,
+        dates: Optional[npt.NDArray[np.int64]] = None,
+        window: Optional[int] = None,
+        sources: Optional[npt.NDArray[np.int32]] = None,
+        exclude_same_source: bool = False,
     ) -> _TopK: ...
     def query(
         self,
@@ -207,6 +227,10 @@ class SimilarityIndex:
         method: str = "auto",
         n_jobs: int = 1,
         progress: Optional[Callable[[int, int], object]] = None,
+        dates: Optional[npt.NDArray[np.int64]] = None,
+        window: Optional[int] = None,
+        sources: Optional[npt.NDArray[np.int32]] = None,
+        exclude_same_source: bool = False,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]]: ...
     def query_pairs(
         self,
@@ -262,6 +286,10 @@ def stories(
     threshold: float = 0.03,
     n_jobs: int = 1,
     progress: Optional[Callable[[int, int], object]] = None,
+    dates: Optional[npt.NDArray[np.int64]] = None,
+    window: Optional[int] = None,
+    sources: Optional[npt.NDArray[np.int32]] = None,
+    exclude_same_source: bool = False,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
 def cluster_neighbours(
     ids: npt.NDArray[Any], scores: npt.NDArray[Any], *, threshold: float = 0.03

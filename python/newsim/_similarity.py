@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from . import _core
 from ._input import refuse_unordered
 from ._jobs import resolve_n_jobs
+from ._metadata import ArticleMeta, check_window
 from ._progress import Monitor, check_progress, monitor, parallel_seconds
 from ._repr import SummaryReprMixin, format_bytes
 
@@ -740,6 +741,33 @@ def _check_threshold(threshold: Any, normalized: bool) -> float:
     return t
 
 
+def _article_filter(state: _State, window: Any, exclude_same_source: Any) -> dict[str, Any]:
+    """Return the core's keyword arguments for ``window`` and ``exclude_same_source``.
+
+    ``state`` is compacted (one segment, nothing removed): its metadata is by row.
+    """
+    if not isinstance(exclude_same_source, (bool, np.bool_)):
+        raise TypeError(f"exclude_same_source must be True or False, got {exclude_same_source!r}")
+    out: dict[str, Any] = {}
+    meta = state.meta
+    if window is not None:
+        ns = check_window(window)
+        if meta is None or meta.dates is None:
+            raise ValueError(
+                "window= needs the articles' dates: build the index with dates= (e.g. "
+                "vec.index(texts, dates=df['date']) or SimilarityIndex(X, dates=...))"
+            )
+        out.update(dates=meta.dates, window=ns)
+    if exclude_same_source:
+        if meta is None or meta.codes is None:
+            raise ValueError(
+                "exclude_same_source=True needs the articles' sources: build the index with "
+                "sources= (e.g. vec.index(texts, sources=df['publisher']))"
+            )
+        out.update(sources=meta.codes, exclude_same_source=True)
+    return out
+
+
 def _queries(Q: Any, state: _State) -> sp.csr_matrix:
     """Return queries as CSR, refused when their width is not the index's."""
     M = _as_csr(Q, "Q")
@@ -815,10 +843,10 @@ class _State:
 
     ``main`` holds the rows the index was built (or last merged) with, ``delta`` those added
     since (each add makes a new delta: the old one's rows and the new, copied in the core),
-    ``removed`` flags
-    removed rows over both ("slots": main's rows, then the delta's), ``slot_ids`` the ids of
-    the slots (None: the index has no ids). The articles are the slots not removed, in slot
-    order: the rows of an index built afresh from them.
+    ``removed`` flags removed rows over both ("slots": main's rows, then the delta's),
+    ``slot_ids`` the ids of the slots (None: the index has no ids), ``meta`` their dates and
+    sources (None: neither). The articles are the slots not removed, in slot order: the rows
+    of an index built afresh from them.
     """
 
     def __init__(
@@ -829,8 +857,10 @@ class _State:
         removed: Optional[np.ndarray] = None,
         slot_ids: Optional[np.ndarray] = None,
         slot_map: Optional[_SlotMap] = None,
+        meta: Optional[ArticleMeta] = None,
     ) -> None:
         self.main = main
+        self.meta = meta
         self.delta = delta
         self.removed = removed
         self.slot_ids = slot_ids
@@ -922,7 +952,8 @@ class _State:
         if self.slot_ids is not None:
             slot_ids = self.slot_ids[self.alive()]
             slot_ids.flags.writeable = False
-        return _State(core, slot_ids=slot_ids)
+        meta = None if self.meta is None else self.meta.take(self.alive())
+        return _State(core, slot_ids=slot_ids, meta=meta)
 
 
 class SimilarityIndex(SummaryReprMixin):
@@ -944,6 +975,14 @@ class SimilarityIndex(SummaryReprMixin):
         are >= 0, so -1 is never an id), ``Pairs.article_id`` and ``neighbor_id``, the
         ``article_id`` and ``neighbor_id`` columns of every frame, and :meth:`explain` takes
         ids. Default: the row numbers (results as without ids, frames without id columns).
+    dates : sequence of datetime-like, optional
+        One date per article (datetimes, dates, ``numpy.datetime64``, pandas timestamps or
+        ISO 8601 strings; all time-zone aware or all naive), kept beside the ids: they give
+        :meth:`top_k` and :meth:`pairs` their ``window=`` and :meth:`stories` its dates, and
+        are saved with the index.
+    sources : sequence of str, optional
+        One source (publisher) per article, None for unknown, for ``exclude_same_source=`` and
+        :meth:`stories`; saved with the index.
     n_jobs : int or None, default=None
         Threads (None: 1; -1: all cores).
     feature_names : sequence of str, optional
@@ -964,6 +1003,10 @@ class SimilarityIndex(SummaryReprMixin):
     ids_ : ndarray
         The articles' ids by row (read-only): int64 for integer ids and by default (the row
         numbers), object (str) for string ids.
+    dates_ : ndarray of datetime64[ns] or None
+        The articles' dates by row (UTC for time-zone aware dates).
+    sources_ : ndarray of object or None
+        The articles' sources by row (None for unknown).
 
     Examples
     --------
@@ -987,6 +1030,8 @@ class SimilarityIndex(SummaryReprMixin):
         X: Any,
         *,
         ids: Optional[Sequence[Any]] = None,
+        dates: Optional[Sequence[Any]] = None,
+        sources: Optional[Sequence[Optional[str]]] = None,
         n_jobs: Optional[int] = None,
         feature_names: Optional[Union[Sequence[str], np.ndarray]] = None,
         progress: Optional[bool] = None,
@@ -995,6 +1040,7 @@ class SimilarityIndex(SummaryReprMixin):
         resolve_n_jobs(n_jobs)  # reject a bad value now, not at the first query
         check_progress(progress)
         checked = None if ids is None else _check_ids(ids, int(M.shape[0]))
+        meta = ArticleMeta.checked(dates, sources, int(M.shape[0]))
         names = None
         if feature_names is not None:
             names = np.asarray(list(feature_names), dtype=object)
@@ -1002,7 +1048,7 @@ class SimilarityIndex(SummaryReprMixin):
                 raise ValueError(
                     f"feature_names has {names.shape[0]} entries, X has {M.shape[1]} columns"
                 )
-        self._setup(_core.SimilarityIndex(*_parts(M)), checked, names, n_jobs, progress)
+        self._setup(_core.SimilarityIndex(*_parts(M)), checked, names, n_jobs, progress, meta)
 
     def _setup(
         self,
@@ -1011,9 +1057,10 @@ class SimilarityIndex(SummaryReprMixin):
         feature_names: Optional[np.ndarray],
         n_jobs: Optional[int],
         progress: Optional[bool],
+        meta: Optional[ArticleMeta] = None,
     ) -> None:
-        """Set the attributes of an index over ``core`` (checked ids and names, or None)."""
-        self._state = _State(core, slot_ids=ids)
+        """Set the attributes of an index over ``core`` (checked ids, names and metadata)."""
+        self._state = _State(core, slot_ids=ids, meta=meta)
         self._has_ids = ids is not None
         self._lock = threading.Lock()  # held by writers (add, remove, merging); readers never wait
         self.n_jobs = n_jobs
@@ -1024,10 +1071,10 @@ class SimilarityIndex(SummaryReprMixin):
     def _labels(self, state: Optional[_State] = None) -> dict[str, Any]:
         """Return the ids and terms the index file stores (None where the index has none)."""
         state = state or self._compacted()
-        return {
-            "ids": state.slot_ids,
-            "feature_names": self.feature_names_,
-        }
+        labels = {"ids": state.slot_ids, "feature_names": self.feature_names_}
+        if state.meta is not None:
+            labels.update(state.meta.file_labels())
+        return labels
 
     def save(self, path: Union[str, os.PathLike[str]]) -> None:
         """Save the index to a file that :meth:`load` maps into memory.
@@ -1138,7 +1185,8 @@ class SimilarityIndex(SummaryReprMixin):
     ) -> SimilarityIndex:
         """Return an index over a loaded core index, with the ids and names it stores."""
         index = cls.__new__(cls)
-        index._setup(core, core.ids, core.feature_names, n_jobs, progress)
+        meta = ArticleMeta.from_core(core)
+        index._setup(core, core.ids, core.feature_names, n_jobs, progress, meta)
         return index
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -1170,6 +1218,27 @@ class SimilarityIndex(SummaryReprMixin):
         int64 for integer ids and by default (the row numbers), object (str) for string ids.
         """
         return self._state.ids()
+
+    @property
+    def dates_(self) -> Optional[np.ndarray]:
+        """The articles' dates by row (datetime64[ns], UTC for time-zone aware dates), or None.
+
+        Read-only; given as ``dates=`` to the constructor and to :meth:`add`.
+        """
+        st = self._state
+        if st.meta is None or st.meta.dates is None:
+            return None
+        meta = st.meta.take(st.alive()) if st.removed is not None else st.meta
+        return meta.dates_out()
+
+    @property
+    def sources_(self) -> Optional[np.ndarray]:
+        """The articles' sources by row (object array of str, None for unknown), or None."""
+        st = self._state
+        if st.meta is None or st.meta.codes is None:
+            return None
+        meta = st.meta.take(st.alive()) if st.removed is not None else st.meta
+        return meta.sources_out()
 
     @property
     def n_articles(self) -> int:
@@ -1338,7 +1407,15 @@ class SimilarityIndex(SummaryReprMixin):
         )
 
     # ------------------------------------------------------------------ queries
-    def top_k(self, k: int = 10, *, method: str = "auto", progress: Optional[bool] = None) -> TopK:
+    def top_k(
+        self,
+        k: int = 10,
+        *,
+        window: Any = None,
+        exclude_same_source: bool = False,
+        method: str = "auto",
+        progress: Optional[bool] = None,
+    ) -> TopK:
         """Each article's k most similar other articles (itself excluded).
 
         Parameters
@@ -1346,6 +1423,15 @@ class SimilarityIndex(SummaryReprMixin):
         k : int, default=10
             Neighbours per article. With fewer than k other articles sharing a term, the row is
             padded with score 0.0 and id -1 (None with string ``ids``), also when k > n - 1.
+        window : str, timedelta or None, default=None
+            Only neighbours whose date is at most this far from the article's (``"3D"``,
+            ``"12h"``, ``datetime.timedelta(days=3)``, ``numpy.timedelta64``); needs the
+            index's ``dates``. It cuts the work, not only the result: each article's terms are
+            looked up only among the articles in its window (rows not in date order are
+            scored on a copy of the index in date order, made for the call).
+        exclude_same_source : bool, default=False
+            Never a neighbour from the article's own source (articles of unknown source are
+            compared with every other); needs the index's ``sources``.
         method : {'auto', 'pruned', 'brute'}, default='auto'
             'auto' uses the symmetric kernel (each pair scored once, for both rows; k <= 255)
             and otherwise scores every posting (into a dense array of n scores when a row's
@@ -1374,14 +1460,23 @@ class SimilarityIndex(SummaryReprMixin):
         [[1, -1, -1], [0, -1, -1]]
         >>> round(float(result.scores[0, 0]), 1)
         0.2
+        >>> vec = newsim.TfidfVectorizer(language="en")
+        >>> index = vec.index(
+        ...     ["rates rise again", "rates rise", "rates rise once more"],
+        ...     dates=["2024-01-01", "2024-01-02", "2024-03-01"],
+        ... )
+        >>> index.top_k(k=1, window="7D").ids.ravel().tolist()  # the third has none in 7 days
+        [1, 0, -1]
         """
         st = self._compacted()
         n = st.n_alive
         k = _check_k(k, rows=n, useful=max(n - 1, 0))
         method = _check_method(method)
+        limits = _article_filter(st, window, exclude_same_source)
         bar = self._monitor(progress, "top_k", n, lambda: st.main.top_k_work(k, method=method))
         rows, scores = _run(
-            bar, lambda cb: st.main.top_k(k, method=method, n_jobs=self._jobs(), progress=cb)
+            bar,
+            lambda cb: st.main.top_k(k, method=method, n_jobs=self._jobs(), progress=cb, **limits),
         )
         return self._topk(rows, scores, queries=False, state=st)
 
@@ -1460,6 +1555,8 @@ class SimilarityIndex(SummaryReprMixin):
         self,
         threshold: float = 0.8,
         *,
+        window: Any = None,
+        exclude_same_source: bool = False,
         method: str = "auto",
         as_frame: bool = False,
         progress: Optional[bool] = None,
@@ -1472,6 +1569,12 @@ class SimilarityIndex(SummaryReprMixin):
             In (0, 1] for a normalized index; any positive number otherwise. Scores up to 1e-6
             below it count, so that ``threshold=1.0`` finds exact duplicates despite float32
             rounding.
+        window : str, timedelta or None, default=None
+            Only pairs whose dates are at most this far apart, as in :meth:`top_k` (the work
+            is cut to the articles in each other's window).
+        exclude_same_source : bool, default=False
+            Only pairs of different sources (or of an unknown one), as in :meth:`top_k`:
+            syndication across publishers.
         method : {'auto', 'pruned', 'brute'}, default='auto'
             As in :meth:`top_k`.
         as_frame : bool, default=False
@@ -1500,11 +1603,13 @@ class SimilarityIndex(SummaryReprMixin):
         st = self._compacted()
         t = _check_threshold(threshold, bool(st.main.normalized))
         method = _check_method(method)
+        limits = _article_filter(st, window, exclude_same_source)
         bar = self._monitor(
             progress, "pairs", st.n_alive, lambda: st.main.pairs_work(method=method)
         )
         i, j, s = _run(
-            bar, lambda cb: st.main.pairs(t, method=method, n_jobs=self._jobs(), progress=cb)
+            bar,
+            lambda cb: st.main.pairs(t, method=method, n_jobs=self._jobs(), progress=cb, **limits),
         )
         result = Pairs(i, j, s)
         if self._has_ids:
@@ -1596,6 +1701,8 @@ class SimilarityIndex(SummaryReprMixin):
         *,
         dates: Optional[Sequence[Any]] = None,
         sources: Optional[Sequence[Optional[str]]] = None,
+        window: Any = None,
+        exclude_same_source: bool = False,
         vectorizer: Any = None,
         keywords: int = 5,
         progress: Optional[bool] = None,
@@ -1623,8 +1730,16 @@ class SimilarityIndex(SummaryReprMixin):
             One date per article (datetime, date, pandas.Timestamp, numpy.datetime64, ISO
             8601 strings; a datetime64 array or pandas Series is fastest); all time-zone
             aware (reported in UTC) or all naive. Gives each story's first and last date.
+            Default: the index's ``dates``, if it has them.
         sources : sequence of str, optional
             One source (publisher) per article, None for unknown. Gives each story's sources.
+            Default: the index's ``sources``, if it has them.
+        window : str, timedelta or None, default=None
+            Build the neighbour graph only between articles whose dates (the index's) are at
+            most this far apart, as in :meth:`top_k`: a story then grows by articles close in
+            time to some of its own.
+        exclude_same_source : bool, default=False
+            Build the graph only between articles of different sources, as in :meth:`top_k`.
         vectorizer : fitted vectorizer, optional
             Names the keywords with its ``get_feature_names_out()``; by default the index's
             ``feature_names_`` (column numbers without them).
@@ -1669,6 +1784,8 @@ class SimilarityIndex(SummaryReprMixin):
             threshold,
             dates=dates,
             sources=sources,
+            window=window,
+            exclude_same_source=exclude_same_source,
             vectorizer=vectorizer,
             keywords=keywords,
             progress=progress,
@@ -1754,7 +1871,14 @@ class SimilarityIndex(SummaryReprMixin):
         return result
 
     # ------------------------------------------------------------------ growing
-    def add(self, X: Any, ids: Optional[Sequence[Any]] = None) -> None:
+    def add(
+        self,
+        X: Any,
+        ids: Optional[Sequence[Any]] = None,
+        *,
+        dates: Optional[Sequence[Any]] = None,
+        sources: Optional[Sequence[Optional[str]]] = None,
+    ) -> None:
         """Add articles to the index, without rebuilding it.
 
         The new rows go to a small second segment that queries also search; it is merged into
@@ -1772,6 +1896,9 @@ class SimilarityIndex(SummaryReprMixin):
             Their ids, required when the index has ``ids`` (of the same type, unique, and not
             the id of an article in the index: a removed article's id may come back); refused
             when it has none (its ids are the row numbers: the new articles get the next ones).
+        dates, sources : sequence, optional
+            The new articles' dates and sources, required when the index has them (dates of
+            the same kind: time-zone aware or naive), refused when it has none.
 
         Raises
         ------
@@ -1800,6 +1927,7 @@ class SimilarityIndex(SummaryReprMixin):
             if st.n_alive == 0 and st.n_slots > 0:
                 st = st.compacted()  # every article removed: the next ids may be of any type
             slot_ids = self._new_ids(st, ids, int(M.shape[0]))
+            meta = _new_meta(st.meta, dates, sources, int(M.shape[0]))
             # The new rows, checked and in the index's own form (refused rows change nothing),
             # then the delta segment: the old delta's rows and the new ones, copied in the core.
             added = _core.SimilarityIndex(*_parts(M))
@@ -1816,6 +1944,7 @@ class SimilarityIndex(SummaryReprMixin):
                 removed=removed,
                 slot_ids=slot_ids,
                 slot_map=slot_map,
+                meta=meta,
             )
             if int(delta.rows) > max(_MERGE_MIN_ROWS, _MERGE_SHARE * new.n_main):
                 new = new.compacted()
@@ -1911,10 +2040,26 @@ class SimilarityIndex(SummaryReprMixin):
                 removed=removed,
                 slot_ids=st.slot_ids,
                 slot_map=st.slot_map,
+                meta=st.meta,
             )
             if new.n_slots - new.n_alive > _COMPACT_SHARE * new.n_slots:
                 new = new.compacted()
             self._state = new
+
+
+def _new_meta(
+    meta: Optional[ArticleMeta], dates: Any, sources: Any, n_new: int
+) -> Optional[ArticleMeta]:
+    """Return the slots' metadata after adding ``n_new`` articles with these dates and sources."""
+    if meta is None:
+        for name, given in (("dates", dates), ("sources", sources)):
+            if given is not None:
+                raise TypeError(
+                    f"this index has no {name}: build it with {name}= to keep them, or add "
+                    f"without {name}="
+                )
+        return None
+    return meta.extended(dates, sources, n_new)
 
 
 class Keywords(NamedTuple):

@@ -31,6 +31,8 @@ class _SimilarityMethodsMixin:
         raw_documents: Iterable[str],
         *,
         ids: Optional[Sequence[Any]] = None,
+        dates: Optional[Sequence[Any]] = None,
+        sources: Optional[Sequence[Optional[str]]] = None,
         n_jobs: Optional[int] = None,
     ) -> SimilarityIndex:
         """Fit on the articles and return a :class:`SimilarityIndex` over them.
@@ -42,6 +44,11 @@ class _SimilarityMethodsMixin:
         ids : sequence of str or of int, optional
             The articles' ids, one per article, unique (see :class:`SimilarityIndex`): results
             speak them. Default: the row numbers.
+        dates : sequence of datetime-like, optional
+            The articles' dates (see :class:`SimilarityIndex`), for ``window=`` in
+            :meth:`SimilarityIndex.top_k` and :meth:`SimilarityIndex.pairs`.
+        sources : sequence of str, optional
+            The articles' sources (None for unknown), for ``exclude_same_source=``.
         n_jobs : int or None, default=None
             Threads for the index (default: the vectorizer's ``n_jobs``).
 
@@ -67,6 +74,8 @@ class _SimilarityMethodsMixin:
         return SimilarityIndex(
             X,
             ids=ids,
+            dates=dates,
+            sources=sources,
             n_jobs=self._param("n_jobs") if n_jobs is None else n_jobs,
             # A hashing vectorizer has no feature names: its index cannot name terms.
             feature_names=(

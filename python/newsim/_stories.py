@@ -8,7 +8,6 @@ and last date, sources and keywords (the heaviest terms of the sum of its articl
 
 from __future__ import annotations
 
-import datetime as _dt
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -16,7 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
-from ._input import one_per_article, refuse_unordered
+from ._metadata import check_dates as check_dates  # re-exported: also used by others
+from ._metadata import check_sources as check_sources
 from ._repr import SummaryReprMixin
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -217,102 +217,6 @@ def check_threshold(threshold: Any, normalized: bool) -> float:
     return t
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        import pandas as pd
-
-        return bool(value is pd.NaT or (isinstance(value, float) and np.isnan(value)))
-    except ImportError:  # pragma: no cover - pandas is a dependency of dates=
-        return isinstance(value, float) and bool(np.isnan(value))
-
-
-def check_dates(dates: Any, n: int) -> tuple[np.ndarray, bool]:
-    """Return ``dates=`` as int64 nanoseconds since the epoch (UTC when aware) and awareness.
-
-    Accepts datetime64 arrays, pandas datetime Series/Index (fast paths), and sequences of
-    ``datetime``, ``date``, ``pandas.Timestamp``, ``numpy.datetime64`` or ISO 8601 strings.
-    Every date is required; aware and naive dates cannot be mixed.
-    """
-    import pandas as pd
-
-    refuse_unordered(dates, "dates", "dates")
-    kind = getattr(dates, "dtype", None)
-    if kind is not None and (
-        isinstance(kind, pd.DatetimeTZDtype) or (isinstance(kind, np.dtype) and kind.kind == "M")
-    ):
-        values = pd.DatetimeIndex(dates)
-        if values.shape[0] != n:
-            raise ValueError(
-                f"dates has {values.shape[0]} entries for {n} articles; pass one per article"
-            )
-        missing = np.flatnonzero(values.isna())
-        if missing.size:
-            raise ValueError(
-                f"dates[{int(missing[0])}] is missing (NaT); every article needs a date"
-            )
-        aware = values.tz is not None
-        if aware:
-            values = values.tz_convert("UTC").tz_localize(None)
-        return values.as_unit("ns").asi8.astype(np.int64), aware
-    items = one_per_article(dates, n, "dates", "dates")
-    out = np.empty(n, dtype=np.int64)
-    first_aware: Optional[tuple[int, bool]] = None
-    for p, value in enumerate(items):
-        if _is_missing(value):
-            raise ValueError(f"dates[{p}] is missing ({value!r}); every article needs a date")
-        if isinstance(value, (bool, np.bool_, Real)) and not isinstance(value, np.datetime64):
-            raise TypeError(
-                f"dates[{p}] is {value} ({type(value).__name__}), not a date; convert numbers "
-                "first, e.g. pd.to_datetime(values, unit='ms') for milliseconds since 1970"
-            )
-        if not isinstance(value, (str, _dt.date, np.datetime64)):
-            raise TypeError(
-                f"dates[{p}] is {value!r} ({type(value).__name__}): dates must be datetimes, "
-                "dates, numpy.datetime64 or ISO 8601 strings"
-            )
-        try:
-            stamp = pd.Timestamp(value)
-        except (ValueError, OverflowError) as exc:
-            raise ValueError(
-                f"dates[{p}] is {value!r}, which does not parse as a date: {exc}"
-            ) from None
-        if stamp is pd.NaT:
-            raise ValueError(f"dates[{p}] is missing ({value!r}); every article needs a date")
-        aware = stamp.tzinfo is not None
-        if first_aware is None:
-            first_aware = (p, aware)
-        elif aware != first_aware[1]:
-            q = first_aware[0]
-            which = {True: "time-zone aware", False: "naive (no time zone)"}
-            raise ValueError(
-                f"dates mixes time-zone aware and naive dates: dates[{q}] ({items[q]!r}) is "
-                f"{which[first_aware[1]]}, dates[{p}] ({value!r}) is {which[aware]}; give every "
-                "date a time zone or none"
-            )
-        if aware:
-            stamp = stamp.tz_convert("UTC").tz_localize(None)
-        out[p] = stamp.as_unit("ns").value
-    return out, bool(first_aware is not None and first_aware[1])
-
-
-def check_sources(sources: Any, n: int) -> np.ndarray:
-    """Return ``sources=`` as an object array of str or None (missing), one per article."""
-    items = one_per_article(sources, n, "sources", "str")
-    out = np.empty(n, dtype=object)
-    for p, value in enumerate(items):
-        if _is_missing(value):
-            continue  # unknown source: not counted
-        if not isinstance(value, str):
-            raise TypeError(
-                f"sources[{p}] is {value!r} ({type(value).__name__}): sources must be str "
-                "(None for unknown)"
-            )
-        out[p] = value
-    return out
-
-
 def _term_names(index: SimilarityIndex, vectorizer: Any) -> Optional[np.ndarray]:
     """Return the columns' terms: the vectorizer's, the index's, or None."""
     if vectorizer is None:
@@ -404,6 +308,8 @@ def find_stories(
     *,
     dates: Any,
     sources: Any,
+    window: Any,
+    exclude_same_source: Any,
     vectorizer: Any,
     keywords: Any,
     progress: Optional[bool],
@@ -417,12 +323,27 @@ def find_stories(
         raise TypeError(f"keywords must be an int (terms per story), got {type(keywords).__name__}")
     if int(keywords) < 0:
         raise ValueError(f"keywords must be >= 0 (terms per story), got {int(keywords)}")
-    ns, utc = check_dates(dates, n) if dates is not None else (None, False)
-    src = check_sources(sources, n) if sources is not None else None
+    from ._similarity import _article_filter
+
+    limits = _article_filter(st, window, exclude_same_source)
+    meta = st.meta  # the index's own dates and sources, unless others are given
+    ns: Optional[np.ndarray] = None
+    utc = False
+    if dates is not None:
+        ns, utc = check_dates(dates, n)
+    elif meta is not None and meta.dates is not None:
+        ns, utc = meta.dates, meta.aware
+    src = None
+    if sources is not None:
+        src = check_sources(sources, n)
+    elif meta is not None:
+        src = meta.sources_out()
     names = _term_names(index, vectorizer)
     bar = index._monitor(progress, "stories", n, lambda: st.main.top_k_work(k, method="auto"))
     try:
-        labels, sizes = _core.stories(st.main, k=k, threshold=t, n_jobs=index._jobs(), progress=bar)
+        labels, sizes = _core.stories(
+            st.main, k=k, threshold=t, n_jobs=index._jobs(), progress=bar, **limits
+        )
     finally:
         if bar is not None:
             bar.close()

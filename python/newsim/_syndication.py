@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union, overload
 import numpy as np
 
 from ._input import one_per_article
+from ._metadata import check_dates, check_sources
 from ._repr import SummaryReprMixin
-from ._stories import check_dates, check_sources
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._similarity import SimilarityIndex

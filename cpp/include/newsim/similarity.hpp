@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -127,6 +128,27 @@ struct IndexLabels {
   std::string_view model;  // the vectorizer's model file (an archive), not parsed here
   bool has_archive = false;
   std::string_view archive;  // an archive's own data (raw counts, tolerance), not parsed here
+  /// Each article's date (int64 nanoseconds since the epoch; UTC when `dates_aware`).
+  bool has_dates = false;
+  bool dates_aware = false;
+  std::span<const std::int64_t> dates;
+  /// Each article's source as a code into `source_names` (-1: unknown); the names unique.
+  bool has_sources = false;
+  std::span<const std::int32_t> source_codes;
+  StringList source_names;
+};
+
+/// Which articles a top-k or pairs call compares, from their dates and sources. A window keeps
+/// only articles whose dates are at most `window` apart (both in the same unit, e.g.
+/// nanoseconds); it cuts the work: only the postings of articles inside each article's window
+/// are read. Sources keep two articles of the same known source apart.
+struct ArticleFilter {
+  std::span<const std::int64_t> dates;     ///< one per row; needed with a window
+  std::optional<std::int64_t> window;      ///< >= 0; none: every date
+  std::span<const std::int32_t> sources;   ///< one code per row (-1: unknown); needed to exclude
+  bool exclude_same_source = false;        ///< never compare two articles of the same source
+
+  [[nodiscard]] bool active() const noexcept { return window.has_value() || exclude_same_source; }
 };
 
 /// Immutable after construction: every query (top_k, query, pairs, explain) may run
@@ -198,6 +220,13 @@ class SimilarityIndex {
   /// Every row's k most similar other rows. 'automatic' and 'pruned' are the symmetric kernel
   /// (pruned where the weights are positive) for k <= 255; 'brute' scores every posting per row.
   [[nodiscard]] TopK top_k(std::size_t k, SimilarityMethod method, const RunContext& ctx) const;
+  /// top_k among the articles `filter` lets each article be compared with (the per-row kernel:
+  /// 'pruned' prunes, 'automatic' and 'brute' score every posting in the window). With a window
+  /// over rows not in date order, the kernel runs on a copy of the index in date order (the
+  /// index's memory once more, for the call). Throws InvalidOptionError ("window", "dates",
+  /// "sources") for a filter that does not fit the index.
+  [[nodiscard]] TopK top_k(std::size_t k, SimilarityMethod method, const RunContext& ctx,
+                           const ArticleFilter& filter) const;
   /// Each query row's k most similar rows of the index, never a row flagged in `removed` (empty,
   /// or one flag per row: the rows an archive has removed since the index was built). Throws
   /// InvalidOptionError("removed") for flags of another length.
@@ -219,6 +248,9 @@ class SimilarityIndex {
   [[nodiscard]] SimilarityIndex merged(const SimilarityIndex* delta, std::span<const std::uint8_t> removed) const;
   /// All pairs i < j with score >= threshold.
   [[nodiscard]] Pairs pairs(double threshold, SimilarityMethod method, const RunContext& ctx) const;
+  /// pairs among the articles `filter` lets be compared, as top_k(k, method, ctx, filter).
+  [[nodiscard]] Pairs pairs(double threshold, SimilarityMethod method, const RunContext& ctx,
+                            const ArticleFilter& filter) const;
   /// All pairs (query row i, index row j) with score >= threshold, ordered by i then j, never a
   /// row flagged in `removed` (as in query).
   [[nodiscard]] Pairs query_pairs(const CsrInput& queries, double threshold, SimilarityMethod method,

@@ -61,8 +61,10 @@ struct StoryLabels {
 /// ("threshold") for a threshold that is not a positive number.
 StoryLabels cluster_neighbours(const TopKView& neighbours, double threshold, const RunContext& ctx = {});
 
-/// The stories of an index's articles: its top_k(options.k) graph, clustered. The top-k runs on
+/// The stories of an index's articles: its top_k(options.k) graph (among the articles `filter`
+/// lets be compared: a window of dates, other sources), clustered. The top-k runs on
 /// ctx.n_jobs threads; the result does not depend on them.
-StoryLabels stories(const SimilarityIndex& index, const StoryOptions& options, const RunContext& ctx);
+StoryLabels stories(const SimilarityIndex& index, const StoryOptions& options, const RunContext& ctx,
+                    const ArticleFilter& filter = {});
 
 }  // namespace newsim
