@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import datetime
 import os
 import pathlib
 from collections.abc import Callable
@@ -101,6 +102,30 @@ def test_bbc_counts_and_labels(corpus_dir: pathlib.Path) -> None:
 
 
 @pytest.mark.slow
+def test_uci_stories_counts_dates_and_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not (DATA_DIR / datasets.UCI_STORIES_FILE).is_file():
+        pytest.skip(f"{datasets.UCI_STORIES_FILE} not found in {DATA_DIR}; set {ENV}")
+    monkeypatch.setenv(ENV, str(DATA_DIR))
+    corpus = datasets.load_uci_stories()
+    # the data README's numbers: 3,259 headlines, 44 stories of 9 to 322 headlines, over
+    # 2014-03-10 to 2014-03-12 (UTC); its "1,948 publishers" are not this file's 1,324
+    assert len(corpus) == 3259
+    assert corpus.name == "uci_news_stories_dev"
+    assert corpus.labels is not None and corpus.sources is not None and corpus.dates is not None
+    sizes = collections.Counter(corpus.labels)
+    assert (len(sizes), min(sizes.values()), max(sizes.values())) == (44, 9, 322)
+    assert len(set(corpus.sources)) == 1324
+    assert len(set(corpus.ids)) == 3259
+    assert corpus.texts == corpus.titles
+    assert corpus.texts[1] == "EBay, Icahn talk smack"  # a quoted field
+    assert corpus.sources[1] == "Seattle Post Intelligencer \\(blog\\)"
+    assert all(d.tzinfo == datetime.timezone.utc for d in corpus.dates)
+    assert corpus.dates == sorted(corpus.dates)  # the file is in time order
+    assert str(min(corpus.dates).date()) == "2014-03-10"
+    assert str(max(corpus.dates).date()) == "2014-03-12"
+
+
+@pytest.mark.slow
 def test_path_argument_overrides_env(
     corpus_dir: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -140,7 +165,11 @@ def test_sample_loads_two_german_articles(no_env: None) -> None:
 
 @pytest.mark.parametrize(
     ("loader", "filename"),
-    [(datasets.load_10kgnad, "10kgnad_test.csv"), (datasets.load_bbc, "bbc_news.csv")],
+    [
+        (datasets.load_10kgnad, "10kgnad_test.csv"),
+        (datasets.load_bbc, "bbc_news.csv"),
+        (datasets.load_uci_stories, "uci_news_stories_dev.csv"),
+    ],
 )
 def test_missing_env_var(no_env: None, loader: Callable[[], Corpus], filename: str) -> None:
     with pytest.raises(FileNotFoundError, match=ENV) as info:
@@ -231,6 +260,49 @@ def test_bbc_small_file(no_env: None, tmp_path: pathlib.Path) -> None:
     assert corpus.labels == ["tech"]
 
 
+UCI_HEADER = "ID,TITLE,URL,PUBLISHER,CATEGORY,STORY,HOSTNAME,TIMESTAMP\r\n"
+
+
+def test_uci_stories_small_file(no_env: None, tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "uci_news_stories_dev.csv"
+    path.write_text(
+        UCI_HEADER + '7,"Fed, ECB hold rates",http://x.example/1,Reuters,b,S1,x.example,0\r\n'
+        "9,Rates on hold,http://y.example/2,AP,b,S1,y.example,1394470920294\r\n",
+        encoding="utf-8",
+        newline="",
+    )
+    corpus = datasets.load_uci_stories(tmp_path)
+    assert corpus.texts == corpus.titles == ["Fed, ECB hold rates", "Rates on hold"]
+    assert corpus.ids == ["7", "9"]
+    assert corpus.labels == ["S1", "S1"]
+    assert corpus.sources == ["Reuters", "AP"]
+    assert corpus.dates is not None
+    assert [d.isoformat() for d in corpus.dates] == [
+        "1970-01-01T00:00:00+00:00",
+        "2014-03-10T17:02:00.294000+00:00",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("ID,TITLE\r\n1,a\r\n", "line 1: expected the header"),
+        ("", "line 1: expected the header .* found an empty file"),
+        (UCI_HEADER + "1,a,u,p,b,S,h\r\n", "line 2: expected 8 fields, found 7"),
+        (UCI_HEADER + "1,a,u,p,b,S,h,2014-03-10\r\n", "line 2: TIMESTAMP is '2014-03-10'"),
+    ],
+    ids=["header", "empty", "fields", "timestamp"],
+)
+def test_uci_stories_bad_file(
+    no_env: None, tmp_path: pathlib.Path, content: str, message: str
+) -> None:
+    path = tmp_path / "uci_news_stories_dev.csv"
+    path.write_text(content, encoding="utf-8", newline="")
+    with pytest.raises(ValueError, match=message) as info:
+        datasets.load_uci_stories(path)
+    assert str(path) in str(info.value)
+
+
 # --- Corpus ------------------------------------------------------------------
 
 
@@ -242,6 +314,12 @@ def test_corpus_is_frozen_and_checks_lengths() -> None:
         corpus.name = "y"  # type: ignore[misc]
     with pytest.raises(ValueError, match="labels"):
         Corpus(texts=["a"], ids=["1"], labels=["p", "q"], titles=["a"], name="x")
+    assert corpus.dates is None and corpus.sources is None
+    with pytest.raises(ValueError, match="sources has 1 entries, texts has 2"):
+        Corpus(texts=["a", "b"], ids=["1", "2"], labels=None, titles=["a", "b"], name="x",
+               sources=["AP"])  # fmt: skip
+    with pytest.raises(ValueError, match="dates has 0 entries"):
+        Corpus(texts=["a"], ids=["1"], labels=None, titles=["a"], name="x", dates=[])
 
 
 # --- stop word files ---------------------------------------------------------

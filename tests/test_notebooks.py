@@ -23,7 +23,11 @@ from conftest import DATA_DIR
 NOTEBOOKS_DIR = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 #: Corpus files a notebook needs, found by the loader it calls.
-CORPORA = {"load_10kgnad": "10kgnad_test.csv", "load_bbc": "bbc_news.csv"}
+CORPORA = {
+    "load_10kgnad": "10kgnad_test.csv",
+    "load_bbc": "bbc_news.csv",
+    "load_uci_stories": "uci_news_stories_dev.csv",
+}
 CELL_TIMEOUT = 300
 
 nbformat = pytest.importorskip("nbformat")

@@ -15,9 +15,9 @@ import json
 import os
 import pathlib
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Optional
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Optional
 
 __all__ = [
     "FORMATS",
@@ -103,12 +103,21 @@ class Articles:
         The input's name, for messages.
     skipped : tuple of BadRecord, default ()
         The malformed records left out (``on_bad_lines='skip'``), in file order.
+    lines : list of int, default []
+        The line on which each article's record starts (1-based), for messages; empty for a
+        folder and for the bundled sample.
+    columns : dict, default {}
+        The values of the other columns asked for (``columns=`` of :func:`read_articles`),
+        by their flag (``"--date-column"``): one per article, a str from CSV, any JSON value
+        (None for null) from JSON Lines.
     """
 
     texts: list[str]
     ids: list[str]
     source: str
     skipped: tuple[BadRecord, ...] = ()
+    lines: list[int] = field(default_factory=list)
+    columns: dict[str, list[Any]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -124,6 +133,7 @@ def read_articles(
     quotechar: Optional[str] = None,
     header: bool = True,
     on_bad_lines: Optional[str] = None,
+    columns: Sequence[tuple[str, str]] = (),
 ) -> Articles:
     """Read articles from a folder, a file or standard input.
 
@@ -159,6 +169,11 @@ def read_articles(
         :class:`DataError` naming its line; ``'skip'`` leaves it out and lists it in
         :attr:`Articles.skipped` (see :func:`skipped_summary`). A malformed header row is
         always an error.
+    columns : sequence of (str, str), default ()
+        Other columns (or JSON fields) to read, each as ``(flag, name)``: the command-line
+        flag that named it, for messages, and the column's name (its number without a
+        header). Their values are in :attr:`Articles.columns`, by flag. Not for a folder or
+        ``'lines'`` input.
 
     Returns
     -------
@@ -188,6 +203,7 @@ def read_articles(
                 ("--input-format", input_format),
                 ("--text-column", text_field),
                 ("--id-column", id_field),
+                *columns,
             )
             if value is not None
         ] + csv_flags
@@ -215,15 +231,18 @@ def read_articles(
         raise InputUsageError(f"{', '.join(csv_flags)} {verb} to CSV and TSV input, not to {fmt}")
     if fmt == "lines" and (text_field is not None or id_field is not None):
         raise InputUsageError("--text-column and --id-column do not apply to 'lines' input")
+    if fmt == "lines" and columns:
+        flags = ", ".join(flag for flag, _ in columns)
+        raise InputUsageError(f"{flags} cannot be used with 'lines' input: it has only the text")
     text = _decode(data, source)
     if fmt == "lines":
         return _check(_read_lines(text, source))
     if fmt == "jsonl":
-        return _check(_read_jsonl(text, source, text_field or _DEFAULT_TEXT, id_field))
+        return _check(_read_jsonl(text, source, text_field or _DEFAULT_TEXT, id_field, columns))
     sep = delimiter if delimiter is not None else ("," if fmt == "csv" else "\t")
     quote = quotechar if quotechar is not None else '"'
     skip = on_bad_lines == "skip"
-    return _check(_read_csv(text, source, sep, quote, header, text_field, id_field, skip))
+    return _check(_read_csv(text, source, sep, quote, header, text_field, id_field, skip, columns))
 
 
 def skipped_summary(articles: Articles) -> list[str]:
@@ -363,11 +382,13 @@ def _physical_lines(text: str) -> Iterator[tuple[int, str]]:
 def _read_lines(text: str, source: str) -> Articles:
     texts: list[str] = []
     ids: list[str] = []
+    lines: list[int] = []
     for number, line in _physical_lines(text):
         if line.strip():
             texts.append(line)
             ids.append(str(number))
-    return Articles(texts=texts, ids=ids, source=source)
+            lines.append(number)
+    return Articles(texts=texts, ids=ids, source=source, lines=lines)
 
 
 def _check_no_surrogate(value: str, where: str) -> None:
@@ -380,9 +401,18 @@ def _check_no_surrogate(value: str, where: str) -> None:
         raise DataError(f"{exc} (a \\u escape without its pair)") from exc
 
 
-def _read_jsonl(text: str, source: str, text_field: str, id_field: Optional[str]) -> Articles:
+def _read_jsonl(
+    text: str,
+    source: str,
+    text_field: str,
+    id_field: Optional[str],
+    columns: Sequence[tuple[str, str]] = (),
+) -> Articles:
     texts: list[str] = []
     ids: list[str] = []
+    lines: list[int] = []
+    values: dict[str, list[Any]] = {flag: [] for flag, _ in columns}
+    json_flags = [(flag.replace("-column", "-field"), name) for flag, name in columns]
     for number, line in _physical_lines(text):
         if not line.strip():
             continue
@@ -393,7 +423,7 @@ def _read_jsonl(text: str, source: str, text_field: str, id_field: Optional[str]
             raise DataError(f"{where}: not valid JSON: {exc.msg} (column {exc.colno})") from exc
         if not isinstance(record, dict):
             raise DataError(f"{where}: expected a JSON object, found {_json_type(record)}")
-        for flag, name in (("--text-field", text_field), ("--id-field", id_field)):
+        for flag, name in (("--text-field", text_field), ("--id-field", id_field), *json_flags):
             if name is not None and name not in record:
                 raise DataError(
                     f"{where}: no field {name!r}; the record's fields are {_names(record)} "
@@ -417,7 +447,10 @@ def _read_jsonl(text: str, source: str, text_field: str, id_field: Optional[str]
                 )
             _check_no_surrogate(str(key), f"{where}: field {id_field!r}")
             ids.append(str(key))
-    return Articles(texts=texts, ids=ids, source=source)
+        lines.append(number)
+        for flag, name in columns:
+            values[flag].append(record[name])
+    return Articles(texts=texts, ids=ids, source=source, lines=lines, columns=values)
 
 
 def _read_csv(
@@ -429,6 +462,7 @@ def _read_csv(
     text_column: Optional[str],
     id_column: Optional[str],
     skip: bool,
+    columns: Sequence[tuple[str, str]] = (),
 ) -> Articles:
     """Read CSV records as articles.
 
@@ -450,9 +484,14 @@ def _read_csv(
         None if header else _column_number("--text-column", text_column),
         None if header else _column_number("--id-column", id_column),
     )
+    others: list[Optional[int]] = [
+        None if header else _column_number(flag, name) for flag, name in columns
+    ]
     records = _csv_records(text, delimiter, quotechar)
     texts: list[str] = []
     ids: list[str] = []
+    lines: list[int] = []
+    values: dict[str, list[Any]] = {flag: [] for flag, _ in columns}
     skipped: list[BadRecord] = []
 
     def malformed(record: _CsvRecord, problem: str) -> None:
@@ -484,6 +523,7 @@ def _read_csv(
             if id_column is None
             else _named_column(source, names.fields, "--id-column", id_column)
         )
+        others = [_named_column(source, names.fields, flag, name) for flag, name in columns]
     else:
         body = records
         width = None  # set by the first well-formed record
@@ -497,7 +537,16 @@ def _read_csv(
             width = len(record.fields)
             where = f"as in the first record (line {record.line})"
             text_index = width - 1 if numbers[0] is None else numbers[0]
-            _check_column_numbers(source, record.line, width, text_index, id_index)
+            _check_column_numbers(
+                source,
+                record.line,
+                width,
+                [
+                    ("--text-column", text_index),
+                    ("--id-column", id_index),
+                    *((flag, n) for (flag, _), n in zip(columns, others)),
+                ],
+            )
         if len(record.fields) != width:
             malformed(
                 record,
@@ -507,15 +556,25 @@ def _read_csv(
             continue
         texts.append(record.fields[text_index])
         ids.append(record.fields[id_index] if id_index is not None else str(record.line))
-    return Articles(texts=texts, ids=ids, source=source, skipped=tuple(skipped))
+        lines.append(record.line)
+        for (flag, _), index in zip(columns, others):
+            values[flag].append(record.fields[index] if index is not None else None)
+    return Articles(
+        texts=texts,
+        ids=ids,
+        source=source,
+        skipped=tuple(skipped),
+        lines=lines,
+        columns=values,
+    )
 
 
 def _check_column_numbers(
-    source: str, line: int, width: int, text_index: int, id_index: Optional[int]
+    source: str, line: int, width: int, numbers: list[tuple[str, Optional[int]]]
 ) -> None:
     """Refuse a column number beyond the fields of the first record (on ``line``)."""
     numbered = "the only column is 0" if width == 1 else f"the columns are 0 to {width - 1}"
-    for flag, index in (("--text-column", text_index), ("--id-column", id_index)):
+    for flag, index in numbers:
         if index is not None and index >= width:
             raise DataError(
                 f"{source}, line {line}: no column {index}: the first record has "

@@ -5,6 +5,8 @@ Usage::
     newsim similar [PATH] [--top 5]           each article's most similar articles
     newsim pairs [PATH] [--threshold 0.8]     pairs of near-duplicate articles
     newsim keywords [PATH] [--top 10]         each article's top-weighted terms
+    newsim stories PATH [--summary FILE]      which articles cover the same story
+    newsim dedup PATH [--threshold 0.8]       syndicated copies: what to keep, each copy's origin
     newsim fit [PATH] -o model.newsim         fit a vectorizer and save it
     newsim index build [PATH] -o news.nsi     an archive: a vectorizer and its index, one file
     newsim index add news.nsi PATH            add articles to an archive
@@ -26,6 +28,14 @@ columns of the library's frames (``TopK.to_frame`` and so on), ids standing for 
     similar     article_id  rank  neighbor_id  score
     pairs       article_id  neighbor_id  score
     keywords    article_id  rank  term  weight
+    stories     article_id  story  [date]  [source]
+      --summary story  size  [first_date  last_date]  [n_sources  sources]  keywords
+    dedup       article_id  kept  origin_id  linked_id  contained  contains  [date]  [source]
+
+``stories`` and ``dedup`` read each article's date and source from ``--date-column`` and
+``--source-column`` (ISO 8601 dates; numbers since 1970 with ``--date-unit s|ms|us|ns``), and
+write to ``-o FILE`` in the format of its extension (``.csv``, ``.jsonl``) as well as to
+standard output.
 
 ``--legacy-columns`` (deprecated, removed in newsim 0.4) names them as newsim 0.2 did:
 ``article`` and ``neighbor`` in ``similar`` and ``keywords``, ``id_i`` and ``id_j`` in ``pairs``.
@@ -51,6 +61,7 @@ import contextlib
 import csv
 import json
 import os
+import pathlib
 import sys
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -129,7 +140,16 @@ _AGAINST_HELP = (
 _SAMPLE_SOURCE = "the bundled sample articles"
 _LANGUAGE_CODES = sorted({language.code for language in LANGUAGES.values()})
 
-_Cell = Union[str, int, float]
+_Cell = Union[str, int, float, bool, None, list[str]]
+
+#: --date-unit: nanoseconds per unit of numeric dates since 1970-01-01 UTC.
+_NS_PER_UNIT = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+_DATE_UNITS = tuple(_NS_PER_UNIT)
+_UNIT_NAMES = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
+#: Output formats by the extension of -o FILE.
+_OUTPUT_EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+#: Between the items of a list (sources, keywords) in a CSV or table cell.
+_LIST_SEPARATOR = "; "
 
 
 class _CannotCreateError(Exception):
@@ -158,6 +178,16 @@ def _n_jobs(value: str) -> int:
         raise argparse.ArgumentTypeError(
             f"expected a thread count (1, 2, ...; -1 for all CPUs), got {value!r}"
         )
+    return number
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value!r}")
     return number
 
 
@@ -391,6 +421,142 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="terms per article (default: 10)",
     )
+    metadata = argparse.ArgumentParser(add_help=False)
+    group = metadata.add_argument_group("dates and sources")
+    group.add_argument(
+        "--date-column",
+        "--date-field",
+        dest="date_field",
+        metavar="NAME",
+        help="CSV column or JSON field holding each article's publication date, a column number "
+        "with --no-header: ISO 8601 (2014-03-10, 2014-03-10T17:02:00Z), all with a time zone or "
+        "all without; numbers since 1970-01-01 UTC with --date-unit",
+    )
+    group.add_argument(
+        "--date-unit",
+        choices=_DATE_UNITS,
+        help="the dates are numbers of seconds (s), milliseconds (ms), microseconds (us) or "
+        "nanoseconds (ns) since 1970-01-01 UTC (default: the dates are ISO 8601 text)",
+    )
+    group.add_argument(
+        "--source-column",
+        "--source-field",
+        dest="source_field",
+        metavar="NAME",
+        help="CSV column or JSON field holding each article's source (publisher); an empty "
+        "field or null is an unknown source",
+    )
+
+    to_file = argparse.ArgumentParser(add_help=False)
+    group = to_file.add_argument_group("output")
+    group.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output, in the format of its extension (.csv; "
+        ".jsonl or .ndjson) unless --format names one",
+    )
+    group.add_argument(
+        "--format",
+        choices=["table", "csv", "jsonl"],
+        help="an aligned table for people, CSV or JSON Lines for programs (default: from the "
+        "extension of -o FILE; on standard output, table)",
+    )
+
+    p = command(
+        "stories",
+        _stories,
+        "Group the articles into stories (which articles cover the same event): one row per "
+        "article with its story, numbered from 0 by size, largest first. With --date-column "
+        "and --source-column, each row has its date and source too, and --summary FILE "
+        "describes each story: its size, first and last date, sources and keywords.",
+        inputs,
+        metadata,
+        model,
+        vectorizer,
+        jobs,
+        to_file,
+    )
+    group = p.add_argument_group("stories")
+    group.add_argument(
+        "--k",
+        type=_positive_int,
+        default=20,
+        metavar="K",
+        help="neighbors per article in the story graph (default: 20)",
+    )
+    group.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=0.03,
+        metavar="LINK",
+        help="the weakest link (average cosine between two groups) at which they merge, in "
+        "(0, 1]; higher gives more, smaller stories (default: 0.03)",
+    )
+    group.add_argument(
+        "--keywords",
+        type=_count,
+        default=5,
+        metavar="N",
+        help="terms per story in --summary (default: 5)",
+    )
+    group.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="also write one row per story to FILE (format as for -o): story, size, "
+        "first_date, last_date, n_sources, sources, keywords",
+    )
+    p = command(
+        "dedup",
+        _dedup,
+        "Find syndicated copies: articles that are near-copies of an article published before "
+        "them (one contained in the other, word shingles compared). One row per article: kept "
+        "(the first published of its group, or without copies) or dropped, and its origin, the "
+        "first published article of its group. --date-column orders the articles by "
+        "publication; without it, the first row is the first published.",
+        inputs,
+        metadata,
+        model,
+        vectorizer,
+        jobs,
+        to_file,
+    )
+    group = p.add_argument_group("dedup")
+    group.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=0.8,
+        metavar="SHARE",
+        help="the smallest containment of a copy: the share of one article's word shingles "
+        "found in the other, in (0, 1] (default: 0.8)",
+    )
+    group.add_argument(
+        "--shingle",
+        type=_positive_int,
+        default=5,
+        metavar="N",
+        help="words per shingle; 2 or 3 with a lower --threshold for rewritten copies (default: 5)",
+    )
+    group.add_argument(
+        "--candidates",
+        type=_threshold,
+        default=0.5,
+        metavar="COSINE",
+        help="only pairs with at least this TF-IDF cosine are compared word for word, in "
+        "(0, 1]; lower finds more copies and costs more (default: 0.5)",
+    )
+    group.add_argument(
+        "--keep",
+        choices=["first"],
+        default="first",
+        help="which article of a group to keep: the first published (default: first)",
+    )
+    group.add_argument(
+        "--only",
+        choices=["kept", "dropped"],
+        help="write only the kept articles (the deduplicated ids), or only the dropped copies "
+        "(each copy and its origin)",
+    )
     p = command(
         "fit",
         _fit,
@@ -484,6 +650,7 @@ def _articles(args: argparse.Namespace) -> Articles:
                 ("--quotechar", args.quotechar),
                 ("--no-header", None if args.header else True),
                 ("--on-bad-lines", args.on_bad_lines),
+                *_metadata_columns(args),
             )
             if value is not None
         ]
@@ -501,10 +668,20 @@ def _articles(args: argparse.Namespace) -> Articles:
         quotechar=args.quotechar,
         header=args.header,
         on_bad_lines=args.on_bad_lines,
+        columns=_metadata_columns(args),
     )
     for message in skipped_summary(articles):
         _warning(message)
     return articles
+
+
+def _metadata_columns(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """Return ``(flag, name)`` of the --date-column and --source-column given, if any."""
+    given = [
+        ("--date-column", getattr(args, "date_field", None)),
+        ("--source-column", getattr(args, "source_field", None)),
+    ]
+    return [(flag, name) for flag, name in given if name is not None]
 
 
 def _fit_options_given(args: argparse.Namespace) -> list[str]:
@@ -564,14 +741,25 @@ def _vectorizer(args: argparse.Namespace) -> tuple[Any, bool]:
 
 
 def _index(args: argparse.Namespace, articles: Articles) -> SimilarityIndex:
+    return _index_and_vectorizer(args, articles)[0]
+
+
+def _index_and_vectorizer(
+    args: argparse.Namespace, articles: Articles
+) -> tuple[SimilarityIndex, Any]:
+    """Return the articles' index and the --model vectorizer that made it (None when fitted).
+
+    The index of a fitted vectorizer knows its terms; one of --model does not, and the
+    vectorizer names them.
+    """
     from ._similarity import SimilarityIndex
 
     vec, fitted = _vectorizer(args)
     with _library_errors(articles.source):
         if fitted:
-            return SimilarityIndex(vec.transform(articles.texts), n_jobs=vec.n_jobs)
+            return SimilarityIndex(vec.transform(articles.texts), n_jobs=vec.n_jobs), vec
         index: SimilarityIndex = vec.index(articles.texts)
-        return index
+        return index, None
 
 
 # --------------------------------------------------------------------------- commands
@@ -798,6 +986,355 @@ def _keywords(args: argparse.Namespace) -> int:
     return EX_OK
 
 
+# --------------------------------------------------------------------------- stories and dedup
+
+
+class _Metadata:
+    """The articles' dates and sources read from --date-column and --source-column.
+
+    ``dates`` is a pandas DatetimeIndex (UTC when the dates have a time zone, or with
+    --date-unit), for the library's ``dates=``; ``texts`` their ISO 8601 form, for the output.
+    """
+
+    def __init__(self, args: argparse.Namespace, articles: Articles) -> None:
+        self.dates: Any = None
+        self.date_texts: Optional[list[str]] = None
+        self.sources: Optional[list[Optional[str]]] = None
+        if args.date_unit is not None and args.date_field is None:
+            raise InputUsageError("--date-unit applies to the dates of --date-column")
+        if args.date_field is not None:
+            self.dates = _parse_dates(articles, args.date_field, args.date_unit)
+            self.date_texts = [stamp.isoformat() for stamp in self.dates]
+        if args.source_field is not None:
+            self.sources = _parse_sources(articles, args.source_field)
+
+    def columns(self) -> tuple[str, ...]:
+        """Return the per-article output columns they add: date, source."""
+        names = [("date", self.dates), ("source", self.sources)]
+        return tuple(name for name, values in names if values is not None)
+
+    def cells(self, row: int) -> tuple[_Cell, ...]:
+        """Return the cells of :meth:`columns` for the article in ``row``."""
+        out: list[_Cell] = []
+        if self.date_texts is not None:
+            out.append(self.date_texts[row])
+        if self.sources is not None:
+            out.append(self.sources[row])
+        return tuple(out)
+
+
+def _where(articles: Articles, row: int, *, short: bool = False) -> str:
+    """Name an article's record in a message: the input and its line (``short``: the line)."""
+    where = f"line {articles.lines[row]}" if articles.lines else f"article {row + 1}"
+    return where if short else f"{articles.source}, {where}"
+
+
+def _is_number(value: Any) -> bool:
+    """Tell whether a JSON value or a CSV field is a number (1394470920294, 1.5e9)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return False
+        # float() also reads nan and inf, which are no number of seconds
+        return value.strip().lower().lstrip("+-") not in ("nan", "inf", "infinity")
+    return False
+
+
+def _parse_dates(articles: Articles, name: str, unit: Optional[str]) -> Any:
+    """Read the dates of --date-column: ISO 8601 text, or numbers since 1970 with --date-unit.
+
+    Returns a pandas DatetimeIndex, UTC for numbers and for dates with a time zone. Each
+    problem is a DataError naming the record's line: a missing date, one that does not parse,
+    a number without --date-unit, dates with and without a time zone mixed.
+    """
+    import numpy as np
+
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is installed with the notebook and test extras
+        raise InputUsageError("--date-column needs pandas: pip install pandas") from None
+
+    values = articles.columns["--date-column"]
+    out = np.empty(len(values), dtype=np.int64)
+    first_zone: Optional[tuple[int, bool]] = None
+    for row, value in enumerate(values):
+        where = f"{_where(articles, row)}: {name}"
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise DataError(f"{where} is empty; every article needs a date")
+        if unit is not None:
+            out[row] = _epoch_ns(value, unit, where)
+            continue
+        if isinstance(value, bool) or not isinstance(value, str) or _is_number(value):
+            if _is_number(value):
+                raise DataError(
+                    f"{where} is {value!r}, a number, not a date; if the dates count seconds or "
+                    "milliseconds since 1970-01-01 UTC, add --date-unit s or --date-unit ms"
+                )
+            raise DataError(f"{where} is {value!r}, not a date (expected ISO 8601 text)")
+        try:
+            stamp = pd.Timestamp(value.strip())
+        except (ValueError, OverflowError) as exc:
+            raise DataError(
+                f"{where} is {value!r}, which does not parse as a date ({exc}); expected ISO "
+                "8601, e.g. 2014-03-10 or 2014-03-10T17:02:00Z"
+            ) from None
+        aware = stamp.tzinfo is not None
+        if first_zone is None:
+            first_zone = (row, aware)
+        elif aware != first_zone[1]:
+            which = {True: "has a time zone", False: "has none"}
+            raise DataError(
+                f"{where} is {value!r}, which {which[aware]}, but "
+                f"{_where(articles, first_zone[0], short=True)} ({values[first_zone[0]]!r}) "
+                f"{which[first_zone[1]]}; give every date a time zone or none"
+            )
+        if aware:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        out[row] = stamp.as_unit("ns").value
+    utc = unit is not None or bool(first_zone is not None and first_zone[1])
+    dates = pd.DatetimeIndex(out.view("datetime64[ns]"))
+    return dates.tz_localize("UTC") if utc else dates
+
+
+def _epoch_ns(value: Any, unit: str, where: str) -> int:
+    """Return a number of ``unit`` since 1970-01-01 UTC as nanoseconds, or explain."""
+    number: Union[int, float, None] = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            number = int(text)
+        except ValueError:
+            if _is_number(text):
+                number = float(text)
+    if number is None:
+        raise DataError(
+            f"{where} is {value!r}, not a number of {_UNIT_NAMES[unit]} since 1970-01-01 "
+            f"(--date-unit {unit}); without --date-unit, dates are ISO 8601 text"
+        )
+    ns = number * _NS_PER_UNIT[unit]
+    bound = 2**63 - 1
+    if not -bound <= ns <= bound:
+        raise DataError(
+            f"{where} is {value!r}: too far from 1970 for a date in {_UNIT_NAMES[unit]} "
+            f"(--date-unit {unit})"
+        )
+    return int(ns)
+
+
+def _parse_sources(articles: Articles, name: str) -> list[Optional[str]]:
+    """Read the sources of --source-column: text; empty or null is unknown (None)."""
+    out: list[Optional[str]] = []
+    for row, value in enumerate(articles.columns["--source-column"]):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            out.append(None)
+        elif isinstance(value, str):
+            out.append(value)
+        else:
+            raise DataError(
+                f"{_where(articles, row)}: {name} is {value!r}, not a source: expected a "
+                "string, or null for an unknown source"
+            )
+    return out
+
+
+def _output_format(args: argparse.Namespace, path: Optional[str], flag: str) -> str:
+    """Return the format of an output: --format, else the extension of its file, else table."""
+    if path is None:
+        return str(args.format or "table")
+    suffix = pathlib.Path(path).suffix.lower()
+    by_suffix = _OUTPUT_EXTENSIONS.get(suffix)
+    if args.format is not None:
+        if by_suffix is not None and by_suffix != args.format:
+            raise InputUsageError(
+                f"--format {args.format} does not fit {flag} {path!r}, a {suffix} file"
+            )
+        return str(args.format)
+    if by_suffix is None:
+        known = ", ".join(_OUTPUT_EXTENSIONS)
+        raise InputUsageError(
+            f"cannot tell the format of {flag} {path!r} from its extension (known: {known}); "
+            "name it with --format"
+        )
+    return by_suffix
+
+
+def _write_output(
+    args: argparse.Namespace,
+    path: Optional[str],
+    flag: str,
+    header: tuple[str, ...],
+    rows: list[tuple[_Cell, ...]],
+) -> None:
+    """Write rows to standard output, or to ``path`` in the format of its extension."""
+    fmt = _output_format(args, path, flag)
+    if path is None:
+        _write(fmt, header, rows)
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            _write(fmt, header, rows, fh)
+    except OSError as exc:
+        raise _CannotCreateError(f"cannot write {path!r}: {exc.strerror}") from exc
+
+
+def _stories(args: argparse.Namespace) -> int:
+    _check_outputs(args, ("-o", args.output), ("--summary", args.summary))
+    from ._core import STORY_MAX_K
+
+    if args.k > int(STORY_MAX_K):
+        raise InputUsageError(f"argument --k: expected at most {int(STORY_MAX_K)}, got {args.k}")
+    articles = _articles(args)
+    meta = _Metadata(args, articles)
+    index, vec = _index_and_vectorizer(args, articles)
+    # The library's arguments, one entry per option (a time window would be one more).
+    options: dict[str, Any] = {
+        "k": args.k,
+        "threshold": args.threshold,
+        "dates": meta.dates,
+        "sources": meta.sources,
+        "keywords": args.keywords,
+        "vectorizer": vec,
+    }
+    with _library_errors(articles.source):
+        stories = index.stories(**options)
+    header = ("article_id", "story", *meta.columns())
+    rows: list[tuple[_Cell, ...]] = [
+        (articles.ids[r], label, *meta.cells(r)) for r, label in enumerate(stories.labels.tolist())
+    ]
+    if args.summary is not None:  # first: a closed standard output must not lose it
+        _write_output(args, args.summary, "--summary", *_story_summary(stories))
+    _write_output(args, args.output, "-o", header, rows)
+    singles = int((stories.sizes == 1).sum())
+    _saved(
+        args,
+        (
+            args.output,
+            f"{stories.n_articles} articles in {stories.n_stories} stories ({singles} of one "
+            "article)",
+        ),
+        (args.summary, f"{stories.n_stories} stories"),
+    )
+    return EX_OK
+
+
+def _story_summary(stories: Any) -> tuple[tuple[str, ...], list[tuple[_Cell, ...]]]:
+    """Return the header and rows of --summary: one row per story, largest first."""
+    header: tuple[str, ...] = ("story", "size")
+    columns: list[list[_Cell]] = [
+        list(range(stories.n_stories)),
+        [int(size) for size in stories.sizes.tolist()],
+    ]
+    if stories.first_date is not None:
+        import pandas as pd
+
+        tz = "UTC" if stories._utc else None
+        header += ("first_date", "last_date")
+        for values in (stories.first_date, stories.last_date):
+            columns.append([s.isoformat() for s in pd.DatetimeIndex(values).tz_localize(tz)])
+    if stories.n_sources is not None:
+        header += ("n_sources", "sources")
+        columns.append([int(n) for n in stories.n_sources.tolist()])
+        columns.append([list(names) for names in stories.sources])
+    header += ("keywords",)
+    columns.append([[str(term) for term in terms] for terms in stories.keywords])
+    return header, list(zip(*columns))
+
+
+def _dedup(args: argparse.Namespace) -> int:
+    _check_outputs(args, ("-o", args.output))
+    articles = _articles(args)
+    meta = _Metadata(args, articles)
+    from ._syndication import dedup
+
+    index = None
+    if len(articles) > 1:
+        try:
+            index, _ = _index_and_vectorizer(args, articles)
+        except DataError as exc:
+            if "empty vocabulary" not in str(exc):
+                raise
+            # only stop words: no candidate pairs, as the library's dedup() finds without one
+    with _library_errors(articles.source):
+        found = dedup(
+            articles.texts,
+            ids=articles.ids,
+            dates=meta.dates,
+            sources=meta.sources,
+            threshold=args.threshold,
+            keep=args.keep,
+            shingle=args.shingle,
+            candidates=args.candidates,
+            index=index,
+        )
+    n = found.n_articles
+    origin = found.origin_rows.tolist()
+    linked = {
+        copy: (to, contained, contains)
+        for copy, to, contained, contains in zip(
+            found.copy_rows.tolist(),
+            found.original_rows.tolist(),
+            found.contained.tolist(),
+            found.contains.tolist(),
+        )
+    }
+    header = (
+        "article_id",
+        "kept",
+        "origin_id",
+        "linked_id",
+        "contained",
+        "contains",
+        *meta.columns(),
+    )
+    rows: list[tuple[_Cell, ...]] = []
+    for r in range(n):
+        kept = origin[r] == r
+        if args.only == ("dropped" if kept else "kept"):
+            continue
+        link: tuple[_Cell, ...] = (None, None, None)
+        if not kept:
+            to, contained, contains = linked[r]
+            link = (articles.ids[to], contained, contains)
+        rows.append((articles.ids[r], kept, articles.ids[origin[r]], *link, *meta.cells(r)))
+    _write_output(args, args.output, "-o", header, rows)
+    n_kept = int(found.kept_rows.shape[0])
+    _saved(
+        args,
+        (
+            args.output,
+            f"{len(rows)} rows: {n_kept} of {n} articles kept, {n - n_kept} dropped as copies "
+            f"(groups: {len(found.groups())})",
+        ),
+    )
+    return EX_OK
+
+
+def _check_outputs(args: argparse.Namespace, *outputs: tuple[str, Optional[str]]) -> None:
+    """Refuse, before any work, an output of unknown format or two outputs in one file."""
+    given = [(flag, path) for flag, path in outputs if path is not None]
+    for i, (flag, path) in enumerate(given):
+        _output_format(args, path, flag)
+        for other_flag, other in given[i + 1 :]:
+            if os.path.abspath(path) == os.path.abspath(other):
+                raise InputUsageError(f"{flag} and {other_flag} name the same file {path!r}")
+
+
+def _saved(args: argparse.Namespace, *written: tuple[Optional[str], str]) -> None:
+    """Say what was written to files, on standard output when the rows did not go there."""
+    if args.output is None:
+        return
+    for path, what in written:
+        if path is not None:
+            print(f"saved {path}: {what}")
+
+
 def _fit(args: argparse.Namespace) -> int:
     articles = _articles(args)
     vec = _new_vectorizer(args)
@@ -875,18 +1412,27 @@ def _columns(
     return tuple(before.get(name, name) for name in header)
 
 
-def _write(fmt: str, header: tuple[str, ...], rows: list[tuple[_Cell, ...]]) -> None:
-    """Write rows to standard output as an aligned table, CSV or JSON Lines.
+def _write(
+    fmt: str, header: tuple[str, ...], rows: list[tuple[_Cell, ...]], out: Optional[Any] = None
+) -> None:
+    """Write rows to ``out`` (standard output) as an aligned table, CSV or JSON Lines.
 
-    Scores have 4 decimals in a table and 6 (float32's precision) in CSV and JSON Lines.
+    Scores have 4 decimals in a table and 6 (float32's precision) in CSV and JSON Lines. In
+    a table and in CSV, a missing value (None) is an empty cell, a list is its items joined
+    with ``"; "`` and a bool is ``true`` or ``false``; JSON Lines has null, arrays and
+    booleans.
     """
-    out = sys.stdout
+    out = sys.stdout if out is None else out
     if fmt == "table":
-        cells = [[f"{v:.4f}" if isinstance(v, float) else str(v) for v in row] for row in rows]
+        cells = [[str(_text(v, 4)) for v in row] for row in rows]
         widths = [len(name) for name in header]
         for row_cells in cells:
             widths = [max(w, len(c)) for w, c in zip(widths, row_cells)]
-        numeric = [isinstance(v, (int, float)) for v in rows[0]] if rows else []
+        numeric = (
+            [isinstance(v, (int, float)) and not isinstance(v, bool) for v in rows[0]]
+            if rows
+            else []
+        )
 
         def line(values: Sequence[str]) -> str:
             padded = [
@@ -901,7 +1447,7 @@ def _write(fmt: str, header: tuple[str, ...], rows: list[tuple[_Cell, ...]]) -> 
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(tuple(_machine(v) for v in row) for row in rows)
+        writer.writerows(tuple(_text(v, None) for v in row) for row in rows)
     else:
         for row in rows:
             record = dict(zip(header, (_machine(v) for v in row)))
@@ -910,6 +1456,19 @@ def _write(fmt: str, header: tuple[str, ...], rows: list[tuple[_Cell, ...]]) -> 
 
 def _machine(value: _Cell) -> _Cell:
     return round(value, 6) if isinstance(value, float) else value
+
+
+def _text(value: _Cell, decimals: Optional[int]) -> Union[str, int, float]:
+    """Return a cell of a table (floats with ``decimals``) or of CSV (None: 6 decimals)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return _LIST_SEPARATOR.join(value)
+    if isinstance(value, float):
+        return f"{value:.{decimals}f}" if decimals is not None else round(value, 6)
+    return value
 
 
 # --------------------------------------------------------------------------- entry point

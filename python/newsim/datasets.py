@@ -1,15 +1,16 @@
 """Load the bundled sample articles and the external test corpora.
 
 Two German news articles ship with the package and can be loaded with
-:func:`load_sample`. The larger corpora are not bundled: :func:`load_10kgnad`
-and :func:`load_bbc` read them from a folder, which is the ``path`` argument or,
-if that is not given, the folder named by the environment variable
-``NEWSIM_DATA_DIR``.
+:func:`load_sample`. The larger corpora are not bundled: :func:`load_10kgnad`,
+:func:`load_bbc` and :func:`load_uci_stories` read them from a folder, which is
+the ``path`` argument or, if that is not given, the folder named by the
+environment variable ``NEWSIM_DATA_DIR``.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import errno
 import os
 import pathlib
@@ -24,11 +25,13 @@ __all__ = [
     "BBC_FILE",
     "DATA_DIR_ENV",
     "GNAD_FILE",
+    "UCI_STORIES_FILE",
     "Corpus",
     "data_dir",
     "load_10kgnad",
     "load_bbc",
     "load_sample",
+    "load_uci_stories",
 ]
 
 #: Environment variable naming the folder that holds the corpora.
@@ -37,10 +40,13 @@ DATA_DIR_ENV = "NEWSIM_DATA_DIR"
 GNAD_FILE = "10kgnad_test.csv"
 #: File name of the BBC News corpus.
 BBC_FILE = "bbc_news.csv"
+#: File name of the UCI news aggregator's headlines grouped into stories.
+UCI_STORIES_FILE = "uci_news_stories_dev.csv"
 
 _SAMPLES_PACKAGE = "newsim"
 _GNAD_TITLE_CHARS = 80
 _BBC_HEADER = ["category", "file", "text"]
+_UCI_HEADER = ["ID", "TITLE", "URL", "PUBLISHER", "CATEGORY", "STORY", "HOSTNAME", "TIMESTAMP"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -59,11 +65,17 @@ class Corpus:
         One short title per document, for display.
     name : str
         The name of the corpus.
+    dates : list of datetime.datetime or None, default None
+        One publication date per document (time-zone aware), or ``None`` if the corpus has
+        none.
+    sources : list of str or None, default None
+        One source (publisher) per document, or ``None`` if the corpus has none.
 
     Raises
     ------
     ValueError
-        If ``ids``, ``titles`` or ``labels`` do not have one entry per text.
+        If ``ids``, ``titles``, ``labels``, ``dates`` or ``sources`` do not have one entry
+        per text.
 
     """
 
@@ -72,13 +84,17 @@ class Corpus:
     labels: list[str] | None
     titles: list[str]
     name: str
+    dates: list[datetime.datetime] | None = None
+    sources: list[str] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.texts)
-        fields: dict[str, list[str] | None] = {
+        fields: dict[str, list[str] | list[datetime.datetime] | None] = {
             "ids": self.ids,
             "labels": self.labels,
             "titles": self.titles,
+            "dates": self.dates,
+            "sources": self.sources,
         }
         for field, values in fields.items():
             if values is not None and len(values) != n:
@@ -255,6 +271,77 @@ def load_bbc(path: str | os.PathLike[str] | None = None) -> Corpus:
         texts.append(row[2])
     titles = [_first_line(text) for text in texts]
     return Corpus(texts=texts, ids=ids, labels=labels, titles=titles, name="bbc_news")
+
+
+def load_uci_stories(path: str | os.PathLike[str] | None = None) -> Corpus:
+    """Load English news headlines grouped into stories (UCI News Aggregator, Gasparetti 2016).
+
+    The file ``uci_news_stories_dev.csv`` is a standard CSV file with the header
+    ``ID,TITLE,URL,PUBLISHER,CATEGORY,STORY,HOSTNAME,TIMESTAMP``: 3,259 headlines from
+    1,948 publishers over two days in March 2014, each in one of 44 stories (articles a news
+    aggregator grouped as covering the same event). ``TIMESTAMP`` counts milliseconds since
+    1970-01-01 UTC.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The folder holding ``uci_news_stories_dev.csv``, or the file itself. If not given,
+        the folder named by ``NEWSIM_DATA_DIR`` is used.
+
+    Returns
+    -------
+    Corpus
+        A corpus named ``"uci_news_stories_dev"`` in file order: ``texts`` and ``titles``
+        the headlines (``TITLE``), ``ids`` the ``ID`` column, ``labels`` the stories
+        (``STORY``), ``sources`` the publishers (``PUBLISHER``) and ``dates`` the timestamps
+        as time-zone aware ``datetime`` in UTC.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist, or if ``path`` is not given and
+        ``NEWSIM_DATA_DIR`` is not set.
+    ValueError
+        If the header is not the one above, a row does not have exactly 8 fields, a
+        ``TIMESTAMP`` is not a whole number, or the file is not valid CSV or UTF-8.
+
+    """
+    file = _resolve(path, UCI_STORIES_FILE)
+    rows = _read_rows(file, delimiter=",", quotechar='"')
+    first = next(rows, None)
+    if first is None or first[1] != _UCI_HEADER:
+        rows.close()
+        found = "an empty file" if first is None else f"{first[1]!r}"
+        msg = f"{file}, line 1: expected the header {_UCI_HEADER!r}, found {found}"
+        raise ValueError(msg)
+    columns: dict[str, list[str]] = {name: [] for name in _UCI_HEADER}
+    dates: list[datetime.datetime] = []
+    for line, row in rows:
+        if len(row) != len(_UCI_HEADER):
+            msg = f"{file}, line {line}: expected {len(_UCI_HEADER)} fields, found {len(row)}"
+            raise ValueError(msg)
+        for name, value in zip(_UCI_HEADER, row):
+            columns[name].append(value)
+        stamp = row[-1]
+        if not (stamp.isascii() and stamp.isdigit()):
+            msg = (
+                f"{file}, line {line}: TIMESTAMP is {stamp!r}, expected milliseconds since "
+                "1970-01-01 UTC"
+            )
+            raise ValueError(msg)
+        dates.append(_EPOCH + datetime.timedelta(milliseconds=int(stamp)))
+    return Corpus(
+        texts=columns["TITLE"],
+        ids=columns["ID"],
+        labels=columns["STORY"],
+        titles=list(columns["TITLE"]),
+        name="uci_news_stories_dev",
+        dates=dates,
+        sources=columns["PUBLISHER"],
+    )
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def _resolve(path: str | os.PathLike[str] | None, filename: str) -> pathlib.Path:
