@@ -1,4 +1,4 @@
-"""newsim.plot: the similarity heatmap and the neighbor graph (matplotlib's Agg backend)."""
+"""newsim.plot: the similarity heatmap, the neighbor graph, the story timeline (Agg backend)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 import scipy.sparse as sp
 
 import newsim
+from conftest import _require
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -215,6 +216,140 @@ def test_graph_bad_arguments(index: newsim.SimilarityIndex) -> None:
         plot.neighbor_graph(index, articles=[9])
 
 
+# ----------------------------------------------------------------------------- story timeline
+
+# Two stories and a lone article over six hours: the ECB story has three articles in the
+# first hour and one in the sixth, the storm story two in the third hour.
+STORY_TEXTS = [
+    "ECB raises interest rates",
+    "storm floods the coast",
+    "the ECB raises interest rates again",
+    "interest rates rise at the ECB",
+    "coast floods after the storm",
+    "a lonely headline",
+    "ECB interest rates: what the rise means",
+]
+STORY_DATES = [
+    "2024-05-01T00:05",
+    "2024-05-01T02:10",
+    "2024-05-01T00:20",
+    "2024-05-01T00:55",
+    "2024-05-01T02:40",
+    "2024-05-01T03:00",
+    "2024-05-01T05:15",
+]
+
+
+@pytest.fixture
+def stories() -> newsim.Stories:
+    found = newsim.TfidfVectorizer(language="en").index(STORY_TEXTS).stories()
+    assert found.labels.tolist() == [0, 1, 0, 0, 1, 2, 0]  # the stories the tests rely on
+    return found
+
+
+def _hours(ax: Axes, row: int) -> list[float]:
+    """The markers' times of a row, in hours after 2024-05-01T00:00."""
+    import matplotlib.dates as mdates
+
+    start = mdates.date2num(np.datetime64("2024-05-01T00:00"))
+    return [round((x - start) * 24, 3) for x in ax.collections[row].get_offsets()[:, 0]]
+
+
+def test_story_timeline_rows_markers_and_sizes(stories: newsim.Stories) -> None:
+    ax = plot.story_timeline(stories, STORY_DATES, bins=6)
+    assert isinstance(ax, Axes)
+    # one row per story of 2 articles or more, by median date: ECB (00:55), storm (02:25)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [
+        f"#0 {', '.join(stories.keywords[0][:3])} (4)",
+        f"#1 {', '.join(stories.keywords[1][:3])} (2)",
+    ]
+    assert len(ax.collections) == 2
+    assert len(ax.lines) == 2  # first to last article of each story
+    # six one-hour bins: markers at the middle of the hours that hold articles
+    assert _hours(ax, 0) == [0.5, 5.5]
+    assert _hours(ax, 1) == [2.5]
+    np.testing.assert_allclose(ax.collections[0].get_offsets()[:, 1], [0, 0])
+    # areas in proportion to the articles in a bin: 3 and 1 of the ECB story, 2 of the storm
+    most = plot.TIMELINE_MAX_AREA
+    np.testing.assert_allclose(ax.collections[0].get_sizes(), [most, most / 3])
+    np.testing.assert_allclose(ax.collections[1].get_sizes(), [most * 2 / 3])
+    legend = ax.get_legend()
+    assert legend.get_title().get_text() == "articles per hour"
+    assert [t.get_text() for t in legend.get_texts()] == ["1", "2"]
+    assert ax.get_xlabel() == "publication date"
+
+
+def test_story_timeline_options(stories: newsim.Stories) -> None:
+    names = ["European Central Bank raises its rates", "Storm", "Alone"]
+    ax = plot.story_timeline(stories, STORY_DATES, labels=names, max_label=12, min_size=1)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["European Ce… (4)", "Storm (2)", "Alone (1)"]
+    ax = plot.story_timeline(stories, STORY_DATES, top=1)
+    assert [t.get_text()[-3:] for t in ax.get_yticklabels()] == ["(4)"]
+    assert len(ax.collections) == 1
+    # a two-day span in 48 bins: hourly; two weeks: 6 hours
+    two_weeks = [f"2024-05-{d:02d}T12:00Z" for d in (1, 15, 1, 2, 15, 3, 2)]
+    ax = plot.story_timeline(stories, two_weeks)
+    assert ax.get_legend().get_title().get_text() == "articles per 6 hours"
+    assert ax.get_xlabel() == "publication date (UTC)"  # time-zone aware dates
+
+
+def test_story_timeline_on_the_uci_headlines() -> None:
+    pd = pytest.importorskip("pandas")
+    import matplotlib.dates as mdates
+
+    corpus = newsim.datasets.load_uci_stories(_require(newsim.datasets.UCI_STORIES_FILE))
+    found = newsim.TfidfVectorizer().index(corpus.texts).stories()
+    ax = plot.story_timeline(found, corpus.dates)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == len(ax.collections) == 15
+    # about 48 round bins over the drawn stories' span (under 34.5 hours): 30 minutes or an hour
+    title = ax.get_legend().get_title().get_text()
+    freq = {"articles per 30 minutes": "30min", "articles per hour": "h"}[title]
+    # each row's markers are its story's articles counted per bin (UTC), recounted here
+    bins = pd.Series(pd.to_datetime(corpus.dates, utc=True)).dt.floor(freq)
+    half = pd.Timedelta(freq) / 2
+    counts = {}
+    for row, label in enumerate(labels):
+        story = int(label.split()[0].lstrip("#"))
+        assert label.endswith(f"({found.sizes[story]})")
+        per_bin = bins[found.labels == story].value_counts().sort_index()
+        x = mdates.date2num((per_bin.index + half).tz_localize(None))
+        np.testing.assert_allclose(ax.collections[row].get_offsets()[:, 0], x)
+        counts[row] = per_bin.to_numpy()
+    most = max(c.max() for c in counts.values())
+    for row, c in counts.items():
+        expected = np.maximum(plot.TIMELINE_MAX_AREA * c / most, plot.TIMELINE_MIN_AREA)
+        np.testing.assert_allclose(ax.collections[row].get_sizes(), expected)
+    # rows in the order of the stories' median dates
+    stamps = np.asarray(pd.to_datetime(corpus.dates, utc=True).asi8)
+    medians = [np.median(stamps[found.labels == int(t.split()[0][1:])]) for t in labels]
+    assert medians == sorted(medians)
+
+
+def test_story_timeline_draws_into_the_given_axes(stories: newsim.Stories) -> None:
+    _, ax = plt.subplots()
+    assert plot.story_timeline(stories, STORY_DATES, ax=ax) is ax
+
+
+def test_story_timeline_bad_arguments(stories: newsim.Stories) -> None:
+    with pytest.raises(TypeError, match="stories must be a Stories"):
+        plot.story_timeline(stories.labels, STORY_DATES)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="top must be an int >= 1, got 0"):
+        plot.story_timeline(stories, STORY_DATES, top=0)
+    with pytest.raises(ValueError, match="bins must be an int >= 1"):
+        plot.story_timeline(stories, STORY_DATES, bins=2.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="dates has 2 entries for 7 articles"):
+        plot.story_timeline(stories, STORY_DATES[:2])
+    with pytest.raises(ValueError, match=r"dates\[1\] is 'soon', which does not parse"):
+        plot.story_timeline(stories, [STORY_DATES[0], "soon", *STORY_DATES[2:]])
+    with pytest.raises(ValueError, match="labels has 1 entries for 3 stories"):
+        plot.story_timeline(stories, STORY_DATES, labels=["x"])
+    with pytest.raises(ValueError, match=r"no story has 5 articles or more \(the largest has 4\)"):
+        plot.story_timeline(stories, STORY_DATES, min_size=5)
+
+
 # ----------------------------------------------------------------------------- optional dependency
 
 
@@ -225,6 +360,9 @@ def test_without_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
         plot.heatmap(X)
     with pytest.raises(ImportError, match=r"pip install newsim\[notebook\]"):
         plot.neighbor_graph(newsim.SimilarityIndex(X))
+    stories = newsim.SimilarityIndex(X).stories()
+    with pytest.raises(ImportError, match=r"pip install newsim\[notebook\]"):
+        plot.story_timeline(stories, [f"2024-05-0{d}" for d in range(1, 6)])
 
 
 def test_import_does_not_need_matplotlib() -> None:

@@ -1,4 +1,4 @@
-"""Plots of article similarity: a heatmap and a neighbor graph (matplotlib, optional).
+"""Plots of article similarity: a heatmap, a neighbor graph and a timeline of stories.
 
 Use as ``from newsim import plot`` or ``import newsim.plot``. matplotlib is an optional
 dependency (``pip install newsim[notebook]``), imported the first time a plot is drawn. Every
@@ -24,16 +24,28 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 import numpy as np
 
 from ._similarity import SimilarityIndex, TopK, _as_csr, _deprecated
+from ._stories import Stories, check_dates
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["heatmap", "neighbor_graph"]
+__all__ = ["heatmap", "neighbor_graph", "story_timeline"]
 
 #: The most articles a heatmap draws: n x n cells must stay readable and fit in memory.
 MAX_HEATMAP_ARTICLES = 5000
 #: The most articles (nodes) a neighbor graph draws.
 MAX_GRAPH_NODES = 500
+#: The largest marker of a story timeline, in points squared (matplotlib's ``s``).
+TIMELINE_MAX_AREA = 420.0
+#: The smallest, so that a time bin with one article stays visible.
+TIMELINE_MIN_AREA = 8.0
+#: Round time bins of a story timeline, in minutes, and how the legend names them.
+_ROUND_BINS = [
+    (1, "minute"), (5, "5 minutes"), (10, "10 minutes"), (15, "15 minutes"),
+    (30, "30 minutes"), (60, "hour"), (120, "2 hours"), (180, "3 hours"), (360, "6 hours"),
+    (720, "12 hours"), (1440, "day"), (2880, "2 days"), (10080, "week"), (43200, "30 days"),
+    (525600, "365 days"),
+]  # fmt: skip
 
 _EXTRA_HINT = "pip install newsim[notebook]"
 
@@ -444,3 +456,198 @@ def neighbour_graph(*args: Any, **kwargs: Any) -> Axes:
     """
     _deprecated("newsim.plot.neighbour_graph", "newsim.plot.neighbor_graph")
     return neighbor_graph(*args, **kwargs)
+
+
+def _count_marks(top: int) -> list[int]:
+    """Return up to three round article counts for a size legend, the largest <= ``top``."""
+    nice = [n for n in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if n <= top]
+    if len(nice) <= 3:
+        return nice
+    return [nice[0], nice[len(nice) // 2], nice[-1]]
+
+
+def _round_bin(span_ns: int, bins: int) -> tuple[int, str]:
+    """Return the round bin width (ns) nearest to ``span / bins`` (on a log scale), named."""
+    target = max(span_ns, 1) / bins / 6e10  # minutes
+    minutes, name = min(_ROUND_BINS, key=lambda b: abs(math.log(b[0] / target)))
+    return minutes * 60 * 10**9, name
+
+
+def story_timeline(
+    stories: Stories,
+    dates: Union[Sequence[Any], np.ndarray, Any],
+    ax: Optional[Axes] = None,
+    *,
+    top: int = 15,
+    min_size: int = 2,
+    bins: int = 48,
+    labels: Optional[Sequence[Any]] = None,
+    max_label: int = 45,
+) -> Axes:
+    """Draw stories over time: one row per story, a marker per time bin sized by its articles.
+
+    The ``top`` largest stories (of at least ``min_size`` articles) get one row each, in the
+    order of their median date, the earliest at the top. Time is cut into round bins (a
+    minute, 5, 10, 15 or 30 minutes, an hour, 2, 3, 6 or 12 hours, a day, 2 days, a week,
+    30 or 365 days), the one that gives about ``bins`` bins over the span of the drawn
+    articles; a story's articles in a bin are one marker whose area grows with their number,
+    and a thin line runs from its first article to its last. Each row is labelled on the
+    left (one label per row, so labels cannot overlap), and a legend shows what marker sizes
+    mean.
+
+    Parameters
+    ----------
+    stories : Stories
+        The result of :meth:`SimilarityIndex.stories`.
+    dates : sequence of datetime-like
+        One publication date per article, aligned with ``stories.labels``, in any form
+        ``stories(dates=)`` accepts (datetime, ISO 8601 strings, a datetime64 array, a pandas
+        Series); time-zone aware dates are drawn in UTC.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    top : int, default=15
+        The most stories drawn: the largest ones.
+    min_size : int, default=2
+        Smaller stories are not drawn (single articles are no story).
+    bins : int, default=48
+        About how many time bins span the drawn articles (48 over two days: one an hour).
+    labels : sequence, optional
+        One label per story (``stories.n_stories`` entries); by default ``#story`` and its
+        first three keywords. The story's size is appended in parentheses.
+    max_label : int, default=45
+        Longer labels are shortened with an ellipsis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes: per drawn story one scatter collection (its markers) and one line; the
+        rows' labels are the y tick labels; ``ax.get_legend()`` is the size legend.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+    TypeError, ValueError
+        For ``stories`` that is not a :class:`Stories`, ``dates`` or ``labels`` of another
+        length, a date that is missing or does not parse (as for ``stories(dates=)``), a
+        ``top``, ``min_size`` or ``bins`` that is not an int >= 1, or no story of
+        ``min_size`` articles.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> from newsim import plot
+    >>> texts = ["ECB raises interest rates", "the ECB raises rates again",
+    ...          "interest rates rise at the ECB", "storm floods the coast",
+    ...          "coast floods after storm", "a lonely headline"]
+    >>> dates = ["2024-05-01T08:00", "2024-05-01T12:00", "2024-05-02T09:00",
+    ...          "2024-05-01T10:00", "2024-05-03T10:00", "2024-05-02T10:00"]
+    >>> stories = newsim.TfidfVectorizer(language="en").index(texts).stories()
+    >>> stories.labels.tolist()
+    [0, 0, 0, 1, 1, 2]
+    >>> ax = plot.story_timeline(stories, dates, bins=3)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['#0 ecb, rate, ecb rais (3)', '#1 coast, flood, storm (2)']
+    >>> ax.get_legend().get_title().get_text()  # about 3 bins over 50 hours
+    'articles per 12 hours'
+    >>> [len(c.get_offsets()) for c in ax.collections]  # #0 in three bins, #1 in two
+    [3, 2]
+    """
+    if not isinstance(stories, Stories):
+        raise TypeError(
+            f"stories must be a Stories (of index.stories()), got {type(stories).__name__}"
+        )
+    for name, value in (("top", top), ("min_size", min_size), ("bins", bins)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    n = stories.n_articles
+    ns, utc = check_dates(dates, n)
+    if labels is not None and len(labels) != stories.n_stories:
+        raise ValueError(f"labels has {len(labels)} entries for {stories.n_stories} stories")
+    # stories are numbered by size, largest first
+    chosen = [s for s in range(stories.n_stories) if int(stories.sizes[s]) >= min_size][:top]
+    if not chosen:
+        raise ValueError(
+            f"no story has {min_size} articles or more (the largest has "
+            f"{int(stories.sizes[0]) if stories.n_stories else 0}); lower min_size"
+        )
+    plt = _pyplot()
+    import matplotlib.dates
+    from matplotlib.lines import Line2D
+
+    mdates: Any = matplotlib.dates  # untyped functions
+
+    story_of = stories.labels
+    drawn = np.isin(story_of, chosen)
+    width, per = _round_bin(int(ns[drawn].max()) - int(ns[drawn].min()), bins)
+    lo = int(ns[drawn].min()) // width * width  # bins start on round times (UTC)
+    slot = np.where(drawn, (ns - lo) // width, 0)
+    n_bins = int(slot.max()) + 1
+    middle = {s: float(np.median(ns[story_of == s])) for s in chosen}
+    rows = sorted(chosen, key=lambda s: (middle[s], s))
+    counts = {s: np.bincount(slot[story_of == s], minlength=n_bins) for s in rows}
+    most = max(int(c.max()) for c in counts.values())
+
+    def area(count: Union[int, np.ndarray]) -> Any:
+        return np.maximum(TIMELINE_MAX_AREA * np.asarray(count) / most, TIMELINE_MIN_AREA)
+
+    def when(stamps: np.ndarray) -> Any:
+        return mdates.date2num(stamps.astype("datetime64[ns]"))
+
+    centres = when(lo + (np.arange(n_bins, dtype=np.int64) * width + width // 2))
+    ax = _axes(ax, (10.0, 1.2 + 0.42 * len(rows)))
+    colours = plt.get_cmap("tab10")
+    names = []
+    for y, s in enumerate(rows):
+        colour = colours(y % colours.N)
+        mine = ns[story_of == s]
+        ax.plot(when(np.array([mine.min(), mine.max()])), [y, y], color=colour, lw=1, alpha=0.5)
+        full = np.flatnonzero(counts[s])
+        ax.scatter(
+            centres[full],
+            np.full(full.size, y),
+            s=area(counts[s][full]),
+            color=colour,
+            alpha=0.75,
+            edgecolors="white",
+            linewidths=0.5,
+            zorder=2,
+        )
+        text = (
+            str(labels[s])
+            if labels is not None
+            else f"#{s} " + ", ".join(str(k) for k in stories.keywords[s][:3])
+        )
+        names.append(f"{_short(text, max_label)} ({int(stories.sizes[s])})")
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels(names)
+    ax.set_ylim(len(rows) - 0.5, -0.7)  # the earliest story at the top
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_xlabel("publication date (UTC)" if utc else "publication date")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_axisbelow(True)
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="o",
+            markersize=float(np.sqrt(area(c))),
+            color="grey",
+            alpha=0.75,
+            label=str(c),
+        )
+        for c in _count_marks(most)
+    ]
+    ax.legend(
+        handles=handles,
+        title=f"articles per {per}",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        labelspacing=1.2,
+        borderpad=0.8,
+    )
+    return ax
