@@ -416,6 +416,12 @@ def _write(tmp_path: pathlib.Path, name: str, text: str) -> pathlib.Path:
             "unknown source",
         ),
         (
+            "h.jsonl",
+            '{"id": 1, "title": "a", "published": NaN}\n',
+            ["--date-field", "published", "--date-unit", "ms"],
+            "h.jsonl, line 1: published is nan, not a number of milliseconds since 1970-01-01",
+        ),
+        (
             "h.csv",
             "id,title,published\n1,a headline,99999999999999999999\n",
             ["--date-column", "published", "--date-unit", "s"],
@@ -435,6 +441,7 @@ def _write(tmp_path: pathlib.Path, name: str, text: str) -> pathlib.Path:
         "null-date",
         "aware-and-naive",
         "number-source",
+        "nan-with-unit",
         "out-of-range",
     ],
 )
@@ -548,3 +555,37 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
         assert code == 0
         for option in ("--date-column", "--date-unit", "--source-column", "-o", "--format"):
             assert option in out
+
+
+def test_the_readme_examples_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = pathlib.Path(__file__).resolve().parent.parent / "README.md"
+    if not readme.is_file():
+        pytest.skip("not run from a source checkout")
+    data = _require(newsim.datasets.UCI_STORIES_FILE)
+    text = readme.read_text(encoding="utf-8")
+    block = text[text.index("newsim stories uci_news_stories_dev.csv") :]
+    block = block[: block.index("```")]
+    commands = [
+        line.split("#")[0].strip()
+        for line in block.replace("\\\n", " ").splitlines()
+        if line.strip().startswith("newsim ")
+    ]
+    assert [c.split()[1] for c in commands] == ["stories", "dedup"]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / data.name).symlink_to(data)
+    for command in commands:
+        code, out, err = run_cli(capsys, *command.split()[1:])
+        assert (code, err) == (0, ""), command
+    corpus = newsim.datasets.load_uci_stories(data)
+    stories = parse("csv", (tmp_path / "stories.csv").read_text(encoding="utf-8"))
+    assert [r["article_id"] for r in stories] == corpus.ids
+    summary = parse("csv", (tmp_path / "summary.csv").read_text(encoding="utf-8"))
+    assert sum(int(r["size"]) for r in summary) == len(corpus)
+    # the last command's rows: the dropped copies, on standard output
+    dropped = out.splitlines()  # an aligned table
+    found = newsim.dedup(corpus.texts, ids=corpus.ids, dates=corpus.dates)
+    assert dropped[0].split() == ["article_id", "kept", "origin_id", "linked_id", "contained",
+                                  "contains", "date"]  # fmt: skip
+    assert {line.split()[0]: line.split()[2] for line in dropped[1:]} == found.dropped

@@ -60,6 +60,7 @@ import argparse
 import contextlib
 import csv
 import json
+import math
 import os
 import pathlib
 import sys
@@ -993,15 +994,14 @@ class _Metadata:
     """The articles' dates and sources read from --date-column and --source-column.
 
     ``dates`` is a pandas DatetimeIndex (UTC when the dates have a time zone, or with
-    --date-unit), for the library's ``dates=``; ``texts`` their ISO 8601 form, for the output.
+    --date-unit), for the library's ``dates=``; ``date_texts`` their ISO 8601 form, for the
+    output; ``sources`` one str or None (unknown) per article.
     """
 
     def __init__(self, args: argparse.Namespace, articles: Articles) -> None:
         self.dates: Any = None
         self.date_texts: Optional[list[str]] = None
         self.sources: Optional[list[Optional[str]]] = None
-        if args.date_unit is not None and args.date_field is None:
-            raise InputUsageError("--date-unit applies to the dates of --date-column")
         if args.date_field is not None:
             self.dates = _parse_dates(articles, args.date_field, args.date_unit)
             self.date_texts = [stamp.isoformat() for stamp in self.dates]
@@ -1105,7 +1105,7 @@ def _epoch_ns(value: Any, unit: str, where: str) -> int:
     """Return a number of ``unit`` since 1970-01-01 UTC as nanoseconds, or explain."""
     number: Union[int, float, None] = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = value
+        number = value if math.isfinite(value) else None
     elif isinstance(value, str):
         text = value.strip()
         try:
@@ -1185,7 +1185,7 @@ def _write_output(
 
 
 def _stories(args: argparse.Namespace) -> int:
-    _check_outputs(args, ("-o", args.output), ("--summary", args.summary))
+    _check_options(args, ("-o", args.output), ("--summary", args.summary))
     from ._core import STORY_MAX_K
 
     if args.k > int(STORY_MAX_K):
@@ -1248,7 +1248,7 @@ def _story_summary(stories: Any) -> tuple[tuple[str, ...], list[tuple[_Cell, ...
 
 
 def _dedup(args: argparse.Namespace) -> int:
-    _check_outputs(args, ("-o", args.output))
+    _check_options(args, ("-o", args.output))
     articles = _articles(args)
     meta = _Metadata(args, articles)
     from ._syndication import dedup
@@ -1316,8 +1316,10 @@ def _dedup(args: argparse.Namespace) -> int:
     return EX_OK
 
 
-def _check_outputs(args: argparse.Namespace, *outputs: tuple[str, Optional[str]]) -> None:
-    """Refuse, before any work, an output of unknown format or two outputs in one file."""
+def _check_options(args: argparse.Namespace, *outputs: tuple[str, Optional[str]]) -> None:
+    """Refuse, before any work, --date-unit alone, an output's unknown format, a file twice."""
+    if args.date_unit is not None and args.date_field is None:
+        raise InputUsageError("--date-unit applies to the dates of --date-column")
     given = [(flag, path) for flag, path in outputs if path is not None]
     for i, (flag, path) in enumerate(given):
         _output_format(args, path, flag)
