@@ -46,10 +46,12 @@ Exit codes (those of BSD's ``sysexits.h`` where one fits)::
     1    an unexpected error: a bug in newsim (the traceback says where)
     2    bad usage: an unknown option, a bad value, options that do not fit the input
     65   bad data: not UTF-8 (the message names the file, byte offset and line), a missing
-         column or field, a syntax error, no articles, a repeated id, or data the vectorizer
-         rejects (e.g. only stop words)
+         column or field, a syntax error, no articles, a repeated id, a date or source that
+         does not read (its line is named), or data the vectorizer rejects (e.g. only stop
+         words)
     66   no input: PATH, the --model file or the archive does not exist or cannot be read
-    73   cannot create the output file (``fit -o``, ``index build -o``, ``index add``)
+    73   cannot create the output file (``fit -o``, ``index build -o``, ``index add``, the
+         ``-o`` and ``--summary`` files of ``stories`` and ``dedup``)
     130  interrupted (Ctrl-C)
     141  standard output was closed early (``newsim similar | head``); nothing is printed
 """
@@ -115,9 +117,11 @@ exit codes:
   1    an unexpected error: a bug in newsim (the traceback says where)
   2    bad usage: an unknown option, a bad value, options that do not fit the input
   65   bad data: not UTF-8 (file, byte offset and line are named), a missing column or
-       field, a syntax error, no articles, a repeated id, or data the vectorizer rejects
+       field, a syntax error, no articles, a repeated id, a bad date or source (its line
+       is named), or data the vectorizer rejects
   66   no input: PATH, the --model file or the archive does not exist or cannot be read
-  73   cannot create the output file (`fit -o`, `index build -o`, `index add`)
+  73   cannot create the output file (`fit -o`, `index build -o`, `index add`, the
+       -o and --summary files of `stories` and `dedup`)
   130  interrupted (Ctrl-C)
   141  standard output was closed early (`newsim similar | head`); nothing is printed
 """
