@@ -235,6 +235,12 @@ def test_stories_date_units_and_column_numbers(
     seconds = [int(pd.Timestamp(d).timestamp()) for d in DATES]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([(s, t, i) for i, t, s in zip(IDS, TEXTS, seconds)])
+    code, _, err = run_cli(capsys, "dedup", path, "--no-header", "--source-column", 3)
+    assert code == cli.EX_DATAERR
+    assert err == (
+        f"newsim: error: {path}, line 1: no column 3: the first record has 3 fields, so the "
+        "columns are 0 to 2 (choose one with --source-column)\n"
+    )
     options = ["--no-header", "--text-column", 1, "--id-column", 2, "--date-column", 0]
     code, out, err = run_cli(capsys, "stories", path, *options, "--date-unit", "s", "--format",
                              "csv")  # fmt: skip
