@@ -112,7 +112,8 @@ def test_scores_are_the_cosines_of_the_rows() -> None:
     np.fill_diagonal(ok, False)
     pairs = index.pairs(0.25, window="2D")
     want = np.argwhere(np.triu(ok & (S >= 0.25 - 1e-6), 1))
-    assert sorted(zip(pairs.article_row.tolist(), pairs.neighbor_row.tolist())) == [tuple(p) for p in want.tolist()]
+    found = sorted(zip(pairs.article_row.tolist(), pairs.neighbor_row.tolist()))
+    assert found == [tuple(p) for p in want.tolist()]
     np.testing.assert_allclose(pairs.score, S[pairs.article_row, pairs.neighbor_row], rtol=1e-6)
 
 
