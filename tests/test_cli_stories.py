@@ -595,3 +595,67 @@ def test_the_readme_examples_run(
     assert dropped[0].split() == ["article_id", "kept", "origin_id", "linked_id", "contained",
                                   "contains", "date"]  # fmt: skip
     assert {line.split()[0]: line.split()[2] for line in dropped[1:]} == found.dropped
+
+
+@pytest.mark.parametrize("headlines", ["csv", "jsonl"], indirect=True)
+def test_a_window_and_other_sources_reach_the_library(
+    capsys: pytest.CaptureFixture[str], headlines: pathlib.Path
+) -> None:
+    limits = ["--window", "30min", "--exclude-same-source"]
+    code, out, err = run_cli(
+        capsys, "dedup", headlines, *COLUMNS, *META, *limits, "--format", "csv"
+    )
+    assert (code, err) == (0, "")
+    # b3 came an hour before b1: outside a 30-minute window, so b1 is no longer its copy.
+    dropped = {r["article_id"]: r["origin_id"] for r in parse("csv", out) if r["kept"] == "false"}
+    assert dropped == {"a2": "a1"}
+    found = newsim.dedup(
+        TEXTS, ids=IDS, dates=DATES, sources=SOURCES, window="30min", exclude_same_source=True
+    )
+    assert found.dropped == dropped
+    code, out, err = run_cli(capsys, "stories", headlines, *COLUMNS, *META, "--window", "2h",
+                             "--exclude-same-source", "--format", "csv")  # fmt: skip
+    assert (code, err) == (0, "")
+    index = newsim.TfidfVectorizer().index(TEXTS, ids=IDS, dates=DATES, sources=SOURCES)
+    expected = index.stories(window="2h", exclude_same_source=True)
+    assert [int(r["story"]) for r in parse("csv", out)] == expected.labels.tolist()
+    assert expected.labels.tolist() != index.stories().labels.tolist()  # the window mattered
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--window", "2h"], "--window needs the articles' dates: name them with --date-column"),
+        (
+            ["--exclude-same-source"],
+            "--exclude-same-source needs the articles' sources: name them with --source-column",
+        ),
+        (
+            ["--date-column", "published", "--window", "soon"],
+            "argument --window: expected a duration such as 3D, 12h or 90min, got 'soon'",
+        ),
+        (
+            ["--date-column", "published", "--window=-1D"],
+            "argument --window: expected a duration such as 3D, 12h or 90min, got '-1D'",
+        ),
+    ],
+    ids=["window-without-dates", "exclusion-without-sources", "bad-window", "negative-window"],
+)
+@pytest.mark.parametrize("command", ["stories", "dedup"])
+def test_window_and_source_options_need_their_columns(
+    capsys: pytest.CaptureFixture[str],
+    headlines_csv: pathlib.Path,
+    command: str,
+    args: list[str],
+    message: str,
+) -> None:
+    code, out, err = run_cli(capsys, command, headlines_csv, *COLUMNS, *args)
+    assert (code, out) == (cli.EX_USAGE, "")
+    assert f"error: {message}" in err
+
+
+def test_dedup_window_needs_dates() -> None:
+    with pytest.raises(ValueError, match="window= needs the articles' dates: pass dates="):
+        newsim.dedup(TEXTS, window="1D")
+    with pytest.raises(ValueError, match="exclude_same_source=True needs the articles' sources"):
+        newsim.dedup(TEXTS, dates=DATES, exclude_same_source=True)

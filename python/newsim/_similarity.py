@@ -1232,6 +1232,12 @@ class SimilarityIndex(SummaryReprMixin):
         return meta.dates_out()
 
     @property
+    def _dates_aware(self) -> bool:
+        """Whether the dates were time-zone aware (``dates_`` then holds them in UTC)."""
+        meta = self._state.meta
+        return bool(meta is not None and meta.aware)
+
+    @property
     def sources_(self) -> Optional[np.ndarray]:
         """The articles' sources by row (object array of str, None for unknown), or None."""
         st = self._state

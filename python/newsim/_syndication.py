@@ -564,6 +564,8 @@ def dedup(
     shingle: int = DEFAULT_SHINGLE,
     candidates: float = DEFAULT_CANDIDATES,
     index: Optional[SimilarityIndex] = None,
+    window: Any = None,
+    exclude_same_source: bool = False,
 ) -> Syndication:
     """Find syndicated copies: groups of near-copies, each group's origin, what to keep.
 
@@ -607,6 +609,14 @@ def dedup(
     index : SimilarityIndex, optional
         An index of these texts, one per indexed article in the index's row order (after
         ``add`` and ``remove``: the order of ``ids_``); its ``pairs`` give the candidates.
+        Without ``dates`` and ``sources``, the index's own (if it has them) are used.
+    window : str, timedelta or None, default=None
+        Compare only articles published at most this far apart (``"3D"``, ``"12h"``): the
+        candidate pairs come from ``index.pairs(candidates, window=window)``, which reads only
+        the articles in each other's window. Needs dates (``dates``, or the index's).
+    exclude_same_source : bool, default=False
+        Compare only articles of different sources (a publisher's own updates are not
+        syndication). Needs sources (``sources``, or the index's).
 
     Returns
     -------
@@ -647,7 +657,17 @@ def dedup(
         from ._vectorizer import TfidfVectorizer
 
         try:
-            index = TfidfVectorizer().index(items) if n > 1 else None
+            # The dates and sources go into the index only for its window and exclusion.
+            limited = window is not None or bool(exclude_same_source)
+            index = (
+                TfidfVectorizer().index(
+                    items,
+                    dates=dates if limited else None,
+                    sources=sources if limited else None,
+                )
+                if n > 1
+                else None
+            )
         except ValueError as exc:
             if not str(exc).startswith("empty vocabulary"):
                 raise
@@ -662,6 +682,20 @@ def dedup(
                 f"index has {index.n_articles} articles for {n} texts; pass the index of these "
                 "texts, in the same order"
             )
+    if index is not None:
+        if ns is None and index.dates_ is not None:
+            ns, utc = index.dates_.astype(np.int64), index._dates_aware
+        if src is None and index.sources_ is not None:
+            src = index.sources_
+    for name, wanted, have in (
+        ("window=", window is not None, ns is not None),
+        ("exclude_same_source=True", bool(exclude_same_source), src is not None),
+    ):
+        what = "dates" if name == "window=" else "sources"
+        if wanted and not have and n > 1:
+            raise ValueError(
+                f"{name} needs the articles' {what}: pass {what}= (or an index built with {what}=)"
+            )
     if labels is None:
         labels = (
             np.asarray(index.ids_, dtype=object)
@@ -670,7 +704,7 @@ def dedup(
         )
 
     if index is not None and n > 1:
-        pairs = index.pairs(c)
+        pairs = index.pairs(c, window=window, exclude_same_source=exclude_same_source)
         left, right = pairs.article_row.astype(np.int64), pairs.neighbor_row.astype(np.int64)
     else:
         left = right = np.empty(0, dtype=np.int64)

@@ -196,6 +196,20 @@ def _count(value: str) -> int:
     return number
 
 
+def _duration(value: str) -> str:
+    """Return a --window as given, once the library reads it as a duration >= 0 (else usage)."""
+    from ._metadata import check_window
+
+    try:
+        if check_window(value) < 0:
+            raise ValueError("a window is a duration >= 0")
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected a duration such as 3D, 12h or 90min, got {value!r} ({exc})"
+        ) from None
+    return value
+
+
 def _threshold(value: str) -> float:
     try:
         number = float(value)
@@ -450,6 +464,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="CSV column or JSON field holding each article's source (publisher); an empty "
         "field or null is an unknown source",
+    )
+    group.add_argument(
+        "--window",
+        type=_duration,
+        metavar="DURATION",
+        help="compare only articles published at most this far apart (3D, 12h, 90min; needs "
+        "--date-column); only the articles in each other's window are read",
+    )
+    group.add_argument(
+        "--exclude-same-source",
+        action="store_true",
+        help="compare only articles of different sources (needs --source-column); articles of "
+        "an unknown source are compared with all",
     )
 
     to_file = argparse.ArgumentParser(add_help=False)
@@ -750,20 +777,24 @@ def _index(args: argparse.Namespace, articles: Articles) -> SimilarityIndex:
 
 
 def _index_and_vectorizer(
-    args: argparse.Namespace, articles: Articles
+    args: argparse.Namespace, articles: Articles, meta: Optional[_Metadata] = None
 ) -> tuple[SimilarityIndex, Any]:
     """Return the articles' index and the --model vectorizer that made it (None when fitted).
 
     The index of a fitted vectorizer knows its terms; one of --model does not, and the
-    vectorizer names them.
+    vectorizer names them. With ``meta``, the index keeps the articles' dates and sources.
     """
     from ._similarity import SimilarityIndex
 
     vec, fitted = _vectorizer(args)
+    labels: dict[str, Any] = {}
+    if meta is not None:
+        labels = {"dates": meta.dates, "sources": meta.sources}
     with _library_errors(articles.source):
         if fitted:
-            return SimilarityIndex(vec.transform(articles.texts), n_jobs=vec.n_jobs), vec
-        index: SimilarityIndex = vec.index(articles.texts)
+            X = vec.transform(articles.texts)
+            return SimilarityIndex(X, n_jobs=vec.n_jobs, **labels), vec
+        index: SimilarityIndex = vec.index(articles.texts, **labels)
         return index, None
 
 
@@ -1196,13 +1227,13 @@ def _stories(args: argparse.Namespace) -> int:
         raise InputUsageError(f"argument --k: expected at most {int(STORY_MAX_K)}, got {args.k}")
     articles = _articles(args)
     meta = _Metadata(args, articles)
-    index, vec = _index_and_vectorizer(args, articles)
-    # The library's arguments, one entry per option (a time window would be one more).
+    index, vec = _index_and_vectorizer(args, articles, meta)
+    # The library's arguments, one entry per option (the dates and sources are the index's).
     options: dict[str, Any] = {
         "k": args.k,
         "threshold": args.threshold,
-        "dates": meta.dates,
-        "sources": meta.sources,
+        "window": args.window,
+        "exclude_same_source": args.exclude_same_source,
         "keywords": args.keywords,
         "vectorizer": vec,
     }
@@ -1260,7 +1291,7 @@ def _dedup(args: argparse.Namespace) -> int:
     index = None
     if len(articles) > 1:
         try:
-            index, _ = _index_and_vectorizer(args, articles)
+            index, _ = _index_and_vectorizer(args, articles, meta)
         except DataError as exc:
             if "empty vocabulary" not in str(exc):
                 raise
@@ -1276,6 +1307,8 @@ def _dedup(args: argparse.Namespace) -> int:
             shingle=args.shingle,
             candidates=args.candidates,
             index=index,
+            window=args.window,
+            exclude_same_source=args.exclude_same_source,
         )
     n = found.n_articles
     origin = found.origin_rows.tolist()
@@ -1324,6 +1357,12 @@ def _check_options(args: argparse.Namespace, *outputs: tuple[str, Optional[str]]
     """Refuse, before any work, --date-unit alone, an output's unknown format, a file twice."""
     if args.date_unit is not None and args.date_field is None:
         raise InputUsageError("--date-unit applies to the dates of --date-column")
+    if args.window is not None and args.date_field is None:
+        raise InputUsageError("--window needs the articles' dates: name them with --date-column")
+    if args.exclude_same_source and args.source_field is None:
+        raise InputUsageError(
+            "--exclude-same-source needs the articles' sources: name them with --source-column"
+        )
     given = [(flag, path) for flag, path in outputs if path is not None]
     for i, (flag, path) in enumerate(given):
         _output_format(args, path, flag)
