@@ -578,23 +578,37 @@ def test_the_readme_examples_run(
         for line in block.replace("\\\n", " ").splitlines()
         if line.strip().startswith("newsim ")
     ]
-    assert [c.split()[1] for c in commands] == ["stories", "dedup"]
+    assert [c.split()[1] for c in commands] == ["stories", "dedup", "dedup"]
     monkeypatch.chdir(tmp_path)
     (tmp_path / data.name).symlink_to(data)
+    outputs = []
     for command in commands:
         code, out, err = run_cli(capsys, *command.split()[1:])
         assert (code, err) == (0, ""), command
+        outputs.append(out)
     corpus = newsim.datasets.load_uci_stories(data)
     stories = parse("csv", (tmp_path / "stories.csv").read_text(encoding="utf-8"))
     assert [r["article_id"] for r in stories] == corpus.ids
     summary = parse("csv", (tmp_path / "summary.csv").read_text(encoding="utf-8"))
     assert sum(int(r["size"]) for r in summary) == len(corpus)
-    # the last command's rows: the dropped copies, on standard output
-    dropped = out.splitlines()  # an aligned table
+    # the second command's rows: the dropped copies, on standard output (an aligned table)
+    dropped = outputs[1].splitlines()
     found = newsim.dedup(corpus.texts, ids=corpus.ids, dates=corpus.dates)
     assert dropped[0].split() == ["article_id", "kept", "origin_id", "linked_id", "contained",
                                   "contains", "date"]  # fmt: skip
     assert {line.split()[0]: line.split()[2] for line in dropped[1:]} == found.dropped
+    # the third's: every article, copies only across publishers within 3 days
+    rows = [line.split() for line in outputs[2].splitlines()[1:]]
+    across = newsim.dedup(
+        corpus.texts,
+        ids=corpus.ids,
+        dates=corpus.dates,
+        sources=corpus.sources,
+        window="3D",
+        exclude_same_source=True,
+    )
+    assert {r[0]: r[2] for r in rows if r[1] == "false"} == across.dropped
+    assert 0 < len(across.dropped) < len(found.dropped)
 
 
 @pytest.mark.parametrize("headlines", ["csv", "jsonl"], indirect=True)
