@@ -338,3 +338,86 @@ def test_pruned_queries_break_ties_like_brute() -> None:
         pruned, brute = index.query(X, k=3, method="pruned"), index.query(X, k=3, method="brute")
         assert np.array_equal(pruned.neighbor_rows, brute.neighbor_rows)
         np.testing.assert_array_equal(pruned.scores, brute.scores)
+
+
+@pytest.mark.parametrize("method", ["auto", "pruned", "brute"])
+@pytest.mark.parametrize("segmented", [False, True])
+def test_query_pairs_within_a_window_and_across_sources(method: str, segmented: bool) -> None:
+    rng = np.random.default_rng(21)
+    X = tied_matrix(150, 30, 21)
+    dates = rng.integers(0, 20, 150) * DAY
+    codes = rng.integers(-1, 5, 150)
+    sources = [None if c < 0 else f"s{c}" for c in codes]
+    if segmented:  # a main segment, a delta and removed rows
+        index = SimilarityIndex(X[:100], ids=list(range(100)), dates=as_dates(dates[:100]),
+                                sources=sources[:100])  # fmt: skip
+        index.add(X[100:], ids=list(range(100, 150)), dates=as_dates(dates[100:]),
+                  sources=sources[100:])  # fmt: skip
+        index.remove([3, 50, 120])
+    else:
+        index = SimilarityIndex(X, ids=list(range(150)), dates=as_dates(dates), sources=sources)
+    alive = np.asarray(index.ids_)
+    Q = tied_matrix(40, 30, 22)
+    q_dates = rng.integers(0, 20, 40) * DAY
+    q_codes = rng.integers(-1, 7, 40)  # codes 5 and 6: sources the index does not know
+    q_sources = [None if c < 0 else f"s{c}" for c in q_codes]
+    full = index.query_pairs(Q, 0.2, method=method)
+    for window, exclude in [("2D", False), ("0D", True), (None, True), ("5D", True)]:
+        kept = np.ones(full.n_pairs, dtype=bool)
+        rows = alive[full.neighbor_row]
+        if window is not None:
+            w = int(pd.Timedelta(window).value)
+            kept &= np.abs(q_dates[full.article_row] - dates[rows]) <= w
+        if exclude:
+            same = (q_codes[full.article_row] == codes[rows]) & (codes[rows] >= 0)
+            kept &= ~same
+        got = index.query_pairs(
+            Q,
+            0.2,
+            dates=as_dates(q_dates) if window is not None else None,
+            sources=q_sources if exclude else None,
+            window=window,
+            exclude_same_source=exclude,
+            method=method,
+        )
+        assert got.article_row.tolist() == full.article_row[kept].tolist(), (window, exclude)
+        assert got.neighbor_row.tolist() == full.neighbor_row[kept].tolist()
+        np.testing.assert_array_equal(got.score, full.score[kept])
+        # query: each query's 3 best of the kept pairs (ties to the lower row), from a
+        # threshold low enough that every candidate is a pair
+        if method != "pruned":
+            continue
+        low = index.query_pairs(Q, 1e-9, method="brute")
+        keep_low = np.ones(low.n_pairs, dtype=bool)
+        rows_low = alive[low.neighbor_row]
+        if window is not None:
+            keep_low &= np.abs(q_dates[low.article_row] - dates[rows_low]) <= w
+        if exclude:
+            keep_low &= ~((q_codes[low.article_row] == codes[rows_low]) & (codes[rows_low] >= 0))
+        top = index.query(
+            Q,
+            3,
+            dates=as_dates(q_dates) if window is not None else None,
+            sources=q_sources if exclude else None,
+            window=window,
+            exclude_same_source=exclude,
+        )
+        for q in range(40):
+            mine = keep_low & (low.article_row == q)
+            order = sorted(zip(-low.score[mine], low.neighbor_row[mine]))[:3]
+            want = [int(r) for _, r in order] + [-1] * (3 - len(order))
+            assert top.neighbor_rows[q].tolist() == want, (window, exclude, q)
+
+
+def test_query_pairs_names_what_a_window_needs(dated: SimilarityIndex) -> None:
+    Q = tied_matrix(2, 8, 3)
+    with pytest.raises(TypeError, match="window= needs the queries' dates: pass dates="):
+        dated.query_pairs(Q, 0.1, window="1D")
+    with pytest.raises(TypeError, match="dates= gives the queries' dates, for window="):
+        dated.query_pairs(Q, 0.1, dates=["2024-01-01", "2024-01-02"])
+    with pytest.raises(ValueError, match="the queries' dates are time-zone aware"):
+        dated.query_pairs(Q, 0.1, window="1D", dates=["2024-01-01T00:00Z"] * 2)
+    with pytest.raises(ValueError, match="dates has 1 entries for 2 articles"):
+        dated.query_pairs(Q, 0.1, window="1D", dates=["2024-01-01"])
+    with pytest.raises(TypeError, match="exclude_same_source=True needs the queries' sources"):
+        dated.query_pairs(Q, 0.1, exclude_same_source=True)

@@ -228,20 +228,29 @@ py::object ids_to_python(const py::object& self) {
 
 }  // namespace
 
+namespace {
+
+/// A 1-D array of T viewed for the core (`name` in the error), kept alive in `keep`.
+template <class T>
+std::span<const T> array_view(const py::object& value, py::array_t<T, py::array::c_style | py::array::forcecast>& keep,
+                              const char* name) {
+  if (value.is_none()) return {};
+  keep = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(value);
+  if (!keep || keep.ndim() != 1) throw py::value_error(std::string(name) + " must be a 1-D array");
+  return {keep.data(), static_cast<std::size_t>(keep.size())};
+}
+
+}  // namespace
+
 Filter filter_from_python(const py::object& dates, const py::object& window, const py::object& sources,
-                          bool exclude_same_source) {
+                          bool exclude_same_source, const py::object& query_dates,
+                          const py::object& query_sources) {
   Filter f;
-  if (!dates.is_none()) {
-    f.dates = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(dates);
-    if (!f.dates || f.dates.ndim() != 1) throw py::value_error("dates must be a 1-D array of int64");
-    f.view.dates = {f.dates.data(), static_cast<std::size_t>(f.dates.size())};
-  }
+  f.view.dates = array_view(dates, f.dates, "dates");
+  f.view.sources = array_view(sources, f.sources, "sources");
+  f.view.query_dates = array_view(query_dates, f.query_dates, "query_dates");
+  f.view.query_sources = array_view(query_sources, f.query_sources, "query_sources");
   if (!window.is_none()) f.view.window = window.cast<std::int64_t>();
-  if (!sources.is_none()) {
-    f.sources = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>::ensure(sources);
-    if (!f.sources || f.sources.ndim() != 1) throw py::value_error("sources must be a 1-D array of int32 codes");
-    f.view.sources = {f.sources.data(), static_cast<std::size_t>(f.sources.size())};
-  }
   f.view.exclude_same_source = exclude_same_source;
   return f;
 }
@@ -316,17 +325,23 @@ void register_similarity(py::module_& m) {
           "query",
           [](const SimilarityIndex& x, const py::array& data, const py::array& indices,
              const py::array& indptr, std::pair<std::size_t, std::size_t> shape, std::size_t k,
-             py::handle method, long long n_jobs, const py::object& progress, const py::object& removed) {
+             py::handle method, long long n_jobs, const py::object& progress, const py::object& removed,
+             const py::object& dates, const py::object& window, const py::object& sources, bool exclude_same_source,
+             const py::object& query_dates, const py::object& query_sources) {
             const CsrArrays c = csr_arrays(data, indices, indptr, shape, "Q");
             const SimilarityMethod mth = parse_method(method);
             const Flags flags = flags_from_python(removed);
+            const Filter f =
+                filter_from_python(dates, window, sources, exclude_same_source, query_dates, query_sources);
             return top_k_to_python(run_released(shape.first, n_jobs, progress, [&](const RunContext& ctx) {
-              return x.query(c.input, k, mth, ctx, flags.view);
+              return x.query(c.input, k, mth, ctx, flags.view, f.view);
             }));
           },
           py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("shape"), py::arg("k"),
           py::kw_only(), py::arg("method") = "auto", py::arg("n_jobs") = 1, py::arg("progress") = py::none(),
-          py::arg("removed") = py::none())
+          py::arg("removed") = py::none(), py::arg("dates") = py::none(), py::arg("window") = py::none(),
+          py::arg("sources") = py::none(), py::arg("exclude_same_source") = false,
+          py::arg("query_dates") = py::none(), py::arg("query_sources") = py::none())
       .def(
           "merged",
           [](const SimilarityIndex& x, const SimilarityIndex* delta, const py::object& removed) {
@@ -380,18 +395,24 @@ void register_similarity(py::module_& m) {
           "query_pairs",
           [](const SimilarityIndex& x, const py::array& data, const py::array& indices, const py::array& indptr,
              std::pair<std::size_t, std::size_t> shape, double threshold, py::handle method, long long n_jobs,
-             const py::object& progress, const py::object& removed) {
+             const py::object& progress, const py::object& removed, const py::object& dates,
+             const py::object& window, const py::object& sources, bool exclude_same_source,
+             const py::object& query_dates, const py::object& query_sources) {
             const CsrArrays c = csr_arrays(data, indices, indptr, shape, "Q");
             const SimilarityMethod mth = parse_method(method);
             const Flags flags = flags_from_python(removed);
+            const Filter f =
+                filter_from_python(dates, window, sources, exclude_same_source, query_dates, query_sources);
             Pairs p = run_released(shape.first, n_jobs, progress, [&](const RunContext& ctx) {
-              return x.query_pairs(c.input, threshold, mth, ctx, flags.view);
+              return x.query_pairs(c.input, threshold, mth, ctx, flags.view, f.view);
             });
             return py::make_tuple(to_numpy(std::move(p.i)), to_numpy(std::move(p.j)), to_numpy(std::move(p.score)));
           },
           py::arg("data"), py::arg("indices"), py::arg("indptr"), py::arg("shape"), py::arg("threshold"),
           py::kw_only(), py::arg("method") = "auto", py::arg("n_jobs") = 1, py::arg("progress") = py::none(),
-          py::arg("removed") = py::none())
+          py::arg("removed") = py::none(), py::arg("dates") = py::none(), py::arg("window") = py::none(),
+          py::arg("sources") = py::none(), py::arg("exclude_same_source") = false,
+          py::arg("query_dates") = py::none(), py::arg("query_sources") = py::none())
       .def(
           "explain",
           [](const SimilarityIndex& x, std::size_t a, std::size_t b) { return contributions_to_python(x.explain(a, b)); },

@@ -95,12 +95,14 @@ void register_stories(py::module_& m);
 /// A top-k or pairs call's filter from Python: dates (None or int64 nanoseconds per row), the
 /// window (None or int64 nanoseconds), sources (None or int32 codes per row, -1 unknown).
 struct Filter {
-  py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> dates;
-  py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> sources;
+  py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> dates, query_dates;
+  py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> sources, query_sources;
   ArticleFilter view;
 };
 
+/// query_dates and query_sources: for query_pairs, each query's (None: none).
 Filter filter_from_python(const py::object& dates, const py::object& window, const py::object& sources,
-                          bool exclude_same_source);
+                          bool exclude_same_source, const py::object& query_dates = py::none(),
+                          const py::object& query_sources = py::none());
 
 }  // namespace newsim::py_bindings

@@ -31,17 +31,17 @@ struct Allowed {
   }
 };
 
-/// What row r of the index may be compared with under `limits`: rows [lo[r], hi[r]) but
-/// itself, and none of its own source.
-Allowed allowed_for(const RowLimits& limits, std::size_t r) noexcept {
-  Allowed a{.exclude = static_cast<std::int64_t>(r)};
+/// What row (or query) r may be compared with under `limits`: rows [lo[r], hi[r]) but itself
+/// (`self`: r is a row of the index), and none of its own source.
+Allowed allowed_for(const RowLimits& limits, std::size_t r, bool self) noexcept {
+  Allowed a{.exclude = self ? static_cast<std::int64_t>(r) : -1};
   if (!limits.lo.empty()) {
     a.lo = limits.lo[r];
     a.hi = limits.hi[r];
   }
   if (!limits.sources.empty()) {
     a.sources = limits.sources.data();
-    a.source = limits.sources[r];
+    a.source = limits.query_sources.empty() ? limits.sources[r] : limits.query_sources[r];
   }
   return a;
 }
@@ -348,23 +348,27 @@ class RowScorer {
     });
     return out;
   }
-  /// Each row's k best rows among those `limits` allows, written at the caller's row (limits.order)
-  /// with the caller's rows as ids, so that equal scores go to the caller's lower row.
-  TopK limited_top_k(std::size_t k, const RowLimits& limits, SimilarityMethod method, const RunContext& ctx) const {
+  /// Each row's (or query's) k best rows among those `limits` allows, with the caller's rows
+  /// as ids (limits.order), so that equal scores go to the caller's lower row; the index's own
+  /// rows (null `queries`) are written at their caller's row.
+  TopK limited_top_k(const RowMatrix* queries, std::size_t k, const RowLimits& limits, SimilarityMethod method,
+                     const RunContext& ctx) const {
     const std::size_t n = x.n_rows();
-    TopK out = detail::padded_top_k(n, k);
-    if (k == 0 || n == 0) return out;
+    const std::size_t n_queries = queries != nullptr ? static_cast<std::size_t>(queries->rows()) : n;
+    TopK out = detail::padded_top_k(n_queries, k);
+    if (k == 0 || n_queries == 0) return out;
     const bool pruned = use_pruning(method, false);
-    std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n, kRowChunk, ctx));
-    parallel_chunks(n, kRowChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
+    std::vector<std::unique_ptr<Workspace>> spaces(workers_for(n_queries, kRowChunk, ctx));
+    parallel_chunks(n_queries, kRowChunk, ctx, [&](std::size_t w, std::size_t b, std::size_t e) {
       if (!spaces[w]) spaces[w] = std::make_unique<Workspace>(n);
       Workspace& ws = *spaces[w];
       for (std::size_t r = b; r < e; ++r) {
-        score(x.row(r), k, kNoScore, allowed_for(limits, r), pruned, ws);
+        const RowView q = queries != nullptr ? row_view(*queries, r) : x.row(r);
+        score(q, k, kNoScore, allowed_for(limits, r, queries == nullptr), pruned, ws);
         std::size_t at = r;
         if (!limits.order.empty()) {
           for (auto& entry : ws.scored) entry.second = limits.order[static_cast<std::size_t>(entry.second)];
-          at = static_cast<std::size_t>(limits.order[r]);
+          if (queries == nullptr) at = static_cast<std::size_t>(limits.order[r]);
         }
         write_best(ws, k, at, out);
       }
@@ -394,9 +398,10 @@ class RowScorer {
     Pairs local;
     for (std::size_t r = b; r < e; ++r) {
       if (queries != nullptr) {
-        score(row_view(*queries, r), 0, floor, Allowed{}, pruned, ws);
+        score(row_view(*queries, r), 0, floor, limits != nullptr ? allowed_for(*limits, r, false) : Allowed{},
+              pruned, ws);
       } else {
-        Allowed allowed = limits != nullptr ? allowed_for(*limits, r) : Allowed{};
+        Allowed allowed = limits != nullptr ? allowed_for(*limits, r, true) : Allowed{};
         allowed.lo = std::max(allowed.lo, static_cast<std::int32_t>(r + 1));  // each pair once
         score(x.row(r), 0, floor, allowed, pruned, ws);
       }
@@ -406,9 +411,11 @@ class RowScorer {
         if (s < floor) continue;
         std::int64_t i = static_cast<std::int64_t>(r), j = d;
         if (limits != nullptr && !limits->order.empty()) {
-          i = limits->order[r];
           j = limits->order[static_cast<std::size_t>(d)];
-          if (j < i) std::swap(i, j);
+          if (queries == nullptr) {
+            i = limits->order[r];
+            if (j < i) std::swap(i, j);
+          }
         }
         local.i.push_back(i);
         local.j.push_back(j);
@@ -447,12 +454,23 @@ class RowScorer {
 
 TopK limited_top_k(const InvertedIndex& index, std::size_t k, const RowLimits& limits, SimilarityMethod method,
                    const RunContext& ctx) {
-  return RowScorer(index).limited_top_k(k, limits, method, ctx);
+  return RowScorer(index).limited_top_k(nullptr, k, limits, method, ctx);
+}
+
+TopK limited_query_top_k(const InvertedIndex& index, const RowMatrix& queries, std::size_t k, const RowLimits& limits,
+                         SimilarityMethod method, const RunContext& ctx, const std::uint8_t* removed) {
+  return RowScorer(index, removed).limited_top_k(&queries, k, limits, method, ctx);
 }
 
 Pairs limited_pairs_above(const InvertedIndex& index, double threshold, const RowLimits& limits,
                           SimilarityMethod method, const RunContext& ctx) {
   return RowScorer(index).pairs(threshold, method, ctx, nullptr, &limits);
+}
+
+Pairs limited_query_pairs_above(const InvertedIndex& index, const RowMatrix& queries, double threshold,
+                                const RowLimits& limits, SimilarityMethod method, const RunContext& ctx,
+                                const std::uint8_t* removed) {
+  return RowScorer(index, removed).pairs(threshold, method, ctx, &queries, &limits);
 }
 
 bool use_pruning(const InvertedIndex& index, SimilarityMethod method, bool threshold_search) noexcept {

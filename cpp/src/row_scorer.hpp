@@ -21,6 +21,8 @@ struct RowLimits {
   /// Each row's source (-1: unknown); rows of the same source (>= 0) are not compared. Empty:
   /// sources are not compared.
   std::span<const std::int32_t> sources;
+  /// With queries: lo and hi are per query, and each query's source (empty: the row's own).
+  std::span<const std::int32_t> query_sources;
   /// The caller's row of each row of the index (the index may be a reordered copy); results
   /// speak the caller's rows. Empty: the same rows.
   std::span<const std::int32_t> order;
@@ -30,10 +32,19 @@ struct RowLimits {
 /// (equal scores to the lower caller's row), at the caller's row of the result.
 TopK limited_top_k(const InvertedIndex& index, std::size_t k, const RowLimits& limits, SimilarityMethod method,
                    const RunContext& ctx);
+/// Each query's k best rows among those `limits` allows (per query), as the caller's rows, never
+/// a row flagged in `removed` (by row of `index`).
+TopK limited_query_top_k(const InvertedIndex& index, const RowMatrix& queries, std::size_t k, const RowLimits& limits,
+                         SimilarityMethod method, const RunContext& ctx, const std::uint8_t* removed);
 /// All pairs of rows `limits` allows with score >= threshold (> 0), as the caller's rows i < j,
 /// ordered by i then j. Only the postings of the allowed rows are read.
 Pairs limited_pairs_above(const InvertedIndex& index, double threshold, const RowLimits& limits,
                           SimilarityMethod method, const RunContext& ctx);
+/// All pairs (query i, row j) `limits` allows (per query) with score >= threshold, j the
+/// caller's row, ordered by i then j, never a row flagged in `removed` (by row of `index`).
+Pairs limited_query_pairs_above(const InvertedIndex& index, const RowMatrix& queries, double threshold,
+                                const RowLimits& limits, SimilarityMethod method, const RunContext& ctx,
+                                const std::uint8_t* removed);
 
 /// Whether the per-row kernels prune for this method: for thresholds (pairs), or top-k with
 /// 'pruned', and only where the index's weights are non-negative (the bounds need it).

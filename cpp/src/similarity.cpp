@@ -95,35 +95,58 @@ std::int64_t sub_clamped(std::int64_t a, std::int64_t b) noexcept {
   return __builtin_sub_overflow(a, b, &r) ? std::numeric_limits<std::int64_t>::min() : r;
 }
 
-/// What a filtered call runs on: the index (or a copy of it in date order) and each row's
-/// limits.
+/// What a filtered call runs on: the index (or a copy of it in date order), each query's
+/// limits and the removal flags by row of that index.
 struct Filtered {
   detail::InvertedIndex copy;  // rows in date order, when the index's are not
   const detail::InvertedIndex* index = nullptr;
-  std::vector<std::int32_t> order, lo, hi, sources;
+  std::vector<std::int32_t> order, lo, hi, sources, query_sources;
+  std::vector<std::uint8_t> removed;
+  const std::uint8_t* removed_view = nullptr;
   detail::RowLimits limits;
 };
 
-/// Checks `filter` against an index of `n` rows and returns the limits of its rows: with a
-/// window, the rows in date order (stable: equal dates by row) and each row's window as a
-/// range of them, so that the kernel reads only those rows' postings.
-Filtered filtered(const detail::InvertedIndex& x, const ArticleFilter& f) {
+/// Throws InvalidOptionError(option) unless every code is >= -1.
+void check_codes(std::span<const std::int32_t> codes, const char* option) {
+  for (std::size_t r = 0; r < codes.size(); ++r)
+    if (codes[r] < -1)
+      throw InvalidOptionError(option, std::string(option) + "[" + std::to_string(r) + "] = " +
+                                           std::to_string(codes[r]) +
+                                           " is not a source's code (codes are >= 0, -1 for unknown)");
+}
+
+/// Checks `f` against an index of x's rows and returns the limits of the calls' queries: the
+/// index's own rows (n_queries npos) or `n_queries` queries. With a window, the rows in date
+/// order (stable: equal dates by row) and each query's window as a range of them, so that the
+/// kernel reads only those rows' postings. `removed` (empty, or one flag per row) is put in
+/// the same order.
+Filtered filtered(const detail::InvertedIndex& x, const ArticleFilter& f, std::size_t n_queries = std::size_t(-1),
+                  std::span<const std::uint8_t> removed = {}) {
   const std::size_t n = x.n_rows();
+  const bool self = n_queries == std::size_t(-1);
+  const std::size_t nq = self ? n : n_queries;
+  const auto count = [](std::size_t have, std::size_t want, const char* what, const char* of) {
+    return std::to_string(have) + " " + what + " for " + std::to_string(want) + " " + of;
+  };
   if (f.window.has_value()) {
     if (*f.window < 0)
       throw InvalidOptionError("window", "window must be a duration >= 0, got " + std::to_string(*f.window) + " ns");
     if (f.dates.size() != n)
-      throw InvalidOptionError("dates", "a window needs one date per article: " + std::to_string(f.dates.size()) +
-                                            " dates for " + std::to_string(n) + " articles");
+      throw InvalidOptionError("dates", "a window needs one date per article: " + count(f.dates.size(), n, "dates", "articles"));
+    if (!self && f.query_dates.size() != nq)
+      throw InvalidOptionError("query_dates", "a window needs one date per query: " +
+                                                  count(f.query_dates.size(), nq, "dates", "queries"));
   }
-  if (f.exclude_same_source && f.sources.size() != n)
-    throw InvalidOptionError("sources", "exclude_same_source needs one source per article: " +
-                                            std::to_string(f.sources.size()) + " sources for " + std::to_string(n) +
-                                            " articles");
-  for (std::size_t r = 0; r < f.sources.size(); ++r)
-    if (f.sources[r] < -1)
-      throw InvalidOptionError("sources", "sources[" + std::to_string(r) + "] = " + std::to_string(f.sources[r]) +
-                                              " is not a source's code (codes are >= 0, -1 for unknown)");
+  if (f.exclude_same_source) {
+    if (f.sources.size() != n)
+      throw InvalidOptionError("sources", "exclude_same_source needs one source per article: " +
+                                              count(f.sources.size(), n, "sources", "articles"));
+    if (!self && f.query_sources.size() != nq)
+      throw InvalidOptionError("query_sources", "exclude_same_source needs one source per query: " +
+                                                    count(f.query_sources.size(), nq, "sources", "queries"));
+  }
+  check_codes(f.sources, "sources");
+  check_codes(f.query_sources, "query_sources");
   Filtered out;
   out.index = &x;
   std::span<const std::int64_t> dates = f.dates;
@@ -131,8 +154,9 @@ Filtered filtered(const detail::InvertedIndex& x, const ArticleFilter& f) {
   if (f.window.has_value() && !std::is_sorted(dates.begin(), dates.end())) {
     out.order.resize(n);
     for (std::size_t r = 0; r < n; ++r) out.order[r] = static_cast<std::int32_t>(r);
-    std::stable_sort(out.order.begin(), out.order.end(),
-                     [&](std::int32_t a, std::int32_t b) { return dates[static_cast<std::size_t>(a)] < dates[static_cast<std::size_t>(b)]; });
+    std::stable_sort(out.order.begin(), out.order.end(), [&](std::int32_t a, std::int32_t b) {
+      return dates[static_cast<std::size_t>(a)] < dates[static_cast<std::size_t>(b)];
+    });
     sorted.resize(n);
     for (std::size_t r = 0; r < n; ++r) sorted[r] = dates[static_cast<std::size_t>(out.order[r])];
     dates = sorted;
@@ -141,20 +165,30 @@ Filtered filtered(const detail::InvertedIndex& x, const ArticleFilter& f) {
   }
   const auto at = [&](std::size_t r) { return out.order.empty() ? r : static_cast<std::size_t>(out.order[r]); };
   if (f.window.has_value()) {
-    out.lo.resize(n);
-    out.hi.resize(n);
-    for (std::size_t r = 0; r < n; ++r) {
+    const std::span<const std::int64_t> centres = self ? dates : f.query_dates;
+    out.lo.resize(nq);
+    out.hi.resize(nq);
+    for (std::size_t r = 0; r < nq; ++r) {
       out.lo[r] = static_cast<std::int32_t>(
-          std::lower_bound(dates.begin(), dates.end(), sub_clamped(dates[r], *f.window)) - dates.begin());
+          std::lower_bound(dates.begin(), dates.end(), sub_clamped(centres[r], *f.window)) - dates.begin());
       out.hi[r] = static_cast<std::int32_t>(
-          std::upper_bound(dates.begin(), dates.end(), add_clamped(dates[r], *f.window)) - dates.begin());
+          std::upper_bound(dates.begin(), dates.end(), add_clamped(centres[r], *f.window)) - dates.begin());
     }
   }
   if (f.exclude_same_source) {
     out.sources.resize(n);
     for (std::size_t r = 0; r < n; ++r) out.sources[r] = f.sources[at(r)];
+    if (!self) out.query_sources.assign(f.query_sources.begin(), f.query_sources.end());
   }
-  out.limits = {out.lo, out.hi, out.sources, out.order};
+  if (!removed.empty()) {
+    if (removed.size() != n)
+      throw InvalidOptionError("removed", "removed has " + std::to_string(removed.size()) + " flags, the index has " +
+                                              std::to_string(n) + " rows");
+    out.removed.resize(n);
+    for (std::size_t r = 0; r < n; ++r) out.removed[r] = removed[at(r)];
+    out.removed_view = out.removed.data();
+  }
+  out.limits = {out.lo, out.hi, out.sources, out.query_sources, out.order};
   return out;
 }
 
@@ -281,6 +315,23 @@ Pairs SimilarityIndex::query_pairs(const CsrInput& queries, double threshold, Si
                                    const RunContext& ctx, std::span<const std::uint8_t> removed) const {
   const Queries q = prepare_queries(queries, rows(), cols(), method, removed);
   return detail::query_pairs_above(impl_->index, q.rows, threshold, q.method, ctx, q.removed);
+}
+
+TopK SimilarityIndex::query(const CsrInput& queries, std::size_t k, SimilarityMethod method, const RunContext& ctx,
+                            std::span<const std::uint8_t> removed, const ArticleFilter& filter) const {
+  if (!filter.active()) return query(queries, k, method, ctx, removed);
+  const Queries q = prepare_queries(queries, rows(), cols(), method, removed);
+  const Filtered f = filtered(impl_->index, filter, static_cast<std::size_t>(q.rows.rows()), removed);
+  return detail::limited_query_top_k(*f.index, q.rows, k, f.limits, q.method, ctx, f.removed_view);
+}
+
+Pairs SimilarityIndex::query_pairs(const CsrInput& queries, double threshold, SimilarityMethod method,
+                                   const RunContext& ctx, std::span<const std::uint8_t> removed,
+                                   const ArticleFilter& filter) const {
+  if (!filter.active()) return query_pairs(queries, threshold, method, ctx, removed);
+  const Queries q = prepare_queries(queries, rows(), cols(), method, removed);
+  const Filtered f = filtered(impl_->index, filter, static_cast<std::size_t>(q.rows.rows()), removed);
+  return detail::limited_query_pairs_above(*f.index, q.rows, threshold, f.limits, q.method, ctx, f.removed_view);
 }
 
 SimilarityIndex SimilarityIndex::merged(const SimilarityIndex* delta, std::span<const std::uint8_t> removed) const {

@@ -219,6 +219,12 @@ class SimilarityIndex:
         n_jobs: int = 1,
         progress: Optional[Callable[[int, int], object]] = None,
         removed: Optional[npt.NDArray[Any]] = None,
+        dates: Optional[npt.NDArray[np.int64]] = None,
+        window: Optional[int] = None,
+        sources: Optional[npt.NDArray[np.int32]] = None,
+        exclude_same_source: bool = False,
+        query_dates: Optional[npt.NDArray[np.int64]] = None,
+        query_sources: Optional[npt.NDArray[np.int32]] = None,
     ) -> _TopK: ...
     def pairs(
         self,
@@ -244,6 +250,12 @@ class SimilarityIndex:
         n_jobs: int = 1,
         progress: Optional[Callable[[int, int], object]] = None,
         removed: Optional[npt.NDArray[Any]] = None,
+        dates: Optional[npt.NDArray[np.int64]] = None,
+        window: Optional[int] = None,
+        sources: Optional[npt.NDArray[np.int32]] = None,
+        exclude_same_source: bool = False,
+        query_dates: Optional[npt.NDArray[np.int64]] = None,
+        query_sources: Optional[npt.NDArray[np.int32]] = None,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]]: ...
     def explain(self, a: int, b: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
 

@@ -32,7 +32,7 @@ import scipy.sparse as sp
 from . import _core
 from ._input import refuse_unordered
 from ._jobs import resolve_n_jobs
-from ._metadata import ArticleMeta, check_window
+from ._metadata import ArticleMeta, check_dates, check_sources, check_window
 from ._progress import Monitor, check_progress, monitor, parallel_seconds
 from ._repr import SummaryReprMixin, format_bytes
 
@@ -768,6 +768,79 @@ def _article_filter(state: _State, window: Any, exclude_same_source: Any) -> dic
     return out
 
 
+def _query_filter(
+    state: _State,
+    n_queries: int,
+    dates: Any,
+    sources: Any,
+    window: Any,
+    exclude_same_source: Any,
+) -> Callable[[int, int], dict[str, Any]]:
+    """Check query_pairs' queries' dates and sources; return each segment's core arguments.
+
+    The returned function gives the keyword arguments for the slots [begin, end) of ``state``
+    (a segment): the index's dates and source codes there, and the queries' own.
+    """
+    if not isinstance(exclude_same_source, (bool, np.bool_)):
+        raise TypeError(f"exclude_same_source must be True or False, got {exclude_same_source!r}")
+    meta = state.meta
+    for name, given, used in (
+        ("dates", dates, window is not None),
+        ("sources", sources, bool(exclude_same_source)),
+    ):
+        flag = "window=" if name == "dates" else "exclude_same_source=True"
+        if given is not None and not used:
+            raise TypeError(
+                f"{name}= gives the queries' {name}, for {flag}; pass {flag} too, or leave "
+                f"{name}= out"
+            )
+        if used and given is None:
+            raise TypeError(f"{flag} needs the queries' {name}: pass {name}= with one per query")
+    out: dict[str, Any] = {}
+    if window is not None:
+        ns = check_window(window)
+        if meta is None or meta.dates is None:
+            raise ValueError(
+                "window= needs the indexed articles' dates: build the index with dates="
+            )
+        query_dates, aware = check_dates(dates, n_queries)
+        if n_queries and aware != meta.aware:
+            kinds = {True: "time-zone aware", False: "naive (no time zone)"}
+            raise ValueError(
+                f"the index's dates are {kinds[meta.aware]}, the queries' dates are "
+                f"{kinds[aware]}; give them the same kind"
+            )
+        out.update(window=ns, query_dates=query_dates)
+    if exclude_same_source:
+        if meta is None or meta.codes is None:
+            raise ValueError(
+                "exclude_same_source=True needs the indexed articles' sources: build the "
+                "index with sources="
+            )
+        names = {name: c for c, name in enumerate(meta.names)}
+        unseen = len(meta.names)  # a source the index does not know matches no article
+        codes = np.array(
+            [-1 if s is None else names.get(s, unseen) for s in check_sources(sources, n_queries)],
+            dtype=np.int32,
+        )
+        out.update(exclude_same_source=True, query_sources=codes)
+
+    def segment(begin: int, end: int) -> dict[str, Any]:
+        if not out:
+            return {}
+        assert meta is not None
+        kwargs = dict(out)
+        if "window" in out:
+            assert meta.dates is not None
+            kwargs["dates"] = meta.dates[begin:end]
+        if exclude_same_source:
+            assert meta.codes is not None
+            kwargs["sources"] = meta.codes[begin:end]
+        return kwargs
+
+    return segment
+
+
 def _queries(Q: Any, state: _State) -> sp.csr_matrix:
     """Return queries as CSR, refused when their width is not the index's."""
     M = _as_csr(Q, "Q")
@@ -1487,7 +1560,16 @@ class SimilarityIndex(SummaryReprMixin):
         return self._topk(rows, scores, queries=False, state=st)
 
     def query(
-        self, Q: Any, k: int = 10, *, method: str = "auto", progress: Optional[bool] = None
+        self,
+        Q: Any,
+        k: int = 10,
+        *,
+        dates: Optional[Sequence[Any]] = None,
+        sources: Optional[Sequence[Optional[str]]] = None,
+        window: Any = None,
+        exclude_same_source: bool = False,
+        method: str = "auto",
+        progress: Optional[bool] = None,
     ) -> TopK:
         """Find the k most similar indexed articles for each row of Q.
 
@@ -1497,6 +1579,9 @@ class SimilarityIndex(SummaryReprMixin):
             New articles, transformed by the same vectorizer as the index.
         k : int, default=10
             Neighbours per query.
+        dates, sources, window, exclude_same_source
+            The queries' dates and sources, and which indexed articles they are compared
+            with, as in :meth:`query_pairs`.
         method : {'auto', 'pruned', 'brute'}, default='auto'
             As in :meth:`top_k`.
         progress : bool or None, default=None
@@ -1525,6 +1610,7 @@ class SimilarityIndex(SummaryReprMixin):
         k = _check_k(k, rows=M.shape[0], useful=st.n_alive)
         M = _queries(M, st)
         method = _check_method(method)
+        limits = _query_filter(st, int(M.shape[0]), dates, sources, window, exclude_same_source)
         bar = self._monitor(
             progress,
             "query",
@@ -1539,7 +1625,13 @@ class SimilarityIndex(SummaryReprMixin):
             # articles' rows, so that ties go to the lower row as in an index built afresh.
             flags = None if removed is None else removed[:n_main]
             r, sc = st.main.query(
-                *_parts(M), k, method=method, n_jobs=self._jobs(), progress=cb, removed=flags
+                *_parts(M),
+                k,
+                method=method,
+                n_jobs=self._jobs(),
+                progress=cb,
+                removed=flags,
+                **limits(0, n_main),
             )
             if not st.segmented:
                 return r, sc
@@ -1548,7 +1640,12 @@ class SimilarityIndex(SummaryReprMixin):
             if st.delta is not None:
                 flags = None if removed is None else removed[n_main:]
                 r2, s2 = st.delta.query(
-                    *_parts(M), k, method=method, n_jobs=self._jobs(), removed=flags
+                    *_parts(M),
+                    k,
+                    method=method,
+                    n_jobs=self._jobs(),
+                    removed=flags,
+                    **limits(n_main, st.n_slots),
                 )
                 parts.append((row_of[np.where(r2 >= 0, r2 + n_main, -1)], s2))
             merged: tuple[np.ndarray, np.ndarray] = _core.merge_top_k(parts, k)
@@ -1627,6 +1724,10 @@ class SimilarityIndex(SummaryReprMixin):
         Q: Any,
         threshold: float = 0.8,
         *,
+        dates: Optional[Sequence[Any]] = None,
+        sources: Optional[Sequence[Optional[str]]] = None,
+        window: Any = None,
+        exclude_same_source: bool = False,
         method: str = "auto",
         as_frame: bool = False,
         progress: Optional[bool] = None,
@@ -1639,6 +1740,15 @@ class SimilarityIndex(SummaryReprMixin):
             New articles, transformed by the same vectorizer as the index.
         threshold : float, default=0.8
             As in :meth:`pairs`.
+        dates, sources : sequence, optional
+            The queries' dates and sources (as for the index), for ``window`` and
+            ``exclude_same_source``.
+        window : str, timedelta or None, default=None
+            Only indexed articles whose date is at most this far from the query's (needs
+            ``dates`` and the index's dates); only their postings are read.
+        exclude_same_source : bool, default=False
+            Only indexed articles of another source than the query's (needs ``sources`` and
+            the index's sources).
         method : {'auto', 'pruned', 'brute'}, default='auto'
             As in :meth:`top_k` ('auto' prunes, as :meth:`pairs` does).
         as_frame : bool, default=False
@@ -1667,16 +1777,23 @@ class SimilarityIndex(SummaryReprMixin):
         M = _queries(Q, st)
         t = _check_threshold(threshold, self.normalized_)
         method = _check_method(method)
+        n_main = st.n_main
+        limits = _query_filter(st, int(M.shape[0]), dates, sources, window, exclude_same_source)
         bar = self._monitor(
             progress, "query_pairs", int(M.shape[0]), lambda: st.main.query_work(*_parts(M))
         )
-        n_main = st.n_main
         removed = st.removed
 
         def search(cb: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             flags = None if removed is None else removed[:n_main]
             i, j, sc = st.main.query_pairs(
-                *_parts(M), t, method=method, n_jobs=self._jobs(), progress=cb, removed=flags
+                *_parts(M),
+                t,
+                method=method,
+                n_jobs=self._jobs(),
+                progress=cb,
+                removed=flags,
+                **limits(0, n_main),
             )
             if not st.segmented:
                 return i, j, sc
@@ -1684,7 +1801,12 @@ class SimilarityIndex(SummaryReprMixin):
             if st.delta is not None:
                 flags = None if removed is None else removed[n_main:]
                 i2, j2, s2 = st.delta.query_pairs(
-                    *_parts(M), t, method=method, n_jobs=self._jobs(), removed=flags
+                    *_parts(M),
+                    t,
+                    method=method,
+                    n_jobs=self._jobs(),
+                    removed=flags,
+                    **limits(n_main, st.n_slots),
                 )
                 parts.append((i2, j2 + n_main, s2))
             i = np.concatenate([p[0] for p in parts])

@@ -147,6 +147,10 @@ struct ArticleFilter {
   std::optional<std::int64_t> window;      ///< >= 0; none: every date
   std::span<const std::int32_t> sources;   ///< one code per row (-1: unknown); needed to exclude
   bool exclude_same_source = false;        ///< never compare two articles of the same source
+  /// For query_pairs: each query's date and source code (the index's codes: a code the index
+  /// does not use matches no row), needed with a window and to exclude.
+  std::span<const std::int64_t> query_dates;
+  std::span<const std::int32_t> query_sources;
 
   [[nodiscard]] bool active() const noexcept { return window.has_value() || exclude_same_source; }
 };
@@ -251,6 +255,15 @@ class SimilarityIndex {
   /// pairs among the articles `filter` lets be compared, as top_k(k, method, ctx, filter).
   [[nodiscard]] Pairs pairs(double threshold, SimilarityMethod method, const RunContext& ctx,
                             const ArticleFilter& filter) const;
+  /// query among the (query, row) pairs `filter` lets be compared (its query_dates and
+  /// query_sources are the queries'), as top_k(k, method, ctx, filter).
+  [[nodiscard]] TopK query(const CsrInput& queries, std::size_t k, SimilarityMethod method, const RunContext& ctx,
+                           std::span<const std::uint8_t> removed, const ArticleFilter& filter) const;
+  /// query_pairs among the (query, row) pairs `filter` lets be compared (its query_dates and
+  /// query_sources are the queries'), as top_k(k, method, ctx, filter).
+  [[nodiscard]] Pairs query_pairs(const CsrInput& queries, double threshold, SimilarityMethod method,
+                                  const RunContext& ctx, std::span<const std::uint8_t> removed,
+                                  const ArticleFilter& filter) const;
   /// All pairs (query row i, index row j) with score >= threshold, ordered by i then j, never a
   /// row flagged in `removed` (as in query).
   [[nodiscard]] Pairs query_pairs(const CsrInput& queries, double threshold, SimilarityMethod method,
