@@ -239,3 +239,72 @@ def test_bad_arguments(client: Any) -> None:
     with pytest.raises(ValueError, match="Q has 7 columns, X has"):
         nd.query(sp.csr_matrix((1, 7)), X, 2)
     assert newsim.dask is nd  # the lazy submodule attribute
+
+
+# ----------------------------------------------------------------------------- dates and sources
+
+
+@pytest.fixture(scope="module")
+def headlines() -> Corpus:
+    path = newsim.datasets.UCI_STORIES_FILE
+    try:
+        return newsim.datasets.load_uci_stories()
+    except FileNotFoundError:  # pragma: no cover - the shared data is there in CI
+        pytest.skip(f"the UCI headlines ({path}) are not in NEWSIM_DATA_DIR")
+
+
+def test_pairs_top_k_and_stories_with_a_window_equal_one_machine(
+    client: Any, headlines: Corpus
+) -> None:
+    # Real headlines with their timestamps and publishers, shuffled out of date order, in
+    # four uneven blocks.
+    order = np.random.default_rng(0).permutation(len(headlines.texts))[:2000]
+    texts = [headlines.texts[i] for i in order]
+    dates = [headlines.dates[i] for i in order]
+    sources = [headlines.sources[i] for i in order]
+    vec = TfidfVectorizer(language="en").fit(texts)
+    X = vec.transform(texts)
+    cuts = [0, 300, 1100, 1150, 2000]
+    blocks = [X[a:b] for a, b in zip(cuts, cuts[1:])]
+    index = SimilarityIndex(X, dates=dates, sources=sources)
+    for window, exclude in [(None, False), ("1D", False), ("12h", True), (None, True)]:
+        options = {"window": window, "exclude_same_source": exclude}
+        got = nd.pairs(blocks, 0.4, dates=dates, sources=sources, **options)
+        want = index.pairs(0.4, **options)
+        assert got.n_pairs == want.n_pairs > 0, options
+        np.testing.assert_array_equal(got.article_row, want.article_row)
+        np.testing.assert_array_equal(got.neighbor_row, want.neighbor_row)
+        np.testing.assert_array_equal(got.score, want.score)
+        assert_same_topk(
+            nd.top_k(blocks, 5, dates=dates, sources=sources, **options),
+            index.top_k(5, **options),
+        )
+    for options in ({}, {"window": "2D"}, {"window": "1D", "exclude_same_source": True}):
+        got_stories = nd.stories(
+            blocks, dates=dates, sources=sources, feature_names=vec.get_feature_names_out(),
+            **options,
+        )  # fmt: skip
+        want_stories = index.stories(vectorizer=vec, **options)
+        np.testing.assert_array_equal(got_stories.labels, want_stories.labels)
+        assert got_stories.to_frame().equals(want_stories.to_frame()), options
+    # a window narrower than the blocks' dates: whole pairs of blocks are skipped
+    pd = pytest.importorskip("pandas")
+    by_date = np.argsort(pd.DatetimeIndex(dates).asi8, kind="stable")
+    X_sorted = X[by_date]
+    d_sorted = [dates[i] for i in by_date]
+    sorted_blocks = [X_sorted[a:b] for a, b in zip(cuts, cuts[1:])]
+    want = SimilarityIndex(X_sorted, dates=d_sorted).pairs(0.4, window="6h")
+    got = nd.pairs(sorted_blocks, 0.4, dates=d_sorted, window="6h")
+    assert got.to_frame().equals(want.to_frame())
+
+
+def test_dask_windows_name_what_they_need(client: Any) -> None:
+    X = sp.random(10, 5, density=0.5, format="csr", random_state=0)
+    with pytest.raises(ValueError, match="window= needs the articles' dates: pass dates="):
+        nd.pairs(X, 0.5, window="1D")
+    with pytest.raises(ValueError, match="exclude_same_source=True needs the articles' sources"):
+        nd.top_k(X, 2, exclude_same_source=True)
+    with pytest.raises(ValueError, match="dates has 3 entries for 10 rows of X"):
+        nd.pairs(X, 0.5, dates=["2024-01-01"] * 3, window="1D")
+    with pytest.raises(TypeError, match="window=3 is a number, not a duration"):
+        nd.stories(X, dates=["2024-01-01"] * 10, window=3)

@@ -253,8 +253,21 @@ def _keywords(
     data, indices, indptr = core.csr_rows()
     n = labels.shape[0]
     X = sp.csr_matrix((data, indices, indptr), shape=(n, int(core.cols)))
+    return top_terms(story_sums(labels, n_stories, X), top, names)
+
+
+def story_sums(labels: np.ndarray, n_stories: int, X: sp.csr_matrix) -> sp.csr_matrix:
+    """Return the sum of each story's rows of X (rows of X labelled by ``labels``)."""
+    n = labels.shape[0]
     L = sp.csr_matrix((np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(n_stories, n))
-    C = (L @ X).tocsr()
+    return sp.csr_matrix(L @ X)
+
+
+def top_terms(C: sp.csr_matrix, top: int, names: Optional[np.ndarray]) -> list[list[Any]]:
+    """Each row's ``top`` largest positive entries: terms from ``names``, else column numbers."""
+    if top == 0 or C.shape[0] == 0:
+        return [[] for _ in range(int(C.shape[0]))]
+    C = sp.csr_matrix(C)
     C.sort_indices()
     cols, vals = _core.top_entries(
         np.ascontiguousarray(C.data),

@@ -53,10 +53,18 @@ from dask.delayed import Delayed, delayed
 from sklearn.base import clone
 
 from ._blocks import merge_top_k
+from ._metadata import check_dates, check_sources, check_window
 from ._params import _detect_language
-from ._similarity import SimilarityIndex, TopK, _check_k, _check_method
+from ._similarity import (
+    Pairs,
+    SimilarityIndex,
+    TopK,
+    _check_k,
+    _check_method,
+    _check_threshold,
+)
 
-__all__ = ["fit", "query", "top_k", "transform"]
+__all__ = ["fit", "pairs", "query", "stories", "top_k", "transform"]
 
 # dask's functions are not annotated: called through Any, so that mypy --strict accepts them.
 _compute: Any = dask.base.compute
@@ -177,17 +185,180 @@ def _hstack(*parts: Any) -> Any:
     return np.hstack([p.toarray() if sp.issparse(p) else np.asarray(p) for p in parts])
 
 
+class _Limits:
+    """The articles' dates and sources (whole, by global row) and which pairs are compared.
+
+    ``dates`` are datetime64[ns] (UTC for aware dates) and ``sources`` an object array, each
+    None when not needed: a window needs the dates, ``exclude_same_source`` the sources. Each
+    task takes its blocks' slices (:meth:`block`).
+    """
+
+    def __init__(
+        self,
+        dates: Optional[np.ndarray],
+        sources: Optional[np.ndarray],
+        window: Optional[int],
+        exclude_same_source: bool,
+    ) -> None:
+        self.dates = dates
+        self.sources = sources
+        self.window = window
+        self.exclude_same_source = exclude_same_source
+
+    @classmethod
+    def checked(
+        cls, dates: Any, sources: Any, window: Any, exclude_same_source: Any
+    ) -> Optional[_Limits]:
+        """Check the arguments on the client; None when every pair is compared."""
+        if not isinstance(exclude_same_source, (bool, np.bool_)):
+            raise TypeError(
+                f"exclude_same_source must be True or False, got {exclude_same_source!r}"
+            )
+        ns = None if window is None else check_window(window)
+        if ns is not None and ns < 0:
+            raise ValueError(f"window must be a duration >= 0, got {window!r}")
+        if ns is not None and dates is None:
+            raise ValueError("window= needs the articles' dates: pass dates= with one per row of X")
+        if exclude_same_source and sources is None:
+            raise ValueError(
+                "exclude_same_source=True needs the articles' sources: pass sources= with one "
+                "per row of X"
+            )
+        if ns is None and not exclude_same_source:
+            return None
+        values = None
+        if ns is not None:
+            values = check_dates(dates, len(dates))[0].view("datetime64[ns]")
+        src = check_sources(sources, len(sources)) if exclude_same_source else None
+        return cls(values, src, ns, bool(exclude_same_source))
+
+    def check_rows(self, n: int) -> None:
+        """Raise when the dates or sources are not one per row of X (``n`` rows)."""
+        for name, values in (("dates", self.dates), ("sources", self.sources)):
+            if values is not None and values.shape[0] != n:
+                raise ValueError(f"{name} has {values.shape[0]} entries for {n} rows of X")
+
+    def block(self, offsets: Any, b: int) -> dict[str, Any]:
+        """Return the index arguments of block ``b`` (its rows' dates and sources)."""
+        begin, end = int(offsets[b]), int(offsets[b + 1])
+        self.check_rows(int(offsets[-1]))
+        return {
+            "dates": None if self.dates is None else self.dates[begin:end],
+            "sources": None if self.sources is None else self.sources[begin:end],
+        }
+
+    def apart(self, offsets: Any, i: int, j: int) -> bool:
+        """Whether no article of block i is within the window of one of block j."""
+        if self.window is None or self.dates is None:
+            return False
+        a = self.dates[int(offsets[i]) : int(offsets[i + 1])].view(np.int64)
+        b = self.dates[int(offsets[j]) : int(offsets[j + 1])].view(np.int64)
+        if a.size == 0 or b.size == 0:
+            return True
+        return bool(a.min() - b.max() > self.window or b.min() - a.max() > self.window)
+
+    def options(self) -> dict[str, Any]:
+        """Return the calls' window and exclusion."""
+        return {"window": self.window_arg(), "exclude_same_source": self.exclude_same_source}
+
+    def window_arg(self) -> Any:
+        """Return the window as the index's calls take it (None: no window)."""
+        return None if self.window is None else np.timedelta64(self.window, "ns")
+
+
 def _pair(
-    Xi: Any, Xj: Any, offsets: Any, j: int, k: int, diagonal: bool, method: str, n_jobs: Any
+    Xi: Any,
+    Xj: Any,
+    offsets: Any,
+    j: int,
+    k: int,
+    diagonal: bool,
+    method: str,
+    n_jobs: Any,
+    limits: Optional[_Limits] = None,
+    i: int = 0,
 ) -> TopK:
     """Rows of block i against an index over block j, ids made global."""
     offset = int(offsets[j]) if offsets is not None else 0
-    index = SimilarityIndex(Xj, n_jobs=n_jobs, progress=False)
-    result = index.top_k(k, method=method) if diagonal else index.query(Xi, k, method=method)
+    if limits is not None and not diagonal and limits.apart(offsets, i, j):
+        n = int(Xi.shape[0])  # no pair in the window: nothing to score
+        return TopK(np.full((n, k), -1, dtype=np.int64), np.zeros((n, k), dtype=np.float32))
+    labels = {} if limits is None else limits.block(offsets, j)
+    index = SimilarityIndex(Xj, n_jobs=n_jobs, progress=False, **labels)
+    options = {} if limits is None else limits.options()
+    if diagonal:
+        result = index.top_k(k, method=method, **options)
+    else:
+        mine = {} if limits is None else limits.block(offsets, i)
+        result = index.query(Xi, k, method=method, **_query_labels(mine, options), **options)
     ids = result.neighbor_rows.astype(np.int64, copy=True)
     if offset:
         ids[ids >= 0] += offset
     return TopK(ids, result.scores.astype(np.float32, copy=False))
+
+
+def _query_labels(labels: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """Return the queries' dates and sources that ``options`` use (query refuses the others)."""
+    return {
+        "dates": labels.get("dates") if options.get("window") is not None else None,
+        "sources": labels.get("sources") if options.get("exclude_same_source") else None,
+    }
+
+
+def _pairs_block(
+    Xi: Any,
+    Xj: Any,
+    offsets: Any,
+    i: int,
+    j: int,
+    threshold: float,
+    method: str,
+    n_jobs: Any,
+    limits: Optional[_Limits],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the pairs between blocks i <= j with score >= threshold, as global rows (i < j)."""
+    empty = np.empty(0, dtype=np.int64)
+    if limits is not None and i != j and limits.apart(offsets, i, j):
+        return empty, empty, np.empty(0, dtype=np.float32)
+    labels = {} if limits is None else limits.block(offsets, j)
+    index = SimilarityIndex(Xj, n_jobs=n_jobs, progress=False, **labels)
+    options = {} if limits is None else limits.options()
+    if i == j:
+        found = index.pairs(threshold, method=method, **options)
+    else:
+        mine = {} if limits is None else limits.block(offsets, i)
+        found = index.query_pairs(
+            Xi, threshold, method=method, **_query_labels(mine, options), **options
+        )
+    return (
+        found.article_row.astype(np.int64) + int(offsets[i]),
+        found.neighbor_row.astype(np.int64) + int(offsets[j]),
+        found.score.astype(np.float32, copy=False),
+    )
+
+
+def _concat_pairs(*parts: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Pairs:
+    """All blocks' pairs, ordered by i, then j."""
+    i = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+    j = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+    s = np.concatenate([p[2] for p in parts]) if parts else np.empty(0, dtype=np.float32)
+    order = np.lexsort((j, i))
+    return Pairs(i[order], j[order], s[order])
+
+
+def _block_sums(X: Any, labels: np.ndarray, offsets: Any, b: int, n_stories: int) -> Any:
+    """Return the sum of each story's rows of block b."""
+    from ._stories import story_sums
+
+    block = sp.csr_matrix(X, dtype=np.float32)
+    return story_sums(labels[int(offsets[b]) : int(offsets[b + 1])], n_stories, block)
+
+
+def _add(*parts: Any) -> Any:
+    total = parts[0]
+    for p in parts[1:]:
+        total = total + p
+    return total
 
 
 # Indexes loaded by path in this (worker) process: (path, inode, size, mtime) -> index. A file
@@ -321,6 +492,14 @@ def _matrix_partitions(X: Any) -> tuple[list[Any], Optional[list[int]], int]:
     )
 
 
+def _block_offsets(blocks: list[Any], sizes: Optional[list[int]], token: str) -> Any:
+    """Each block's first global row and the total: known, or a Delayed counted on the workers."""
+    if sizes is not None:
+        return _offsets(*sizes)
+    counts = [delayed(_n_rows, pure=True)(b) for b in blocks]
+    return delayed(_offsets, pure=True)(*counts, dask_key_name=f"newsim-offsets-{token}")
+
+
 def _pairwise(
     queries: list[Any],
     blocks: list[Any],
@@ -330,13 +509,11 @@ def _pairwise(
     method: str,
     n_jobs: Any,
     split_every: int,
+    limits: Optional[_Limits] = None,
 ) -> TopK:
     token = _token()
-    if sizes is not None:
-        offsets: Any = _offsets(*sizes)
-    else:
-        counts = [delayed(_n_rows, pure=True)(b) for b in blocks]
-        offsets = delayed(_offsets, pure=True)(*counts, dask_key_name=f"newsim-offsets-{token}")
+    offsets = _block_offsets(blocks, sizes, token)
+    shipped = None if limits is None else _put(limits, "newsim-limits")
     rows = []
     for i, Qi in enumerate(queries):
         parts = [
@@ -349,6 +526,8 @@ def _pairwise(
                 self_join and i == j,
                 method,
                 n_jobs,
+                shipped,
+                i,
                 dask_key_name=f"newsim-pair-{token}-{i}-{j}",
             )
             for j, Xj in enumerate(blocks)
@@ -533,6 +712,10 @@ def top_k(
     X: Any,
     k: int = 10,
     *,
+    dates: Optional[Sequence[Any]] = None,
+    sources: Optional[Sequence[Optional[str]]] = None,
+    window: Any = None,
+    exclude_same_source: bool = False,
     method: str = "auto",
     n_jobs: Optional[int] = None,
     split_every: int = 8,
@@ -553,8 +736,17 @@ def top_k(
         E.g. the result of :func:`transform`; or a list of matrices or ``dask.delayed`` blocks.
     k : int, default=10
         Neighbours per article (padding: id -1, score 0.0).
+    dates, sources : sequence, optional
+        One date and one source per row of X (in the order of the blocks), for ``window``
+        and ``exclude_same_source``; they are shipped to the workers once.
+    window : str, timedelta or None, default=None
+        Only neighbours at most this far apart in time, as in
+        :meth:`newsim.SimilarityIndex.top_k`; a pair of blocks whose dates are further apart
+        is not compared at all.
+    exclude_same_source : bool, default=False
+        Only neighbours of another source, as in :meth:`newsim.SimilarityIndex.top_k`.
     method : {'auto', 'pruned', 'brute'}, default='auto'
-        As in :meth:`SimilarityIndex.top_k`.
+        As in :meth:`newsim.SimilarityIndex.top_k`.
     n_jobs : int or None, default=None
         Threads per task (None: 1).
     split_every : int, default=8
@@ -578,8 +770,218 @@ def top_k(
     k = _check_k(k)
     method = _check_method(method)
     split_every = _check_split_every(split_every)
+    limits = _Limits.checked(dates, sources, window, exclude_same_source)
     blocks, sizes, _ = _matrix_partitions(X)
-    return _pairwise(blocks, blocks, sizes, k, True, method, n_jobs, split_every)
+    if limits is not None and sizes is not None:
+        limits.check_rows(sum(sizes))
+    return _pairwise(blocks, blocks, sizes, k, True, method, n_jobs, split_every, limits)
+
+
+def pairs(
+    X: Any,
+    threshold: float = 0.8,
+    *,
+    dates: Optional[Sequence[Any]] = None,
+    sources: Optional[Sequence[Optional[str]]] = None,
+    window: Any = None,
+    exclude_same_source: bool = False,
+    method: str = "auto",
+    n_jobs: Optional[int] = None,
+) -> Pairs:
+    """All pairs of articles i < j with score >= threshold, over partitions.
+
+    One task per pair of row blocks (a, b), a <= b: on the diagonal, block a's own pairs
+    (:meth:`newsim.SimilarityIndex.pairs`), else block a's rows against an index over block b
+    (:meth:`newsim.SimilarityIndex.query_pairs`). With a window, pairs of blocks whose dates are
+    further apart are not compared at all, and within a task only the articles in each other's
+    window are read. The result equals
+    ``SimilarityIndex(X.compute(), dates=dates, sources=sources).pairs(threshold, ...)``.
+
+    Parameters
+    ----------
+    X : dask array or sequence of row blocks
+        E.g. the result of :func:`transform`; or a list of matrices or ``dask.delayed`` blocks.
+    threshold : float, default=0.8
+        As in :meth:`newsim.SimilarityIndex.pairs`.
+    dates, sources : sequence, optional
+        One date and one source per row of X, for ``window`` and ``exclude_same_source``.
+    window : str, timedelta or None, default=None
+        Only pairs at most this far apart in time (``"3D"``).
+    exclude_same_source : bool, default=False
+        Only pairs of different sources.
+    method : {'auto', 'pruned', 'brute'}, default='auto'
+        As in :meth:`newsim.SimilarityIndex.pairs`.
+    n_jobs : int or None, default=None
+        Threads per task (None: 1).
+
+    Returns
+    -------
+    Pairs
+        ``(article_row, neighbor_row, score)`` in global rows, ordered by article_row, then
+        neighbor_row.
+
+    Examples
+    --------
+    >>> import dask.bag as db
+    >>> import newsim
+    >>> import newsim.dask as nd
+    >>> texts = ["rates rise again", "rates rise again today", "stocks fall", "rates rise again"]
+    >>> bag = db.from_sequence(texts, npartitions=2)
+    >>> vec = nd.fit(newsim.TfidfVectorizer(language="en"), bag)
+    >>> dates = ["2024-01-01", "2024-01-02", "2024-01-02", "2024-03-01"]
+    >>> found = nd.pairs(nd.transform(vec, bag), 0.5, dates=dates, window="7D")
+    >>> list(zip(found.article_row.tolist(), found.neighbor_row.tolist()))
+    [(0, 1)]
+    """
+    t = _check_threshold(threshold, True)
+    method = _check_method(method)
+    limits = _Limits.checked(dates, sources, window, exclude_same_source)
+    blocks, sizes, _ = _matrix_partitions(X)
+    if limits is not None and sizes is not None:
+        limits.check_rows(sum(sizes))
+    token = _token()
+    offsets = _block_offsets(blocks, sizes, token)
+    shipped = None if limits is None else _put(limits, "newsim-limits")
+    parts = [
+        delayed(_pairs_block, pure=True)(
+            blocks[a],
+            blocks[b],
+            offsets,
+            a,
+            b,
+            t,
+            method,
+            n_jobs,
+            shipped,
+            dask_key_name=f"newsim-pairs-{token}-{a}-{b}",
+        )
+        for a in range(len(blocks))
+        for b in range(a, len(blocks))
+    ]
+    (result,) = _compute(delayed(_concat_pairs, pure=True)(*parts))
+    return cast(Pairs, result)
+
+
+def stories(
+    X: Any,
+    k: int = 20,
+    threshold: float = 0.03,
+    *,
+    dates: Optional[Sequence[Any]] = None,
+    sources: Optional[Sequence[Optional[str]]] = None,
+    window: Any = None,
+    exclude_same_source: bool = False,
+    feature_names: Optional[Sequence[str]] = None,
+    keywords: int = 5,
+    n_jobs: Optional[int] = None,
+    split_every: int = 8,
+) -> Any:
+    """Group a partitioned corpus into stories: :meth:`newsim.SimilarityIndex.stories` on Dask.
+
+    The k-nearest-neighbour graph comes from :func:`top_k` (exact, with the same window and
+    sources), the average linkage runs on the client (O(n·k)), and each story's keywords are
+    summed block by block on the workers. Labels, sizes, dates, sources and keywords equal
+    ``SimilarityIndex(X.compute(), dates=dates, sources=sources).stories(k, threshold, ...)``.
+
+    Parameters
+    ----------
+    X : dask array or sequence of row blocks
+        E.g. the result of :func:`transform`.
+    k, threshold : int, float
+        As in :meth:`newsim.SimilarityIndex.stories`.
+    dates, sources : sequence, optional
+        One per row of X: the stories' first and last dates and sources, and for ``window``
+        and ``exclude_same_source``.
+    window, exclude_same_source
+        As in :meth:`newsim.SimilarityIndex.stories`.
+    feature_names : sequence of str, optional
+        The terms of X's columns (e.g. ``vec.get_feature_names_out()``), for the keywords;
+        column numbers without them.
+    keywords : int, default=5
+        Terms per story.
+    n_jobs : int or None, default=None
+        Threads per task (None: 1).
+    split_every : int, default=8
+        Fan-in of the merge trees.
+
+    Returns
+    -------
+    Stories
+        As :meth:`newsim.SimilarityIndex.stories` returns it (ids: the global rows).
+
+    Examples
+    --------
+    >>> import dask.bag as db
+    >>> import newsim
+    >>> import newsim.dask as nd
+    >>> texts = ["Icahn nominees rejected by eBay board", "eBay board rejects Icahn nominees",
+    ...          "Eurozone inflation falls again", "Inflation in the eurozone falls"]
+    >>> bag = db.from_sequence(texts, npartitions=2)
+    >>> vec = nd.fit(newsim.TfidfVectorizer(language="en"), bag)
+    >>> nd.stories(nd.transform(vec, bag)).labels.tolist()
+    [0, 0, 1, 1]
+    """
+    from . import _core
+    from ._stories import Stories, _date_range, _sources, check_k, top_terms
+    from ._stories import check_threshold as check_story_threshold
+
+    k = check_k(k)
+    t = check_story_threshold(threshold, True)
+    if isinstance(keywords, bool) or not isinstance(keywords, Integral) or keywords < 0:
+        raise TypeError(f"keywords must be an int >= 0 (terms per story), got {keywords!r}")
+    top = top_k(
+        X,
+        k,
+        dates=dates,
+        sources=sources,
+        window=window,
+        exclude_same_source=exclude_same_source,
+        n_jobs=n_jobs,
+        split_every=split_every,
+    )
+    labels, sizes = _core.cluster_neighbours(top.ids, top.scores, threshold=t)
+    n = int(labels.shape[0])
+    n_stories = int(sizes.shape[0])
+    names = None if feature_names is None else np.asarray(list(feature_names), dtype=object)
+    terms: list[list[Any]] = [[] for _ in range(n_stories)]
+    if int(keywords) > 0 and n_stories > 0:
+        blocks, block_sizes, _ = _matrix_partitions(X)
+        token = _token()
+        offsets = _block_offsets(blocks, block_sizes, token)
+        shipped = _put(labels, "newsim-labels")
+        sums = [
+            delayed(_block_sums, pure=True)(
+                block, shipped, offsets, b, n_stories, dask_key_name=f"newsim-sums-{token}-{b}"
+            )
+            for b, block in enumerate(blocks)
+        ]
+        (total,) = _compute(_tree(sums, _add, split_every, f"newsim-sum-{token}"))
+        if names is not None and names.shape[0] != int(total.shape[1]):
+            raise ValueError(
+                f"feature_names has {names.shape[0]} terms, X has {int(total.shape[1])} columns"
+            )
+        terms = top_terms(sp.csr_matrix(total), int(keywords), names)
+    first = last = None
+    utc = False
+    if dates is not None:
+        ns, utc = check_dates(dates, n)
+        first, last = _date_range(labels, n_stories, ns)
+    n_sources = lists = None
+    if sources is not None:
+        n_sources, lists = _sources(labels, n_stories, check_sources(sources, n))
+    return Stories(
+        labels,
+        sizes,
+        np.arange(n, dtype=np.int64),
+        terms,
+        k=k,
+        threshold=t,
+        first_date=first,
+        last_date=last,
+        utc=utc,
+        n_sources=n_sources,
+        sources=lists,
+    )
 
 
 def query(
