@@ -11,7 +11,7 @@ JOBS        ?= 2
 
 SOURCES := $(shell find cpp python -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.py' -o -name '*.pyi' -o -name '*.txt' -o -name 'py.typed' \) 2>/dev/null) CMakeLists.txt pyproject.toml $(wildcard cmake/*.cmake)
 
-.PHONY: all deps install demo test test-cpp test-python test-asan lint bench bench-quick clean \
+.PHONY: all deps install demo test test-cpp test-python test-asan lint docs bench bench-quick clean \
         fuzz fuzz-build fuzz-smoke test-asan-python wheel test-wheel
 
 all: install
@@ -35,7 +35,7 @@ $(STAMPS)/venv: $(STAMPS)/deps
 	@touch $@
 
 $(STAMPS)/install: $(STAMPS)/venv $(SOURCES)
-	$(VPY) -m pip install -q ".[test,dev,notebook,bench,dask]"
+	$(VPY) -m pip install -q ".[test,dev,notebook,bench,dask,docs]"
 	@touch $@
 
 install: $(STAMPS)/install
@@ -45,7 +45,7 @@ demo: install
 	$(VENV)/bin/newsim demo
 
 # ------------------------------------------------------------------------------- tests
-test: install test-cpp test-asan fuzz-smoke lint test-python test-asan-python test-wheel
+test: install test-cpp test-asan fuzz-smoke lint docs test-python test-asan-python test-wheel
 
 test-cpp: $(STAMPS)/venv
 	$(VENV)/bin/cmake -S . -B build/cpp-tests -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV)/bin/ninja) \
@@ -61,6 +61,13 @@ lint: install
 	$(VENV)/bin/ruff format --check python tests benchmarks
 	$(VENV)/bin/mypy
 	$(VPY) -m mypy.stubtest newsim._core --allowlist tests/stubtest_allowlist.txt
+
+# ------------------------------------------------------------------------------- documentation
+# `make docs`: the site in build/docs (open build/docs/index.html). Offline (no intersphinx, the
+# notebooks are shown as committed, not executed), warnings are errors, every page read anew (-E)
+# so that a warning of an unchanged page is not hidden by the saved environment.
+docs: install
+	$(VENV)/bin/sphinx-build -E -W --keep-going -q -b html docs build/docs
 
 # ------------------------------------------------------------------------------- wheel
 # `make wheel`: dist/newsim-*.whl carrying the shared ICU and Snowball libraries it needs
