@@ -18,7 +18,7 @@ import newsim  # noqa: E402  (the newsim that is imported: installed, or a dev t
 
 project = "newsim"
 author = "newsim developers"
-copyright = "newsim developers"  # noqa: A001
+copyright = "newsim developers"
 release = newsim.__version__
 version = ".".join(release.split(".")[:2])
 
@@ -68,8 +68,9 @@ html_static_path: list[str] = []
 html_show_sourcelink = False
 
 
-
-def _skip_member(app: object, what: str, name: str, obj: object, skip: bool, options: object) -> bool:
+def _skip_member(
+    app: object, what: str, name: str, obj: object, skip: bool, options: object
+) -> bool:
     """Leave out scikit-learn's metadata-routing methods (``set_*_request``).
 
     scikit-learn adds them to every estimator class; they are scikit-learn's API, documented

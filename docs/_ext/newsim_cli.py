@@ -78,6 +78,7 @@ class NewsimCli(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        """Return the sections, parsed from :func:`rst_lines`."""
         container = nodes.section()  # a throwaway parent: its children are returned
         container.document = self.state.document
         content = StringList(rst_lines(), source="newsim.cli._parser()")

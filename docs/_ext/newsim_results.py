@@ -74,7 +74,9 @@ def render(text: str, results_dir: Path, out_dir: Path) -> str:
     for s in sections:
         command = f"``{s.command}``" if s.command else "see the section"
         title = s.title.replace("`", "").replace("|", "\\|")
-        out.append(f"| {{ref}}`{s.key} <results-{s.key}>` | {title} | {s.date or '—'} | {command} |")
+        out.append(
+            f"| {{ref}}`{s.key} <results-{s.key}>` | {title} | {s.date or '—'} | {command} |"
+        )
     out += ["", *(_demote(line) for line in preamble if not line.startswith("# "))]
     for s in sections:
         out += ["", f"(results-{s.key})=", f"### {s.title}", ""]

@@ -67,6 +67,31 @@ def stop_word_list(name: str) -> list[str]:
     -------
     list of str
         The words, as listed in the data file.
+
+    Raises
+    ------
+    ValueError
+        If no list of that name is bundled (the message names the bundled ones).
+
+    See Also
+    --------
+    TfidfVectorizer : ``stop_words='auto'`` uses the list of the (detected) language; a list
+        from this function, changed, can be passed as ``stop_words``.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> german = newsim.stop_word_list("de")
+    >>> german[:5], "und" in german
+    (['aber', 'alle', 'allem', 'allen', 'aller'], True)
+    >>> len(newsim.stop_word_list("english"))
+    318
+    >>> words = [w for w in german if w != "kein"]  # keep "kein" as a term
+    >>> vec = newsim.TfidfVectorizer(language="de", stop_words=words)
+    >>> newsim.stop_word_list("french")
+    Traceback (most recent call last):
+    ...
+    ValueError: no stop word list 'french'; bundled lists: english, german
     """
     lang = LANGUAGES.get(name.lower()) if isinstance(name, str) else None
     if lang is None or lang.stop_words is None:

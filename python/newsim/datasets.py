@@ -77,6 +77,18 @@ class Corpus:
         If ``ids``, ``titles``, ``labels``, ``dates`` or ``sources`` do not have one entry
         per text.
 
+    See Also
+    --------
+    load_sample, load_10kgnad, load_bbc : The loaders that return a corpus.
+
+    Examples
+    --------
+    >>> from newsim.datasets import Corpus
+    >>> corpus = Corpus(texts=["Erster Text", "Zweiter Text"], ids=["a", "b"], labels=None,
+    ...                 titles=["Erster", "Zweiter"], name="mine")
+    >>> corpus, len(corpus)
+    (Corpus(name='mine', n=2, labels=None), 2)
+
     """
 
     texts: list[str]
@@ -129,6 +141,24 @@ def data_dir(filename: str | None = None) -> pathlib.Path:
         If ``NEWSIM_DATA_DIR`` is unset or empty, or does not name an
         existing folder.
 
+    See Also
+    --------
+    load_10kgnad, load_bbc : Read their corpus from this folder by default.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from newsim.datasets import data_dir
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     os.environ["NEWSIM_DATA_DIR"], saved = folder, os.environ.get("NEWSIM_DATA_DIR")
+    ...     found = data_dir() == __import__("pathlib").Path(folder)
+    ...     if saved is None:
+    ...         del os.environ["NEWSIM_DATA_DIR"]
+    ...     else:
+    ...         os.environ["NEWSIM_DATA_DIR"] = saved
+    >>> found
+    True
+
     """
     wanted = f" (looking for {filename!r})" if filename else ""
     value = os.environ.get(DATA_DIR_ENV, "")
@@ -163,6 +193,25 @@ def load_sample() -> Corpus:
         names without the extension, ``titles`` the first non-empty line of
         each article, and ``labels`` is ``None``.
 
+    See Also
+    --------
+    load_10kgnad : 1,028 German news articles with topic labels.
+    load_bbc : 2,225 English news articles with topic labels.
+    newsim.TfidfVectorizer : Vectorize the texts.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> sample = newsim.datasets.load_sample()
+    >>> sample
+    Corpus(name='sample', n=2, labels=None)
+    >>> sample.ids
+    ['000_add0c4eea19cf2fa', '003_97cd253745cbbbd8']
+    >>> sample.titles[0][:30]
+    'US-Initiative Stargate und Chi'
+    >>> newsim.TfidfVectorizer().fit(sample.texts).language_
+    'de'
+
     """
     # One joinpath() call per part: Python < 3.11 takes only one argument.
     folder = resources.files(_SAMPLES_PACKAGE).joinpath("data").joinpath("samples")
@@ -177,7 +226,7 @@ def load_sample() -> Corpus:
 
 
 def load_10kgnad(path: str | os.PathLike[str] | None = None) -> Corpus:
-    """Load the test split of the 10kGNAD German news corpus.
+    r"""Load the test split of the 10kGNAD German news corpus.
 
     The file ``10kgnad_test.csv`` has no header and two fields per row,
     ``label`` and ``text``. The delimiter is ``;``, the quote character is
@@ -206,6 +255,28 @@ def load_10kgnad(path: str | os.PathLike[str] | None = None) -> Corpus:
         If a row does not have exactly 2 fields, or the file is not valid CSV
         or UTF-8.
 
+    See Also
+    --------
+    load_bbc : The English corpus, loaded the same way.
+    load_sample : The two articles bundled with newsim, no download needed.
+    data_dir : The folder named by ``NEWSIM_DATA_DIR``.
+
+    Examples
+    --------
+    With ``NEWSIM_DATA_DIR`` set, ``load_10kgnad()`` reads the corpus from that folder; a
+    folder or a file may also be given. Here a file of two rows in the corpus's format:
+
+    >>> import pathlib, tempfile
+    >>> from newsim.datasets import load_10kgnad
+    >>> rows = "Sport;'Rapid gewinnt das Derby'\r\nKultur;'Die Oper, neu inszeniert'\r\n"
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (pathlib.Path(folder) / "10kgnad_test.csv").write_text(rows, encoding="utf-8")
+    ...     corpus = load_10kgnad(folder)
+    >>> corpus
+    Corpus(name='10kgnad_test', n=2, labels=2)
+    >>> corpus.ids, corpus.labels, corpus.texts[1]
+    (['0', '1'], ['Sport', 'Kultur'], 'Die Oper, neu inszeniert')
+
     """
     file = _resolve(path, GNAD_FILE)
     texts: list[str] = []
@@ -222,7 +293,7 @@ def load_10kgnad(path: str | os.PathLike[str] | None = None) -> Corpus:
 
 
 def load_bbc(path: str | os.PathLike[str] | None = None) -> Corpus:
-    """Load the BBC News corpus (Greene & Cunningham, 2006).
+    r"""Load the BBC News corpus (Greene & Cunningham, 2006).
 
     The file ``bbc_news.csv`` is a standard CSV file with the header
     ``category,file,text``. The text fields contain newlines.
@@ -249,6 +320,30 @@ def load_bbc(path: str | os.PathLike[str] | None = None) -> Corpus:
     ValueError
         If the header is not ``category,file,text``, a row does not have
         exactly 3 fields, or the file is not valid CSV or UTF-8.
+
+    See Also
+    --------
+    load_10kgnad : The German corpus, loaded the same way.
+    load_sample : The two articles bundled with newsim, no download needed.
+    data_dir : The folder named by ``NEWSIM_DATA_DIR``.
+
+    Examples
+    --------
+    With ``NEWSIM_DATA_DIR`` set, ``load_bbc()`` reads the corpus from that folder; a folder or
+    a file may also be given. Here a file of two articles in the corpus's format:
+
+    >>> import pathlib, tempfile
+    >>> from newsim.datasets import load_bbc
+    >>> rows = ('category,file,text\n'
+    ...         'sport,sport/001.txt,"Rain stops play\n\nNo play today."\n'
+    ...         'tech,tech/001.txt,"New chips\n\nA faster processor."\n')
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (pathlib.Path(folder) / "bbc_news.csv").write_text(rows, encoding="utf-8")
+    ...     corpus = load_bbc(folder)
+    >>> corpus
+    Corpus(name='bbc_news', n=2, labels=2)
+    >>> corpus.ids, corpus.labels, corpus.titles
+    (['sport/001.txt', 'tech/001.txt'], ['sport', 'tech'], ['Rain stops play', 'New chips'])
 
     """
     file = _resolve(path, BBC_FILE)
