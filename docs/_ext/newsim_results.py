@@ -59,7 +59,9 @@ def parse(text: str) -> tuple[list[str], list[Section]]:
         count = seen[section.key] = seen.get(section.key, 0) + 1
         if count > 1:
             section.key = f"{section.key}-{count}"
-        section.date = _first(DATE, section.lines) or _first(LOOSE_DATE, section.lines, search=True)
+        section.date = _first(DATE, section.lines) or _first(
+            LOOSE_DATE, [section.title, *section.lines], search=True
+        )
         section.command = _first(COMMAND, section.lines)
     return preamble, sections
 
