@@ -169,9 +169,10 @@ def test_on_the_german_corpus_parts_only_raise_document_frequencies(gnad: Corpus
     assert np.allclose(norms[norms > 0], 1.0, atol=1e-6)
 
 
-def test_the_readmes_compound_examples(gnad: Any) -> None:
-    # README: a split needs parts the corpus knows (in two documents); the sample's two
-    # articles know the parts of their own compound, not those of Wasserversorgungsplan.
+def test_the_docs_compound_examples(gnad: Any) -> None:
+    # docs/user-guide/analysis.md: a split needs parts the corpus knows (in two documents);
+    # the sample's two articles know the parts of their own compound, not those of
+    # Wasserversorgungsplan.
     sample = TfidfVectorizer().fit(load_sample().texts)
     assert sample.compound_parts("Wasserversorgungsplan") == []
     assert sample.compound_parts("Technologieunternehmen") == ["technologi", "unternehm"]

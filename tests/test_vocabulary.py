@@ -1,4 +1,4 @@
-"""One result vocabulary: the same names in every result, frame and the README; old names warn."""
+"""One result vocabulary: the same names in every result, frame and the docs; old names warn."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ pd = pytest.importorskip("pandas")
 
 HAND = sp.csr_matrix(np.array([[1, 1, 0], [1, 0.9, 0.1], [0, 0.2, 1], [0, 0, 1]], dtype=np.float32))
 LABELS = ["a", "b", "c", "d"]
-README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
+#: The user guide's page on the names of results (it was the README's "Results" section).
+RESULTS_PAGE = pathlib.Path(__file__).resolve().parent.parent / "docs" / "user-guide" / "results.md"
 
 #: (old name, its replacement) as the DeprecationWarning names them.
 OLD_FIELDS = [("i", "article_row"), ("j", "neighbor_row")]
@@ -48,12 +49,10 @@ def test_frames_use_the_vocabulary_in_its_order(index: newsim.SimilarityIndex) -
         assert "article_row" in columns
 
 
-def test_readme_results_table_names_every_column() -> None:
-    if not README.is_file():
+def test_the_docs_results_table_names_every_column() -> None:
+    if not RESULTS_PAGE.is_file():
         pytest.skip("not run from a source checkout")
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("### Results") :]
-    section = section[: section.index("\n## ")]
+    section = RESULTS_PAGE.read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `(\w+)`", section, flags=re.MULTILINE))
     assert set(_similarity._COLUMNS) <= documented
 

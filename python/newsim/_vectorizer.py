@@ -577,7 +577,8 @@ class TfidfVectorizer(
         (``language_ == 'de'``) with newsim's own analysis of single words and word pairs
         (``ngram_range`` from 1 to 2 or more, as the default); with single words only,
         splitting does not improve similarity quality and costs time, so ``'auto'`` leaves it
-        off. See the User guide in README for the rule and its measured effect.
+        off. The user guide's page on analysis (``docs/user-guide/analysis.md``) gives the
+        rule and its measured effect.
     weighting : {'tfidf', 'bm25', 'bm25+'}, default='tfidf'
         Term weighting scheme; BM25 uses ``k1`` and ``b``. ``'bm25+'`` is BM25+ (Lv and Zhai,
         CIKM 2011; bm25s's method ``"bm25+"``): idf = ln((n + 1) / df), and each term that
