@@ -16,7 +16,17 @@ PYBIND11_MODULE(_core, m) {
   // pyproject.toml's version, passed in by CMakeLists.txt; newsim.__version__ is this string.
   m.attr("__version__") = NEWSIM_VERSION;
 
-  py::register_exception<FormatError>(m, "ModelFormatError", PyExc_ValueError);
+  auto& model_format_error = py::register_exception<FormatError>(m, "ModelFormatError", PyExc_ValueError);
+  model_format_error.attr("__doc__") =
+      "A model or index file that newsim cannot load, and the message says why.\n\n"
+      "Raised for a file that is not newsim's, is truncated or damaged (a size, checksum,\n"
+      "offset or index does not check out), has an unknown format version, or is of the other\n"
+      "kind: a model file passed to an index loader or an index file to a model loader (the\n"
+      "message names the loader to use).\n"
+      "A :class:`ValueError`.\n\n"
+      "See Also\n"
+      "--------\n"
+      "TfidfVectorizer.load, SimilarityIndex.load, Archive.load : The loaders that raise it.\n";
   // scikit-learn's InvalidParameterError is both: a wrong type is a TypeError, and code that
   // catches ValueError for a bad parameter keeps working.
   m.attr("InvalidParameterError") = py::reinterpret_steal<py::object>(PyErr_NewException(
