@@ -176,6 +176,11 @@ def merge_top_k(parts: Sequence[TopK], k: Optional[int] = None) -> TopK:
     TopK
         ``ids`` (int64) and ``scores`` (float32) of shape (n, k).
 
+    See Also
+    --------
+    blockwise_top_k : Exact top-k block by block, merged with this function.
+    newsim.dask.top_k : The same over a Dask collection.
+
     Examples
     --------
     >>> import numpy as np
@@ -296,6 +301,23 @@ class BlockPlan(NamedTuple):
     ``blocks[b] = (item, start, stop, offset)``: rows ``start:stop`` of the given block
     ``item``, global rows ``offset:offset + stop - start``. ``peak_bytes`` is the estimate of
     the module's memory model for the worst pair of blocks, ``result_bytes`` the output's size.
+
+    See Also
+    --------
+    plan_blocks : Make a plan.
+    blockwise_top_k : Run one.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> import newsim
+    >>> X = sp.random(1000, 50, density=0.1, format="csr", random_state=0)
+    >>> plan = newsim.plan_blocks(X, k=10, memory_budget="100kB")
+    >>> item, start, stop, offset = plan.blocks[0]  # rows 0:stop of the one matrix given
+    >>> plan.n_rows, (item, start, offset), len(plan.blocks) > 1
+    (1000, (0, 0, 0), True)
+    >>> plan.blocks[1][3] == stop  # the next block starts where the first stops
+    True
     """
 
     blocks: list[tuple[int, int, int, int]]
@@ -462,6 +484,11 @@ def plan_blocks(
     BlockPlan
         The row blocks and the estimated peak.
 
+    See Also
+    --------
+    blockwise_top_k, blockwise_query : Run a plan.
+    BlockPlan : What this function returns.
+
     Examples
     --------
     >>> import scipy.sparse as sp
@@ -604,6 +631,13 @@ def blockwise_top_k(
         ``(ids, scores)`` of shape (n_articles, k), ids global (row numbers of the stacked
         blocks).
 
+    See Also
+    --------
+    blockwise_query : New articles against blocks.
+    plan_blocks : How the rows are cut into blocks.
+    newsim.SimilarityIndex.top_k : The same for a matrix that fits in memory.
+    newsim.dask.top_k : The same over a Dask collection.
+
     Examples
     --------
     >>> import newsim
@@ -656,6 +690,11 @@ def blockwise_query(
     -------
     TopK
         ``(ids, scores)`` of shape (n_queries, k), ids global.
+
+    See Also
+    --------
+    blockwise_top_k : The top-k of every article against the others.
+    newsim.SimilarityIndex.query : The same for an index in memory.
 
     Examples
     --------

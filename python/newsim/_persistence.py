@@ -65,6 +65,11 @@ class _PersistenceMixin:
         path : str or path-like
             Destination file.
 
+        See Also
+        --------
+        load : Read a model file.
+        newsim.SimilarityIndex.save : Save an index.
+
         Examples
         --------
         >>> import os, tempfile
@@ -111,6 +116,12 @@ class _PersistenceMixin:
         -------
         TfidfVectorizer or SklearnTfidfVectorizer
             The fitted vectorizer, of the class that saved it.
+
+        See Also
+        --------
+        save : Write a model file.
+        newsim.SimilarityIndex.load : Load an index.
+        newsim.ModelFormatError : Raised for a damaged or foreign file.
 
         Examples
         --------

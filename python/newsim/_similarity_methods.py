@@ -57,6 +57,11 @@ class _SimilarityMethodsMixin:
         SimilarityIndex
             Knows the feature names, so :meth:`SimilarityIndex.explain` names terms.
 
+        See Also
+        --------
+        newsim.SimilarityIndex : The index and its queries.
+        newsim.Archive : A vectorizer and its index in one file that grows.
+
         Examples
         --------
         >>> import newsim
@@ -106,6 +111,11 @@ class _TermMethodsMixin:
             ``passages``, the runs of at least 8 words the texts share
             (:func:`newsim.shared_passages`), marked in a notebook.
 
+        See Also
+        --------
+        keywords : Each document's heaviest terms.
+        newsim.SimilarityIndex.explain : The same for two indexed articles, with shared passages.
+
         Examples
         --------
         >>> import newsim
@@ -136,6 +146,10 @@ class _TermMethodsMixin:
         Keywords
             ``terms[r]`` and ``weights[r]`` for article r, largest weight first (fewer when an
             article has fewer distinct terms).
+
+        See Also
+        --------
+        explain : The terms two documents share.
 
         Examples
         --------

@@ -57,6 +57,11 @@ class _TfidfBase(
         self
             The fitted vectorizer.
 
+        See Also
+        --------
+        fit_transform : Fit, then transform the same documents.
+        partial_fit : Add a batch of documents to the statistics.
+
         Examples
         --------
         >>> import newsim
@@ -83,6 +88,11 @@ class _TfidfBase(
         -------
         scipy.sparse.csr_matrix of shape (n_documents, n_features)
             TF-IDF weighted document-term matrix, rows normalized per ``norm``.
+
+        See Also
+        --------
+        fit, transform : The two steps.
+        index : Fit, transform and index the documents for similarity.
 
         Examples
         --------
@@ -177,6 +187,11 @@ class _TfidfBase(
         self
             The vectorizer, fitted on all batches so far.
 
+        See Also
+        --------
+        merge : Add the statistics of another vectorizer fitted on other documents.
+        newsim.dask.fit : ``partial_fit`` per partition of a Dask collection, then ``merge``.
+
         Examples
         --------
         >>> import newsim
@@ -216,6 +231,11 @@ class _TfidfBase(
         ------
         ValueError
             If a parameter, or the resolved ``language_``, differs; the message names it.
+
+        See Also
+        --------
+        partial_fit : Add a batch of documents.
+        newsim.dask.fit : A tree reduction of ``merge`` over a Dask collection's partitions.
 
         Examples
         --------
@@ -278,6 +298,10 @@ class _TfidfBase(
         self
             The same fitted vectorizer, smaller.
 
+        See Also
+        --------
+        save : Write the (smaller) model to a file.
+
         Examples
         --------
         >>> import newsim
@@ -302,6 +326,11 @@ class _TfidfBase(
         -------
         scipy.sparse.csr_matrix of shape (n_documents, n_features)
             TF-IDF weighted document-term matrix; terms outside the vocabulary are ignored.
+
+        See Also
+        --------
+        fit_transform : Fit and transform in one call.
+        newsim.SimilarityIndex.query : Find transformed articles' nearest indexed ones.
 
         Examples
         --------
@@ -363,6 +392,10 @@ class _TfidfBase(
             With ``decompound``, the parts of split words follow the terms once the vectorizer
             is fitted (the parts come from the fitted corpus); before, there are none.
 
+        See Also
+        --------
+        compound_parts : How a German compound is split.
+
         Examples
         --------
         >>> import newsim
@@ -391,6 +424,10 @@ class _TfidfBase(
         list of str
             The parts' terms in order; empty when the word is not split (it is not a compound
             of parts known from the fitted corpus, or ``decompound`` is off).
+
+        See Also
+        --------
+        build_analyzer : The terms of a whole document.
 
         Examples
         --------
@@ -439,6 +476,11 @@ class _VocabularyMixin:
         numpy.ndarray of str objects
             The terms, in column order.
 
+        See Also
+        --------
+        vocabulary_ : Term to column.
+        inverse_transform : The terms of each row of a matrix.
+
         Examples
         --------
         >>> import newsim
@@ -463,6 +505,10 @@ class _VocabularyMixin:
             For each row, the terms of its nonzero entries: in column order for a dense
             ``X``, in the order the entries are stored for a sparse one (column order for
             newsim's matrices). Explicitly stored zeros are not terms of the row.
+
+        See Also
+        --------
+        get_feature_names_out : The term of each column.
 
         Examples
         --------
@@ -604,6 +650,13 @@ class TfidfVectorizer(
     language_ : str or None
         The language used (resolved from ``'auto'``).
 
+    See Also
+    --------
+    SklearnTfidfVectorizer : scikit-learn's analysis, defaults and output, exactly.
+    HashingVectorizer : No vocabulary: terms hashed to columns, stateless.
+    SimilarityIndex : Nearest neighbours and near-duplicates of the rows.
+    stop_word_list : The bundled stop word lists.
+
     Examples
     --------
     >>> import newsim
@@ -727,6 +780,11 @@ norm, use_idf, smooth_idf, sublinear_tf
         Show a tqdm progress bar in ``fit``, ``fit_transform`` and ``transform``. None shows one
         when tqdm is installed and the call is estimated to take over a second (the corpus
         exceeds about 50 million characters per thread); True always, False never.
+
+    See Also
+    --------
+    TfidfVectorizer : newsim's analysis and defaults (German first, float32).
+    HashingVectorizer : scikit-learn's ``HashingVectorizer``, exactly.
 
     Examples
     --------
@@ -909,6 +967,11 @@ stop_words, token_pattern, ngram_range, n_features, binary, norm, alternate_sign
         Threads (None: 1; -1: all cores).
     progress : bool or None, default=None
         Show a tqdm progress bar (None: when a call is estimated to take over a second).
+
+    See Also
+    --------
+    TfidfVectorizer : A learned vocabulary, with names for the columns.
+    newsim.dask.fit : Fit over a Dask collection.
 
     Examples
     --------
