@@ -63,6 +63,8 @@ nitpick_ignore = [
     ("py:meth", "SimilarityIndex.query"),  # newsim/dask.py: query()
     ("py:meth", "SimilarityIndex.top_k"),  # newsim/dask.py: top_k(); plot.py: neighbor_graph()
     ("py:attr", "labels"),  # newsim/_stories.py: Stories.to_frame() (``Stories.labels``)
+    ("py:meth", "SimilarityIndex.stories"),  # newsim/plot.py: story_timeline()
+    ("py:class", "Stories"),  # newsim/plot.py: story_timeline()
 ]
 
 # --------------------------------------------------------------------------- Markdown, notebooks

@@ -197,6 +197,7 @@ def load_sample() -> Corpus:
     --------
     load_10kgnad : 1,028 German news articles with topic labels.
     load_bbc : 2,225 English news articles with topic labels.
+    load_uci_stories : 3,259 English headlines grouped into stories, with dates and sources.
     newsim.TfidfVectorizer : Vectorize the texts.
 
     Examples
@@ -369,7 +370,7 @@ def load_bbc(path: str | os.PathLike[str] | None = None) -> Corpus:
 
 
 def load_uci_stories(path: str | os.PathLike[str] | None = None) -> Corpus:
-    """Load English news headlines grouped into stories (UCI News Aggregator, Gasparetti 2016).
+    r"""Load English news headlines grouped into stories (UCI News Aggregator, Gasparetti 2016).
 
     The file ``uci_news_stories_dev.csv`` is a standard CSV file with the header
     ``ID,TITLE,URL,PUBLISHER,CATEGORY,STORY,HOSTNAME,TIMESTAMP``: 3,259 headlines from
@@ -400,6 +401,29 @@ def load_uci_stories(path: str | os.PathLike[str] | None = None) -> Corpus:
         If the header is not the one above, a row does not have exactly 8 fields, a
         ``TIMESTAMP`` is not a whole number, or the file is not valid CSV or UTF-8.
 
+    See Also
+    --------
+    newsim.SimilarityIndex.stories : Group articles into stories.
+    newsim.dedup : Find the syndicated copies among them.
+    load_10kgnad, load_bbc : Corpora labelled by topic, not by story.
+
+    Examples
+    --------
+    With ``NEWSIM_DATA_DIR`` set, ``load_uci_stories()`` reads the file from that folder; a
+    folder or a file may also be given. Here a file of two headlines in the corpus's format:
+
+    >>> import pathlib, tempfile
+    >>> from newsim.datasets import load_uci_stories
+    >>> rows = ("ID,TITLE,URL,PUBLISHER,CATEGORY,STORY,HOSTNAME,TIMESTAMP\n"
+    ...         "1,Fed holds rates,http://a.example/1,Reuters,b,s1,a.example,1394470000000\n"
+    ...         "2,Fed keeps rates on hold,http://b.example/2,AP,b,s1,b.example,1394473600000\n")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (pathlib.Path(folder) / "uci_news_stories_dev.csv").write_text(rows)
+    ...     corpus = load_uci_stories(folder)
+    >>> corpus.ids, corpus.labels, corpus.sources
+    (['1', '2'], ['s1', 's1'], ['Reuters', 'AP'])
+    >>> corpus.dates[0].isoformat()
+    '2014-03-10T16:46:40+00:00'
     """
     file = _resolve(path, UCI_STORIES_FILE)
     rows = _read_rows(file, delimiter=",", quotechar='"')
