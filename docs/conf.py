@@ -56,15 +56,6 @@ nitpick_ignore = [
     ("py:class", "sklearn.feature_extraction.text.TfidfVectorizer"),  # TfidfVectorizer's summary
     ("py:func", "scipy.sparse.save_npz"),  # blockwise_top_k's Parameters
     ("py:mod", "importlib.resources"),  # datasets.load_sample
-    # Relative references in docstrings of modules being edited elsewhere (issue 21, item 2);
-    # they need the full name (``newsim.SimilarityIndex.top_k``). Remove each once fixed:
-    ("py:meth", "TfidfVectorizer.merge"),  # newsim/dask.py: the module docstring and fit()
-    ("py:meth", "SimilarityIndex.save"),  # newsim/dask.py: query()
-    ("py:meth", "SimilarityIndex.query"),  # newsim/dask.py: query()
-    ("py:meth", "SimilarityIndex.top_k"),  # newsim/dask.py: top_k(); plot.py: neighbor_graph()
-    ("py:attr", "labels"),  # newsim/_stories.py: Stories.to_frame() (``Stories.labels``)
-    ("py:meth", "SimilarityIndex.stories"),  # newsim/plot.py: story_timeline()
-    ("py:class", "Stories"),  # newsim/plot.py: story_timeline()
 ]
 
 # --------------------------------------------------------------------------- Markdown, notebooks

@@ -159,7 +159,7 @@ class Stories(SummaryReprMixin):
             Columns ``story``, ``size``, ``first_date`` and ``last_date`` (with ``dates=``;
             UTC when the dates were time-zone aware), ``n_sources`` and ``sources`` (with
             ``sources=``) and ``keywords`` (a list per story). The articles' stories are
-            :attr:`labels` (``pd.DataFrame({"article_id": s.ids, "story": s.labels})``).
+            ``labels`` (``pd.DataFrame({"article_id": s.ids, "story": s.labels})``).
 
         Examples
         --------

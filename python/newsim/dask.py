@@ -5,7 +5,7 @@ it on the current scheduler (a ``distributed.Client`` if one is active); the wor
 newsim installed, nothing else.
 
 * :func:`fit`: each partition's corpus statistics (``partial_fit`` on a clone), a tree
-  reduction of :meth:`TfidfVectorizer.merge`, one finalize on the last worker. The fitted
+  reduction of :meth:`newsim.TfidfVectorizer.merge`, one finalize on the last worker. The fitted
   vectorizer equals one ``fit`` over the whole corpus: same vocabulary, idf and matrix.
 * :func:`transform`: one task per partition, the fitted model shipped once to each worker
   that needs it (it pickles as the core's versioned bytes); the result is a Dask array whose
@@ -584,8 +584,8 @@ def fit(
     """Fit a vectorizer on a partitioned text collection: statistics per partition, then merged.
 
     Each partition runs ``partial_fit`` on a clone of ``vectorizer``; the partial statistics
-    are summed in a tree reduction (:meth:`TfidfVectorizer.merge`, fan-in ``split_every``) and
-    finalized once (pruning and idf over the whole corpus). The result equals
+    are summed in a tree reduction (:meth:`newsim.TfidfVectorizer.merge`, fan-in
+    ``split_every``) and finalized once (pruning and idf over the whole corpus). The result equals
     ``vectorizer.fit(all_documents)``: same vocabulary, idf and matrices. With
     ``language='auto'`` the language is detected once, on the first non-empty partition
     (computed once more for that), and set on the returned vectorizer, so that every
@@ -1003,12 +1003,12 @@ def query(
         The queries, transformed by the corpus's vectorizer.
     X : dask array, sequence of row blocks, SimilarityIndex, or path
         The corpus, e.g. the result of :func:`transform`; or an index over it, built
-        (pickled to the workers once) or saved with :meth:`SimilarityIndex.save` (each
+        (pickled to the workers once) or saved with :meth:`newsim.SimilarityIndex.save` (each
         worker process maps the file once; the path must be readable by the workers).
     k : int, default=10
         Neighbours per query.
     method : {'auto', 'pruned', 'brute'}, default='auto'
-        As in :meth:`SimilarityIndex.query`.
+        As in :meth:`newsim.SimilarityIndex.query`.
     n_jobs : int or None, default=None
         Threads per task.
     split_every : int, default=8

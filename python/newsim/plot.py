@@ -291,7 +291,7 @@ def neighbor_graph(
     Parameters
     ----------
     index_or_topk : SimilarityIndex or TopK
-        An index (its :meth:`~SimilarityIndex.top_k` is computed) or the result of
+        An index (its :meth:`~newsim.SimilarityIndex.top_k` is computed) or the result of
         ``index.top_k(...)``, whose rows are the indexed articles.
     ids : sequence, optional
         One label per indexed article (e.g. titles); by default the index's ``ids`` (those of
@@ -498,7 +498,7 @@ def story_timeline(
     Parameters
     ----------
     stories : Stories
-        The result of :meth:`SimilarityIndex.stories`.
+        The result of :meth:`newsim.SimilarityIndex.stories`.
     dates : sequence of datetime-like
         One publication date per article, aligned with ``stories.labels``, in any form
         ``stories(dates=)`` accepts (datetime, ISO 8601 strings, a datetime64 array, a pandas
@@ -528,7 +528,7 @@ def story_timeline(
     ImportError
         If matplotlib is not installed.
     TypeError, ValueError
-        For ``stories`` that is not a :class:`Stories`, ``dates`` or ``labels`` of another
+        For ``stories`` that is not a :class:`newsim.Stories`, ``dates`` or ``labels`` of another
         length, a date that is missing or does not parse (as for ``stories(dates=)``), a
         ``top``, ``min_size`` or ``bins`` that is not an int >= 1, or no story of
         ``min_size`` articles.
