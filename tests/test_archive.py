@@ -315,3 +315,39 @@ def test_the_sklearn_drop_in_keeps_up_exactly(params: dict[str, Any], bbc: Any) 
     fresh_vec = newsim.SklearnTfidfVectorizer(**params).fit(texts)
     fresh = fresh_vec.transform([texts[i] for i in archive.index.ids_]).astype(np.float64)
     assert abs(in_vocabulary_order(archive) - fresh).max() < 2e-6
+
+
+@pytest.mark.parametrize("tolerance", [0.1, None])
+def test_dates_and_sources_follow_the_archive_through_reweighting_and_files(
+    tolerance: Any, tmp_path: Any
+) -> None:
+    corpus = newsim.datasets.load_uci_stories()
+    texts, ids = corpus.texts[:900], corpus.ids[:900]
+    dates, sources = corpus.dates[:900], corpus.sources[:900]
+    archive = Archive.build(
+        texts[:300], ids=ids[:300], dates=dates[:300], sources=sources[:300], tolerance=tolerance
+    )
+    for a in range(300, 900, 150):
+        b = a + 150
+        archive.add(texts[a:b], ids=ids[a:b], dates=dates[a:b], sources=sources[a:b])
+    if tolerance is not None:  # rows were re-weighted and moved: their dates moved with them
+        assert list(archive.index.ids_) != ids
+    date_of = dict(zip(ids, np.asarray(pd_index(dates).tz_localize(None), dtype="datetime64[ns]")))
+    source_of = dict(zip(ids, sources))
+    assert [date_of[i] for i in archive.index.ids_] == list(archive.index.dates_)
+    assert [source_of[i] for i in archive.index.ids_] == list(archive.index.sources_)
+    with pytest.raises(TypeError, match="this index has dates: pass dates="):
+        archive.add(["another headline"], ids=["new"], sources=["AP"])
+    assert len(archive) == 900  # refused before the statistics changed
+    path = tmp_path / "archive.nsi"
+    archive.save(path)
+    again = Archive.load(path)
+    kw = {"window": "2D", "exclude_same_source": True}
+    assert again.index.pairs(0.5, **kw).to_frame().equals(archive.index.pairs(0.5, **kw).to_frame())
+    found = again.query_pairs(texts[:5], 0.9, dates=dates[:5], window="1h")
+    assert set(found.article_row.tolist()) == set(range(5))  # each finds itself
+
+
+def pd_index(values: Any) -> Any:
+    pd = pytest.importorskip("pandas")
+    return pd.DatetimeIndex(values)

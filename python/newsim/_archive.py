@@ -397,6 +397,8 @@ class Archive(SummaryReprMixin):
         texts: Iterable[str],
         ids: Optional[Sequence[Any]] = None,
         *,
+        dates: Optional[Sequence[Any]] = None,
+        sources: Optional[Sequence[Optional[str]]] = None,
         vectorizer: Any = None,
         n_jobs: Optional[int] = None,
         tolerance: Union[float, str, None] = "auto",
@@ -409,6 +411,10 @@ class Archive(SummaryReprMixin):
             The articles.
         ids : sequence of str or int, optional
             Their ids, as for :class:`SimilarityIndex`.
+        dates, sources : sequence, optional
+            Their dates and sources, as for :class:`SimilarityIndex`: kept by the index (and
+            its file) for ``window=`` and ``exclude_same_source=``; :meth:`add` then needs
+            them for new articles.
         vectorizer : vectorizer, optional
             Fitted: it transforms the texts; not fitted: it is fitted on them first. Default:
             ``TfidfVectorizer()``.
@@ -444,10 +450,14 @@ class Archive(SummaryReprMixin):
         if tolerance is not None and _learned(vec):
             raw = _RawStore()
             raw.append(_count_raw(vec, texts))
-            index = SimilarityIndex(_widened(X), ids=ids, n_jobs=n_jobs)
+            index = SimilarityIndex(
+                _widened(X), ids=ids, dates=dates, sources=sources, n_jobs=n_jobs
+            )
             return cls(vec, index, tolerance=tolerance, _raw=raw)
         names = vec.get_feature_names_out() if hasattr(vec, "get_feature_names_out") else None
-        index = SimilarityIndex(X, ids=ids, n_jobs=n_jobs, feature_names=names)
+        index = SimilarityIndex(
+            X, ids=ids, dates=dates, sources=sources, n_jobs=n_jobs, feature_names=names
+        )
         return cls(vec, index, tolerance=tolerance)
 
     def _core(self) -> Any:
@@ -480,8 +490,15 @@ class Archive(SummaryReprMixin):
             self._vocab_columns = (generation, self._columns.find(core.vocabulary_keys()))
         return self._vocab_columns[1]
 
-    def add(self, texts: Iterable[str], ids: Optional[Sequence[Any]] = None) -> None:
-        """Add articles as text (see :meth:`SimilarityIndex.add` for ``ids``).
+    def add(
+        self,
+        texts: Iterable[str],
+        ids: Optional[Sequence[Any]] = None,
+        *,
+        dates: Optional[Sequence[Any]] = None,
+        sources: Optional[Sequence[Optional[str]]] = None,
+    ) -> None:
+        """Add articles as text (see :meth:`SimilarityIndex.add` for ids, dates and sources).
 
         Without a ``tolerance`` the new articles are weighted with the vectorizer's idf as it
         is. With one, the corpus statistics take the new articles in first
@@ -499,20 +516,21 @@ class Archive(SummaryReprMixin):
         (2, 0.0)
         """
         texts = list(texts)
+        labels = {"dates": dates, "sources": sources}
         if self.tolerance is None:
-            self.index.add(self.vectorizer.transform(texts), ids=ids)
+            self.index.add(self.vectorizer.transform(texts), ids=ids, **labels)
             self._version = np.concatenate([self._version, np.zeros(len(texts), dtype=np.int32)])
             return
         if self._raw is None:
             X = self._transform(texts)  # the texts' own errors, before anything changes
-            self.index._check_add(int(X.shape[1]), int(X.shape[0]), ids)
+            self.index._check_add(int(X.shape[1]), int(X.shape[0]), ids, dates, sources)
             self.vectorizer.partial_fit(texts)
-            self.index.add(self._transform(texts), ids=ids)
+            self.index.add(self._transform(texts), ids=ids, **labels)
         else:
             # The texts are analyzed once: their raw counts (their own errors, before anything
             # changes) give the statistics' update and their rows.
             raw = _count_raw(self.vectorizer, texts)
-            self.index._check_add(self.index.n_features, len(texts), ids)
+            self.index._check_add(self.index.n_features, len(texts), ids, dates, sources)
             splits = self._splits()  # before the statistics change: the splits rows have
             self.vectorizer.partial_fit(texts)
             self._raw.append(raw)
@@ -522,7 +540,7 @@ class Archive(SummaryReprMixin):
             n_alive = int(np.count_nonzero(self._raw.alive))
             new = np.arange(n_alive - len(texts), n_alive)  # the last articles
             X = self._weigh(self._raw.select(new))  # beyond the width (no room): dropped, then
-            self.index.add(X, ids=ids)  # all rows are re-weighted into a wider index below
+            self.index.add(X, ids=ids, **labels)  # re-weighted into a wider index below
         self._new_version()
         version = np.full(len(texts), len(self._idfs) - 1, dtype=np.int32)
         self._version = np.concatenate([self._version, version])
@@ -728,10 +746,11 @@ class Archive(SummaryReprMixin):
         if not rows.size:
             return
         ids = self.index.ids_[rows]
+        labels = self.index._meta_arguments(rows)
         raw = self._raw.select(rows)
         X = self._weigh(raw)
         self.index.remove(ids)
-        self.index.add(X, ids=ids)
+        self.index.add(X, ids=ids, **labels)
         self._raw.remove(rows)
         self._raw.append_rows(raw)
         current = np.full(rows.size, len(self._idfs) - 1, dtype=np.int32)
@@ -779,6 +798,7 @@ class Archive(SummaryReprMixin):
                 ids=cast(Any, state.slot_ids),
                 n_jobs=index.n_jobs,
                 progress=index.progress,
+                **index._meta_arguments(),
             )
             self._columns = _KeyTable(core.vocabulary_keys())
             self._vocab_columns = (-1, np.zeros(0, np.int64))
@@ -790,6 +810,7 @@ class Archive(SummaryReprMixin):
                 n_jobs=index.n_jobs,
                 feature_names=index.feature_names_,
                 progress=index.progress,
+                **index._meta_arguments(),
             )
         self._idfs, self._seen, self._clear = [], [], []
         self._new_version()

@@ -2050,12 +2050,11 @@ class SimilarityIndex(SummaryReprMixin):
         """
         M = _as_csr(X, "X")
         with self._lock:
-            self._check_add(int(M.shape[1]), int(M.shape[0]), ids)
+            meta = self._check_add(int(M.shape[1]), int(M.shape[0]), ids, dates, sources)
             st = self._state
             if st.n_alive == 0 and st.n_slots > 0:
                 st = st.compacted()  # every article removed: the next ids may be of any type
             slot_ids = self._new_ids(st, ids, int(M.shape[0]))
-            meta = _new_meta(st.meta, dates, sources, int(M.shape[0]))
             # The new rows, checked and in the index's own form (refused rows change nothing),
             # then the delta segment: the old delta's rows and the new ones, copied in the core.
             added = _core.SimilarityIndex(*_parts(M))
@@ -2078,8 +2077,13 @@ class SimilarityIndex(SummaryReprMixin):
                 new = new.compacted()
             self._state = new
 
-    def _check_add(self, n_columns: int, n_new: int, ids: Any) -> None:
-        """Raise what :meth:`add` would raise for these new rows' width and ids, adding nothing."""
+    def _check_add(
+        self, n_columns: int, n_new: int, ids: Any, dates: Any = None, sources: Any = None
+    ) -> Optional[ArticleMeta]:
+        """Raise what :meth:`add` would raise for these new rows, adding nothing.
+
+        Returns the slots' metadata after the addition (None: the index has none).
+        """
         st = self._state
         if n_columns != int(st.main.cols):
             raise ValueError(
@@ -2089,6 +2093,26 @@ class SimilarityIndex(SummaryReprMixin):
         if st.n_alive == 0 and st.n_slots > 0:
             st = st.compacted()
         self._new_ids(st, ids, n_new)
+        return _new_meta(st.meta, dates, sources, n_new)
+
+    def _meta_arguments(self, rows: Optional[np.ndarray] = None) -> dict[str, Any]:
+        """Return the ``dates=`` and ``sources=`` of these rows (all: None), as add() takes them.
+
+        Only the ones the index has; time-zone aware dates stay aware (in UTC).
+        """
+        out: dict[str, Any] = {}
+        dates, sources = self.dates_, self.sources_
+        if dates is not None:
+            picked = dates if rows is None else dates[rows]
+            if self._dates_aware:
+                import pandas as pd
+
+                out["dates"] = pd.DatetimeIndex(picked).tz_localize("UTC")
+            else:
+                out["dates"] = picked
+        if sources is not None:
+            out["sources"] = sources if rows is None else sources[rows]
+        return out
 
     def _new_ids(self, st: _State, ids: Any, n_new: int) -> Optional[np.ndarray]:
         """Return the slot ids after adding ``n_new`` articles with ``ids`` (checked)."""
