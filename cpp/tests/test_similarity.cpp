@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -631,4 +633,83 @@ TEST(Similarity, PostingsOfLargeMatricesMatchARowByRowReference) {
       EXPECT_EQ(got.scores[t * k + j], want[j].second) << "query " << t;
     }
   }
+}
+
+// A window over the articles' dates (not in row order: the kernel runs on a copy in date order)
+// and sources. Dates: r0 10, r1 0, r2 5, r3 20, r4 0; a window of 10 keeps the pairs at most 10
+// apart: (0,1), (0,3), (1,2), (0,2) and r4's, and drops (1,3) and (2,3).
+namespace {
+
+/// A filter of these dates, window, sources and exclusion (designated initializers would leave
+/// members out, which -Wextra reports).
+ArticleFilter article_filter(std::span<const std::int64_t> dates, std::optional<std::int64_t> window,
+                             std::span<const std::int32_t> sources = {}, bool exclude = false) {
+  ArticleFilter f;
+  f.dates = dates;
+  f.window = window;
+  f.sources = sources;
+  f.exclude_same_source = exclude;
+  return f;
+}
+
+}  // namespace
+
+TEST(Similarity, WindowAndSourcesLimitTopKAndPairs) {
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  const std::vector<std::int64_t> dates = {10, 0, 5, 20, 0};
+  const std::vector<std::int32_t> sources = {0, 0, 1, 0, -1};
+  const ArticleFilter window = article_filter(dates, 10);
+  const ArticleFilter both = article_filter(dates, 10, sources, true);
+  for (const auto method : kMethods) {
+    for (const std::size_t n_jobs : {1u, 2u}) {
+      const Pairs p = index.pairs(0.375, method, jobs(n_jobs), window);
+      EXPECT_EQ(p.i, (std::vector<std::int64_t>{0, 0, 1})) << name(method);
+      EXPECT_EQ(p.j, (std::vector<std::int64_t>{1, 3, 2})) << name(method);
+      EXPECT_EQ(p.score, (std::vector<float>{0.5f, 0.5f, 0.375f})) << name(method);
+      const Pairs q = index.pairs(0.375, method, jobs(n_jobs), both);  // (0,1), (0,3): one source
+      EXPECT_EQ(q.i, (std::vector<std::int64_t>{1})) << name(method);
+      EXPECT_EQ(q.j, (std::vector<std::int64_t>{2})) << name(method);
+      expect_rows(index.top_k(2, method, jobs(n_jobs), window), {{1, 3}, {0, 2}, {1, 0}, {0, -1}, {-1, -1}},
+                  {{0.5f, 0.5f}, {0.5f, 0.375f}, {0.375f, 0.125f}, {0.5f, 0}, {0, 0}}, name(method));
+      expect_rows(index.top_k(2, method, jobs(n_jobs), both), {{2, -1}, {2, -1}, {1, 0}, {-1, -1}, {-1, -1}},
+                  {{0.125f, 0}, {0.375f, 0}, {0.375f, 0.125f}, {0, 0}, {0, 0}}, name(method));
+      // An unlimited window is the plain answer.
+      const ArticleFilter wide = article_filter(dates, std::numeric_limits<std::int64_t>::max());
+      const TopK plain = index.top_k(3, method, jobs(n_jobs));
+      const TopK limited = index.top_k(3, method, jobs(n_jobs), wide);
+      EXPECT_EQ(plain.ids, limited.ids) << name(method);
+      EXPECT_EQ(plain.scores, limited.scores) << name(method);
+    }
+  }
+  // Queries: r1's row dated 0 against the index: r0 (10) and r2 (5) within 10, r3 (20) not.
+  const auto q = Csr<>(4, {{{0, 0.5}, {1, 0.5}}});
+  const std::vector<std::int64_t> query_dates = {0};
+  ArticleFilter for_queries = window;
+  for_queries.query_dates = query_dates;
+  const Pairs qp = index.query_pairs(q.input(), 0.3, SimilarityMethod::automatic, jobs(1), {}, for_queries);
+  EXPECT_EQ(qp.j, (std::vector<std::int64_t>{0, 1, 2}));
+  expect_rows(index.query(q.input(), 2, SimilarityMethod::brute, jobs(1), {}, for_queries), {{0, 1}},
+              {{0.5f, 0.5f}}, "query");
+}
+
+TEST(Similarity, ArticleFiltersThatDoNotFitAreNamed) {
+  const auto m = hand();
+  const SimilarityIndex index(m.input());
+  const std::vector<std::int64_t> dates = {10, 0, 5, 20, 0};
+  const std::vector<std::int32_t> bad_codes = {0, -2, 0, 0, 0};
+  const auto run = [&](const ArticleFilter& f) { (void)index.pairs(0.3, SimilarityMethod::automatic, jobs(1), f); };
+  expect_invalid_option([&] { run(article_filter(dates, -1)); }, "window must be a duration >= 0, got -1 ns");
+  expect_invalid_option([&] { run(article_filter(std::span(dates).first(3), 1)); },
+                        "a window needs one date per article: 3 dates for 5 articles");
+  expect_invalid_option([&] { run(article_filter({}, std::nullopt, {}, true)); },
+                        "exclude_same_source needs one source per article: 0 sources for 5 articles");
+  expect_invalid_option([&] { run(article_filter({}, std::nullopt, bad_codes, true)); },
+                        "sources[1] = -2 is not a source's code");
+  const auto q = Csr<>(4, {{{0, 1.0}}});
+  expect_invalid_option(
+      [&] {
+        (void)index.query_pairs(q.input(), 0.3, SimilarityMethod::automatic, jobs(1), {}, article_filter(dates, 1));
+      },
+      "a window needs one date per query: 0 dates for 1 queries");
 }
