@@ -421,3 +421,9 @@ def test_query_pairs_names_what_a_window_needs(dated: SimilarityIndex) -> None:
         dated.query_pairs(Q, 0.1, window="1D", dates=["2024-01-01"])
     with pytest.raises(TypeError, match="exclude_same_source=True needs the queries' sources"):
         dated.query_pairs(Q, 0.1, exclude_same_source=True)
+
+
+def test_the_repr_shows_the_dates_and_sources(dated: SimilarityIndex) -> None:
+    text = repr(dated)
+    assert "dates=2024-01-01 to 2024-01-06" in text and "sources=3" in text
+    assert "dates=" not in repr(SimilarityIndex(tied_matrix(3, 4, 0)))

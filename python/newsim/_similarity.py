@@ -1374,14 +1374,24 @@ class SimilarityIndex(SummaryReprMixin):
         return self.n_articles
 
     def _summary(self) -> list[tuple[str, Any]]:
-        return [
+        out: list[tuple[str, Any]] = [
             ("n_articles", self.n_articles),
             ("n_features", self.n_features),
             ("nnz", self.nnz),
             ("scores", "cosine" if self.normalized_ else "dot product"),
             ("dtype", self.dtype.name),
             ("memory", format_bytes(self.nbytes)),
-        ] + ([("ids", "str" if self.ids_.dtype == object else "int")] if self._has_ids else [])
+        ]
+        if self._has_ids:
+            out.append(("ids", "str" if self.ids_.dtype == object else "int"))
+        dates, sources = self.dates_, self.sources_
+        if dates is not None and dates.size:
+            zone = " UTC" if self._dates_aware else ""
+            out.append(("dates", f"{str(dates.min())[:10]} to {str(dates.max())[:10]}{zone}"))
+        if sources is not None:
+            known = sources[sources != None]  # noqa: E711 - elementwise on an object array
+            out.append(("sources", len(set(known.tolist()))))
+        return out
 
     # ------------------------------------------------------------------ ids
     def _rows_of(
