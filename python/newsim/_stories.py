@@ -361,19 +361,42 @@ def find_stories(
         if bar is not None:
             bar.close()
     n_stories = int(sizes.shape[0])
+    terms = _keywords(st.main, labels, n_stories, int(keywords), names)
+    return described(
+        labels, sizes, st.ids(), terms, k=k, threshold=t, dates=ns, utc=utc, sources=src
+    )
+
+
+def described(
+    labels: np.ndarray,
+    sizes: np.ndarray,
+    ids: np.ndarray,
+    keywords: list[list[Any]],
+    *,
+    k: int,
+    threshold: float,
+    dates: Optional[np.ndarray],
+    utc: bool,
+    sources: Optional[np.ndarray],
+) -> Stories:
+    """Return the stories of these labels, with each story's date range and sources.
+
+    ``dates``: int64 nanoseconds per article (or None), ``sources``: str or None per article.
+    """
+    n_stories = int(sizes.shape[0])
     first = last = None
-    if ns is not None:
-        first, last = _date_range(labels, n_stories, ns)
+    if dates is not None:
+        first, last = _date_range(labels, n_stories, dates)
     n_sources = lists = None
-    if src is not None:
-        n_sources, lists = _sources(labels, n_stories, src)
+    if sources is not None:
+        n_sources, lists = _sources(labels, n_stories, sources)
     return Stories(
         labels,
         sizes,
-        st.ids(),
-        _keywords(st.main, labels, n_stories, int(keywords), names),
+        ids,
+        keywords,
         k=k,
-        threshold=t,
+        threshold=threshold,
         first_date=first,
         last_date=last,
         utc=utc,

@@ -63,6 +63,7 @@ from ._similarity import (
     _check_method,
     _check_threshold,
 )
+from ._stories import Stories
 
 __all__ = ["fit", "pairs", "query", "stories", "top_k", "transform"]
 
@@ -875,7 +876,7 @@ def stories(
     keywords: int = 5,
     n_jobs: Optional[int] = None,
     split_every: int = 8,
-) -> Any:
+) -> Stories:
     """Group a partitioned corpus into stories: :meth:`newsim.SimilarityIndex.stories` on Dask.
 
     The k-nearest-neighbour graph comes from :func:`top_k` (exact, with the same window and
@@ -922,7 +923,7 @@ def stories(
     [0, 0, 1, 1]
     """
     from . import _core
-    from ._stories import Stories, _date_range, _sources, check_k, top_terms
+    from ._stories import check_k, described, top_terms
     from ._stories import check_threshold as check_story_threshold
 
     k = check_k(k)
@@ -961,26 +962,17 @@ def stories(
                 f"feature_names has {names.shape[0]} terms, X has {int(total.shape[1])} columns"
             )
         terms = top_terms(sp.csr_matrix(total), int(keywords), names)
-    first = last = None
-    utc = False
-    if dates is not None:
-        ns, utc = check_dates(dates, n)
-        first, last = _date_range(labels, n_stories, ns)
-    n_sources = lists = None
-    if sources is not None:
-        n_sources, lists = _sources(labels, n_stories, check_sources(sources, n))
-    return Stories(
+    ns, utc = check_dates(dates, n) if dates is not None else (None, False)
+    return described(
         labels,
         sizes,
         np.arange(n, dtype=np.int64),
         terms,
         k=k,
         threshold=t,
-        first_date=first,
-        last_date=last,
+        dates=ns,
         utc=utc,
-        n_sources=n_sources,
-        sources=lists,
+        sources=None if sources is None else check_sources(sources, n),
     )
 
 
