@@ -4,7 +4,8 @@ Two German news articles ship with the package and can be loaded with
 :func:`load_sample`. The larger corpora are not bundled: :func:`load_10kgnad`,
 :func:`load_bbc` and :func:`load_uci_stories` read them from a folder, which is
 the ``path`` argument or, if that is not given, the folder named by the
-environment variable ``NEWSIM_DATA_DIR``.
+environment variable ``NEWSIM_DATA_DIR``. :func:`generate` makes synthetic news-like
+documents of any number, with :func:`generated_topics` and :func:`generated_stop_words`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from . import _generate
+
 if TYPE_CHECKING:
     from collections.abc import Generator
 
@@ -28,6 +33,9 @@ __all__ = [
     "UCI_STORIES_FILE",
     "Corpus",
     "data_dir",
+    "generate",
+    "generated_stop_words",
+    "generated_topics",
     "load_10kgnad",
     "load_bbc",
     "load_sample",
@@ -458,6 +466,158 @@ def load_uci_stories(path: str | os.PathLike[str] | None = None) -> Corpus:
         dates=dates,
         sources=columns["PUBLISHER"],
     )
+
+
+def _check_span(n: int, seed: int, start: int) -> None:
+    for name, value in (("n", n), ("seed", seed), ("start", start)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{name} must be an int >= 0, got {value!r}")
+
+
+def _blocks(n: int, start: int) -> range:
+    """Return the generator's blocks that hold documents ``start`` to ``start + n - 1``."""
+    if n == 0:
+        return range(0)
+    block = _generate.BLOCK
+    return range(start // block, (start + n - 1) // block + 1)
+
+
+def generate(n: int, seed: int = 0, *, start: int = 0) -> list[str]:
+    """Generate synthetic news-like documents, deterministically.
+
+    Each document is a bag of lowercase made-up words (``"bake"``, ``"tolidu"``): function
+    words with Zipf frequencies (about 45 % of a document: :func:`generated_stop_words`),
+    general content words and the words of one to three of 50 latent topics, each topic with
+    its own vocabulary, so that nearest neighbours are topical (:func:`generated_topics`).
+    The vocabulary grows by Heaps' law like real news (about 100,000 distinct words in 10,000
+    documents), lengths are log-normal (mean 300 words), words recur within a document, and 3 %
+    of the documents are near-copies of an earlier one. Documents are made in blocks of 1,000:
+    document ``i`` depends only on ``seed`` and ``i // 1000``, so any range of a corpus of
+    any size can be made on its own (``start=``), e.g. one partition per worker.
+
+    Parameters
+    ----------
+    n : int
+        The number of documents.
+    seed : int, default=0
+        The corpus: the same seed gives the same documents.
+    start : int, default=0
+        The number of the first document: ``generate(n, start=s)`` is
+        ``generate(s + n)[s:]``.
+
+    Returns
+    -------
+    list of str
+        ``n`` documents, words separated by single spaces.
+
+    Raises
+    ------
+    ValueError
+        If ``n``, ``seed`` or ``start`` is not an int >= 0.
+
+    See Also
+    --------
+    generated_topics : The main topic of each generated document.
+    generated_stop_words : The generator's function words, as a stop-word list.
+    load_10kgnad : Real German news with topic labels.
+
+    Examples
+    --------
+    >>> from newsim import datasets
+    >>> docs = datasets.generate(3_000)
+    >>> len(docs), docs[0].split()[:6]
+    (3000, ['ba', 'birusa', 'bamesu', 'duroka', 'birusa', 'bamesu'])
+    >>> datasets.generate(500, start=2_000) == docs[2_000:2_500]
+    True
+    >>> datasets.generate(3, seed=1) == docs[:3]
+    False
+    """
+    _check_span(n, seed, start)
+    block = _generate.BLOCK
+    out: list[str] = []
+    for b in _blocks(n, start):
+        want = min(block, start + n - b * block)
+        texts = _generate.to_texts(*_generate.block_token_ids(b, want, int(seed)))
+        lo = max(start - b * block, 0)
+        out.extend(texts[lo:])
+    return out
+
+
+def generated_topics(n: int, seed: int = 0, *, start: int = 0) -> np.ndarray:
+    """Return the main topic of each document :func:`generate` makes.
+
+    Each generated document mixes one to three of 50 latent topics; its main topic is the one
+    with the largest weight. A ground truth for checking that nearest neighbours are topical.
+
+    Parameters
+    ----------
+    n : int
+        The number of documents.
+    seed : int, default=0
+        The corpus, as for :func:`generate`.
+    start : int, default=0
+        The number of the first document, as for :func:`generate`.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n,)
+        Topic numbers from 0 to 49 (a lower number is a more frequent topic).
+
+    Raises
+    ------
+    ValueError
+        If ``n``, ``seed`` or ``start`` is not an int >= 0.
+
+    See Also
+    --------
+    generate : The documents.
+
+    Examples
+    --------
+    >>> from newsim import datasets
+    >>> topics = datasets.generated_topics(2_000)
+    >>> topics.shape, int(topics.min()), int(topics.max())
+    ((2000,), 0, 49)
+    >>> datasets.generated_topics(5, start=1_995).tolist() == topics[1_995:].tolist()
+    True
+    """
+    _check_span(n, seed, start)
+    blocks = _blocks(n, start)
+    if not blocks:
+        return np.zeros(0, dtype=np.int64)
+    every = _generate.primary_topics(blocks[-1] * _generate.BLOCK + _generate.BLOCK, int(seed))
+    out: np.ndarray = every[start : start + n].astype(np.int64)
+    return out
+
+
+def generated_stop_words() -> list[str]:
+    """Return the function words of :func:`generate`, most frequent first, as stop words.
+
+    The generator's counterpart of "der", "die", "und": 400 words that make up about 45 % of
+    every document. Pass them as ``stop_words=`` to mirror a real pipeline's stop-word list.
+
+    Returns
+    -------
+    list of str
+        400 words.
+
+    See Also
+    --------
+    generate : The documents.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> from newsim import datasets
+    >>> stop = datasets.generated_stop_words()
+    >>> len(stop), stop[:5]
+    (400, ['ba', 'be', 'bi', 'bo', 'bu'])
+    >>> vec = newsim.TfidfVectorizer(language=None, stop_words=stop)
+    >>> X = vec.fit_transform(datasets.generate(100))
+    >>> "ba" in vec.vocabulary_
+    False
+    """
+    return _generate.function_words()
 
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
