@@ -1,10 +1,11 @@
 """The notebooks in notebooks/: committed without outputs, and they run without an error.
 
-Each notebook is executed with nbclient in a ``python3`` kernel, with ``notebooks/`` as the
-working directory (from the repository root, the folder ``python/newsim`` is not importable as
-``newsim``, but a folder named like the package would be). The kernel inherits this process's
-environment, so it imports the same newsim (installed, or a dev tree on ``PYTHONPATH``); the
-first test cell checks that it does. matplotlib draws with its Agg backend.
+Each notebook is executed with nbclient in a ``python3`` kernel, as a new user runs it: the
+working directory is a temporary directory outside the repository, and nothing of the
+repository is importable but the package itself (no ``benchmarks``, no ``tests``); the corpora
+come from ``NEWSIM_DATA_DIR``. The kernel inherits this process's environment, so it imports
+the same newsim (installed, or a dev tree on ``PYTHONPATH``); a first cell checks that it
+does, where it runs and what it cannot import. matplotlib draws with its Agg backend.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import pytest
 import newsim
 from conftest import DATA_DIR
 
-NOTEBOOKS_DIR = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 #: Corpus files a notebook needs, found by the loader it calls.
 CORPORA = {
@@ -62,9 +64,30 @@ def _needs(nb: Any) -> list[str]:
     return [file for loader, file in CORPORA.items() if loader in source]
 
 
+def _outside_the_repository(path: str) -> bool:
+    """Whether ``path`` is neither the repository's root nor inside it."""
+    return not pathlib.Path(os.path.realpath(path)).is_relative_to(os.path.realpath(ROOT))
+
+
+def _python_path(package_parent: str) -> str:
+    """Return ``PYTHONPATH`` for the kernel: the package's folder and no other repository path.
+
+    The repository root on the path would make ``benchmarks`` and ``tests`` importable, which
+    a user's installed newsim does not offer; entries outside the repository are kept.
+    """
+    kept = [
+        entry
+        for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+        if entry and _outside_the_repository(entry)
+    ]
+    return os.pathsep.join([package_parent, *kept])
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_notebook_runs(path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_runs(
+    path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
     monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")  # jupyter_core's future default
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
@@ -73,30 +96,34 @@ def test_notebook_runs(path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> N
     if missing:
         pytest.skip(f"{path.name} needs {', '.join(missing)} in {DATA_DIR}")
 
+    workdir = tmp_path / "user"
+    workdir.mkdir()
+    assert _outside_the_repository(str(workdir)), f"{workdir} is inside {ROOT}"
     package_parent = os.path.dirname(os.path.dirname(os.path.abspath(newsim.__file__)))
-    monkeypatch.setenv(
-        "PYTHONPATH",
-        os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
-    )
+    monkeypatch.setenv("PYTHONPATH", _python_path(package_parent))
     monkeypatch.setenv("NEWSIM_DATA_DIR", str(DATA_DIR))
     monkeypatch.setenv("MPLBACKEND", "Agg")
 
     probe = nbformat.v4.new_code_cell(
-        "import json, sys, newsim\n"
-        "print(json.dumps({'python': sys.executable, 'newsim': newsim.__file__}))"
+        "import importlib.util, json, os, sys, newsim\n"
+        "print(json.dumps({'python': sys.executable, 'newsim': newsim.__file__,\n"
+        "                  'cwd': os.getcwd(),\n"
+        "                  'benchmarks': importlib.util.find_spec('benchmarks') is not None}))"
     )
     nb.cells.insert(0, probe)
     client = nbclient.NotebookClient(
         nb,
         timeout=CELL_TIMEOUT,
         kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
+        resources={"metadata": {"path": str(workdir)}},
     )
     client.execute()  # raises CellExecutionError on the first failing cell
 
     seen = json.loads(nb.cells[0].outputs[0]["text"])
     assert os.path.realpath(seen["python"]) == os.path.realpath(sys.executable)
     assert seen["newsim"] == newsim.__file__
+    assert os.path.realpath(seen["cwd"]) == os.path.realpath(workdir)
+    assert seen["benchmarks"] is False, "the kernel can import the repository's benchmarks"
     for i, cell in enumerate(nb.cells[1:]):
         if cell.cell_type != "code":
             continue
