@@ -114,6 +114,95 @@ def test_heatmap_bad_arguments(index: newsim.SimilarityIndex) -> None:
         plot.heatmap("not a matrix")
 
 
+def _dense_group_means(S: np.ndarray, labels: list[str]) -> np.ndarray:
+    """Mean similarity between labels by brute force (diagonal: pairs of two articles)."""
+    names = list(dict.fromkeys(labels))
+    lab = np.array(labels)
+    out = np.full((len(names), len(names)), np.nan)
+    for a, x in enumerate(names):
+        for b, y in enumerate(names):
+            block = S[np.ix_(lab == x, lab == y)]
+            if a == b:
+                block = block[~np.eye(len(block), dtype=bool)]
+            if block.size:
+                out[a, b] = block.mean()
+    return out
+
+
+def test_heatmap_aggregates_by_label(index: newsim.SimilarityIndex) -> None:
+    S = (X @ X.T).toarray()
+    expected = _dense_group_means(S, TOPICS)
+    for source in (X, index):
+        ax = plot.heatmap(source, labels=TOPICS, aggregate=True)
+        got = np.ma.filled(ax.images[0].get_array().astype(float), np.nan)
+        np.testing.assert_allclose(got, expected, atol=1e-6)  # "c" has one article: NaN
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["a (2)", "b (2)", "c (1)"]
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["a (2)", "b (2)", "c (1)"]
+        # every cell with a value is annotated with it
+        cells = {(round(t.get_position()[1]), round(t.get_position()[0])): t for t in ax.texts}
+        assert len(cells) == 8 and (2, 2) not in cells
+        for (i, j), text in cells.items():
+            assert float(text.get_text()) == pytest.approx(expected[i, j], abs=0.005)
+        assert ax.figure.axes[-1].get_ylabel() == "mean similarity"
+        plt.close("all")
+
+
+def test_heatmap_aggregate_follows_order() -> None:
+    ax = plot.heatmap(X, order=[4, 2, 3, 0], labels=TOPICS, aggregate=True, colorbar=False)
+    # labels in the order they first appear after order=; article 1 is not shown
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["c (1)", "b (2)", "a (1)"]
+    S = (X @ X.T).toarray()[np.ix_([4, 2, 3, 0], [4, 2, 3, 0])]
+    expected = _dense_group_means(S, ["c", "b", "b", "a"])
+    got = np.ma.filled(ax.images[0].get_array().astype(float), np.nan)
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def _topic_matrix(n: int, n_topics: int, seed: int = 0) -> tuple[sp.csr_matrix, list[str]]:
+    """Rows near one of ``n_topics`` directions, L2-normalized, and their topics."""
+    rng = np.random.default_rng(seed)
+    topic = rng.integers(0, n_topics, n)
+    dense = rng.random((n, 40)) * 0.3
+    dense[np.arange(n), topic] += 1.0
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
+    return sp.csr_matrix(dense), [f"topic {t}" for t in topic]
+
+
+def test_heatmap_aggregates_many_articles_by_default() -> None:
+    M, topics = _topic_matrix(plot.HEATMAP_AGGREGATE_ABOVE + 1, 4)
+    ax = plot.heatmap(M, labels=topics)
+    assert ax.images[0].get_array().shape == (4, 4)
+    expected = _dense_group_means((M @ M.T).toarray(), topics)
+    np.testing.assert_allclose(ax.images[0].get_array(), expected, atol=1e-9)
+    diagonal = np.diag(expected)
+    assert diagonal.min() > expected[~np.eye(4, dtype=bool)].max()  # topics are topical
+    # at most 200 articles, without labels, with more than 50 labels, or aggregate=False:
+    # one cell per pair of articles
+    small, small_topics = _topic_matrix(plot.HEATMAP_AGGREGATE_ABOVE, 4)
+    assert plot.heatmap(small, labels=small_topics).images[0].get_array().shape == (200, 200)
+    assert plot.heatmap(M).images[0].get_array().shape == (201, 201)
+    titles = [f"title {i}" for i in range(201)]
+    assert plot.heatmap(M, labels=titles).images[0].get_array().shape == (201, 201)
+    full = plot.heatmap(M, labels=topics, aggregate=False).images[0]
+    assert full.get_array().shape == (201, 201)
+    assert full.get_interpolation() == "antialiased"  # more cells than pixels: no moiré
+    assert plot.heatmap(X).images[0].get_interpolation() == "nearest"
+
+
+def test_heatmap_aggregates_more_articles_than_a_heatmap_draws() -> None:
+    M, topics = _topic_matrix(plot.MAX_HEATMAP_ARTICLES + 1, 3)
+    ax = plot.heatmap(M, labels=topics, colorbar=False)
+    assert ax.images[0].get_array().shape == (3, 3)
+    with pytest.raises(ValueError, match=r"unreadable .* or give labels= and aggregate=True"):
+        plot.heatmap(M, labels=topics, aggregate=False)
+
+
+def test_heatmap_aggregate_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="aggregate=True needs labels="):
+        plot.heatmap(X, aggregate=True)
+    with pytest.raises(TypeError, match="aggregate must be True, False or None, got 'yes'"):
+        plot.heatmap(X, labels=TOPICS, aggregate="yes")  # type: ignore[arg-type]
+
+
 # ----------------------------------------------------------------------------- neighbor graph
 
 
@@ -214,6 +303,146 @@ def test_graph_bad_arguments(index: newsim.SimilarityIndex) -> None:
         plot.neighbor_graph(index, ids=["a", "b"])
     with pytest.raises(IndexError, match="order refers to article 9"):
         plot.neighbor_graph(index, articles=[9])
+
+
+def _label_boxes(ax: Axes) -> list[Any]:
+    """The rendered boxes (pixels) of the graph's labels, without their leader lines."""
+    from matplotlib.text import Text
+
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    return [Text.get_window_extent(t, renderer) for t in ax.texts]
+
+
+def _node_pixels(ax: Axes) -> np.ndarray:
+    offsets = [c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)]
+    return np.asarray(ax.transData.transform(np.vstack(offsets)))
+
+
+def _generated_graph(groups: bool = True) -> tuple[Axes, list[str], newsim.TopK]:
+    """Three generated articles and their 5 nearest neighbors, labelled by their first words."""
+    docs = newsim.datasets.generate(400, seed=5)
+    titles = [" ".join(doc.split()[3:25]).capitalize() for doc in docs]
+    vec = newsim.TfidfVectorizer(language=None, stop_words=newsim.datasets.generated_stop_words())
+    top = vec.index(docs).top_k(5, progress=False)
+    topics = newsim.datasets.generated_topics(400, seed=5).tolist() if groups else None
+    ax = plot.neighbor_graph(top, ids=titles, k=5, articles=[0, 1, 2], groups=topics)
+    return ax, titles, top
+
+
+def test_graph_labels_do_not_overlap() -> None:
+    ax, _, _ = _generated_graph()
+    n_nodes = len(_node_pixels(ax))
+    assert len(ax.texts) == n_nodes  # every node keeps its label
+    boxes = _label_boxes(ax)
+    frame = ax.get_window_extent()
+    for i, a in enumerate(boxes):
+        assert frame.x0 <= a.x0 and a.x1 <= frame.x1 and frame.y0 <= a.y0 and a.y1 <= frame.y1
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+    # nor do they cover a node's marker (drawn at least 5 pixels wide)
+    for x, y in _node_pixels(ax):
+        for box in boxes:
+            assert not (box.x0 < x < box.x1 and box.y0 < y < box.y1)
+
+
+def test_graph_labels_are_wrapped_and_shortened_at_words() -> None:
+    ax, titles, _ = _generated_graph()
+    by_start = {t[:12]: t for t in titles}
+    shortened = 0
+    for text in ax.texts:
+        lines = text.get_text().split("\n")
+        assert all(len(line) <= plot.GRAPH_LABEL_LINE for line in lines)
+        label = " ".join(lines)
+        title = by_start[label[:12]]
+        if label != title:  # shortened: at the end of a word, with an ellipsis
+            shortened += 1
+            assert label.endswith("…") and len(label) <= 56
+            assert title.startswith(label[:-1]) and title[len(label) - 1] == " "
+    assert shortened > 0
+
+
+def test_graph_legend_of_scores_matches_edge_widths(index: newsim.SimilarityIndex) -> None:
+    from matplotlib.legend import Legend
+
+    ax = plot.neighbor_graph(index, k=2)
+    legends = [c for c in ax.get_children() if isinstance(c, Legend)]
+    assert [lg.get_title().get_text() for lg in legends] == ["similarity"]
+    marks = [float(t.get_text()) for t in legends[0].get_texts()]
+    widths = [h.get_linewidth() for h in legends[0].legend_handles]
+    assert marks == sorted(marks) and len(marks) == 3
+    assert widths == sorted(widths) and widths[0] < widths[-1]
+    # each edge's width grows with its score, and the legend reads off the same scale
+    pixels = _node_pixels(ax)
+    lines = next(c for c in ax.collections if isinstance(c, LineCollection))
+    S = (X @ X.T).toarray()
+    scores = []
+    for segment in lines.get_segments():
+        ends = ax.transData.transform(segment)
+        a, b = (int(np.argmin(np.linalg.norm(pixels - end, axis=1))) for end in ends)
+        scores.append(S[a, b])
+    edge_widths = np.asarray(lines.get_linewidths())
+    assert np.all(np.diff(edge_widths[np.argsort(scores)]) >= -1e-9)
+    assert marks[0] == pytest.approx(min(scores), abs=0.005)
+    assert marks[-1] == pytest.approx(max(scores), abs=0.005)
+    np.testing.assert_allclose(np.interp(marks, sorted(scores), np.sort(edge_widths)), widths,
+                               atol=0.05)  # fmt: skip
+
+
+def test_graph_with_groups_has_both_legends() -> None:
+    from matplotlib.legend import Legend
+
+    ax, _, _ = _generated_graph(groups=True)
+    legends = [c for c in ax.get_children() if isinstance(c, Legend)]
+    titles = sorted(lg.get_title().get_text() for lg in legends)
+    assert titles == ["", "similarity"]
+    assert ax.get_legend().get_title().get_text() == ""  # the groups' legend
+    # the legends sit beside the drawing, not on it
+    ax.figure.canvas.draw()
+    frame = ax.get_window_extent()
+    for legend in legends:
+        assert legend.get_window_extent().x0 >= frame.x1 - 1
+
+
+def test_graph_fills_its_canvas() -> None:
+    ax, _, _ = _generated_graph()
+    xs, ys = np.asarray(
+        np.vstack([c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)])
+    ).T
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 < xs.min() and xs.max() < x1 and y0 < ys.min() and ys.max() < y1
+    # tight limits: the nodes span at least 90 % of each axis
+    assert (xs.max() - xs.min()) / (x1 - x0) > 0.9
+    assert (ys.max() - ys.min()) / (y1 - y0) > 0.9
+    # no empty third: each third of the width and of the height holds a node or a label
+    frame = ax.get_window_extent()
+    boxes = _label_boxes(ax)
+    pixels = _node_pixels(ax)
+    for axis, (lo, hi) in enumerate(((frame.x0, frame.x1), (frame.y0, frame.y1))):
+        for third in range(3):
+            a, b = lo + (hi - lo) * third / 3, lo + (hi - lo) * (third + 1) / 3
+            nodes = ((pixels[:, axis] >= a) & (pixels[:, axis] <= b)).any()
+            labels = any(
+                (box.x0 if axis == 0 else box.y0) < b and (box.x1 if axis == 0 else box.y1) > a
+                for box in boxes
+            )
+            assert nodes or labels, f"third {third} of axis {axis} is empty"
+    # the drawing takes the figure but a column for the legends
+    assert ax.get_position().width > 0.75 and ax.get_position().height > 0.85
+
+
+def test_graph_of_the_german_news_labels_do_not_overlap() -> None:
+    """The neighbor graph of notebook 02: three articles, five neighbors, ~80-character titles."""
+    corpus = newsim.datasets.load_10kgnad(_require(newsim.datasets.GNAD_FILE))
+    vec = newsim.TfidfVectorizer(language="de", min_df=2, max_df=0.5)
+    index = vec.index(corpus.texts)
+    ax = plot.neighbor_graph(
+        index, ids=corpus.titles, k=5, articles=[0, 1, 2], groups=corpus.labels
+    )
+    boxes = _label_boxes(ax)
+    assert len(boxes) == len(_node_pixels(ax)) == 18
+    for i, a in enumerate(boxes):
+        assert not any(a.overlaps(b) for b in boxes[i + 1 :])
 
 
 # ----------------------------------------------------------------------------- story timeline

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -33,8 +34,28 @@ __all__ = ["heatmap", "neighbor_graph", "story_timeline"]
 
 #: The most articles a heatmap draws: n x n cells must stay readable and fit in memory.
 MAX_HEATMAP_ARTICLES = 5000
+#: With labels, a heatmap of more articles than this shows the mean similarity between labels
+#: (``aggregate=None``): one cell per article would be finer than the screen's pixels.
+HEATMAP_AGGREGATE_ABOVE = 200
+#: ... when there are at most this many labels (topics, not titles).
+HEATMAP_MAX_GROUPS = 50
+#: Cells of an aggregated heatmap are annotated with their value up to this many labels.
+HEATMAP_ANNOTATE_GROUPS = 25
 #: The most articles (nodes) a neighbor graph draws.
 MAX_GRAPH_NODES = 500
+#: The width of a new neighbor graph's drawing and of the column for its legends, in inches.
+GRAPH_WIDTH = 9.0
+GRAPH_LEGEND_WIDTH = 1.8
+#: Characters per line of a neighbor graph's labels.
+GRAPH_LABEL_LINE = 26
+#: Distances (in points, beyond the marker) at which a label is tried around its node; from
+#: the second on, a thin line leads from the label to its node.
+_LABEL_RINGS = (1.5, 9.0, 20.0, 34.0, 52.0)
+#: Directions tried at each distance: above, below, right, left, then the diagonals.
+_LABEL_DIRECTIONS = (
+    (0.0, 1.0), (0.0, -1.0), (1.0, 0.0), (-1.0, 0.0),
+    (0.71, 0.71), (-0.71, 0.71), (0.71, -0.71), (-0.71, -0.71),
+)  # fmt: skip
 #: The largest marker of a story timeline, in points squared (matplotlib's ``s``).
 TIMELINE_MAX_AREA = 420.0
 #: The smallest, so that a time bin with one article stays visible.
@@ -135,8 +156,9 @@ def heatmap(
     vmax: Optional[float] = None,
     colorbar: bool = True,
     max_label: int = 40,
+    aggregate: Optional[bool] = None,
 ) -> Axes:
-    """Draw the pairwise similarities of articles as a heatmap.
+    """Draw the pairwise similarities of articles as a heatmap, or their means between labels.
 
     Parameters
     ----------
@@ -161,6 +183,15 @@ def heatmap(
         Add a colour bar.
     max_label : int, default=40
         Longer labels are shortened with an ellipsis.
+    aggregate : bool or None, default=None
+        Draw one cell per pair of labels instead of one per pair of articles: the mean
+        similarity between the articles of the two labels (k x k for k labels, in the order in
+        which the labels first appear after ``order``; on the diagonal, the mean over pairs of
+        two different articles, NaN for a label of one article), annotated with its value
+        for up to 25 labels; tick labels give each label's number of articles. None: when
+        ``labels`` are given, more than 200 articles are shown and they have at most 50
+        distinct labels. From a matrix, the means are computed from the rows' sums, without
+        the n x n matrix, so any number of articles can be aggregated.
 
     Returns
     -------
@@ -187,6 +218,15 @@ def heatmap(
       fill_value=1e+20)
     >>> len(ax.get_xticklabels())
     2
+
+    Mean similarity between topics: the two articles, under two topics, and once more.
+
+    >>> X3 = newsim.TfidfVectorizer().fit_transform(sample.texts + sample.texts[:1])
+    >>> ax = plot.heatmap(X3, labels=["AI", "China", "AI"], aggregate=True)
+    >>> ax.images[0].get_array().round(2).tolist()  # China has no pair of articles: masked
+    [[1.0, 0.16], [0.16, None]]
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['AI (2)', 'China (1)']
     """
     plt = _pyplot()
     n = (
@@ -195,20 +235,35 @@ def heatmap(
         else _as_csr(X_or_index, "X").shape[0]
     )
     rows = _order(order, n)
-    if rows.size > MAX_HEATMAP_ARTICLES:
-        raise ValueError(
-            f"a heatmap of {rows.size} articles is unreadable (at most {MAX_HEATMAP_ARTICLES}); "
-            "choose a subset with order="
-        )
+    if aggregate is not None and not isinstance(aggregate, bool):
+        raise TypeError(f"aggregate must be True, False or None, got {aggregate!r}")
+    if aggregate and labels is None:
+        raise ValueError("aggregate=True needs labels=: one label (e.g. a topic) per article")
     if labels is not None:
         all_labels = list(labels)
         if len(all_labels) != n:
             raise ValueError(f"labels has {len(all_labels)} entries for {n} articles")
         shown = [all_labels[i] for i in rows.tolist()]
+        if aggregate is None:
+            aggregate = (
+                rows.size > HEATMAP_AGGREGATE_ABOVE and len(set(shown)) <= HEATMAP_MAX_GROUPS
+            )
+    if aggregate:
+        return _aggregated_heatmap(
+            X_or_index, rows, shown, ax, cmap=cmap, vmin=vmin, vmax=vmax,
+            colorbar=colorbar, max_label=max_label,
+        )  # fmt: skip
+    if rows.size > MAX_HEATMAP_ARTICLES:
+        raise ValueError(
+            f"a heatmap of {rows.size} articles is unreadable (at most {MAX_HEATMAP_ARTICLES}); "
+            "choose a subset with order=, or give labels= and aggregate=True"
+        )
     S = _similarities(X_or_index, rows)
     side = min(9.0, 3.0 + 0.25 * rows.size) if rows.size < 40 else 8.0
     ax = _axes(ax, (side + 1.5, side))
-    image = ax.imshow(S, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    # more cells than pixels: average them (no moiré), else one sharp square per cell
+    smooth = "antialiased" if rows.size > HEATMAP_AGGREGATE_ABOVE else "nearest"
+    image = ax.imshow(S, cmap=cmap, vmin=vmin, vmax=vmax, interpolation=smooth)
     ax.set_xlabel("article")
     ax.set_ylabel("article")
     if labels is not None:
@@ -230,6 +285,75 @@ def heatmap(
         ax.set_ylabel("")
     if colorbar:
         plt.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="similarity")
+    return ax
+
+
+def _group_means(
+    X_or_index: Any, rows: np.ndarray, shown: list[Any]
+) -> tuple[list[Any], np.ndarray, np.ndarray]:
+    """Return the labels, their article counts and the mean similarity between labels."""
+    import scipy.sparse as sp
+
+    names = list(dict.fromkeys(shown))
+    code = {name: g for g, name in enumerate(names)}
+    member = np.array([code[label] for label in shown], dtype=np.int64)
+    counts = np.bincount(member, minlength=len(names)).astype(np.float64)
+    G = sp.csr_matrix(
+        (np.ones(rows.size), (member, np.arange(rows.size))), shape=(len(names), rows.size)
+    )
+    if isinstance(X_or_index, SimilarityIndex):
+        S = _similarities(X_or_index, rows)
+        totals = np.asarray(G @ S @ G.T, dtype=np.float64)
+        own = np.bincount(member, weights=np.diag(S), minlength=len(names))
+    else:
+        M = _as_csr(X_or_index, "X")[rows].astype(np.float64)
+        sums = G @ M  # one row per label: the sum of its articles' rows
+        totals = np.asarray((sums @ sums.T).toarray(), dtype=np.float64)
+        norms = np.asarray(M.multiply(M).sum(axis=1), dtype=np.float64).ravel()
+        own = np.bincount(member, weights=norms, minlength=len(names))
+    pairs = np.outer(counts, counts)
+    np.fill_diagonal(pairs, counts * (counts - 1))  # pairs of two different articles
+    np.fill_diagonal(totals, np.diag(totals) - own)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(pairs > 0, totals / np.maximum(pairs, 1), np.nan)
+    return names, counts.astype(np.int64), means
+
+
+def _aggregated_heatmap(
+    X_or_index: Any,
+    rows: np.ndarray,
+    shown: list[Any],
+    ax: Optional[Axes],
+    *,
+    cmap: str,
+    vmin: Optional[float],
+    vmax: Optional[float],
+    colorbar: bool,
+    max_label: int,
+) -> Axes:
+    plt = _pyplot()
+    names, counts, means = _group_means(X_or_index, rows, shown)
+    k = len(names)
+    side = min(9.0, 3.0 + 0.55 * k)
+    ax = _axes(ax, (side + 1.5, side))
+    image = ax.imshow(means, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    ticks = [f"{_short(name, max_label)} ({count})" for name, count in zip(names, counts)]
+    ax.set_xticks(range(k))
+    ax.set_xticklabels(ticks, rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(k))
+    ax.set_yticklabels(ticks)
+    if k <= HEATMAP_ANNOTATE_GROUPS:
+        size = 9 if k <= 10 else (7 if k <= 18 else 5.5)
+        top = float(np.nanmax(np.abs(means))) if np.isfinite(means).any() else 1.0
+        digits = max(2, 1 - math.floor(math.log10(top))) if top > 0 else 2  # 0.043, 0.21
+        for (i, j), value in np.ndenumerate(means):
+            if np.isnan(value):
+                continue
+            r, g, b, _ = image.cmap(image.norm(value))
+            ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+            ax.text(j, i, f"{value:.{digits}f}", ha="center", va="center", color=ink, fontsize=size)
+    if colorbar:
+        plt.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="mean similarity")
     return ax
 
 
@@ -269,6 +393,217 @@ def _spring_layout(
     return out
 
 
+def _components(n: int, edges: np.ndarray) -> list[np.ndarray]:
+    """Return the nodes of each connected component, the largest first (ties: lowest node)."""
+    parent = list(range(n))
+
+    def root(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a, b in edges.tolist():
+        parent[root(a)] = root(b)
+    roots = np.array([root(a) for a in range(n)], dtype=np.int64)
+    groups = [np.flatnonzero(roots == r) for r in dict.fromkeys(roots.tolist())]
+    return sorted(groups, key=lambda g: (-g.size, int(g[0])))
+
+
+def _packed_layout(n: int, edges: np.ndarray, weights: np.ndarray, seed: int) -> np.ndarray:
+    """Lay out each connected component with the spring layout and pack them in rows.
+
+    Each component is scaled so that its median edge is one unit long, and the components,
+    largest first, fill rows one unit apart, as many to a row as fill a figure best:
+    separate components sit side by side instead of being pushed to the corners.
+    """
+    components = _components(n, edges)
+    if len(components) == 1:
+        return _spring_layout(n, edges, weights, seed)
+    where = np.full(n, -1, dtype=np.int64)
+    boxes = []
+    parts = []
+    for nodes in components:
+        where[nodes] = np.arange(nodes.size)
+        inside = np.isin(edges[:, 0], nodes) if edges.size else np.zeros(0, dtype=bool)
+        sub = where[edges[inside]] if edges.size else np.empty((0, 2), dtype=np.int64)
+        part = (
+            _spring_layout(nodes.size, sub, weights[inside], seed)
+            if nodes.size > 1
+            else (np.zeros((1, 2)))
+        )
+        part = part - part.mean(axis=0)
+        if sub.size:
+            length = float(np.median(np.linalg.norm(part[sub[:, 0]] - part[sub[:, 1]], axis=1)))
+            part = part / max(length, 1e-9)
+        parts.append(part)
+        boxes.append(np.maximum(np.ptp(part, axis=0), 1.0))
+    gap = 1.0
+    best: Optional[tuple[float, np.ndarray]] = None
+    for per_row in range(1, len(components) + 1):  # the packing that fills a figure best
+        pos = np.zeros((n, 2))
+        rows = [
+            range(first, min(first + per_row, len(components)))
+            for first in range(0, len(components), per_row)
+        ]
+        widths = [sum(float(boxes[c][0]) + gap for c in row) - gap for row in rows]
+        y = 0.0
+        for row, row_width in zip(rows, widths):
+            height = max(float(boxes[c][1]) for c in row)
+            x = (max(widths) - row_width) / 2  # rows are centred
+            for c in row:
+                part, w = parts[c], float(boxes[c][0])
+                centre = np.array([x + w / 2, y - height / 2])
+                pos[components[c]] = part - (part.min(axis=0) + part.max(axis=0)) / 2 + centre
+                x += w + gap
+            y -= height + gap
+        width, height = np.maximum(np.ptp(pos, axis=0), 1.0)
+        # a new figure is 1/2 to 1 times as high as wide: the rest of the canvas stays empty
+        canvas_w = max(width, height)
+        canvas_h = min(max(height, canvas_w / 2), canvas_w)
+        fill = sum(float(w * h) for w, h in boxes) / (canvas_w * canvas_h)
+        if best is None or fill > best[0] + 1e-9:
+            best = (fill, pos)
+    assert best is not None
+    pos = best[1]
+    pos -= (pos.min(axis=0) + pos.max(axis=0)) / 2
+    scale = np.abs(pos).max()
+    out: np.ndarray = pos / scale if scale > 0 else pos
+    return out
+
+
+def _wrap(label: Any, max_label: int, width: int = GRAPH_LABEL_LINE) -> str:
+    """Shorten ``label`` to ``max_label`` characters at a word boundary, then wrap it."""
+    text = " ".join(str(label).split())
+    if len(text) > max_label:
+        cut = text[: max_label - 1]
+        if text[max_label - 1] != " " and " " in cut:
+            words = cut.rsplit(" ", 1)[0]
+            cut = words if len(words) >= max_label // 2 else cut  # a very long word: cut it
+        text = cut.rstrip(" ,;:-\N{EN DASH}") + "…"
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+
+
+class _ScoreWidths:
+    """The line width of an edge of a given score, and round scores for the legend."""
+
+    LOW, HIGH = 0.6, 4.0
+
+    def __init__(self, weights: np.ndarray) -> None:
+        self.lo = float(weights.min()) if weights.size else 0.0
+        self.hi = float(weights.max()) if weights.size else 1.0
+
+    def width(self, score: Any) -> Any:
+        if self.hi - self.lo < 1e-9:
+            return np.full_like(np.asarray(score, dtype=np.float64), (self.LOW + self.HIGH) / 2)
+        share = (np.asarray(score, dtype=np.float64) - self.lo) / (self.hi - self.lo)
+        return np.maximum(self.LOW + (self.HIGH - self.LOW) * share, 0.3)
+
+    def marks(self) -> list[float]:
+        """Return up to three scores, rounded to two decimals, from the lowest to the highest."""
+        values = np.round(np.linspace(self.lo, self.hi, 3), 2)
+        return sorted({float(v) for v in values})
+
+
+def _renderer(fig: Any) -> Any:
+    get = getattr(fig.canvas, "get_renderer", None)
+    return get() if get is not None else fig._get_renderer()
+
+
+def _fit_limits(ax: Axes, pos: np.ndarray, margin_pt: float = 12.0) -> None:
+    """Set the limits so that the nodes span the Axes, less a margin for their markers."""
+    box = ax.get_window_extent(_renderer(ax.figure))
+    margin = margin_pt * ax.figure.dpi / 72.0
+    ax.set_aspect("auto")
+    for axis, pixels in ((0, box.width), (1, box.height)):
+        lo, hi = float(pos[:, axis].min()), float(pos[:, axis].max())
+        if hi - lo < 1e-9:
+            lo, hi = lo - 1.0, hi + 1.0
+        pad = margin * (hi - lo) / max(pixels - 2 * margin, 1.0)
+        (ax.set_xlim if axis == 0 else ax.set_ylim)(lo - pad, hi + pad)
+
+
+def _place_labels(
+    ax: Axes, texts: list[Any], sizes: np.ndarray, priority: list[int], segments: np.ndarray
+) -> None:
+    """Move each label next to its node, where it overlaps no label and no marker.
+
+    A label must not leave the Axes, and crosses no edge if it can; labels that find no such
+    place are removed. Labels are placed in ``priority`` order, each at the nearest free spot.
+    """
+    from matplotlib.text import Text
+
+    fig = ax.figure
+    renderer = _renderer(fig)
+    px = fig.dpi / 72.0  # pixels per point
+    box = ax.get_window_extent(renderer)
+    at = ax.transData.transform(np.array([t.xy for t in texts], dtype=np.float64))
+    radius = np.sqrt(sizes) / 2 * px
+    markers = np.column_stack([at - radius[:, None], at + radius[:, None]])
+    placed = np.empty((0, 4))
+    pad = 1.5 * px
+    # points along the edges (in pixels), to keep labels off the lines where there is room
+    steps = np.linspace(0.1, 0.9, 9)[:, None, None]
+    if segments.size:
+        ends = ax.transData.transform(segments.reshape(-1, 2)).reshape(-1, 2, 2)
+        on_edges = (ends[None, :, 0] * (1 - steps) + ends[None, :, 1] * steps).reshape(-1, 2)
+    else:
+        on_edges = np.empty((0, 2))
+
+    def hits(cand: np.ndarray, others: np.ndarray) -> bool:
+        return bool(
+            (
+                (cand[0] < others[:, 2])
+                & (cand[2] > others[:, 0])
+                & (cand[1] < others[:, 3])
+                & (cand[3] > others[:, 1])
+            ).any()
+        )
+
+    for p in priority:
+        text = texts[p]
+        text.set_horizontalalignment("left")
+        text.set_verticalalignment("bottom")
+        extent = Text.get_window_extent(text, renderer)
+        w, h = extent.width, extent.height
+        x, y = at[p]
+        best: Optional[tuple[float, float, float, float, float, int, np.ndarray]] = None
+        for ring, distance in enumerate(_LABEL_RINGS):
+            if best is not None and best[0] <= 2 * ring:
+                break  # no spot further out can cost less
+            d = radius[p] + distance * px
+            for dx, dy in _LABEL_DIRECTIONS:
+                anchor_x, anchor_y = x + dx * d, y + dy * d
+                x0 = anchor_x - w / 2 if dx == 0 else (anchor_x if dx > 0 else anchor_x - w)
+                y0 = anchor_y - h / 2 if dy == 0 else (anchor_y if dy > 0 else anchor_y - h)
+                cand = np.array([x0 - pad, y0 - pad, x0 + w + pad, y0 + h + pad])
+                if cand[0] < box.x0 or cand[1] < box.y0 or cand[2] > box.x1 or cand[3] > box.y1:
+                    continue
+                if hits(cand, placed) or hits(cand, markers):
+                    continue
+                crossed = (
+                    (on_edges[:, 0] > cand[0])
+                    & (on_edges[:, 0] < cand[2])
+                    & (on_edges[:, 1] > cand[1])
+                    & (on_edges[:, 1] < cand[3])
+                ).sum()
+                cost = 2.0 * ring + min(float(crossed), 3.0)
+                if best is None or cost < best[0]:
+                    best = (cost, dx, dy, anchor_x - x, anchor_y - y, ring, cand)
+                if crossed == 0:
+                    break  # the first free direction of a ring is its best
+        if best is None:
+            text.remove()
+            continue
+        _, dx, dy, off_x, off_y, ring, cand = best
+        text.set_horizontalalignment("center" if dx == 0 else ("left" if dx > 0 else "right"))
+        text.set_verticalalignment("center" if dy == 0 else ("bottom" if dy > 0 else "top"))
+        text.xyann = (off_x / px, off_y / px)
+        if text.arrow_patch is not None:
+            text.arrow_patch.set_visible(ring > 0)
+        placed = np.vstack([placed, cand])
+
+
 def neighbor_graph(
     index_or_topk: Union[SimilarityIndex, TopK],
     ids: Optional[Union[Sequence[Any], np.ndarray]] = None,
@@ -279,14 +614,24 @@ def neighbor_graph(
     groups: Optional[Sequence[Any]] = None,
     layout: str = "spring",
     seed: int = 0,
-    max_label: int = 30,
+    max_label: int = 56,
 ) -> Axes:
     """Draw articles and their nearest neighbors as a graph.
 
     The nodes are the chosen articles and their ``k`` nearest neighbors (drawn smaller when
     not chosen themselves); a line joins two nodes when one is among the other's ``k`` nearest
-    neighbors, wider for a higher score. The layout
-    is computed with NumPy (no graph library needed).
+    neighbors, wider for a higher score, and a legend titled "similarity" reads widths as
+    scores. The layout is computed with NumPy (no graph library needed); separate groups of
+    connected articles are laid out side by side, and the limits fit the nodes, so that the
+    graph fills the drawing. Legends sit to the right of the drawing.
+
+    Each label is wrapped into lines of at most 26 characters and placed next to its node
+    (with a thin leader line when it has to move further out) where it overlaps no other
+    label and no node and stays inside the Axes, across no edge where there is room: the
+    labels of the chosen articles first (in bold when ``articles`` is given), then those of
+    the closest neighbors. A label that finds no free place is left out, which happens only
+    in crowded graphs (hundreds of nodes). Placement is computed for the figure's size when
+    the graph is drawn.
 
     Parameters
     ----------
@@ -299,26 +644,27 @@ def neighbor_graph(
     k : int, default=3
         Neighbours per article (at most the TopK's k).
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure by default.
+        Where to draw; a new figure by default, shaped like the layout.
     articles : sequence of int, optional
         The articles whose neighbors to draw; all of them by default. At most 500 nodes
         (chosen articles and their neighbors) are drawn.
     groups : sequence, optional
         One group per indexed article (e.g. topics): nodes are coloured by group, with a
-        legend.
+        legend (the Axes' legend; the scores' legend is added beside it).
     layout : {'spring', 'circle'}, default='spring'
         'spring' places similar articles close together (force-directed, deterministic for
         a given ``seed``); 'circle' places the nodes evenly on a circle.
     seed : int, default=0
         Seed of the spring layout's starting jitter.
-    max_label : int, default=30
-        Longer labels are shortened with an ellipsis.
+    max_label : int, default=56
+        Longer labels are shortened at the end of a word, with an ellipsis.
 
     Returns
     -------
     matplotlib.axes.Axes
         The Axes: one line collection for the edges, one scatter collection per group (one
-        in all without ``groups``) and one text label per node.
+        in all without ``groups``), one annotation per label (in the order of the nodes) and
+        the legends.
 
     Raises
     ------
@@ -339,6 +685,17 @@ def neighbor_graph(
     >>> index = newsim.TfidfVectorizer().index(sample.texts, ids=["stargate", "deepseek"])
     >>> [t.get_text() for t in plot.neighbor_graph(index.top_k(1), k=1).texts]
     ['stargate', 'deepseek']
+
+    Long labels are wrapped, and shortened at a word:
+
+    >>> title = "Die USA stecken 500 Milliarden US-Dollar in die KI-Infrastruktur von OpenAI"
+    >>> ax = plot.neighbor_graph(index, ids=[title, "DeepSeek"], k=1)
+    >>> print(ax.texts[0].get_text())
+    Die USA stecken 500
+    Milliarden US-Dollar in
+    die…
+    >>> ax.get_legend().get_title().get_text()
+    'similarity'
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive int, got {k!r}")
@@ -365,9 +722,6 @@ def neighbor_graph(
     for name, values in (("ids", ids), ("groups", groups)):
         if values is not None and len(values) != n_articles:
             raise ValueError(f"{name} has {len(values)} entries for {n_articles} articles")
-    plt = _pyplot()
-    from matplotlib.collections import LineCollection
-
     # Nodes: the chosen articles and their neighbors. Edges: every neighbor relation
     # between two nodes (also between two neighbors), once per pair, with the best score.
     nodes = list(dict.fromkeys(chosen.tolist() + [b for b in nb_ids[chosen].ravel() if b >= 0]))
@@ -389,15 +743,30 @@ def neighbor_graph(
     if layout == "circle":
         pos = _circle_layout(len(nodes))
     else:
-        pos = _spring_layout(len(nodes), edges, weights, seed)
+        pos = _packed_layout(len(nodes), edges, weights, seed)
 
-    ax = _axes(ax, (9.0, 9.0))
-    top = float(weights.max()) if weights.size else 1.0
+    plt = _pyplot()
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    if ax is None:  # a figure shaped like the layout, with a column for the legends
+        span = np.ptp(pos, axis=0) if len(nodes) > 1 else np.ones(2)
+        height = float(np.clip(GRAPH_WIDTH * span[1] / max(span[0], 1e-9), 4.5, GRAPH_WIDTH))
+        fig = plt.figure(figsize=(GRAPH_WIDTH + GRAPH_LEGEND_WIDTH, height + 0.5))
+        ax = fig.add_axes(
+            (
+                0.01,
+                0.01,
+                GRAPH_WIDTH / (GRAPH_WIDTH + GRAPH_LEGEND_WIDTH) - 0.01,
+                height / (height + 0.5) - 0.01,
+            )
+        )
+    scores = _ScoreWidths(weights)
     segments = [[tuple(pos[a]), tuple(pos[b])] for a, b in edges.tolist()]
     ax.add_collection(
         LineCollection(
             segments,
-            linewidths=0.5 + 3.0 * weights / (top or 1.0),
+            linewidths=scores.width(weights),
             colors="grey",
             alpha=0.6,
             zorder=1,
@@ -405,6 +774,7 @@ def neighbor_graph(
     )
     is_chosen = np.isin(np.asarray(nodes, dtype=np.int64), chosen)
     sizes = np.where(is_chosen, 90.0, 35.0)
+    legends = []
     if groups is None:
         ax.scatter(pos[:, 0], pos[:, 1], s=sizes, c="tab:blue", edgecolors="white", zorder=2)
     else:
@@ -422,22 +792,59 @@ def neighbor_graph(
                 label=str(name),
                 zorder=2,
             )
-        ax.legend(loc="best", fontsize="small", frameon=False)
-    for p, node in enumerate(nodes):
-        label = ids[node] if ids is not None else node
-        ax.text(
-            pos[p, 0],
-            pos[p, 1] + 0.03,
-            _short(label, max_label),
-            fontsize=8 if is_chosen[p] else 6.5,
-            ha="center",
-            va="bottom",
-            zorder=3,
+        legends.append(
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
         )
-    ax.set_xlim(-1.25, 1.25)
-    ax.set_ylim(-1.2, 1.25)
-    ax.set_aspect("equal")
+    if weights.size:
+        marks = scores.marks()
+        handles = [
+            Line2D([], [], color="grey", alpha=0.6, linewidth=scores.width(m)) for m in marks
+        ]
+        anchor = (1.0, 0.0) if groups is not None else (1.0, 1.0)
+        legend = ax.legend(
+            handles,
+            [f"{m:.2f}" for m in marks],
+            title="similarity",
+            loc="lower left" if groups is not None else "upper left",
+            bbox_to_anchor=anchor,
+            fontsize="small",
+            title_fontsize="small",
+            frameon=False,
+            handlelength=2.5,
+        )
+        if legends:  # the groups' legend stays the Axes' legend, the scores' one is added
+            ax.add_artist(legend)
+            ax.legend_ = legends[0]
     ax.set_axis_off()
+    _fit_limits(ax, pos)
+    texts = [
+        ax.annotate(
+            _wrap(ids[node] if ids is not None else node, max_label),
+            xy=(float(pos[p, 0]), float(pos[p, 1])),
+            xytext=(0.0, 0.0),
+            textcoords="offset points",
+            fontsize=8 if is_chosen[p] else 6.5,
+            fontweight="bold" if is_chosen[p] and articles is not None else "normal",
+            linespacing=1.0,
+            zorder=3,
+            annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5, "shrinkA": 1},
+            bbox={
+                "boxstyle": "square,pad=0.05",
+                "facecolor": "white",
+                "edgecolor": "none",
+                "alpha": 0.7,
+            },
+        )
+        for p, node in enumerate(nodes)
+    ]
+    # Place the labels of the chosen articles first, then those of closer neighbors.
+    closest = np.zeros(len(nodes))
+    if edges.size:
+        np.maximum.at(closest, edges[:, 0], weights)
+        np.maximum.at(closest, edges[:, 1], weights)
+    priority = sorted(range(len(nodes)), key=lambda p: (not is_chosen[p], -closest[p]))
+    _place_labels(ax, texts, sizes, priority, np.asarray(segments, dtype=np.float64))
     return ax
 
 
