@@ -5,7 +5,8 @@ working directory is a temporary directory outside the repository, and nothing o
 repository is importable but the package itself (no ``benchmarks``, no ``tests``); the corpora
 come from ``NEWSIM_DATA_DIR``. The kernel inherits this process's environment, so it imports
 the same newsim (installed, or a dev tree on ``PYTHONPATH``); a first cell checks that it
-does, where it runs and what it cannot import. matplotlib draws with its Agg backend.
+does, where it runs and what it cannot import. matplotlib draws with the kernel's inline
+backend, as in Jupyter, so the executed notebook holds its figures: it must stay small.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ CORPORA = {
     "load_uci_stories": "uci_news_stories_dev.csv",
 }
 CELL_TIMEOUT = 300
+#: The most bytes an executed notebook may take, figures included.
+MAX_EXECUTED_BYTES = 1_000_000
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -102,7 +105,7 @@ def test_notebook_runs(
     package_parent = os.path.dirname(os.path.dirname(os.path.abspath(newsim.__file__)))
     monkeypatch.setenv("PYTHONPATH", _python_path(package_parent))
     monkeypatch.setenv("NEWSIM_DATA_DIR", str(DATA_DIR))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend
 
     probe = nbformat.v4.new_code_cell(
         "import importlib.util, json, os, sys, newsim\n"
@@ -132,3 +135,5 @@ def test_notebook_runs(
             assert output.output_type != "error", f"cell {i}: {output.ename}: {output.evalue}"
             if output.output_type == "stream" and output.name == "stderr":
                 assert "Warning" not in output.text, f"cell {i} warns: {output.text}"
+    size = len(nbformat.writes(nb).encode())
+    assert size < MAX_EXECUTED_BYTES, f"the executed notebook takes {size:,} bytes"
