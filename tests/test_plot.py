@@ -431,6 +431,28 @@ def test_graph_fills_its_canvas() -> None:
     assert ax.get_position().width > 0.75 and ax.get_position().height > 0.85
 
 
+def test_graph_draws_into_the_given_axes() -> None:
+    rng = np.random.default_rng(0)
+    index = newsim.SimilarityIndex(sp.csr_matrix(rng.random((12, 5))))
+    _, (left, right) = plt.subplots(1, 2, figsize=(8, 4))
+    titles = [f"article number {i} with a long title" for i in range(12)]
+    assert plot.neighbor_graph(index, k=2, ax=right, ids=titles) is right
+    assert len(left.texts) == 0 and 0 < len(right.texts) <= 12  # crowded: some labels left out
+    boxes = _label_boxes(right)
+    frame = right.get_window_extent()
+    for i, a in enumerate(boxes):
+        assert frame.x0 <= a.x0 and a.x1 <= frame.x1 and frame.y0 <= a.y0 and a.y1 <= frame.y1
+        assert not any(a.overlaps(b) for b in boxes[i + 1 :])
+
+
+def test_graph_without_edges() -> None:
+    index = newsim.SimilarityIndex(sp.csr_matrix(np.eye(3)))  # no two articles share a term
+    ax = plot.neighbor_graph(index, k=1)
+    assert [t.get_text() for t in ax.texts] == ["0", "1", "2"]
+    assert ax.get_legend() is None  # no edges, no scores to explain
+    assert len(_edges(ax)) == 0
+
+
 def test_graph_of_the_german_news_labels_do_not_overlap() -> None:
     """The neighbor graph of notebook 02: three articles, five neighbors, ~80-character titles."""
     corpus = newsim.datasets.load_10kgnad(_require(newsim.datasets.GNAD_FILE))
