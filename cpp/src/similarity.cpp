@@ -120,8 +120,10 @@ void check_codes(std::span<const std::int32_t> codes, const char* option) {
 /// order (stable: equal dates by row) and each query's window as a range of them, so that the
 /// kernel reads only those rows' postings. `removed` (empty, or one flag per row) is put in
 /// the same order.
-Filtered filtered(const detail::InvertedIndex& x, const ArticleFilter& f, std::size_t n_queries = std::size_t(-1),
-                  std::span<const std::uint8_t> removed = {}) {
+/// Checks `f` against x's rows (and n_queries queries, npos: the rows themselves); returns the
+/// number of queries.
+std::size_t filtered_checks(const detail::InvertedIndex& x, const ArticleFilter& f,
+                            std::size_t n_queries = std::size_t(-1)) {
   const std::size_t n = x.n_rows();
   const bool self = n_queries == std::size_t(-1);
   const std::size_t nq = self ? n : n_queries;
@@ -147,6 +149,14 @@ Filtered filtered(const detail::InvertedIndex& x, const ArticleFilter& f, std::s
   }
   check_codes(f.sources, "sources");
   check_codes(f.query_sources, "query_sources");
+  return nq;
+}
+
+Filtered filtered(const detail::InvertedIndex& x, const ArticleFilter& f, std::size_t n_queries = std::size_t(-1),
+                  std::span<const std::uint8_t> removed = {}) {
+  const std::size_t n = x.n_rows();
+  const bool self = n_queries == std::size_t(-1);
+  const std::size_t nq = filtered_checks(x, f, n_queries);
   Filtered out;
   out.index = &x;
   std::span<const std::int64_t> dates = f.dates;
@@ -190,6 +200,18 @@ Filtered filtered(const detail::InvertedIndex& x, const ArticleFilter& f, std::s
   }
   out.limits = {out.lo, out.hi, out.sources, out.query_sources, out.order};
   return out;
+}
+
+/// Whether `f` (valid for x's rows) leaves every pair of rows in: no source excluded and a
+/// window at least as wide as the dates' span. The plain kernels (the symmetric one for top-k)
+/// then serve the call.
+bool allows_every_pair(const detail::InvertedIndex& x, const ArticleFilter& f) {
+  if (f.exclude_same_source) return false;
+  if (!f.window.has_value()) return true;
+  (void)filtered_checks(x, f);
+  if (f.dates.empty()) return true;
+  const auto [lo, hi] = std::minmax_element(f.dates.begin(), f.dates.end());
+  return sub_clamped(*hi, *lo) <= *f.window;
 }
 
 }  // namespace
@@ -388,14 +410,14 @@ SimilarityIndex SimilarityIndex::merged(const SimilarityIndex* delta, std::span<
 
 TopK SimilarityIndex::top_k(std::size_t k, SimilarityMethod method, const RunContext& ctx,
                             const ArticleFilter& filter) const {
-  if (!filter.active()) return top_k(k, method, ctx);
+  if (!filter.active() || allows_every_pair(impl_->index, filter)) return top_k(k, method, ctx);
   const Filtered f = filtered(impl_->index, filter);
   return detail::limited_top_k(*f.index, k, f.limits, method, ctx);
 }
 
 Pairs SimilarityIndex::pairs(double threshold, SimilarityMethod method, const RunContext& ctx,
                              const ArticleFilter& filter) const {
-  if (!filter.active()) return pairs(threshold, method, ctx);
+  if (!filter.active() || allows_every_pair(impl_->index, filter)) return pairs(threshold, method, ctx);
   const Filtered f = filtered(impl_->index, filter);
   return detail::limited_pairs_above(*f.index, threshold, f.limits, method, ctx);
 }

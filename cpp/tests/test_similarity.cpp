@@ -674,7 +674,7 @@ TEST(Similarity, WindowAndSourcesLimitTopKAndPairs) {
                   {{0.5f, 0.5f}, {0.5f, 0.375f}, {0.375f, 0.125f}, {0.5f, 0}, {0, 0}}, name(method));
       expect_rows(index.top_k(2, method, jobs(n_jobs), both), {{2, -1}, {2, -1}, {1, 0}, {-1, -1}, {-1, -1}},
                   {{0.125f, 0}, {0.375f, 0}, {0.375f, 0.125f}, {0, 0}, {0, 0}}, name(method));
-      // An unlimited window is the plain answer.
+      // A window wider than the dates' span leaves every pair in: the plain kernels serve it.
       const ArticleFilter wide = article_filter(dates, std::numeric_limits<std::int64_t>::max());
       const TopK plain = index.top_k(3, method, jobs(n_jobs));
       const TopK limited = index.top_k(3, method, jobs(n_jobs), wide);
