@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ._syndication import containment as containment
     from ._syndication import dedup as dedup
     from ._syndication import shared_passages as shared_passages
+    from ._tracker import StoryTracker as StoryTracker
     from ._vectorizer import HashingVectorizer as HashingVectorizer
     from ._vectorizer import SklearnTfidfVectorizer as SklearnTfidfVectorizer
     from ._vectorizer import TfidfVectorizer as TfidfVectorizer
@@ -55,6 +56,7 @@ __all__ = [
     "SimilarityIndex",
     "SklearnTfidfVectorizer",
     "Stories",
+    "StoryTracker",
     "Syndication",
     "TfidfVectorizer",
     "TopK",
@@ -91,6 +93,7 @@ _LAZY_ATTRIBUTES = {
     "containment": "._syndication",
     "dedup": "._syndication",
     "shared_passages": "._syndication",
+    "StoryTracker": "._tracker",
     "HashingVectorizer": "._vectorizer",
     "SklearnTfidfVectorizer": "._vectorizer",
     "TfidfVectorizer": "._vectorizer",
