@@ -23,7 +23,7 @@ SKIP = {"newsim._core", "newsim.__main__"}
 #: Modules that need an optional dependency to import or to run their examples.
 NEEDS = {"newsim.plot": "matplotlib", "newsim.dask": "dask"}
 #: The modules whose public classes, functions and methods must all show an example.
-DOCUMENTED = ("newsim._similarity", "newsim._vectorizer", "newsim.plot")
+DOCUMENTED = ("newsim._similarity", "newsim._tracker", "newsim._vectorizer", "newsim.plot")
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
