@@ -82,6 +82,18 @@ def test_uci_in_daily_batches_reaches_the_goal(stream: Stream) -> None:
     assert set(frame["status"]) <= {"active", "merged"}
 
 
+def test_one_batch_gives_the_partition_of_stories(stream: Stream) -> None:
+    # One batch within the window: the tracker's graph is the k-nearest-neighbour graph and its
+    # linkage that of stories(), so the partitions are equal (story numbers aside).
+    n = 1200
+    vec = _en().fit(stream.titles[:n])
+    tracker = newsim.StoryTracker(vectorizer=vec, partial_fit=False)
+    labels = tracker.update(stream.titles[:n], dates=stream.dates[:n])
+    batch = vec.index(stream.titles[:n]).stories().labels
+    pairs = set(zip(labels.tolist(), batch.tolist()))
+    assert len(pairs) == len(set(labels.tolist())) == len(set(batch.tolist()))
+
+
 # ------------------------------------------------------------------------------ stability
 
 
@@ -244,6 +256,32 @@ def test_an_article_linking_two_open_stories_merges_them() -> None:
     assert frame.loc[1, "status"] == "merged" and frame.loc[1, "merged_into"] == 0
     assert frame.loc[0, "status"] == "active" and pd.isna(frame.loc[0, "merged_into"])
     assert frame.loc[0, "active_articles"] == 6 and frame.loc[1, "active_articles"] == 0
+
+
+def test_merge_threshold_decides_merges() -> None:
+    texts = [
+        "volcano erupts in iceland",
+        "iceland volcano erupts again",
+        "airline flights cancelled over europe",
+        "europe airline flights cancelled",
+    ]
+    dates = pd.to_datetime(
+        ["2010-04-14 08:00", "2010-04-14 09:00", "2010-04-14 10:00", "2010-04-14 11:00"]
+    )
+    bridge = ["iceland volcano ash: airline flights cancelled over europe"]
+    never = newsim.StoryTracker(vectorizer=_en(), merge_threshold=float("inf"))
+    never.update(texts, dates=dates)
+    # it joins the story it links to more strongly (4 shared terms with the airline story's
+    # articles, 2 with the volcano story's), and nothing merges
+    assert never.update(bridge, dates=["2010-04-15"]).tolist() == [1]
+    assert never.lineage.shape[0] == 0
+    assert never.stories()["status"].tolist() == ["active", "active"]
+    with pytest.raises(ValueError, match=r"merge_threshold must be >= threshold \(0.03\)"):
+        newsim.StoryTracker(merge_threshold=0.01)
+    with pytest.raises(ValueError, match="merge_threshold must be >= threshold"):
+        newsim.StoryTracker(merge_threshold=float("nan"))
+    with pytest.raises(TypeError, match="merge_threshold must be a number, got str"):
+        newsim.StoryTracker(merge_threshold="high")  # type: ignore[arg-type]
 
 
 def test_a_story_whose_parts_stop_linking_splits() -> None:

@@ -1,30 +1,40 @@
 """Stories online: ``StoryTracker`` labels articles that arrive in batches, in time order.
 
-The tracker keeps the articles of the last ``window`` (its *pool*), each with the edges to its
-``k`` most similar earlier articles of the pool (its *backward neighbours*, scored with the
-weights of the batch it came in). A batch is clustered with the average linkage of
-``SimilarityIndex.stories`` on the graph of these edges, the pool's stories taken as they
-stand (one group each, never cut), the batch's articles as groups of one:
+The tracker keeps the articles of the last ``window`` (its *pool*), each with its ``k``
+nearest neighbours among the pool's articles within the window of it, earlier or later (the
+k-nearest-neighbour graph of ``SimilarityIndex.stories``, restricted to the window). A batch is
+clustered with the average linkage of ``stories()`` on that graph, the pool's stories taken as
+they stand (one group each, never cut), the batch's articles as groups of one:
 
-1. the vectorizer learns the batch (``partial_fit``, unless ``partial_fit=False``) and the
-   pool and the batch are weighted anew with its idf;
-2. each new article gets its backward neighbours: the ``k`` highest cosines (> 0) among the
-   articles before it (earlier batches and earlier rows of its batch) at most ``window``
-   older than it;
+1. the vectorizer learns the batch (``partial_fit``, unless ``partial_fit=False``), and the
+   pool and the batch are weighted anew with its idf (the pool's neighbour scores too);
+2. each new article gets its ``k`` highest cosines (> 0) with the pool's and the batch's
+   articles at most ``window`` apart from it; a pool article's list takes in the new articles
+   that beat its weakest entry (ties: the earlier article);
 3. groups merge, strongest link first, while the link ``W / min(|A|·|B|, k·min(|A|, |B|))``
-   (``W``: the summed scores of the edges between them) is >= ``threshold``; two stories of
-   the pool merge only when one of them holds an article of the batch (new evidence);
+   (``W``: the summed scores of the edges between them) is >= ``threshold``; two groups that
+   both hold pool stories merge only when one holds an article of the batch (new evidence)
+   and their link is >= ``merge_threshold`` (0.1 by default: stricter than joining);
 4. an article in a group with a pool story takes that story's label (with several, the oldest:
    the others are recorded as *merges* into it, and their later articles follow it); an
-   article in a group of new articles only opens a new story;
-5. the articles more than ``window`` older than the batch's last article leave the pool; a
-   story whose pool articles then fall apart (no edge joins two parts of it: the articles that
-   linked them left the window) *splits*: its largest part keeps it, each other part becomes
-   a new story (recorded as a split) that its later articles join.
+   article in a group of new articles only opens a new story (numbered by its first article);
+5. at the start and the end of a batch, the articles more than ``window`` older than its
+   first (last) article leave the pool, and their neighbour entries with them; a story whose
+   pool articles then fall apart (no edge joins two parts: the articles that linked them left
+   the window) *splits*: its largest part keeps it (equal sizes: the part with the oldest
+   article), each other part becomes a new story (recorded as a split) that later articles
+   linking to that part join.
 
 Labels once given never change: merges and splits decide where later articles go, and are
 recorded in :attr:`StoryTracker.lineage`. A story with no article in the pool is *quiet*:
 nothing can join it any more, and a later article opens a new story however similar it is.
+
+One batch that holds the whole stream (within the window) gives the partition of
+``SimilarityIndex.stories`` on the same vectors. Smaller batches decide earlier with less
+evidence: on the UCI headlines, batches of a day, an hour or 100 articles reach ARI 0.89-0.92,
+batches of 10 articles 0.43 (benchmarks/RESULTS.md). With a fixed vectorizer
+(``partial_fit=False``) the graph does not depend on the cuts, the clustering does; streams cut
+where no article is within the window of the other side give the labels of one batch.
 """
 
 from __future__ import annotations
@@ -57,6 +67,8 @@ __all__ = ["StoryTracker"]
 MAGIC = b"NEWSIM-TRACKER\x00\x00"
 FORMAT_VERSION = 1
 _HEADER = struct.Struct("<16sIIQI")  # magic, version, flags, payload length, CRC-32
+#: The link two open stories need to merge (through new articles): stricter than joining.
+DEFAULT_MERGE_THRESHOLD = 0.1
 #: Terms kept per story for its keywords (the heaviest of the summed rows).
 _KEPT_TERMS = 50
 
@@ -156,13 +168,15 @@ def _agglomerate(
     edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     k: int,
     threshold: float,
+    merge_threshold: float,
 ) -> np.ndarray:
     """Average linkage from the given groups; returns each group's final cluster (a group id).
 
     Groups ``0 .. n_old_groups - 1`` are the pool's stories, the others hold one new article
     each. ``node_group`` maps the graph's nodes to groups, ``edges`` are (u, v, score) between
-    nodes. Two clusters that hold only pool stories do not merge. The result maps each group
-    to the lowest group id of its cluster.
+    nodes. Two clusters that both hold pool stories merge only if one of them holds a new
+    article and their link is >= ``merge_threshold``. The result maps each group to the lowest
+    group id of its cluster (a cluster with a pool story: its oldest).
     """
     n_groups = sizes.shape[0]
     u, v, w = edges
@@ -202,8 +216,9 @@ def _agglomerate(
         if now < -neg:
             heapq.heappush(heap, (-now, x, y))
             continue
-        if not (has_new[x] or has_new[y]):
-            continue  # two pool stories and no new article between them
+        if x < n_old_groups and y < n_old_groups:  # both hold pool stories (roots are lowest)
+            if not (has_new[x] or has_new[y]) or now < merge_threshold:
+                continue  # no new article between them, or not strongly linked
         root, gone = (x, y) if x < y else (y, x)
         moving = adj[gone]
         adj[gone] = {}
@@ -246,12 +261,13 @@ class StoryTracker(SummaryReprMixin):
     :attr:`lineage`.
 
     The clustering is the average linkage of :meth:`SimilarityIndex.stories` (same ``k`` and
-    ``threshold``), on the graph of each article's ``k`` most similar *earlier* articles within
-    the window, run once per batch with the open stories fixed (module ``newsim._tracker``
-    describes the steps). Articles of one batch are clustered together, strongest links first,
-    so a batch of a day's or an hour's articles labels better than articles fed one by one
-    (ARI 0.89 to 0.92 against 0.7 or so on the UCI headlines; benchmarks/RESULTS.md): the labels
-    depend on how the stream is cut into batches. They do not depend on ``n_jobs``.
+    ``threshold``) on the k-nearest-neighbour graph of the articles within the window, run
+    once per batch with the open stories fixed (module ``newsim._tracker`` describes the
+    steps). Articles of one batch are clustered together, strongest links first, so batches of
+    an hour, a day or 100 articles label well (ARI 0.89 to 0.92 against the UCI headlines'
+    stories), batches of 10 articles badly (0.43): feed batches, not single articles
+    (benchmarks/RESULTS.md). The labels depend on how the stream is cut into batches; not on
+    ``n_jobs``. One batch gives the partition of ``stories()``.
 
     Parameters
     ----------
@@ -260,10 +276,14 @@ class StoryTracker(SummaryReprMixin):
         be and still be linked: a pandas offset with a unit (``"3D"``, ``"12h"``), a
         ``datetime.timedelta``, ``numpy.timedelta64`` or ``pandas.Timedelta``; positive.
     k : int, default=20
-        Earlier neighbours kept per article, in [1, 1000].
+        Neighbours kept per article, in [1, 1000].
     threshold : float, default=0.03
         The smallest average link at which an article joins a story (in (0, 1]); higher gives
         more, smaller stories. The defaults are those of :meth:`SimilarityIndex.stories`.
+    merge_threshold : float, default=0.1
+        The smallest link at which two open stories merge through a batch's articles (>=
+        ``threshold``; ``float('inf')``: never). Chosen on the UCI headlines, where lower values
+        merged unrelated stories in small batches and changed nothing in daily ones.
     vectorizer : TfidfVectorizer or similar, optional
         Weights the articles (L2-normalized rows, as newsim's vectorizers give). By default a
         new ``TfidfVectorizer()`` (language detected on the first batch). The tracker works on
@@ -317,17 +337,28 @@ class StoryTracker(SummaryReprMixin):
         *,
         k: int = DEFAULT_K,
         threshold: float = DEFAULT_THRESHOLD,
+        merge_threshold: float = DEFAULT_MERGE_THRESHOLD,
         vectorizer: Any = None,
         partial_fit: bool = True,
         keywords: int = 5,
     ) -> None:
         self._window = check_window(window)
         self.window = window
-        self.k = check_k(k)
-        self.threshold = _check_link_threshold(threshold, True)
+        self.k: int = check_k(k)
+        self.threshold: float = _check_link_threshold(threshold, True)
+        if isinstance(merge_threshold, bool) or not isinstance(merge_threshold, Real):
+            raise TypeError(
+                f"merge_threshold must be a number, got {type(merge_threshold).__name__}"
+            )
+        if not float(merge_threshold) >= self.threshold:  # NaN fails too
+            raise ValueError(
+                f"merge_threshold must be >= threshold ({self.threshold}) or inf (no merges), "
+                f"got {merge_threshold!r}"
+            )
+        self.merge_threshold: float = float(merge_threshold)
         if not isinstance(partial_fit, (bool, np.bool_)):
             raise TypeError(f"partial_fit must be True or False, got {type(partial_fit).__name__}")
-        self.partial_fit = bool(partial_fit)
+        self.partial_fit: bool = bool(partial_fit)
         if isinstance(keywords, bool) or not isinstance(keywords, Integral):
             raise TypeError(
                 f"keywords must be an int (terms per story), got {type(keywords).__name__}"
@@ -372,9 +403,9 @@ class StoryTracker(SummaryReprMixin):
         # the story each pool article counts for, and its earlier neighbours (CSR; the
         # neighbours' positions in the stream)
         self._group: np.ndarray = np.zeros(0, dtype=np.int64)
-        self._back_ptr: np.ndarray = np.zeros(1, dtype=np.int64)
-        self._back_ids: np.ndarray = np.zeros(0, dtype=np.int64)
-        self._back_scores: np.ndarray = np.zeros(0, dtype=np.float32)
+        self._nb_ptr: np.ndarray = np.zeros(1, dtype=np.int64)
+        self._nb_ids: np.ndarray = np.zeros(0, dtype=np.int64)
+        self._nb_scores: np.ndarray = np.zeros(0, dtype=np.float32)
         # stories
         self._n_stories: int = 0
         self._merged_into: dict[int, int] = {}
@@ -531,8 +562,8 @@ class StoryTracker(SummaryReprMixin):
         X = _rows(self.vectorizer_, pool_texts)
         pool_dates = np.concatenate([self._dates[self._pool_start :], ns])
         n_old = len(self._pool_texts)
-        back = self._backward(X, pool_dates, n_old)
-        labels, group_after = self._cluster(X, back, n_old, n, ns)
+        lists = self._neighbours(X, pool_dates, n_old)
+        labels, group_after = self._cluster(lists, n_old, n, ns)
         # record the batch
         self._labels = np.concatenate([self._labels, labels])
         self._dates = np.concatenate([self._dates, ns])
@@ -543,10 +574,8 @@ class StoryTracker(SummaryReprMixin):
         self._ids.extend(new_ids)
         self._pool_texts = pool_texts
         self._group = np.concatenate([group_after, labels])
-        ptr, nb_ids, nb_scores = back
-        self._back_ptr = np.concatenate([self._back_ptr, self._back_ptr[-1] + ptr[1:]])
-        self._back_ids = np.concatenate([self._back_ids, nb_ids + self._pool_start])
-        self._back_scores = np.concatenate([self._back_scores, nb_scores])
+        ptr, nb_ids, nb_scores = lists
+        self._nb_ptr, self._nb_ids, self._nb_scores = ptr, nb_ids + self._pool_start, nb_scores
         self._add_terms(X[n_old:], labels)
         # the articles no later one can reach leave; the stories they held together split
         self._expire(int(ns[-1]))
@@ -609,45 +638,78 @@ class StoryTracker(SummaryReprMixin):
                 "cannot join the past (drop it, or start a new tracker on the sorted stream)"
             )
 
-    def _backward(
+    def _neighbours(
         self, X: sp.csr_matrix, dates: np.ndarray, n_old: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each new article's k highest cosines (> 0) with earlier pool articles in the window.
+        """Every pool article's k nearest pool articles within the window, the batch added.
 
-        Returns CSR-like (ptr, positions in the pool, scores), ties by the earlier article.
+        ``X`` holds the pool's rows then the batch's. The pool's lists (scored anew with the
+        current weights when the vectorizer learns) take in the batch's articles that beat
+        their weakest entry; the batch's articles get their k highest cosines (> 0) among all
+        the pool's articles within the window, before or after them. Ties go to the earlier
+        article. Returns CSR (ptr, positions in the pool, scores) over all pool rows.
         """
-        n_new = X.shape[0] - n_old
-        ptr = np.zeros(n_new + 1, dtype=np.int64)
-        out_ids: list[np.ndarray] = []
-        out_scores: list[np.ndarray] = []
+        n_pool = X.shape[0]
+        k = self.k
+        ptr = self._nb_ptr
+        src_old = np.repeat(np.arange(n_old, dtype=np.int64), np.diff(ptr))
+        dst_old = self._nb_ids - self._pool_start
+        score_old = self._nb_scores
+        if self.partial_fit and src_old.size:
+            # scored anew: the early batches' idf (from few articles) must not decide the
+            # links for the whole window
+            score_old = np.asarray(
+                X[src_old].multiply(X[dst_old]).sum(axis=1), dtype=np.float32
+            ).ravel()
+        src_parts, dst_parts, score_parts = [src_old], [dst_old], [score_old]
         step = 2048
-        for b0 in range(0, n_new, step):
-            b1 = min(b0 + step, n_new)
-            rows = n_old + np.arange(b0, b1)
-            lo = int(np.searchsorted(dates, dates[rows[0]] - self._window, side="left"))
-            S = (X[rows] @ X[lo : rows[-1]].T).tocsr()
-            S.sum_duplicates()
-            for p, i in enumerate(rows.tolist()):
-                cols = S.indices[S.indptr[p] : S.indptr[p + 1]] + lo
-                vals = S.data[S.indptr[p] : S.indptr[p + 1]]
-                m = (cols < i) & (vals > 0)
-                m &= dates[i] - dates[np.where(m, cols, i)] <= self._window
-                cols, vals = cols[m], vals[m]
-                if cols.size > self.k:
-                    order = np.lexsort((cols, -vals))[: self.k]
-                else:
-                    order = np.lexsort((cols, -vals))
-                out_ids.append(cols[order].astype(np.int64))
-                out_scores.append(vals[order].astype(np.float32))
-                ptr[b0 + p + 1] = ptr[b0 + p] + order.size
-        ids = np.concatenate([np.zeros(0, np.int64), *out_ids])
-        scores = np.concatenate([np.zeros(0, np.float32), *out_scores])
-        return ptr, ids, scores
+        for b0 in range(n_old, n_pool, step):
+            b1 = min(b0 + step, n_pool)
+            lo = int(np.searchsorted(dates, dates[b0] - self._window, side="left"))
+            hi = int(np.searchsorted(dates, dates[b1 - 1] + self._window, side="right"))
+            S = (X[b0:b1] @ X[lo:hi].T).tocoo()
+            rows = S.row.astype(np.int64) + b0
+            cols = S.col.astype(np.int64) + lo
+            vals = S.data.astype(np.float32)
+            m = (rows != cols) & (vals > 0) & (np.abs(dates[rows] - dates[cols]) <= self._window)
+            rows, cols, vals = rows[m], cols[m], vals[m]
+            # the batch's rows list every pool article; the pool's rows take the batch's
+            src_parts.append(rows)
+            dst_parts.append(cols)
+            score_parts.append(vals)
+            old = cols < n_old
+            src_parts.append(cols[old])
+            dst_parts.append(rows[old])
+            score_parts.append(vals[old])
+        src = np.concatenate(src_parts)
+        dst = np.concatenate(dst_parts)
+        score = np.concatenate(score_parts).astype(np.float32)
+        order = np.lexsort((dst, -score, src))
+        src, dst, score = src[order], dst[order], score[order]
+        counts = np.bincount(src, minlength=n_pool)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        keep = np.arange(src.shape[0]) - starts[src] < k
+        src, dst, score = src[keep], dst[keep], score[keep]
+        new_ptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n_pool))])
+        return new_ptr.astype(np.int64), dst, score
+
+    @staticmethod
+    def _edges(
+        ptr: np.ndarray, ids: np.ndarray, scores: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the undirected graph of neighbour lists (pool positions), each edge once."""
+        n = ptr.shape[0] - 1
+        src = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
+        lo, hi = np.minimum(src, ids), np.maximum(src, ids)
+        order = np.lexsort((-scores, hi, lo))
+        lo, hi, w = lo[order], hi[order], scores[order]
+        first = np.ones(lo.shape[0], dtype=bool)
+        first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+        return lo[first], hi[first], w[first]
 
     def _cluster(
         self,
-        X: sp.csr_matrix,
-        back: tuple[np.ndarray, np.ndarray, np.ndarray],
+        lists: tuple[np.ndarray, np.ndarray, np.ndarray],
         n_old: int,
         n_new: int,
         ns: np.ndarray,
@@ -664,24 +726,10 @@ class StoryTracker(SummaryReprMixin):
         sizes = np.concatenate(
             [np.bincount(old_of.ravel(), minlength=g_old), np.ones(n_new, dtype=np.int64)]
         )
-        # edges: the pool's backward lists (targets still in the pool) and the batch's
-        old_ptr = self._back_ptr
-        counts = np.diff(old_ptr)
-        src_old = np.repeat(np.arange(n_old, dtype=np.int64), counts)
-        dst_old = self._back_ids - self._pool_start
-        keep = dst_old >= 0
-        if self.partial_fit and keep.any():
-            # the pool's edges scored anew with the current weights (the early batches' idf,
-            # from few articles, must not decide the links for the whole window)
-            a, b = src_old[keep], dst_old[keep]
-            fresh = np.asarray(X[a].multiply(X[b]).sum(axis=1), dtype=np.float32).ravel()
-            self._back_scores[np.flatnonzero(keep)] = fresh
-        ptr, nb_ids, nb_scores = back
-        src_new = np.repeat(n_old + np.arange(n_new, dtype=np.int64), np.diff(ptr))
-        u = np.concatenate([src_old[keep], src_new])
-        v = np.concatenate([dst_old[keep], nb_ids])
-        w = np.concatenate([self._back_scores[keep], nb_scores])
-        root = _agglomerate(g_old, node_group, sizes, (u, v, w), self.k, self.threshold)
+        u, v, w = self._edges(*lists)
+        root = _agglomerate(
+            g_old, node_group, sizes, (u, v, w), self.k, self.threshold, self.merge_threshold
+        )
         # the story of each cluster: its oldest pool story, or a new one
         label_of_root: dict[int, int] = {}
         for g in range(g_old):  # stories increase: the first of a cluster is its oldest
@@ -722,10 +770,15 @@ class StoryTracker(SummaryReprMixin):
             self._pool_start += cut
             self._pool_texts = self._pool_texts[cut:]
             self._group = self._group[cut:]
-            start = int(self._back_ptr[cut])
-            self._back_ptr = self._back_ptr[cut:] - start
-            self._back_ids = self._back_ids[start:]
-            self._back_scores = self._back_scores[start:]
+            start = int(self._nb_ptr[cut])
+            ptr = self._nb_ptr[cut:] - start
+            ids, scores = self._nb_ids[start:], self._nb_scores[start:]
+            alive = ids >= self._pool_start  # entries pointing to articles that left go
+            src = np.repeat(np.arange(ptr.shape[0] - 1), np.diff(ptr))
+            self._nb_ptr = np.concatenate(
+                [[0], np.cumsum(np.bincount(src[alive], minlength=ptr.shape[0] - 1))]
+            ).astype(np.int64)
+            self._nb_ids, self._nb_scores = ids[alive], scores[alive]
             self._split(lost, now)
         assert len(self._pool_texts) == n_pool - cut
 
@@ -736,9 +789,9 @@ class StoryTracker(SummaryReprMixin):
         n = len(self._pool_texts)
         if n == 0:
             return
-        src = np.repeat(np.arange(n, dtype=np.int64), np.diff(self._back_ptr))
-        dst = self._back_ids - self._pool_start
-        m = (dst >= 0) & (self._group[src] == self._group[np.maximum(dst, 0)])
+        src = np.repeat(np.arange(n, dtype=np.int64), np.diff(self._nb_ptr))
+        dst = self._nb_ids - self._pool_start
+        m = self._group[src] == self._group[dst]
         graph = sp.coo_matrix((np.ones(int(m.sum())), (src[m], dst[m])), shape=(n, n))
         _, comp = connected_components(graph, directed=False)
         for story in np.intersect1d(touched, self._group).tolist():
@@ -931,6 +984,7 @@ class StoryTracker(SummaryReprMixin):
             "window": self.window if isinstance(self.window, str) else None,
             "k": self.k,
             "threshold": self.threshold,
+            "merge_threshold": self.merge_threshold,
             "partial_fit": self.partial_fit,
             "keywords": self.keywords,
             "aware": self._aware,
@@ -951,9 +1005,9 @@ class StoryTracker(SummaryReprMixin):
             "labels": self._labels,
             "dates": self._dates,
             "group": self._group,
-            "back_ptr": self._back_ptr,
-            "back_ids": self._back_ids,
-            "back_scores": self._back_scores,
+            "nb_ptr": self._nb_ptr,
+            "nb_ids": self._nb_ids,
+            "nb_scores": self._nb_scores,
         }
         buffer = io.BytesIO()
         np.savez(buffer, **arrays)  # type: ignore[arg-type]
@@ -996,6 +1050,7 @@ class StoryTracker(SummaryReprMixin):
                 else np.timedelta64(meta["window_ns"], "ns"),
                 k=meta["k"],
                 threshold=meta["threshold"],
+                merge_threshold=meta["merge_threshold"],
                 vectorizer=vectorizer,
                 partial_fit=meta["partial_fit"],
                 keywords=meta["keywords"],
@@ -1020,9 +1075,9 @@ class StoryTracker(SummaryReprMixin):
         self._sources = list(meta["sources"])
         self._pool_texts = list(meta["pool_texts"])
         self._group = arrays["group"].astype(np.int64)
-        self._back_ptr = arrays["back_ptr"].astype(np.int64)
-        self._back_ids = arrays["back_ids"].astype(np.int64)
-        self._back_scores = arrays["back_scores"].astype(np.float32)
+        self._nb_ptr = arrays["nb_ptr"].astype(np.int64)
+        self._nb_ids = arrays["nb_ids"].astype(np.int64)
+        self._nb_scores = arrays["nb_scores"].astype(np.float32)
         self._merged_into = {int(a): int(b) for a, b in meta["merged_into"]}
         self._split_from = {int(a): int(b) for a, b in meta["split_from"]}
         self._events = [(int(d), str(e), int(a), int(b)) for d, e, a, b in meta["events"]]
@@ -1036,11 +1091,11 @@ class StoryTracker(SummaryReprMixin):
             "pool": self._pool_start + n_pool == n and self._group.shape == (n_pool,),
             "groups": n_pool == 0
             or (self._group.min() >= 0 and self._group.max() < self._n_stories),
-            "edges": self._back_ptr.shape == (n_pool + 1,)
-            and self._back_ptr[0] == 0
-            and bool(np.all(np.diff(self._back_ptr) >= 0))
-            and self._back_ptr[-1] == self._back_ids.shape[0] == self._back_scores.shape[0]
-            and bool(np.all(self._back_ids < n)),
+            "edges": self._nb_ptr.shape == (n_pool + 1,)
+            and self._nb_ptr[0] == 0
+            and bool(np.all(np.diff(self._nb_ptr) >= 0))
+            and self._nb_ptr[-1] == self._nb_ids.shape[0] == self._nb_scores.shape[0]
+            and bool(np.all(self._nb_ids < n)),
             "order": bool(np.all(np.diff(self._dates) >= 0)),
             "terms": len(self._terms) == self._n_stories,
         }
