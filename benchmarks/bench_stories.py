@@ -20,7 +20,17 @@ cluster; averaged over articles; F1 of the two means) of each method's labels ag
   ``--dense-thresholds``; its best ``t`` on this file is reported (tuned on the answer: an
   upper bound of what a user gets), on both vectors;
 * pairs + connected components: ``index.pairs(t)`` on newsim's vectors, then scipy's
-  ``connected_components``, for every ``t`` of ``--pairs-thresholds``; best ``t`` reported.
+  ``connected_components``, for every ``t`` of ``--pairs-thresholds``; best ``t`` reported;
+* ``newsim.StoryTracker()`` with its defaults (window 3 days, k 20, threshold 0.03, a new
+  ``TfidfVectorizer()`` grown with ``partial_fit``), fed the headlines in ``TIMESTAMP`` order
+  (stable sort) with their dates (UTC) and publishers, in batches cut by each mode of
+  ``--tracker-batches``: ``D`` one batch per UTC day, ``h`` one per UTC hour (empty hours
+  skipped), an integer ``N`` every N articles, ``all`` one batch; seconds of the whole feed
+  (median of ``--rounds``; the labels must be equal in every round).
+
+``--only-tracker`` runs the tracker rows alone (no dense anchors, no scale) and writes them to
+the section ``stories-tracker`` instead; ``--tracker-n`` adds the tracker's cost on generated
+articles spread over ``--tracker-days`` days, one batch per day (no quality: no stories there).
 
 **Scale** (``--n``, optional): ``bench_index_file.make_dataset(n)`` (generated articles,
 vectorised as in the index-file benchmark; cached in ``--cache-dir``), ``SimilarityIndex(X,
@@ -152,7 +162,161 @@ def quality(args: argparse.Namespace, progress: Callable[[str], None]) -> dict[s
     out["rows"].append(
         {"method": "pairs + connected components, newsim vectors, best t", **best, "grid": grid}
     )
+    out["rows"].extend(tracker_rows(args, progress))
     return out
+
+
+def tracker_rows(args: argparse.Namespace, progress: Callable[[str], None]) -> list[dict[str, Any]]:
+    """The StoryTracker rows: the UCI headlines fed in timestamp order, per batch mode."""
+    import pandas as pd
+
+    import newsim
+
+    corpus = corpora.load_uci_stories(args.data_dir)
+    order = np.argsort(np.asarray(corpus.timestamps_ms), kind="stable")
+    titles = [corpus.titles[i] for i in order]
+    truth = [corpus.stories[i] for i in order]
+    sources = [corpus.publishers[i] for i in order]
+    dates = pd.to_datetime(np.asarray(corpus.timestamps_ms)[order], unit="ms", utc=True)
+    rows = []
+    for mode in args.tracker_batches:
+        if mode == "all":
+            cuts, what = [], "the whole file as one batch"
+        elif mode in ("D", "h"):
+            key = np.asarray(dates.floor(mode))
+            cuts = (np.flatnonzero(key[1:] != key[:-1]) + 1).tolist()
+            what = {"D": "one batch per UTC day", "h": "one batch per UTC hour"}[mode]
+        else:
+            size = int(mode)
+            cuts = list(range(size, len(titles), size))
+            what = f"batches of {size} articles"
+        bounds = [0, *cuts, len(titles)]
+
+        def feed(bounds: list[int] = bounds) -> newsim.StoryTracker:
+            tracker = newsim.StoryTracker()
+            for a, b in zip(bounds[:-1], bounds[1:]):
+                tracker.update(titles[a:b], dates=dates[a:b], sources=sources[a:b])
+            return tracker
+
+        labels, times = [], []
+        for _ in range(args.rounds):
+            tracker, seconds = timed(feed, 1)
+            labels.append(tracker.labels_)
+            times.extend(seconds)
+        lineage = tracker.lineage
+        row = {
+            "method": f"StoryTracker defaults, {what} ({len(bounds) - 1} "
+            f"batch{'es' if len(bounds) > 2 else ''})",
+            "threshold": "defaults (window 3D, k=20, 0.03)",
+            "seconds": statistics.median(times),
+            "batches": len(bounds) - 1,
+            "merges": int((lineage["event"] == "merge").sum()),
+            "splits": int((lineage["event"] == "split").sum()),
+            "same_every_round": all(np.array_equal(x, labels[0]) for x in labels),
+            **scores(truth, labels[0]),
+        }
+        rows.append(row)
+        progress(f"tracker {mode}: {row}")
+    return rows
+
+
+def tracker_scale(
+    n: int, args: argparse.Namespace, progress: Callable[[str], None]
+) -> dict[str, Any]:
+    """The StoryTracker on ``n`` generated articles spread evenly over ``--tracker-days``.
+
+    One batch per day, window 3 days (the defaults otherwise); the generator's articles have
+    topics but no stories, so this measures cost, expiry and lineage, not quality.
+    """
+    import pandas as pd
+
+    import newsim
+    from benchmarks import generate
+
+    texts = generate.generate(n, seed=args.seed)
+    days = args.tracker_days
+    start = pd.Timestamp("2026-01-01", tz="UTC")
+    dates = start + pd.to_timedelta(np.arange(n) * (days * 86_400 / n), unit="s")
+    day = np.asarray(dates.floor("D"))
+    bounds = [0, *(np.flatnonzero(day[1:] != day[:-1]) + 1).tolist(), n]
+    gc.collect()
+    rss_before = harness._proc_status_kb("VmRSS")
+    reset = harness._reset_peak_rss()
+    tracker = newsim.StoryTracker()
+    per_batch = []
+    t0 = time.perf_counter()
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        t1 = time.perf_counter()
+        tracker.update(texts[a:b], dates=dates[a:b])
+        per_batch.append(time.perf_counter() - t1)
+    seconds = time.perf_counter() - t0
+    peak = harness._proc_status_kb("VmHWM")
+    frame = tracker.stories()
+    lineage = tracker.lineage
+    row = {
+        "n": n,
+        "days": days,
+        "batches": len(bounds) - 1,
+        "seconds": seconds,
+        "batch_seconds_median": statistics.median(per_batch),
+        "batch_seconds_max": max(per_batch),
+        "stories": int(frame.shape[0]),
+        "largest": int(frame["size"].max()),
+        "active": int((frame["status"] == "active").sum()),
+        "quiet": int((frame["status"] == "quiet").sum()),
+        "merges": int((lineage["event"] == "merge").sum()),
+        "splits": int((lineage["event"] == "split").sum()),
+        "pool": len(tracker._pool_texts),
+        "delta_rss_mb": None
+        if peak is None or rss_before is None or not reset
+        else (peak - rss_before) * 1024 / MB,
+    }
+    progress(f"tracker scale {row}")
+    return row
+
+
+def render_tracker_section(data: dict[str, Any]) -> str:
+    """The ``stories-tracker`` section of ``--only-tracker``."""
+    lines = [
+        "### `StoryTracker` on the UCI headlines (online, in timestamp order)",
+        "",
+        data["environment"],
+        "",
+        "`newsim.StoryTracker()` with its defaults, fed `uci_news_stories_dev.csv` sorted by "
+        "`TIMESTAMP` (stable) with its dates (UTC) and publishers; ARI and BCubed F1 of "
+        "`labels_` against `STORY`; seconds for the whole feed (median of the rounds), vectorizing "
+        "included. Merges and splits: the tracker's lineage.",
+        "",
+        "| batches | ARI | BCubed F1 | stories | merges | splits | seconds | same every round |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in data["tracker"]:
+        lines.append(
+            f"| {r['method'].removeprefix('StoryTracker defaults, ')} | {r['ari']:.3f} | "
+            f"{r['bcubed_f1']:.3f} | {r['clusters']} | {r['merges']} | {r['splits']} | "
+            f"{r['seconds']:.2f} | {r['same_every_round']} |"
+        )
+    if data.get("tracker_scale"):
+        lines += [
+            "",
+            "Cost on generated articles (`benchmarks/generate.py`, ~300 words each; topics, no "
+            "stories: not a quality measure), dates spread evenly over the days, one batch per "
+            "day, `StoryTracker()` defaults (window 3 days). ΔRSS: peak RSS during the feed "
+            "minus RSS before it (the texts already in memory).",
+            "",
+            "| articles | days | seconds | per batch: median, max | stories | largest | "
+            "active / quiet | merges | splits | articles in the window at the end | ΔRSS MB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in data["tracker_scale"]:
+            rss = "n/a" if r["delta_rss_mb"] is None else f"{r['delta_rss_mb']:.0f}"
+            lines.append(
+                f"| {r['n']:,} | {r['days']} | {r['seconds']:.1f} | "
+                f"{r['batch_seconds_median']:.2f}, {r['batch_seconds_max']:.2f} | "
+                f"{r['stories']:,} | {r['largest']:,} | {r['active']} / {r['quiet']} | "
+                f"{r['merges']} | {r['splits']} | {r['pool']:,} | {rss} |"
+            )
+    return "\n".join(lines) + "\n"
 
 
 def scale(n: int, args: argparse.Namespace, progress: Callable[[str], None]) -> dict[str, Any]:
@@ -244,6 +408,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dense-thresholds", type=float, nargs="+", default=list(DENSE_THRESHOLDS))
     p.add_argument("--pairs-thresholds", type=float, nargs="+", default=list(PAIRS_THRESHOLDS))
     p.add_argument("--n", type=int, nargs="*", default=[], help="generated articles (scale)")
+    p.add_argument(
+        "--tracker-batches",
+        nargs="*",
+        default=["D", "h", "100", "10"],
+        help="StoryTracker batch modes: D (per UTC day), h (per UTC hour), N (every N "
+        "articles), all (one batch)",
+    )
+    p.add_argument(
+        "--tracker-n",
+        type=int,
+        nargs="*",
+        default=[],
+        help="with --only-tracker: generated articles fed to the tracker, one batch per day",
+    )
+    p.add_argument("--tracker-days", type=int, default=30, help="days the --tracker-n span (30)")
+    p.add_argument(
+        "--only-tracker",
+        action="store_true",
+        help="run only the StoryTracker rows; write the section 'stories-tracker'",
+    )
     p.add_argument("--rounds", type=int, default=3, help="timed runs of stories() (3)")
     p.add_argument("--n-jobs", type=int, default=2, help="n_jobs of every index (2)")
     p.add_argument("--seed", type=int, default=0, help="seed of the generated corpus")
@@ -265,7 +449,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     def progress(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
+    for mode in args.tracker_batches:
+        if mode not in ("D", "h", "all") and not (mode.isdigit() and int(mode) > 0):
+            parser.error(f"--tracker-batches: {mode!r} is not D, h, all or a positive integer")
     command = harness.command_line(__file__, argv)
+    if args.only_tracker:
+        section = args.section if args.section != SECTION else "stories-tracker"
+        tracker_data = {
+            "command": command,
+            "environment": harness.render_environment(PACKAGES, command),
+            "tracker": tracker_rows(args, progress),
+            "tracker_scale": [tracker_scale(n, args, progress) for n in args.tracker_n],
+        }
+        harness.publish(
+            render_tracker_section(tracker_data),
+            out=args.out,
+            key=section,
+            json_path=args.json,
+            data=tracker_data,
+            progress=progress,
+        )
+        return 0
     data: dict[str, Any] = {
         "command": command,
         "environment": harness.render_environment(PACKAGES, command),

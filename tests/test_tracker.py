@@ -553,3 +553,41 @@ def test_bad_sources_ids_texts_and_parameters() -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidf
 
         newsim.StoryTracker(vectorizer=SkTfidf())
+
+
+# ------------------------------------------------------------------------------ docs, benchmark
+
+
+def test_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import doctest
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Stories online (`StoryTracker`)", 1)[1]
+    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)  # the example saves a file
+    test = doctest.DocTestParser().get_doctest(block, {}, "README: Stories online", None, 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert test.examples and runner.summarize(verbose=False).failed == 0
+    assert (tmp_path / "stories.newsim").is_file()
+
+
+def test_bench_tracker_rows_smoke(tmp_path: Path) -> None:
+    import json
+
+    _require(corpora.UCI_STORIES_FILE)
+    from benchmarks import bench_stories
+
+    out, raw = tmp_path / "RESULTS.md", tmp_path / "raw.json"
+    argv = ["--only-tracker", "--tracker-batches", "D", "--rounds", "1", "--tracker-n", "300"]
+    argv += ["--tracker-days", "3", "--out", str(out), "--json", str(raw)]
+    assert bench_stories.main(argv) == 0
+    data = json.loads(raw.read_text(encoding="utf-8"))
+    (row,) = data["tracker"]
+    assert row["batches"] == 3 and row["ari"] >= 0.80 and row["same_every_round"]
+    (scale,) = data["tracker_scale"]
+    assert scale["n"] == 300 and scale["batches"] == 3
+    text = out.read_text(encoding="utf-8")
+    assert "<!-- stories-tracker:begin -->" in text
+    assert f"| one batch per UTC day (3 batches) | {row['ari']:.3f} |" in text
+    assert f"| 300 | 3 | {scale['seconds']:.1f} |" in text
