@@ -294,7 +294,7 @@ class StoryTracker(SummaryReprMixin):
         do not depend on how the stream is cut into batches.
     keywords : int, default=5
         Terms per story in :meth:`stories`: the heaviest of the sum of its articles' rows, as
-        weighted when they joined (50 terms kept per story).
+        weighted when they joined (each batch adds its 50 heaviest per story; 50 are kept).
 
     Attributes
     ----------
@@ -657,10 +657,13 @@ class StoryTracker(SummaryReprMixin):
         score_old = self._nb_scores
         if self.partial_fit and src_old.size:
             # scored anew: the early batches' idf (from few articles) must not decide the
-            # links for the whole window
-            score_old = np.asarray(
-                X[src_old].multiply(X[dst_old]).sum(axis=1), dtype=np.float32
-            ).ravel()
+            # links for the whole window; in slices, to bound the rows copied at once
+            score_old = np.empty(src_old.shape[0], dtype=np.float32)
+            for e0 in range(0, src_old.shape[0], 16384):
+                a, b = src_old[e0 : e0 + 16384], dst_old[e0 : e0 + 16384]
+                score_old[e0 : e0 + a.shape[0]] = np.asarray(
+                    X[a].multiply(X[b]).sum(axis=1), dtype=np.float32
+                ).ravel()
         src_parts, dst_parts, score_parts = [src_old], [dst_old], [score_old]
         step = 2048
         for b0 in range(n_old, n_pool, step):
@@ -819,6 +822,9 @@ class StoryTracker(SummaryReprMixin):
         for s, story in enumerate(stories.tolist()):
             cols = C.indices[C.indptr[s] : C.indptr[s + 1]]
             vals = C.data[C.indptr[s] : C.indptr[s + 1]]
+            if vals.shape[0] > _KEPT_TERMS:  # only the batch's heaviest can enter the kept ones
+                top = np.argpartition(-vals, _KEPT_TERMS - 1)[:_KEPT_TERMS]
+                cols, vals = cols[top], vals[top]
             terms = self._terms[story]
             for c, val in zip(cols.tolist(), vals.tolist()):
                 term = str(names[c])
