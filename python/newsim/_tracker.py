@@ -151,6 +151,19 @@ def _is_fitted(vectorizer: Any) -> bool:
     return True
 
 
+def _k_best(owner: np.ndarray, other: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """Return the positions of each owner's k highest scores (ties: the lower other).
+
+    Sorted by owner, then best first.
+    """
+    order = np.lexsort((other, -score, owner))
+    sorted_owner = owner[order]
+    starts = np.flatnonzero(np.r_[True, sorted_owner[1:] != sorted_owner[:-1]])
+    first = np.repeat(starts, np.diff(np.r_[starts, sorted_owner.shape[0]]))
+    out: np.ndarray = order[np.arange(order.shape[0]) - first < k]
+    return out
+
+
 def _rows(vectorizer: Any, texts: list[str]) -> sp.csr_matrix:
     """Return the texts' rows under the vectorizer's current weights (float64 CSR, sorted)."""
     X = sp.csr_matrix(vectorizer.transform(texts), dtype=np.float64)
@@ -665,7 +678,7 @@ class StoryTracker(SummaryReprMixin):
                     X[a].multiply(X[b]).sum(axis=1), dtype=np.float32
                 ).ravel()
         src_parts, dst_parts, score_parts = [src_old], [dst_old], [score_old]
-        step = 2048
+        step = 512
         for b0 in range(n_old, n_pool, step):
             b1 = min(b0 + step, n_pool)
             lo = int(np.searchsorted(dates, dates[b0] - self._window, side="left"))
@@ -674,25 +687,25 @@ class StoryTracker(SummaryReprMixin):
             rows = S.row.astype(np.int64) + b0
             cols = S.col.astype(np.int64) + lo
             vals = S.data.astype(np.float32)
+            del S
             m = (rows != cols) & (vals > 0) & (np.abs(dates[rows] - dates[cols]) <= self._window)
             rows, cols, vals = rows[m], cols[m], vals[m]
-            # the batch's rows list every pool article; the pool's rows take the batch's
-            src_parts.append(rows)
-            dst_parts.append(cols)
-            score_parts.append(vals)
-            old = cols < n_old
-            src_parts.append(cols[old])
-            dst_parts.append(rows[old])
-            score_parts.append(vals[old])
+            # the batch's rows list every pool article; the pool's rows take the batch's (each
+            # side cut to its k best of this block already, to bound the memory)
+            top = _k_best(rows, cols, vals, k)
+            src_parts.append(rows[top])
+            dst_parts.append(cols[top])
+            score_parts.append(vals[top])
+            old = np.flatnonzero(cols < n_old)
+            top = old[_k_best(cols[old], rows[old], vals[old], k)]
+            src_parts.append(cols[top])
+            dst_parts.append(rows[top])
+            score_parts.append(vals[top])
         src = np.concatenate(src_parts)
         dst = np.concatenate(dst_parts)
         score = np.concatenate(score_parts).astype(np.float32)
-        order = np.lexsort((dst, -score, src))
-        src, dst, score = src[order], dst[order], score[order]
-        counts = np.bincount(src, minlength=n_pool)
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        keep = np.arange(src.shape[0]) - starts[src] < k
-        src, dst, score = src[keep], dst[keep], score[keep]
+        keep = _k_best(src, dst, score, k)
+        src, dst, score = src[keep], dst[keep], score[keep]  # sorted by src, best first
         new_ptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n_pool))])
         return new_ptr.astype(np.int64), dst, score
 
