@@ -135,6 +135,13 @@ def _tampered_state(ctx: Ctx, blob: Any) -> None:
     TfidfVectorizer().__setstate__(state)
 
 
+def _tracked(dates: list[str]) -> newsim.StoryTracker:
+    """A StoryTracker that has seen one article per date."""
+    tracker = newsim.StoryTracker(vectorizer=TfidfVectorizer(language="en"))
+    tracker.update([GOOD[1]] * len(dates), dates=dates)
+    return tracker
+
+
 class Bad(NamedTuple):
     call: Callable[[Ctx], object]
     error: type[BaseException]
@@ -424,6 +431,32 @@ BAD: dict[str, Bad] = {
     "stories-dates-milliseconds": Bad(
         lambda c: c.index.stories(dates=np.array([1394470920294] * 3)), TypeError,
         r"dates\[0\] is 1394470920294 \(int64\), not a date; convert numbers first"),
+    "tracker-window-negative": Bad(
+        lambda c: newsim.StoryTracker(window="-2D"), ValueError,
+        r"window must be a positive duration \(how long a story stays open without new "
+        r"articles\), got -2 days"),
+    "tracker-window-not-a-duration": Bad(
+        lambda c: newsim.StoryTracker(window=3), TypeError,
+        r"window must be a duration such as '3D', '12h' or datetime.timedelta\(days=3\), got "
+        r"the number 3 \(a number has no unit\)"),
+    "tracker-dates-unsorted": Bad(
+        lambda c: newsim.StoryTracker().update(GOOD, dates=["2024-01-02", "2024-01-01",
+                                                             "2024-01-03"]), ValueError,
+        r"dates\[1\] \(2024-01-01 00:00:00\) is earlier than dates\[0\] \(2024-01-02 00:00:00\): "
+        r"a StoryTracker takes articles in time order; sort the batch by date first"),
+    "tracker-dates-before-last-batch": Bad(
+        lambda c: _tracked(["2024-01-05"]).update(GOOD, dates=["2024-01-04"] * 3), ValueError,
+        r"dates\[0\] \(2024-01-04 00:00:00\) is earlier than the last date already tracked "
+        r"\(2024-01-05 00:00:00, article 0\): batches must come in time order"),
+    "tracker-dates-unparsable": Bad(
+        lambda c: newsim.StoryTracker().update(GOOD, dates=["2024-01-01", "soon", "2024-01-02"]),
+        ValueError, r"dates\[1\] is 'soon', which does not parse as a date"),
+    "tracker-dates-aware-after-naive": Bad(
+        lambda c: _tracked(["2024-01-05"]).update(GOOD, dates=["2024-01-06T10:00+01:00"] * 3),
+        ValueError, r"dates\[0\] is time-zone aware, but the earlier batches' dates are naive"),
+    "tracker-sources-wrong-length": Bad(
+        lambda c: newsim.StoryTracker().update(GOOD, dates=["2024-01-01"] * 3, sources=["AP"]),
+        ValueError, r"sources has 1 entries for 3 articles; pass one per article"),
     "explain-texts-wrong-length": Bad(
         lambda c: c.index.explain(0, 1, texts=GOOD[:2]), ValueError,
         r"texts has 2 entries for 3 articles; pass one per indexed article"),
