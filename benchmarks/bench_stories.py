@@ -178,6 +178,16 @@ def tracker_rows(args: argparse.Namespace, progress: Callable[[str], None]) -> l
     truth = [corpus.stories[i] for i in order]
     sources = [corpus.publishers[i] for i in order]
     dates = pd.to_datetime(np.asarray(corpus.timestamps_ms)[order], unit="ms", utc=True)
+    options: dict[str, Any] = {"merge_threshold": args.tracker_merge_threshold}
+    label = (
+        "StoryTracker defaults"
+        if args.tracker_merge_threshold == 0.1
+        else (f"StoryTracker merge_threshold={args.tracker_merge_threshold}")
+    )
+    if args.tracker_fitted:  # the vectorizer fitted on every headline first: it peeks ahead
+        options["vectorizer"] = newsim.TfidfVectorizer().fit(titles)
+        options["partial_fit"] = False
+        label += ", vectorizer fitted on the whole file beforehand (partial_fit=False)"
     rows = []
     for mode in args.tracker_batches:
         if mode == "all":
@@ -193,7 +203,7 @@ def tracker_rows(args: argparse.Namespace, progress: Callable[[str], None]) -> l
         bounds = [0, *cuts, len(titles)]
 
         def feed(bounds: list[int] = bounds) -> newsim.StoryTracker:
-            tracker = newsim.StoryTracker()
+            tracker = newsim.StoryTracker(**options)
             for a, b in zip(bounds[:-1], bounds[1:]):
                 tracker.update(titles[a:b], dates=dates[a:b], sources=sources[a:b])
             return tracker
@@ -205,8 +215,7 @@ def tracker_rows(args: argparse.Namespace, progress: Callable[[str], None]) -> l
             times.extend(seconds)
         lineage = tracker.lineage
         row = {
-            "method": f"StoryTracker defaults, {what} ({len(bounds) - 1} "
-            f"batch{'es' if len(bounds) > 2 else ''})",
+            "method": f"{label}, {what} ({len(bounds) - 1} batch{'es' if len(bounds) > 2 else ''})",
             "threshold": "defaults (window 3D, k=20, 0.03)",
             "seconds": statistics.median(times),
             "batches": len(bounds) - 1,
@@ -423,6 +432,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --only-tracker: generated articles fed to the tracker, one batch per day",
     )
     p.add_argument("--tracker-days", type=int, default=30, help="days the --tracker-n span (30)")
+    p.add_argument(
+        "--tracker-merge-threshold",
+        type=float,
+        default=0.1,
+        help="merge_threshold of the tracker rows (0.1, the default; inf: no merges)",
+    )
+    p.add_argument(
+        "--tracker-fitted",
+        action="store_true",
+        help="tracker rows with a vectorizer fitted on all headlines first (partial_fit=False)",
+    )
     p.add_argument(
         "--only-tracker",
         action="store_true",
