@@ -287,7 +287,7 @@ def tracker_scale(
 def render_tracker_section(data: dict[str, Any]) -> str:
     """The ``stories-tracker`` section of ``--only-tracker``."""
     lines = [
-        "### `StoryTracker` on the UCI headlines (online, in timestamp order)",
+        "## Stories online: `StoryTracker` on the UCI headlines, in timestamp order",
         "",
         data["environment"],
         "",

@@ -26,7 +26,7 @@ they stand (one group each, never cut), the batch's articles as groups of one:
    linking to that part join.
 
 Labels once given never change: merges and splits decide where later articles go, and are
-recorded in :attr:`StoryTracker.lineage`. A story with no article in the pool is *quiet*:
+recorded in :attr:`~newsim.StoryTracker.lineage`. A story with no article in the pool is *quiet*:
 nothing can join it any more, and a later article opens a new story however similar it is.
 
 One batch that holds the whole stream (within the window) gives the partition of
@@ -57,6 +57,7 @@ import scipy.sparse as sp
 
 from . import _core
 from ._input import one_per_article, refuse_unordered
+from ._metadata import check_window as _metadata_window
 from ._repr import SummaryReprMixin
 from ._stories import DEFAULT_K, DEFAULT_THRESHOLD, check_dates, check_k, check_sources
 from ._stories import check_threshold as _check_link_threshold
@@ -79,40 +80,20 @@ _KEPT_TERMS = 50
 def check_window(window: Any) -> int:
     """Return ``window`` as a positive number of nanoseconds, or raise.
 
-    Accepts a pandas offset string with a unit (``"3D"``, ``"12h"``, ``"90min"``), a
-    ``datetime.timedelta``, ``numpy.timedelta64`` or ``pandas.Timedelta``.
+    Parsed as the index's ``window=`` (``newsim._metadata.check_window``: a pandas offset
+    string, ``datetime.timedelta``, ``numpy.timedelta64`` or ``pandas.Timedelta``; a number is
+    refused); a string needs a unit (``"3"`` would be 3 nanoseconds) and the duration must be
+    positive.
     """
     import pandas as pd
 
-    if isinstance(window, (bool, np.bool_)) or (
-        isinstance(window, (Real, np.number)) and not isinstance(window, np.timedelta64)
-    ):
-        raise TypeError(
-            f"window must be a duration such as '3D', '12h' or datetime.timedelta(days=3), "
-            f"got the number {window!r} (a number has no unit)"
-        )
-    if window is pd.NaT:
-        raise ValueError(f"window={window!r} is missing (NaT); give a duration such as '3D'")
-    if not isinstance(window, (str, _dt.timedelta, np.timedelta64)):
-        raise TypeError(
-            f"window must be a duration such as '3D', '12h' or datetime.timedelta(days=3), "
-            f"got {type(window).__name__}"
-        )
     if isinstance(window, str) and not re.search(r"[A-Za-z:]", window):
         raise ValueError(f"window={window!r} has no unit; write e.g. '3D', '12h' or '90min'")
-    try:
-        value = pd.Timedelta(window)
-    except (ValueError, OverflowError) as exc:
-        raise ValueError(
-            f"window={window!r} is not a duration ({exc}); write e.g. '3D', '12h' or '90min'"
-        ) from None
-    if value is pd.NaT:
-        raise ValueError(f"window={window!r} is missing (NaT); give a duration such as '3D'")
-    ns = int(value.value)
+    ns = _metadata_window(window)
     if ns <= 0:
         raise ValueError(
             f"window must be a positive duration (how long a story stays open without new "
-            f"articles), got {value}"
+            f"articles), got {pd.Timedelta(ns, unit='ns')}"
         )
     return ns
 
@@ -271,9 +252,9 @@ class StoryTracker(SummaryReprMixin):
     is recorded as merged into the older (its later articles take the older one's label); when
     a story's articles stop linking to each other (those that joined its parts left the
     window), it splits (the parts but the largest continue as new stories). Both are in
-    :attr:`lineage`.
+    :attr:`~newsim.StoryTracker.lineage`.
 
-    The clustering is the average linkage of :meth:`SimilarityIndex.stories` (same ``k`` and
+    The clustering is the average linkage of :meth:`~newsim.SimilarityIndex.stories` (same ``k`` and
     ``threshold``) on the k-nearest-neighbour graph of the articles within the window, run
     once per batch with the open stories fixed (module ``newsim._tracker`` describes the
     steps). Articles of one batch are clustered together, strongest links first, so batches of
@@ -292,7 +273,7 @@ class StoryTracker(SummaryReprMixin):
         Neighbours kept per article, in [1, 1000].
     threshold : float, default=0.03
         The smallest average link at which an article joins a story (in (0, 1]); higher gives
-        more, smaller stories. The defaults are those of :meth:`SimilarityIndex.stories`.
+        more, smaller stories. The defaults are those of :meth:`~newsim.SimilarityIndex.stories`.
     merge_threshold : float, default=0.1
         The smallest link at which two open stories merge through a batch's articles (>=
         ``threshold``; ``float('inf')``: never). Chosen on the UCI headlines: at 0.03 merges
@@ -307,15 +288,17 @@ class StoryTracker(SummaryReprMixin):
         pool weighted anew each batch. False keeps a fitted vectorizer as it is; then the edges
         do not depend on how the stream is cut into batches.
     keywords : int, default=5
-        Terms per story in :meth:`stories`: the heaviest of the sum of its articles' rows, as
-        weighted when they joined (each batch adds its 50 heaviest per story; 50 are kept).
+        Terms per story in :meth:`~newsim.StoryTracker.stories`: the heaviest of the sum of
+        its articles' rows, as weighted when they joined (each batch adds its 50 heaviest per
+        story; 50 are kept).
 
     Attributes
     ----------
     labels_ : ndarray of int64
         Every article's story, in the order fed.
     ids_ : ndarray
-        Every article's id (``ids=`` of :meth:`update`; by default its number in the stream).
+        Every article's id (``ids=`` of :meth:`~newsim.StoryTracker.update`; by default its
+        number in the stream).
     lineage : pandas.DataFrame
         Merges and splits: ``date``, ``event``, ``story`` (the story merged away, or the new
         story of a split) and ``other`` (the story it continues, or the story it split from).
@@ -525,7 +508,8 @@ class StoryTracker(SummaryReprMixin):
             numpy.datetime64 or ISO 8601 strings (a datetime64 array or pandas Series is
             fastest). All time-zone aware or all naive, in this batch and every other.
         sources : sequence of str, optional
-            One source (publisher) per article, None for unknown; :meth:`stories` lists them.
+            One source (publisher) per article, None for unknown;
+            :meth:`~newsim.StoryTracker.stories` lists them.
         ids : sequence, optional
             One id (str or int) per article, not used before; by default the articles are
             numbered in the stream (0, 1, ...). Give ids in every batch or in none.
@@ -921,7 +905,7 @@ class StoryTracker(SummaryReprMixin):
     # -------------------------------------------------------------------------- persistence
 
     def save(self, path: Union[str, os.PathLike[str]]) -> None:
-        """Save the tracker to a file, to continue from it later with :meth:`load`.
+        """Save the tracker to a file, to go on from it later with ``StoryTracker.load``.
 
         The file holds the parameters, every article's label, date, source and id, the
         window's articles (texts and edges), the stories' lineage and keywords, and the
@@ -954,17 +938,18 @@ class StoryTracker(SummaryReprMixin):
 
     @classmethod
     def load(cls, path: Union[str, os.PathLike[str]]) -> StoryTracker:
-        """Load a tracker saved with :meth:`save`.
+        """Load a tracker saved with :meth:`~newsim.StoryTracker.save`.
 
         Parameters
         ----------
         path : str or path-like
-            A file written by :meth:`save`.
+            A file written by :meth:`~newsim.StoryTracker.save`.
 
         Returns
         -------
         StoryTracker
-            The tracker as saved: :meth:`update` continues as the saved one would have.
+            The tracker as saved: :meth:`~newsim.StoryTracker.update` continues as the saved
+            one would have.
 
         Raises
         ------
