@@ -254,14 +254,15 @@ class StoryTracker(SummaryReprMixin):
     window), it splits (the parts but the largest continue as new stories). Both are in
     :attr:`~newsim.StoryTracker.lineage`.
 
-    The clustering is the average linkage of :meth:`~newsim.SimilarityIndex.stories` (same ``k`` and
-    ``threshold``) on the k-nearest-neighbour graph of the articles within the window, run
+    The clustering is the average linkage of :meth:`~newsim.SimilarityIndex.stories` (same
+    ``k`` and ``threshold``) on the k-nearest-neighbour graph of the articles within the window, run
     once per batch with the open stories fixed (module ``newsim._tracker`` describes the
     steps). Articles of one batch are clustered together, strongest links first, so batches of
     an hour, a day or 100 articles label well (ARI 0.89 to 0.92 against the UCI headlines'
     stories), batches of 10 articles badly (0.43): feed batches, not single articles
     (benchmarks/RESULTS.md). The labels depend on how the stream is cut into batches; not on
-    ``n_jobs``. One batch gives the partition of ``stories()``.
+    ``n_jobs``. One batch gives the partition of ``stories()``. Call ``update`` from one thread
+    at a time: the batches of a stream are ordered.
 
     Parameters
     ----------
@@ -397,7 +398,7 @@ class StoryTracker(SummaryReprMixin):
         # the pool: articles [pool_start, n) of the stream
         self._pool_start: int = 0
         self._pool_texts: list[str] = []
-        # the story each pool article counts for, and its earlier neighbours (CSR; the
+        # the story each pool article counts for, and its k nearest pool articles (CSR; the
         # neighbours' positions in the stream)
         self._group: np.ndarray = np.zeros(0, dtype=np.int64)
         self._nb_ptr: np.ndarray = np.zeros(1, dtype=np.int64)
