@@ -63,6 +63,8 @@ from benchmarks import corpora, harness
 SECTION = "stories"
 PACKAGES = ("numpy", "scipy", "scikit-learn", "newsim")
 MB = harness.MB
+#: StoryTracker's defaults that the benchmark's options can change.
+DEFAULT_TRACKER = {"join_threshold": 0.05, "merge_threshold": 0.1}
 DENSE_THRESHOLDS = tuple(round(0.90 + 0.01 * i, 2) for i in range(10))
 PAIRS_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
@@ -178,12 +180,12 @@ def tracker_rows(args: argparse.Namespace, progress: Callable[[str], None]) -> l
     truth = [corpus.stories[i] for i in order]
     sources = [corpus.publishers[i] for i in order]
     dates = pd.to_datetime(np.asarray(corpus.timestamps_ms)[order], unit="ms", utc=True)
-    options: dict[str, Any] = {"merge_threshold": args.tracker_merge_threshold}
-    label = (
-        "StoryTracker defaults"
-        if args.tracker_merge_threshold == 0.1
-        else (f"StoryTracker merge_threshold={args.tracker_merge_threshold}")
-    )
+    options: dict[str, Any] = {
+        "join_threshold": args.tracker_join_threshold,
+        "merge_threshold": args.tracker_merge_threshold,
+    }
+    changed = [f"{k}={v}" for k, v in options.items() if v != DEFAULT_TRACKER[k]]
+    label = "StoryTracker " + (", ".join(changed) if changed else "defaults")
     if args.tracker_fitted:  # the vectorizer fitted on every headline first: it peeks ahead
         options["vectorizer"] = newsim.TfidfVectorizer().fit(titles)
         options["partial_fit"] = False
@@ -433,9 +435,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--tracker-days", type=int, default=30, help="days the --tracker-n span (30)")
     p.add_argument(
+        "--tracker-join-threshold",
+        type=float,
+        default=DEFAULT_TRACKER["join_threshold"],
+        help="join_threshold of the tracker rows (0.05, the default)",
+    )
+    p.add_argument(
         "--tracker-merge-threshold",
         type=float,
-        default=0.1,
+        default=DEFAULT_TRACKER["merge_threshold"],
         help="merge_threshold of the tracker rows (0.1, the default; inf: no merges)",
     )
     p.add_argument(

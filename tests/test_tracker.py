@@ -258,6 +258,20 @@ def test_an_article_linking_two_open_stories_merges_them() -> None:
     assert frame.loc[0, "active_articles"] == 6 and frame.loc[1, "active_articles"] == 0
 
 
+def test_join_threshold_decides_joining_an_open_story() -> None:
+    texts = ["volcano erupts in iceland", "volcano ash grounds flights"]  # one shared term
+    for join_threshold, expected in ((0.05, [0, 0]), (0.99, [0, 1])):
+        tracker = newsim.StoryTracker(vectorizer=_en(), join_threshold=join_threshold)
+        tracker.update(texts[:1], dates=["2010-04-14"])
+        tracker.update(texts[1:], dates=["2010-04-15"])
+        assert tracker.labels_.tolist() == expected
+    # within one batch the articles group at ``threshold``: the join threshold does not apply
+    one = newsim.StoryTracker(vectorizer=_en(), join_threshold=0.99)
+    assert one.update(texts, dates=["2010-04-14", "2010-04-15"]).tolist() == [0, 0]
+    with pytest.raises(ValueError, match=r"join_threshold must be >= threshold \(0.03\) or inf"):
+        newsim.StoryTracker(join_threshold=0.02)
+
+
 def test_merge_threshold_decides_merges() -> None:
     texts = [
         "volcano erupts in iceland",
@@ -276,7 +290,7 @@ def test_merge_threshold_decides_merges() -> None:
     assert never.update(bridge, dates=["2010-04-15"]).tolist() == [1]
     assert never.lineage.shape[0] == 0
     assert never.stories()["status"].tolist() == ["active", "active"]
-    with pytest.raises(ValueError, match=r"merge_threshold must be >= threshold \(0.03\)"):
+    with pytest.raises(ValueError, match=r"merge_threshold must be >= threshold \(0.03\) or inf"):
         newsim.StoryTracker(merge_threshold=0.01)
     with pytest.raises(ValueError, match="merge_threshold must be >= threshold"):
         newsim.StoryTracker(merge_threshold=float("nan"))

@@ -68,7 +68,9 @@ __all__ = ["StoryTracker"]
 MAGIC = b"NEWSIM-TRACKER\x00\x00"
 FORMAT_VERSION = 1
 _HEADER = struct.Struct("<16sIIQI")  # magic, version, flags, payload length, CRC-32
-#: The link two open stories need to merge (through new articles): stricter than joining.
+#: The link new articles need to join an open story: firmer than grouping new articles.
+DEFAULT_JOIN_THRESHOLD = 0.05
+#: The link two open stories need to merge (through new articles).
 DEFAULT_MERGE_THRESHOLD = 0.1
 #: Terms kept per story for its keywords (the heaviest of the summed rows).
 _KEPT_TERMS = 50
@@ -162,14 +164,16 @@ def _agglomerate(
     edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     k: int,
     threshold: float,
+    join_threshold: float,
     merge_threshold: float,
 ) -> np.ndarray:
     """Average linkage from the given groups; returns each group's final cluster (a group id).
 
     Groups ``0 .. n_old_groups - 1`` are the pool's stories, the others hold one new article
     each. ``node_group`` maps the graph's nodes to groups, ``edges`` are (u, v, score) between
-    nodes. Two clusters that both hold pool stories merge only if one of them holds a new
-    article and their link is >= ``merge_threshold``. The result maps each group to the lowest
+    nodes. A cluster of new articles joins one with a pool story only at a link >=
+    ``join_threshold``; two clusters that both hold pool stories merge only if one of them holds
+    a new article and their link is >= ``merge_threshold``. The result maps each group to the lowest
     group id of its cluster (a cluster with a pool story: its oldest).
     """
     n_groups = sizes.shape[0]
@@ -210,6 +214,8 @@ def _agglomerate(
         if now < -neg:
             heapq.heappush(heap, (-now, x, y))
             continue
+        if (x < n_old_groups) != (y < n_old_groups) and now < join_threshold:
+            continue  # new articles join an open story only on firmer evidence
         if x < n_old_groups and y < n_old_groups:  # both hold pool stories (roots are lowest)
             if not (has_new[x] or has_new[y]) or now < merge_threshold:
                 continue  # no new article between them, or not strongly linked
@@ -335,6 +341,7 @@ class StoryTracker(SummaryReprMixin):
         *,
         k: int = DEFAULT_K,
         threshold: float = DEFAULT_THRESHOLD,
+        join_threshold: float = DEFAULT_JOIN_THRESHOLD,
         merge_threshold: float = DEFAULT_MERGE_THRESHOLD,
         vectorizer: Any = None,
         partial_fit: bool = True,
@@ -344,16 +351,8 @@ class StoryTracker(SummaryReprMixin):
         self.window = window
         self.k: int = check_k(k)
         self.threshold: float = _check_link_threshold(threshold, True)
-        if isinstance(merge_threshold, bool) or not isinstance(merge_threshold, Real):
-            raise TypeError(
-                f"merge_threshold must be a number, got {type(merge_threshold).__name__}"
-            )
-        if not float(merge_threshold) >= self.threshold:  # NaN fails too
-            raise ValueError(
-                f"merge_threshold must be >= threshold ({self.threshold}) or inf (no merges), "
-                f"got {merge_threshold!r}"
-            )
-        self.merge_threshold: float = float(merge_threshold)
+        self.join_threshold: float = self._at_least_threshold("join_threshold", join_threshold)
+        self.merge_threshold: float = self._at_least_threshold("merge_threshold", merge_threshold)
         if not isinstance(partial_fit, (bool, np.bool_)):
             raise TypeError(f"partial_fit must be True or False, got {type(partial_fit).__name__}")
         self.partial_fit: bool = bool(partial_fit)
@@ -410,6 +409,15 @@ class StoryTracker(SummaryReprMixin):
         self._split_from: dict[int, int] = {}
         self._events: list[tuple[int, str, int, int]] = []  # (date ns, event, story, other)
         self._terms: list[dict[str, float]] = []
+
+    def _at_least_threshold(self, name: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+        if not float(value) >= self.threshold:  # NaN fails too
+            raise ValueError(
+                f"{name} must be >= threshold ({self.threshold}) or inf, got {value!r}"
+            )
+        return float(value)
 
     # -------------------------------------------------------------------------- properties
 
@@ -730,7 +738,14 @@ class StoryTracker(SummaryReprMixin):
         )
         u, v, w = self._edges(*lists)
         root = _agglomerate(
-            g_old, node_group, sizes, (u, v, w), self.k, self.threshold, self.merge_threshold
+            g_old,
+            node_group,
+            sizes,
+            (u, v, w),
+            self.k,
+            self.threshold,
+            self.join_threshold,
+            self.merge_threshold,
         )
         # the story of each cluster: its oldest pool story, or a new one
         label_of_root: dict[int, int] = {}
@@ -990,6 +1005,7 @@ class StoryTracker(SummaryReprMixin):
             "window": self.window if isinstance(self.window, str) else None,
             "k": self.k,
             "threshold": self.threshold,
+            "join_threshold": self.join_threshold,
             "merge_threshold": self.merge_threshold,
             "partial_fit": self.partial_fit,
             "keywords": self.keywords,
@@ -1056,6 +1072,7 @@ class StoryTracker(SummaryReprMixin):
                 else np.timedelta64(meta["window_ns"], "ns"),
                 k=meta["k"],
                 threshold=meta["threshold"],
+                join_threshold=meta["join_threshold"],
                 merge_threshold=meta["merge_threshold"],
                 vectorizer=vectorizer,
                 partial_fit=meta["partial_fit"],
