@@ -218,7 +218,8 @@ def tracker_rows(args: argparse.Namespace, progress: Callable[[str], None]) -> l
         lineage = tracker.lineage
         row = {
             "method": f"{label}, {what} ({len(bounds) - 1} batch{'es' if len(bounds) > 2 else ''})",
-            "threshold": "defaults (window 3D, k=20, 0.03)",
+            "threshold": f"window 3D, k=20, 0.03, join {options['join_threshold']}, "
+            f"merge {options['merge_threshold']}",
             "seconds": statistics.median(times),
             "batches": len(bounds) - 1,
             "merges": int((lineage["event"] == "merge").sum()),

@@ -12,9 +12,11 @@ they stand (one group each, never cut), the batch's articles as groups of one:
    articles at most ``window`` apart from it; a pool article's list takes in the new articles
    that beat its weakest entry (ties: the earlier article);
 3. groups merge, strongest link first, while the link ``W / min(|A|·|B|, k·min(|A|, |B|))``
-   (``W``: the summed scores of the edges between them) is >= ``threshold``; two groups that
-   both hold pool stories merge only when one holds an article of the batch (new evidence)
-   and their link is >= ``merge_threshold`` (0.1 by default: stricter than joining);
+   (``W``: the summed scores of the edges between them) is >= ``threshold``; a group of new
+   articles joins a group with a pool story only at a link >= ``join_threshold`` (0.05 by
+   default: a story opened by a weakly linked article would draw its followers in); two
+   groups that both hold pool stories merge only when one holds an article of the batch (new
+   evidence) and their link is >= ``merge_threshold`` (0.1);
 4. an article in a group with a pool story takes that story's label (with several, the oldest:
    the others are recorded as *merges* into it, and their later articles follow it); an
    article in a group of new articles only opens a new story (numbered by its first article);
@@ -32,7 +34,7 @@ nothing can join it any more, and a later article opens a new story however simi
 One batch that holds the whole stream (within the window) gives the partition of
 ``SimilarityIndex.stories`` on the same vectors. Smaller batches decide earlier with less
 evidence: on the UCI headlines, batches of a day, an hour or 100 articles reach ARI 0.89-0.92,
-batches of 10 articles 0.43 (benchmarks/RESULTS.md). With a fixed vectorizer
+batches of 10 articles 0.81 (benchmarks/RESULTS.md). With a fixed vectorizer
 (``partial_fit=False``) the graph does not depend on the cuts, the clustering does; streams cut
 where no article is within the window of the other side give the labels of one batch.
 """
@@ -264,11 +266,11 @@ class StoryTracker(SummaryReprMixin):
     ``k`` and ``threshold``) on the k-nearest-neighbour graph of the articles within the window, run
     once per batch with the open stories fixed (module ``newsim._tracker`` describes the
     steps). Articles of one batch are clustered together, strongest links first, so batches of
-    an hour, a day or 100 articles label well (ARI 0.89 to 0.92 against the UCI headlines'
-    stories), batches of 10 articles badly (0.43): feed batches, not single articles
-    (benchmarks/RESULTS.md). The labels depend on how the stream is cut into batches; not on
-    ``n_jobs``. One batch gives the partition of ``stories()``. Call ``update`` from one thread
-    at a time: the batches of a stream are ordered.
+    an hour, a day or 100 articles label best (ARI 0.89 to 0.92 against the UCI headlines'
+    stories), batches of 10 articles less well (0.81): feed batches rather than single
+    articles (benchmarks/RESULTS.md). The labels depend on how the stream is cut into
+    batches; not on ``n_jobs``. One batch gives the partition of ``stories()``. Call ``update``
+    from one thread at a time: the batches of a stream are ordered.
 
     Parameters
     ----------
@@ -281,11 +283,17 @@ class StoryTracker(SummaryReprMixin):
     threshold : float, default=0.03
         The smallest average link at which an article joins a story (in (0, 1]); higher gives
         more, smaller stories. The defaults are those of :meth:`~newsim.SimilarityIndex.stories`.
+    join_threshold : float, default=0.05
+        The smallest link at which new articles join an open story (>= ``threshold``): firmer
+        than the ``threshold`` at which a batch's new articles group, since a story that an
+        unrelated article joined draws that article's later followers in. Chosen on the UCI
+        headlines: with batches of 10 articles ARI 0.811, against 0.430 at 0.03
+        (benchmarks/RESULTS.md).
     merge_threshold : float, default=0.1
         The smallest link at which two open stories merge through a batch's articles (>=
-        ``threshold``; ``float('inf')``: never). Chosen on the UCI headlines: at 0.03 merges
-        chained unrelated stories in batches of 10 articles (ARI 0.29 against 0.43); merges
-        never raised the ARI there (no merges: 0.46), 0.1 keeps them for the lineage.
+        ``threshold``; ``float('inf')``: never). Chosen on the UCI headlines, where merges at
+        0.05 chained stories in batches of 10 articles (ARI 0.761 against 0.811) and merges at
+        0.1 cost nothing (benchmarks/RESULTS.md).
     vectorizer : TfidfVectorizer or similar, optional
         Weights the articles (L2-normalized rows, as newsim's vectorizers give). By default a
         new ``TfidfVectorizer()`` (language detected on the first batch). The tracker works on
