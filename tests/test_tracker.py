@@ -94,6 +94,21 @@ def test_one_batch_gives_the_partition_of_stories(stream: Stream) -> None:
     assert len(pairs) == len(set(labels.tolist())) == len(set(batch.tolist()))
 
 
+@pytest.mark.parametrize("cut", ["hour", "100 articles"])
+def test_uci_in_smaller_batches_stays_above_the_goal(stream: Stream, cut: str) -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    if cut == "hour":
+        hour = np.asarray(stream.dates.floor("h"))
+        cuts = (np.flatnonzero(hour[1:] != hour[:-1]) + 1).tolist()
+    else:
+        cuts = list(range(100, len(stream.titles), 100))
+    tracker = newsim.StoryTracker()
+    stream.feed(tracker, cuts, len(stream.titles))
+    assert adjusted_rand_score(stream.truth, tracker.labels_) >= 0.85
+    assert bcubed_f1(stream.truth, tracker.labels_) >= 0.85
+
+
 # ------------------------------------------------------------------------------ stability
 
 
