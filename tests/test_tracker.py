@@ -144,6 +144,22 @@ def test_same_input_same_labels_and_threads_do_not_matter(stream: Stream) -> Non
         pd.testing.assert_frame_equal(frame, runs[0][2])
 
 
+def test_a_fixed_vectorizer_keeps_the_pools_rows(stream: Stream) -> None:
+    # partial_fit=False: the pool's rows are kept, only each batch is transformed; the labels
+    # are those of transforming the whole pool at every update
+    vec = _en().fit(stream.titles[:800])
+    kept = newsim.StoryTracker(window="6h", vectorizer=vec, partial_fit=False)
+    fresh = newsim.StoryTracker(window="6h", vectorizer=vec, partial_fit=False)
+    for a in range(0, 800, 50):
+        for tracker in (kept, fresh):
+            tracker.update(stream.titles[a : a + 50], dates=stream.dates[a : a + 50])
+        fresh._pool_X = None  # forget the rows: the next update transforms the whole pool
+        assert kept._pool_X is not None
+        assert kept._pool_X.shape[0] == len(kept._pool_texts)
+    assert len(kept._pool_texts) < 800  # articles have left the window (and the kept rows)
+    _assert_same(kept, fresh)
+
+
 def test_batches_apart_by_more_than_the_window_are_independent_of_the_cut() -> None:
     # With a fixed vectorizer, cutting the stream where no article of one part is within the
     # window of the other gives the labels of one batch: nothing links across the cut.

@@ -411,6 +411,9 @@ class StoryTracker(SummaryReprMixin):
         self._nb_ptr: np.ndarray = np.zeros(1, dtype=np.int64)
         self._nb_ids: np.ndarray = np.zeros(0, dtype=np.int64)
         self._nb_scores: np.ndarray = np.zeros(0, dtype=np.float32)
+        # the pool's rows, kept while the vectorizer does not learn (partial_fit=False); a
+        # cache, rebuilt from the texts after loading
+        self._pool_X: Optional[sp.csr_matrix] = None
         # stories
         self._n_stories: int = 0
         self._merged_into: dict[int, int] = {}
@@ -574,7 +577,7 @@ class StoryTracker(SummaryReprMixin):
         # the pool before the batch: the articles within the window of its first article
         self._expire(int(ns[0]))
         pool_texts = self._pool_texts + docs
-        X = _rows(self.vectorizer_, pool_texts)
+        X = self._pool_rows(docs)
         pool_dates = np.concatenate([self._dates[self._pool_start :], ns])
         n_old = len(self._pool_texts)
         lists = self._neighbours(X, pool_dates, n_old)
@@ -588,6 +591,8 @@ class StoryTracker(SummaryReprMixin):
             self._id_set.update(new_ids)
         self._ids.extend(new_ids)
         self._pool_texts = pool_texts
+        if not self.partial_fit:
+            self._pool_X = X
         self._group = np.concatenate([group_after, labels])
         ptr, nb_ids, nb_scores = lists
         self._nb_ptr, self._nb_ids, self._nb_scores = ptr, nb_ids + self._pool_start, nb_scores
@@ -652,6 +657,17 @@ class StoryTracker(SummaryReprMixin):
                 f"{self.n_articles - 1}): batches must come in time order; a late article "
                 "cannot join the past (drop it, or start a new tracker on the sorted stream)"
             )
+
+    def _pool_rows(self, docs: list[str]) -> sp.csr_matrix:
+        """Return the pool's rows then the batch's, under the vectorizer's current weights.
+
+        A learning vectorizer changes every weight: the pool is transformed anew. A fixed one
+        (``partial_fit=False``) gives the pool's rows it gave before: only the batch is
+        transformed.
+        """
+        if self.partial_fit or self._pool_X is None:
+            return _rows(self.vectorizer_, self._pool_texts + docs)
+        return sp.csr_matrix(sp.vstack([self._pool_X, _rows(self.vectorizer_, docs)]))
 
     def _neighbours(
         self, X: sp.csr_matrix, dates: np.ndarray, n_old: int
@@ -794,6 +810,8 @@ class StoryTracker(SummaryReprMixin):
             lost = np.unique(self._group[:cut])
             self._pool_start += cut
             self._pool_texts = self._pool_texts[cut:]
+            if self._pool_X is not None:
+                self._pool_X = self._pool_X[cut:]
             self._group = self._group[cut:]
             start = int(self._nb_ptr[cut])
             ptr = self._nb_ptr[cut:] - start
@@ -999,7 +1017,8 @@ class StoryTracker(SummaryReprMixin):
         return cls._from_bytes(blob, repr(os.fspath(path)))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_from_pickle, (self.__dict__.copy(),))
+        state = {k: v for k, v in self.__dict__.items() if k != "_pool_X"}  # a cache
+        return (_from_pickle, (state,))
 
     def _to_bytes(self) -> bytes:
         model = getattr(self.vectorizer_, "_model_bytes", None)
@@ -1138,4 +1157,5 @@ class StoryTracker(SummaryReprMixin):
 def _from_pickle(state: dict[str, Any]) -> StoryTracker:
     tracker = StoryTracker.__new__(StoryTracker)
     tracker.__dict__.update(state)
+    tracker._pool_X = None
     return tracker
