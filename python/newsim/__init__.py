@@ -39,13 +39,16 @@ if TYPE_CHECKING:
     from ._syndication import dedup as dedup
     from ._syndication import shared_passages as shared_passages
     from ._tracker import StoryTracker as StoryTracker
+    from ._vectorizer import CountVectorizer as CountVectorizer
     from ._vectorizer import HashingVectorizer as HashingVectorizer
+    from ._vectorizer import SklearnCountVectorizer as SklearnCountVectorizer
     from ._vectorizer import SklearnTfidfVectorizer as SklearnTfidfVectorizer
     from ._vectorizer import TfidfVectorizer as TfidfVectorizer
 
 __all__ = [
     "Archive",
     "BlockPlan",
+    "CountVectorizer",
     "Explanation",
     "HashingVectorizer",
     "Keywords",
@@ -54,6 +57,7 @@ __all__ = [
     "Passage",
     "Passages",
     "SimilarityIndex",
+    "SklearnCountVectorizer",
     "SklearnTfidfVectorizer",
     "Stories",
     "StoryTracker",
@@ -94,7 +98,9 @@ _LAZY_ATTRIBUTES = {
     "dedup": "._syndication",
     "shared_passages": "._syndication",
     "StoryTracker": "._tracker",
+    "CountVectorizer": "._vectorizer",
     "HashingVectorizer": "._vectorizer",
+    "SklearnCountVectorizer": "._vectorizer",
     "SklearnTfidfVectorizer": "._vectorizer",
     "TfidfVectorizer": "._vectorizer",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Callable, ClassVar, Optional, Protocol, Union
 
@@ -35,6 +36,9 @@ class _InputMixin:
     #: Take a str that a callable analyzer returns as its characters, the terms scikit-learn
     #: counts (it iterates what the analyzer returns); newsim's own classes refuse it.
     _analyzer_may_return_str: ClassVar[bool] = False
+    #: Refuse a NaN document with scikit-learn's ValueError (which is also the TypeError that
+    #: newsim's classes raise for a document that is not a str).
+    _nan_as_sklearn: ClassVar[bool] = False
 
     def _documents(self: _Translating, raw_documents: Any) -> list[str]:
         if isinstance(raw_documents, (str, bytes)):
@@ -77,6 +81,22 @@ class _InputMixin:
         docs: list[str],
         first_document: int = 0,
     ) -> Any:
+        try:
+            return _InputMixin._run_core(self, method, core, docs, first_document)
+        except TypeError as exc:
+            if getattr(type(self), "_nan_as_sklearn", False) and _NAN_DOCUMENT.search(str(exc)):
+                raise MissingDocumentError(
+                    f"np.nan is an invalid document, expected byte or unicode string. {exc}"
+                ) from exc
+            raise
+
+    def _run_core(
+        self: _Translating,
+        method: str,
+        core: _core.Vectorizer,
+        docs: list[str],
+        first_document: int = 0,
+    ) -> Any:
         n_jobs = resolve_n_jobs(self._param("n_jobs"))
         analyze = self._python_analyzer()
         payload: Any = docs
@@ -112,6 +132,17 @@ class _InputMixin:
         X = sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)
         X.has_sorted_indices = True
         return X
+
+
+_NAN_DOCUMENT = re.compile(r"documents\[\d+\] is float \(nan\)")
+
+
+class MissingDocumentError(TypeError, ValueError):
+    """A NaN document (a missing text) given to a scikit-learn drop-in.
+
+    scikit-learn raises ValueError for it, newsim TypeError for any document that is not a
+    str; this is both.
+    """
 
 
 def _refuse_table(table: Any) -> None:

@@ -106,6 +106,10 @@ class _ParamsMixin:
         token_pattern = self._param("token_pattern")
         needs_python = (
             callable(analyzer)
+            or (
+                callable(self._param("strip_accents"))
+                and getattr(type(self), "_callable_accents_in_python", False)
+            )
             or self._param("preprocessor") is not None
             or self._param("tokenizer") is not None
             or (
@@ -216,12 +220,17 @@ class _ParamsMixin:
             )
         return value
 
-    def _make_core(self, language: Optional[str]) -> _core.Vectorizer:
+    def _make_core(
+        self, language: Optional[str], overrides: Optional[Mapping[str, Any]] = None
+    ) -> _core.Vectorizer:
         """Build the core vectorizer of these parameters.
 
         Python only translates here (``'auto'``, a language into stop words and a stemmer,
         scikit-learn's spellings such as ``None`` for no norm or an int ``min_df`` for a
         document count); every value is checked by the core, against the rule it declares.
+        ``overrides`` replaces core options after translation (a fit's own passes, such as the
+        counts that choose ``max_features`` terms at ties); a ``vocabulary`` among them is
+        terms the vectorizer chose, so the warnings for a user's vocabulary are not given.
         """
         analyzer = self._param("analyzer")
         python_side = self._python_analyzer() is not None
@@ -280,8 +289,11 @@ class _ParamsMixin:
         for name in _core.option_defaults():
             if name in params and name not in options and name not in _ANALYSIS_OPTIONS:
                 options[name] = params[name]
+        if overrides:
+            options.update(overrides)
         core = _core.Vectorizer(**options)
-        _warn_vocabulary(core, options["vocabulary"], options["lowercase"])
+        if not overrides or "vocabulary" not in overrides:
+            _warn_vocabulary(core, options["vocabulary"], options["lowercase"])
         return core
 
     def _hashing_options(self) -> dict[str, Any]:
@@ -307,7 +319,9 @@ class _ParamsMixin:
         elif isinstance(vocabulary, str):
             raise ValueError("vocabulary must be a mapping or an iterable of terms, not a str")
         else:
-            terms = list(vocabulary)
+            # A set has no order of its own: sorted, as scikit-learn does, so that the columns
+            # do not depend on the set's iteration order (which a pickle round trip changes).
+            terms = sorted(vocabulary) if isinstance(vocabulary, set) else list(vocabulary)
             if len(set(terms)) != len(terms):
                 seen: set[str] = set()
                 dup = next(t for t in terms if t in seen or seen.add(t))  # type: ignore[func-returns-value]

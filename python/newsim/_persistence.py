@@ -144,10 +144,16 @@ class _PersistenceMixin:
         """Return the vectorizer of a model file's bytes; ``source`` names them in errors."""
         core = _core.Vectorizer.from_bytes(blob)
         # Imported here: _vectorizer imports this module to compose _TfidfBase, and by the time a
-        # model is loaded both are initialised. Naming the three classes (rather than a registry
+        # model is loaded both are initialised. Naming the classes (rather than a registry
         # that subclasses join) keeps load to newsim's own: a user's subclass, even one named
         # TfidfVectorizer, cannot stand in for the class a model names.
-        from ._vectorizer import HashingVectorizer, SklearnTfidfVectorizer, TfidfVectorizer
+        from ._vectorizer import (
+            CountVectorizer,
+            HashingVectorizer,
+            SklearnCountVectorizer,
+            SklearnTfidfVectorizer,
+            TfidfVectorizer,
+        )
 
         try:
             meta = json.loads(core.metadata)[_PARAMS_KEY]
@@ -155,6 +161,8 @@ class _PersistenceMixin:
                 "TfidfVectorizer": TfidfVectorizer,
                 "SklearnTfidfVectorizer": SklearnTfidfVectorizer,
                 "HashingVectorizer": HashingVectorizer,
+                "CountVectorizer": CountVectorizer,
+                "SklearnCountVectorizer": SklearnCountVectorizer,
             }[meta["class"]]
             params = {k: _from_jsonable(k, v) for k, v in meta["params"].items()}
             params = {**_added_params(klass, params, core), **params}

@@ -1,15 +1,18 @@
-"""``SklearnTfidfVectorizer``'s scikit-learn behaviour around the core.
+"""The scikit-learn drop-ins' scikit-learn behaviour around the core.
 
 scikit-learn's parameter checks and warnings (with its wording, which code matches on), its
-public analysis builders (``build_preprocessor``, ``build_tokenizer``, ``get_stop_words``), and an
-``idf_`` that can be set. The core computes the matrix; an ``idf_`` set by hand is applied here,
-to the core's term frequencies, the way scikit-learn's ``TfidfTransformer`` applies it.
+public analysis builders (``decode``, ``build_analyzer``, ``build_preprocessor``,
+``build_tokenizer``, ``get_stop_words``), the ``max_features`` terms scikit-learn keeps at
+ties, and an ``idf_`` that can be set. The core computes the matrix; an ``idf_`` set by hand is
+applied here, to the core's term frequencies, the way scikit-learn's ``TfidfTransformer``
+applies it.
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,8 +29,11 @@ def _warn(message: str) -> None:
     warnings.warn(message, UserWarning, stacklevel=_caller_stacklevel())
 
 
-class _SklearnCompatMixin:
-    """scikit-learn's ``TfidfVectorizer`` behaviour that the core does not define."""
+class _SklearnAnalysisMixin:
+    """scikit-learn's analysis behaviour that the core does not define, for every drop-in.
+
+    Its checks and warnings, ``decode``, the analysis builders and ``get_stop_words``.
+    """
 
     if TYPE_CHECKING:
         #: An idf_ set by hand and the norm to apply after it (None: the fitted model's).
@@ -46,6 +52,7 @@ class _SklearnCompatMixin:
         token_pattern: Optional[str]
         ngram_range: Any
         vocabulary: Any
+        max_features: Optional[int]
         dtype: Any
         norm: Optional[str]
         use_idf: bool
@@ -60,29 +67,27 @@ class _SklearnCompatMixin:
 
         def _python_analyzer(self) -> Optional[Callable[[str], list[str]]]: ...
 
-        def _make_core(self, language: Optional[str]) -> _core.Vectorizer: ...
+        def _make_core(
+            self, language: Optional[str], overrides: Optional[Mapping[str, Any]] = None
+        ) -> _core.Vectorizer: ...
 
         def _fitted_core(self) -> _core.Vectorizer: ...
 
-    # ------------------------------------------------------------------ the float dtype
+        def _run(
+            self, method: str, core: _core.Vectorizer, docs: list[str], first_document: int = 0
+        ) -> Any: ...
 
-    def _float64(self) -> bool:
-        """scikit-learn's rule: float32 stays float32, any other dtype gives float64."""
-        try:
-            return bool(np.dtype(self.dtype) != np.float32)
-        except TypeError as exc:
-            raise ValueError(f"dtype must be a NumPy float type, got {self.dtype!r}") from exc
+    #: scikit-learn's input rules: a callable analyzer's str result is its characters; a
+    #: callable ``strip_accents`` runs scikit-learn's analysis in Python; a NaN document is
+    #: refused with scikit-learn's ValueError.
+    _analyzer_may_return_str: ClassVar[bool] = True
+    _callable_accents_in_python: ClassVar[bool] = True
+    _nan_as_sklearn: ClassVar[bool] = True
 
     # ------------------------------------------------------------------ checks at fit
 
     def _sklearn_checks(self) -> None:
         """scikit-learn's checks and warnings at ``fit``, in its words."""
-        self._float64()  # a dtype NumPy does not know is an error, not a warning first
-        if not any(self.dtype == t for t in _FLOAT_DTYPES):
-            _warn(
-                f"Only {_FLOAT_DTYPES} 'dtype' should be used. {self.dtype} 'dtype' will be "
-                "converted to np.float64."
-            )
         self._check_ngram_range()
         self._warn_unused_parameters()
 
@@ -145,6 +150,68 @@ class _SklearnCompatMixin:
             )
 
     # ------------------------------------------------------------------ analysis builders
+
+    def decode(self, doc: Any) -> str:
+        r"""Return a document as text: read per ``input``, bytes decoded per ``encoding``.
+
+        Parameters
+        ----------
+        doc : str, bytes, file name or file
+            One item of ``raw_documents``.
+
+        Returns
+        -------
+        str
+            The text of the document.
+
+        Raises
+        ------
+        ValueError
+            If ``doc`` is NaN (a missing value of a table's text column).
+
+        Examples
+        --------
+        >>> import newsim
+        >>> newsim.SklearnCountVectorizer(encoding="latin-1").decode(b"caf\xe9")
+        'café'
+        """
+        if self.input == "filename":
+            with open(doc, "rb") as fh:
+                doc = fh.read()
+        elif self.input == "file":
+            doc = doc.read()
+        if isinstance(doc, bytes):
+            doc = doc.decode(self.encoding, self.decode_error)
+        if doc is np.nan:
+            raise ValueError(
+                "np.nan is an invalid document, expected byte or unicode string. A missing "
+                "text: fill the gaps first, e.g. df['text'].fillna('')"
+            )
+        return doc  # type: ignore[no-any-return]
+
+    def build_analyzer(self) -> Callable[[Any], list[str]]:
+        """Return the callable that turns one document into its terms.
+
+        As scikit-learn's: the document is first read and decoded (:meth:`decode`), so a
+        file name, a file or bytes may be passed per ``input``; the callable can be pickled.
+
+        Returns
+        -------
+        callable
+            ``analyzer(doc) -> list[str]``, the terms exactly as the vectorizer counts them.
+
+        See Also
+        --------
+        build_preprocessor, build_tokenizer : The steps of word analysis.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> newsim.SklearnCountVectorizer(ngram_range=(1, 2)).build_analyzer()("The cat sat")
+        ['the', 'cat', 'sat', 'the cat', 'cat sat']
+        """
+        self._check_stop_words()
+        return _DecodingAnalyzer(self)
 
     def _sklearn_analysis(self) -> Any:
         """Return a scikit-learn ``CountVectorizer`` of this vectorizer's analysis parameters."""
@@ -233,6 +300,108 @@ class _SklearnCompatMixin:
             return None
         return frozenset(self.stop_words)
 
+
+class _SklearnCompatMixin(_SklearnAnalysisMixin):
+    """scikit-learn's ``CountVectorizer`` and ``TfidfVectorizer`` behaviour.
+
+    ``dtype``, the ``max_features`` terms at ties, and an ``idf_`` that can be set.
+    """
+
+    # ------------------------------------------------------------------ the float dtype
+
+    def _float64(self) -> bool:
+        """scikit-learn's rule: float32 stays float32, any other dtype gives float64."""
+        try:
+            return bool(np.dtype(self.dtype) != np.float32)
+        except TypeError as exc:
+            raise ValueError(f"dtype must be a NumPy float type, got {self.dtype!r}") from exc
+
+    # ------------------------------------------------------------------ checks at fit
+
+    def _sklearn_checks(self) -> None:
+        """scikit-learn's checks and warnings at ``fit``, with ``TfidfVectorizer``'s dtype."""
+        self._float64()  # a dtype NumPy does not know is an error, not a warning first
+        if not any(self.dtype == t for t in _FLOAT_DTYPES):
+            _warn(
+                f"Only {_FLOAT_DTYPES} 'dtype' should be used. {self.dtype} 'dtype' will be "
+                "converted to np.float64."
+            )
+        self._check_ngram_range()
+        self._warn_unused_parameters()
+
+    # ------------------------------------------------------------------ max_features at ties
+
+    def _exact_max_features(self) -> bool:
+        """Whether a fit chooses the ``max_features`` terms itself (in scikit-learn's order)."""
+        return self.max_features is not None and self.vocabulary is None
+
+    def _core_for_fit(
+        self, docs: list[str], core: _core.Vectorizer, language: Optional[str]
+    ) -> _core.Vectorizer:
+        """Return a core that keeps scikit-learn's ``max_features`` terms, ties included.
+
+        scikit-learn keeps ``(-tfs).argsort()[:max_features]`` of the terms that the document
+        frequency limits leave, in alphabetical order, with ``tfs`` the column sums of its
+        count matrix of ``dtype`` (``CountVectorizer._limit_features``). NumPy's default
+        sort is not stable, and its order at ties depends on the CPU's sort kernel
+        (docs/max-features-ties.md); the core keeps the terms that sort first. So the terms
+        are chosen here, on this machine's NumPy, from the same array: a first pass counts
+        every term the limits leave. When the two choices agree, `core` (which prunes the
+        same way) is kept, so that ``partial_fit`` and ``merge`` keep pruning; otherwise the
+        fit runs with the chosen terms as a fixed vocabulary.
+        """
+        if not self._exact_max_features():
+            return core
+        limit = self.max_features
+        counting = self._make_core(
+            language,
+            overrides={
+                "max_features": None,
+                "use_idf": False,
+                "norm": "none",
+                "sublinear_tf": False,
+                "float64": True,
+            },
+        )
+        data, indices, indptr, shape = self._run("fit_transform", counting, docs)
+        terms = counting.vocabulary
+        assert limit is not None
+        if len(terms) <= limit:
+            return core  # nothing to choose: the core keeps every term, as scikit-learn does
+        # scikit-learn's matrix: its counts in `dtype` (TfidfVectorizer's counts take the dtype
+        # too), its sum, and its sort, on the same NumPy.
+        counts = sp.csr_array((data, indices, indptr), shape=shape)
+        as_sklearn = sp.csr_array((data.astype(self.dtype), indices, indptr), shape=shape)
+        tfs = np.asarray(as_sklearn.sum(axis=0)).ravel()
+        chosen = np.sort((-tfs).argsort()[:limit])
+        # The core's choice: the highest counts, the terms sorting first at ties.
+        true_tfs = np.asarray(counts.sum(axis=0)).ravel()
+        own = np.sort(np.argsort(-true_tfs, kind="stable")[:limit])
+        if np.array_equal(chosen, own):
+            return core
+        return self._make_core(
+            language,
+            overrides={"vocabulary": [terms[i] for i in chosen], "max_features": None},
+        )
+
+    def _terms_fixed_at_fit(self) -> bool:
+        """Whether a fit fixed the terms it chose at ties (see ``_core_for_fit``)."""
+        core: Optional[_core.Vectorizer] = getattr(self, "_core", None)
+        return (
+            core is not None
+            and self.vocabulary is None
+            and core.options()["vocabulary"] is not None
+        )
+
+    def _refuse_fixed_terms(self, what: str) -> None:
+        if self._terms_fixed_at_fit():
+            raise ValueError(
+                f"cannot {what}: this {type(self).__name__}'s fit kept scikit-learn's "
+                f"max_features={self.max_features} terms, which differ from newsim's at ties, "
+                "as a fixed vocabulary, and more documents cannot change them; fit again on "
+                "all the documents"
+            )
+
     # ------------------------------------------------------------------ idf_, settable
 
     @property
@@ -319,6 +488,32 @@ class _SklearnCompatMixin:
                 f"{name} is not known: idf_ was set by hand, which replaced the corpus "
                 "statistics; fit again to gather them"
             )
+
+
+class _DecodingAnalyzer:
+    """A drop-in's analysis after its ``decode``, picklable as scikit-learn's analyzers are.
+
+    It keeps the vectorizer, as scikit-learn's keeps its ``decode``; the analysis itself (the
+    core's, which cannot be pickled) is made again after unpickling.
+    """
+
+    def __init__(self, vectorizer: _SklearnAnalysisMixin) -> None:
+        self._vectorizer = vectorizer
+        self._analyze = self._build()
+
+    def _build(self) -> Callable[[str], list[str]]:
+        base = super(_SklearnAnalysisMixin, self._vectorizer)
+        return base.build_analyzer()  # type: ignore[attr-defined, no-any-return]
+
+    def __call__(self, doc: Any) -> list[str]:
+        return list(self._analyze(self._vectorizer.decode(doc)))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_vectorizer": self._vectorizer}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._vectorizer = state["_vectorizer"]
+        self._analyze = self._build()
 
 
 def _idf_set_refused(what: str) -> ValueError:

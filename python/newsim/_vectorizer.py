@@ -17,9 +17,15 @@ from ._params import _ParamsMixin
 from ._persistence import _PersistenceMixin
 from ._repr import VectorizerReprMixin
 from ._similarity_methods import _SimilarityMethodsMixin, _TermMethodsMixin
-from ._sklearn_compat import _idf_set_refused, _SklearnCompatMixin
+from ._sklearn_compat import _idf_set_refused, _SklearnAnalysisMixin, _SklearnCompatMixin
 
-__all__ = ["HashingVectorizer", "SklearnTfidfVectorizer", "TfidfVectorizer"]
+__all__ = [
+    "CountVectorizer",
+    "HashingVectorizer",
+    "SklearnCountVectorizer",
+    "SklearnTfidfVectorizer",
+    "TfidfVectorizer",
+]
 
 AnalyzerLike = Union[str, Callable[[str], Iterable[str]]]
 
@@ -118,9 +124,16 @@ class _TfidfBase(
         core, language = self._new_core(docs)
         if not docs:
             raise ValueError("cannot fit on an empty corpus: at least one document is needed")
+        core = self._core_for_fit(docs, core, language)
         result = self._run("fit_transform" if want_matrix else "fit", core, docs)
         self._publish(core, language)
         return self._matrix(result) if want_matrix else None
+
+    def _core_for_fit(
+        self, docs: list[str], core: _core.Vectorizer, language: Optional[str]
+    ) -> _core.Vectorizer:
+        """Return the core a fit over `docs` runs: `core`, or one a subclass chose from them."""
+        return core
 
     def _new_core(self, docs: list[str]) -> tuple[_core.Vectorizer, Optional[str]]:
         """Make a fresh core for a fit that begins with `docs` (they resolve ``'auto'``)."""
@@ -361,6 +374,12 @@ class _TfidfBase(
     def __sklearn_is_fitted__(self) -> bool:
         core = getattr(self, "_core", None)
         return core is not None and bool(core.fitted or core.has_stats)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # texts, as scikit-learn's vectorizers take
+        tags.input_tags.two_d_array = False
+        return tags
 
     @property
     def idf_(self) -> np.ndarray:
@@ -859,13 +878,13 @@ norm, use_idf, smooth_idf, sublinear_tf
         self.n_jobs = n_jobs
         self.progress = progress
 
-    _analyzer_may_return_str: ClassVar[bool] = True
-
     def _fit(self, raw_documents: Iterable[str], want_matrix: bool) -> Optional[sp.csr_matrix]:
         if isinstance(raw_documents, str):
             raise ValueError("Iterable over raw text documents expected, string object received.")
         self._sklearn_checks()
         self._check_stop_words()
+        if self._exact_max_features() and _is_stream(raw_documents):
+            raw_documents = list(raw_documents)  # two passes choose the terms (see below)
         return super()._fit(raw_documents, want_matrix)
 
     def _publish(self, core: _core.Vectorizer, language: Optional[str]) -> None:
@@ -896,12 +915,6 @@ norm, use_idf, smooth_idf, sublinear_tf
         X = super().transform(raw_documents)
         return X if getattr(self, "_idf_set", None) is None else self._weigh(X)
 
-    def build_analyzer(self) -> Callable[[str], list[str]]:
-        self._check_stop_words()
-        return super().build_analyzer()
-
-    build_analyzer.__doc__ = _TfidfBase.build_analyzer.__doc__
-
     @property
     def df_(self) -> np.ndarray:
         """Document frequency of each feature in the fitted corpus."""
@@ -917,6 +930,7 @@ norm, use_idf, smooth_idf, sublinear_tf
     def partial_fit(self, raw_documents: Iterable[str], y: Any = None) -> SklearnTfidfVectorizer:
         if getattr(self, "_idf_set", None) is not None:
             raise _idf_set_refused("partial_fit")
+        self._refuse_fixed_terms("partial_fit")
         return super().partial_fit(raw_documents, y)
 
     partial_fit.__doc__ = _TfidfBase.partial_fit.__doc__
@@ -925,6 +939,8 @@ norm, use_idf, smooth_idf, sublinear_tf
         for est in (self, other):
             if getattr(est, "_idf_set", None) is not None:
                 raise _idf_set_refused("merge")
+            if isinstance(est, _SklearnCompatMixin):
+                est._refuse_fixed_terms("merge")
         return super().merge(other)
 
     merge.__doc__ = _TfidfBase.merge.__doc__
@@ -937,7 +953,492 @@ norm, use_idf, smooth_idf, sublinear_tf
     save.__doc__ = _PersistenceMixin.save.__doc__
 
 
-class HashingVectorizer(_TfidfBase, auto_wrap_output_keys=None):  # type: ignore[call-arg]
+class _CountMixin:
+    """Counts: the core's term frequencies (no idf, no norm, no sublinear tf) in ``dtype``.
+
+    The core counts in float64, which holds every count below 2**53 exactly; the matrix is
+    then converted to ``dtype`` (int64 by default), as scikit-learn converts its int counts.
+    """
+
+    if TYPE_CHECKING:
+        dtype: Any
+
+        def _param(self, name: str) -> Any: ...
+
+    #: The weighting options that make the core's output raw counts.
+    _COUNTING: ClassVar[dict[str, Any]] = {
+        "use_idf": False,
+        "smooth_idf": True,
+        "sublinear_tf": False,
+        "norm": None,
+        "weighting": "tfidf",
+        "k1": 1.2,
+        "b": 0.75,
+    }
+
+    def _float64(self) -> bool:
+        return True  # the core's counts, exact; converted to dtype by _matrix
+
+    def _count_dtype(self) -> np.dtype:
+        dtype = self._param("dtype")
+        try:
+            result: np.dtype = np.dtype(dtype)
+        except TypeError as exc:
+            raise TypeError(
+                f"dtype must be a NumPy type such as np.int64 or np.float32, got {dtype!r}"
+            ) from exc
+        return result
+
+    def _matrix(self, parts: tuple[Any, Any, Any, tuple[int, int]]) -> sp.csr_matrix:
+        data, indices, indptr, shape = parts
+        X = sp.csr_matrix(
+            (data.astype(self._count_dtype(), copy=False), indices, indptr),
+            shape=shape,
+            copy=False,
+        )
+        X.has_sorted_indices = True
+        return X
+
+    @property
+    def idf_(self) -> np.ndarray:
+        """Not offered: a count vectorizer does not weigh terms (use a TF-IDF vectorizer)."""
+        raise self._no_idf()
+
+    @idf_.setter
+    def idf_(self, value: Any) -> None:
+        raise self._no_idf()
+
+    def _no_idf(self) -> AttributeError:
+        return AttributeError(
+            f"a {type(self).__name__} has no idf_: its values are counts; use "
+            "TfidfVectorizer, or sklearn.feature_extraction.text.TfidfTransformer on the counts"
+        )
+
+
+class SklearnCountVectorizer(
+    _CountMixin,
+    _SklearnCompatMixin,
+    _VocabularyMixin,
+    _TfidfBase,
+    auto_wrap_output_keys=None,  # type: ignore[call-arg]
+):
+    """scikit-learn's ``CountVectorizer``, exactly: same parameters, defaults and counts.
+
+    A drop-in replacement for :class:`sklearn.feature_extraction.text.CountVectorizer` that
+    runs in newsim's C++ core: the same vocabulary, the same integer counts (``dtype``,
+    default ``np.int64``), ``binary``, the ``min_df``/``max_df``/``max_features`` pruning
+    (``max_features`` keeps scikit-learn's terms at ties, chosen by the NumPy it runs
+    beside), ``inverse_transform``, ``get_feature_names_out``, and scikit-learn's errors and
+    warnings. As for :class:`SklearnTfidfVectorizer`, the default ``token_pattern`` runs
+    natively and other patterns, and callable preprocessors, tokenizers and analyzers, run
+    scikit-learn's own analysis in Python. Adds ``n_jobs`` and ``progress``, and newsim's
+    ``partial_fit``, ``merge``, ``save`` and ``load``.
+
+    Parameters
+    ----------
+    input, encoding, decode_error, strip_accents, lowercase, preprocessor, tokenizer, \
+stop_words, token_pattern, ngram_range, analyzer, max_df, min_df, max_features, vocabulary, \
+binary, dtype
+        As in scikit-learn (``dtype`` defaults to ``np.int64``).
+    n_jobs : int or None, default=None
+        Threads (None: 1; -1: all cores).
+    progress : bool or None, default=None
+        Show a tqdm progress bar (None: when a call is estimated to take over a second).
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Term to column index.
+    fixed_vocabulary_ : bool
+        Whether ``vocabulary`` was given.
+
+    See Also
+    --------
+    CountVectorizer : Counts with newsim's analysis (German first), for topic models.
+    SklearnTfidfVectorizer : scikit-learn's ``TfidfVectorizer``, exactly.
+
+    Notes
+    -----
+    scikit-learn 1.9 has no ``stop_words_`` attribute any more (it listed the terms the
+    ``min_df``/``max_df``/``max_features`` limits removed); neither has this class. With
+    ``max_features`` and a vocabulary to prune, a fit reads the documents twice (a list is
+    made of an iterator): once to count every term, once with the terms chosen. When
+    scikit-learn's choice at ties differs from newsim's (the terms that sort first), the
+    chosen terms are fixed, and ``partial_fit`` and ``merge`` refuse to change them.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> vec = newsim.SklearnCountVectorizer()
+    >>> X = vec.fit_transform(["the cat sat on the mat", "the dog sat"])
+    >>> vec.get_feature_names_out().tolist()
+    ['cat', 'dog', 'mat', 'on', 'sat', 'the']
+    >>> X.toarray()
+    array([[1, 0, 1, 1, 1, 2],
+           [0, 1, 0, 0, 1, 1]])
+    >>> X.dtype
+    dtype('int64')
+    """
+
+    _hidden_defaults: ClassVar[dict[str, Any]] = {
+        "language": None,
+        "stemmer": None,
+        "normalize_vocabulary": False,
+        "min_token_len": 1,
+        "compounds": "split",
+        "decompound": False,
+        "ngram_min_df": 1,
+        **_CountMixin._COUNTING,
+    }
+
+    def __init__(
+        self,
+        *,
+        input: str = "content",
+        encoding: str = "utf-8",
+        decode_error: str = "strict",
+        strip_accents: Optional[str] = None,
+        lowercase: bool = True,
+        preprocessor: Optional[Callable[[str], str]] = None,
+        tokenizer: Optional[Callable[[str], list[str]]] = None,
+        stop_words: Any = None,
+        token_pattern: Optional[str] = r"(?u)\b\w\w+\b",
+        ngram_range: tuple[int, int] = (1, 1),
+        analyzer: AnalyzerLike = "word",
+        max_df: float = 1.0,
+        min_df: float = 1,
+        max_features: Optional[int] = None,
+        vocabulary: Any = None,
+        binary: bool = False,
+        dtype: Any = np.int64,
+        n_jobs: Optional[int] = None,
+        progress: Optional[bool] = None,
+    ) -> None:
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.strip_accents = strip_accents
+        self.lowercase = lowercase
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.stop_words = stop_words
+        self.token_pattern = token_pattern
+        self.ngram_range = ngram_range
+        self.analyzer = analyzer
+        self.max_df = max_df
+        self.min_df = min_df
+        self.max_features = max_features
+        self.vocabulary = vocabulary
+        self.binary = binary
+        self.dtype = dtype
+        self.n_jobs = n_jobs
+        self.progress = progress
+
+    def _fitted_core(self) -> _core.Vectorizer:
+        """Return the fitted core; unfitted, with ``vocabulary`` given, one that counts it.
+
+        As scikit-learn's: ``transform``, ``inverse_transform`` and ``get_feature_names_out``
+        work without a fit when the vocabulary is given (there is nothing else to learn).
+        """
+        if getattr(self, "_core", None) is None:
+            self.fixed_vocabulary_ = self.vocabulary is not None
+            if self.vocabulary is not None:
+                core = self._make_core(None)
+                core.fit([""])  # a fixed vocabulary: nothing is learnt from the document
+                return core
+        return super()._fitted_core()
+
+    @property
+    def df_(self) -> np.ndarray:
+        """Document frequency of each feature in the fitted corpus."""
+        self._fitted_statistics()
+        return super().df_
+
+    @property
+    def n_documents_(self) -> int:
+        """Number of documents the vectorizer was fitted on."""
+        self._fitted_statistics()
+        return super().n_documents_
+
+    def _fitted_statistics(self) -> None:
+        if getattr(self, "_core", None) is None:
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet: a given vocabulary "
+                "counts without a fit, but the corpus statistics need one. Call 'fit' first."
+            )
+
+    def _sklearn_checks(self) -> None:
+        """scikit-learn's checks at ``fit``: any NumPy dtype is taken, without a warning."""
+        self._count_dtype()
+        self._check_ngram_range()
+        self._warn_unused_parameters()
+
+    def _fit(self, raw_documents: Iterable[str], want_matrix: bool) -> Optional[sp.csr_matrix]:
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        self._sklearn_checks()
+        self._check_stop_words()
+        if self._exact_max_features() and _is_stream(raw_documents):
+            raw_documents = list(raw_documents)  # two passes choose the terms
+        return super()._fit(raw_documents, want_matrix)
+
+    def fit_transform(self, raw_documents: Iterable[str], y: Any = None) -> sp.csr_matrix:
+        """Learn the vocabulary and return the document-term count matrix.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_documents, n_features)
+            Each term's count in each document (1 for presence with ``binary``), in ``dtype``.
+
+        See Also
+        --------
+        transform : Count the terms of the fitted vocabulary in other documents.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.SklearnCountVectorizer(binary=True, dtype=bool)
+        >>> vec.fit_transform(["a cat, a cat", "a dog"]).toarray()
+        array([[ True, False],
+               [False,  True]])
+        """
+        return super().fit_transform(raw_documents, y)
+
+    def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
+        """Count the terms of the fitted vocabulary in documents.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The documents.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_documents, n_features)
+            Each term's count in each document, in ``dtype``; other terms are ignored.
+
+        See Also
+        --------
+        fit_transform : Learn the vocabulary and count in one call.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.SklearnCountVectorizer().fit(["the cat sat", "the dog sat"])
+        >>> vec.transform(["the cat and the other cat"]).toarray()
+        array([[2, 0, 0, 2]])
+        """
+        self._check_stop_words()
+        return super().transform(raw_documents)
+
+    def partial_fit(self, raw_documents: Iterable[str], y: Any = None) -> SklearnCountVectorizer:
+        self._refuse_fixed_terms("partial_fit")
+        super().partial_fit(raw_documents, y)
+        return self
+
+    partial_fit.__doc__ = _TfidfBase.partial_fit.__doc__
+
+    def merge(self, other: _TfidfBase) -> Any:
+        for est in (self, other):
+            if isinstance(est, _SklearnCompatMixin):
+                est._refuse_fixed_terms("merge")
+        return super().merge(other)
+
+    merge.__doc__ = _TfidfBase.merge.__doc__
+
+
+class CountVectorizer(
+    _CountMixin,
+    _VocabularyMixin,
+    _TfidfBase,
+    auto_wrap_output_keys=None,  # type: ignore[call-arg]
+):
+    """Count terms with newsim's analysis: the input of topic models.
+
+    The analysis of :class:`TfidfVectorizer`, with its defaults (language detected, German
+    or English stop words and stemming, Unicode case folding, hyphenated compounds split,
+    word pairs kept when frequent), and its pruning; the values are each term's count in
+    each document, as integers (``dtype``, default ``np.int64``). Latent Dirichlet
+    allocation and other topic models take these counts, not TF-IDF weights:
+    :class:`sklearn.decomposition.LatentDirichletAllocation` fits on the matrix, and
+    ``get_feature_names_out`` names each topic's terms.
+
+    Parameters
+    ----------
+    input, encoding, decode_error, language, strip_accents, lowercase, preprocessor, \
+tokenizer, analyzer, stop_words, token_pattern, ngram_range, ngram_min_df, max_df, min_df, \
+max_features, vocabulary, normalize_vocabulary, binary, stemmer, min_token_len, compounds, \
+decompound, n_jobs, progress
+        As in :class:`TfidfVectorizer`, with its defaults. With ``decompound`` (German, word
+        pairs) an occurrence of a compound also counts for its parts.
+    dtype : numpy dtype, default=np.int64
+        Type of the counts.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Term to column index.
+    language_ : str or None
+        The language used (resolved from ``'auto'``).
+
+    See Also
+    --------
+    TfidfVectorizer : The same analysis, weighted by TF-IDF.
+    SklearnCountVectorizer : scikit-learn's ``CountVectorizer``, exactly.
+
+    Examples
+    --------
+    >>> import newsim
+    >>> vec = newsim.CountVectorizer(language="de")
+    >>> X = vec.fit_transform(["Die Straße ist lang, die Straße ist alt.", "Eine STRASSE."])
+    >>> vec.get_feature_names_out().tolist()  # stemmed, case folded, without stop words
+    ['alt', 'lang', 'strass']
+    >>> X.toarray()
+    array([[1, 1, 2],
+           [0, 0, 1]])
+
+    A topic model of the bundled sample articles:
+
+    >>> from sklearn.decomposition import LatentDirichletAllocation
+    >>> sample = newsim.datasets.load_sample()
+    >>> counts = newsim.CountVectorizer().fit_transform(sample.texts)
+    >>> lda = LatentDirichletAllocation(n_components=2, random_state=0).fit(counts)
+    >>> lda.components_.shape[1] == counts.shape[1]
+    True
+    """
+
+    _refuse_tables: ClassVar[bool] = True
+    _hidden_defaults: ClassVar[dict[str, Any]] = {**_CountMixin._COUNTING}
+
+    def __init__(
+        self,
+        *,
+        input: str = "content",
+        encoding: str = "utf-8",
+        decode_error: str = "strict",
+        language: Optional[str] = "auto",
+        strip_accents: Optional[str] = None,
+        lowercase: bool = True,
+        preprocessor: Optional[Callable[[str], str]] = None,
+        tokenizer: Optional[Callable[[str], list[str]]] = None,
+        analyzer: AnalyzerLike = "word",
+        stop_words: Any = "auto",
+        token_pattern: Optional[str] = None,
+        ngram_range: Union[tuple[int, int], str] = "auto",
+        ngram_min_df: int = 2,
+        max_df: float = 1.0,
+        min_df: float = 1,
+        max_features: Optional[int] = None,
+        vocabulary: Any = None,
+        normalize_vocabulary: bool = True,
+        binary: bool = False,
+        dtype: Any = np.int64,
+        stemmer: Optional[str] = "auto",
+        min_token_len: int = 2,
+        compounds: str = "split",
+        decompound: Union[bool, str] = "auto",
+        n_jobs: Optional[int] = None,
+        progress: Optional[bool] = None,
+    ) -> None:
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.language = language
+        self.strip_accents = strip_accents
+        self.lowercase = lowercase
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.analyzer = analyzer
+        self.stop_words = stop_words
+        self.token_pattern = token_pattern
+        self.ngram_range = ngram_range
+        self.ngram_min_df = ngram_min_df
+        self.max_df = max_df
+        self.min_df = min_df
+        self.max_features = max_features
+        self.vocabulary = vocabulary
+        self.normalize_vocabulary = normalize_vocabulary
+        self.binary = binary
+        self.dtype = dtype
+        self.stemmer = stemmer
+        self.min_token_len = min_token_len
+        self.compounds = compounds
+        self.decompound = decompound
+        self.n_jobs = n_jobs
+        self.progress = progress
+
+    def _fit(self, raw_documents: Iterable[str], want_matrix: bool) -> Optional[sp.csr_matrix]:
+        self._count_dtype()  # before the work
+        return super()._fit(raw_documents, want_matrix)
+
+    def fit_transform(self, raw_documents: Iterable[str], y: Any = None) -> sp.csr_matrix:
+        """Learn the vocabulary and return the document-term count matrix.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_documents, n_features)
+            Each term's count in each document (1 for presence with ``binary``), in ``dtype``.
+
+        See Also
+        --------
+        transform : Count the terms of the fitted vocabulary in other documents.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.CountVectorizer(language="en", ngram_range=(1, 1))
+        >>> vec.fit_transform(["Cats and more cats.", "A cat!"]).toarray()
+        array([[2],
+               [1]])
+        """
+        return super().fit_transform(raw_documents, y)
+
+    def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
+        """Count the terms of the fitted vocabulary in documents.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The documents.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_documents, n_features)
+            Each term's count in each document, in ``dtype``; other terms are ignored.
+
+        See Also
+        --------
+        fit_transform : Learn the vocabulary and count in one call.
+
+        Examples
+        --------
+        >>> import newsim
+        >>> vec = newsim.CountVectorizer(language="en").fit(["The cat sat.", "The dog sat."])
+        >>> vec.transform(["A cat, two cats and a dog"]).toarray()
+        array([[2, 1, 0]])
+        """
+        return super().transform(raw_documents)
+
+
+class HashingVectorizer(
+    _SklearnAnalysisMixin,
+    _TfidfBase,
+    auto_wrap_output_keys=None,  # type: ignore[call-arg]
+):
     """scikit-learn's ``HashingVectorizer``, exactly, with optional idf from merged statistics.
 
     No vocabulary is kept: a term's column is ``abs(h) % n_features`` of its MurmurHash3
@@ -1062,6 +1563,31 @@ stop_words, token_pattern, ngram_range, n_features, binary, norm, alternate_sign
     def __sklearn_is_fitted__(self) -> bool:
         return not self.use_idf or super().__sklearn_is_fitted__()
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = bool(self.use_idf)  # stateless without idf, as scikit-learn's
+        return tags
+
+    def _stateless(self) -> bool:
+        """Whether a fit has nothing to learn: no idf, and the language given."""
+        language = self.language
+        return not self.use_idf and not (isinstance(language, str) and language == "auto")
+
+    def _fit(self, raw_documents: Iterable[str], want_matrix: bool) -> Optional[sp.csr_matrix]:
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        self._sklearn_checks()
+        self._check_stop_words()
+        if not self._stateless():
+            return super()._fit(raw_documents, want_matrix)
+        # As scikit-learn's: the parameters are checked, the documents are not read.
+        language = self._resolve_language(None)
+        self._make_core(language)
+        self.__dict__.pop("_core", None)
+        self._vocabulary_cache = None
+        self.language_ = language
+        return self.transform(raw_documents) if want_matrix else None
+
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
         """Hash documents into a matrix of ``n_features`` columns.
 
@@ -1082,6 +1608,10 @@ stop_words, token_pattern, ngram_range, n_features, binary, norm, alternate_sign
         >>> float(vec.transform(["bb aa aa"]).sum())
         3.0
         """
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        self._check_ngram_range()
+        self._check_stop_words()
         if self.use_idf:
             return super().transform(raw_documents)
         docs = self._documents(raw_documents)
