@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Callable, ClassVar, Optional, Protocol, Union
@@ -109,6 +110,7 @@ class _InputMixin:
                 if not isinstance(d, str):
                     raise TypeError(
                         f"documents[{first_document + i}] is {_describe(d)}, expected str"
+                        f"{_fix_for(d)}"
                     )
                 terms = analyze(d)
                 if isinstance(terms, refused) or not isinstance(terms, Iterable):
@@ -192,6 +194,15 @@ def _check_encodable(text: str, what: str) -> None:
             f"{what} contains a lone surrogate U+{ord(text[exc.start]):04X} at character "
             f"{exc.start}"
         ) from exc
+
+
+def _fix_for(item: Any) -> str:
+    """Return the fix for a document that is not a str, as the core words it (or nothing)."""
+    if isinstance(item, (bytes, bytearray)):
+        return "; decode bytes first, e.g. doc.decode('utf-8')"
+    if item is None or (isinstance(item, float) and math.isnan(item)):
+        return "; a missing text: fill the gaps first, e.g. df['text'].fillna('')"
+    return ""
 
 
 def _describe(item: Any) -> str:
