@@ -54,6 +54,8 @@ nitpicky = True
 nitpick_ignore = [
     # Other projects' objects: no intersphinx, so that the build never goes online.
     ("py:class", "sklearn.feature_extraction.text.TfidfVectorizer"),  # TfidfVectorizer's summary
+    ("py:class", "sklearn.feature_extraction.text.CountVectorizer"),  # SklearnCountVectorizer's
+    ("py:class", "sklearn.decomposition.LatentDirichletAllocation"),  # CountVectorizer's summary
     ("py:func", "scipy.sparse.save_npz"),  # blockwise_top_k's Parameters
     ("py:mod", "importlib.resources"),  # datasets.load_sample
 ]
