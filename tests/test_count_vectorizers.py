@@ -88,6 +88,7 @@ def _boundary_ties(vec: Any, docs: list[str], limit: int) -> tuple[int, int]:
 TIE_CASES: list[tuple[type, type, dict[str, Any]]] = [
     (SklearnCountVectorizer, ScikitCountVectorizer, {}),
     (SklearnCountVectorizer, ScikitCountVectorizer, {"dtype": np.float32}),
+    (SklearnCountVectorizer, ScikitCountVectorizer, {"min_df": 2, "max_df": 0.5}),
     (SklearnTfidfVectorizer, ScikitTfidfVectorizer, {}),
     (SklearnTfidfVectorizer, ScikitTfidfVectorizer, {"smooth_idf": False}),
     (SklearnTfidfVectorizer, ScikitTfidfVectorizer, {"dtype": np.float32, "norm": None}),
@@ -129,6 +130,26 @@ def test_max_features_on_bbc_keeps_scikit_learns_terms(
     assert ours.vocabulary_ == theirs.vocabulary_
     np.testing.assert_allclose(ours.idf_, theirs.idf_, rtol=1e-12)
     np.testing.assert_allclose(X.toarray(), Y.toarray(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("corpus", ["tied", "bbc"])
+def test_the_cores_own_choice_is_the_terms_that_sort_first(corpus: str, request: Any) -> None:
+    # The drop-ins keep the core's fit when NumPy's choice equals this rule (a stable sort
+    # by count over the alphabetical vocabulary); the rule must be the core's.
+    docs = _tied_corpus() if corpus == "tied" else request.getfixturevalue("bbc").texts
+    everything = ScikitCountVectorizer(min_df=2).fit(docs)
+    counts = np.asarray(everything.transform(docs).sum(axis=0)).ravel()
+    for limit in (60, 150, 250, 5000):
+        first = everything.get_feature_names_out()[np.argsort(-counts, kind="stable")[:limit]]
+        core = newsim.TfidfVectorizer(
+            language=None,
+            token_pattern=r"(?u)\b\w\w+\b",
+            ngram_range=(1, 1),
+            min_df=2,
+            max_features=limit,
+            normalize_vocabulary=False,
+        ).fit(docs)
+        assert set(core.vocabulary_) == set(first)
 
 
 def test_terms_chosen_at_ties_are_kept_by_save_and_pickle_and_refuse_more_documents(

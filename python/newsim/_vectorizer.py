@@ -803,7 +803,18 @@ norm, use_idf, smooth_idf, sublinear_tf
     See Also
     --------
     TfidfVectorizer : newsim's analysis and defaults (German first, float32).
+    SklearnCountVectorizer : scikit-learn's ``CountVectorizer``, exactly.
     HashingVectorizer : scikit-learn's ``HashingVectorizer``, exactly.
+
+    Notes
+    -----
+    ``max_features`` keeps scikit-learn's terms at ties: scikit-learn sorts the counts with
+    NumPy's unstable default sort, whose order of equal counts depends on the CPU, so a fit
+    with ``max_features`` (and no ``vocabulary``) reads the documents twice, the first time to
+    run that sort on the same counts (``docs/max-features-ties.md``). When the terms it keeps
+    differ from those newsim keeps (the ones that sort first), they are fixed, and
+    ``partial_fit`` and ``merge`` refuse to change them; a vectorizer built by ``partial_fit``
+    or ``merge`` alone keeps newsim's.
 
     Examples
     --------
@@ -1064,7 +1075,8 @@ binary, dtype
     ``max_features`` and a vocabulary to prune, a fit reads the documents twice (a list is
     made of an iterator): once to count every term, once with the terms chosen. When
     scikit-learn's choice at ties differs from newsim's (the terms that sort first), the
-    chosen terms are fixed, and ``partial_fit`` and ``merge`` refuse to change them.
+    chosen terms are fixed, and ``partial_fit`` and ``merge`` refuse to change them; a
+    vectorizer built by ``partial_fit`` or ``merge`` alone keeps newsim's.
 
     Examples
     --------
