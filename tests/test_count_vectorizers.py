@@ -318,3 +318,20 @@ def test_count_vectorizer_saves_and_loads(tmp_path: Any, gnad: Any) -> None:
     loaded = newsim.TfidfVectorizer.load(tmp_path / "c.newsim")
     assert type(loaded) is CountVectorizer and loaded.dtype is np.int32
     _same_counts(loaded.transform(gnad.texts[:20]), vec.transform(gnad.texts[:20]))
+
+
+# ------------------------------------------------------------------ analyzers pickle
+
+
+def test_every_vectorizers_analyzer_pickles_and_analyzes_the_same(gnad: Any) -> None:
+    texts = gnad.texts[:200]
+    for vec in (
+        newsim.TfidfVectorizer().fit(texts),  # German, word pairs, compounds split
+        CountVectorizer(language="de"),
+        SklearnTfidfVectorizer(ngram_range=(1, 2)).fit(texts),
+        newsim.HashingVectorizer(),
+    ):
+        analyze = vec.build_analyzer()
+        copy = pickle.loads(pickle.dumps(analyze))
+        for text in texts[:5]:
+            assert copy(text) == analyze(text) != []

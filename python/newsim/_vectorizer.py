@@ -428,7 +428,7 @@ class _TfidfBase(
         core = getattr(self, "_core", None) or self._make_core(
             self._resolve_language(None) if self._param("language") != "auto" else None
         )
-        return core.analyze
+        return _CoreAnalyzer(self, core.analyze)
 
     def compound_parts(self, word: str) -> list[str]:
         """Return the terms a word is split into by ``decompound``, after normalization.
@@ -460,6 +460,29 @@ class _TfidfBase(
         if not isinstance(word, str):
             raise TypeError(f"word must be a str, got {type(word).__name__}")
         return list(self._fitted_core().compound_parts(word))
+
+
+class _CoreAnalyzer:
+    """The core's analysis of one document, picklable as scikit-learn's analyzers are.
+
+    It keeps the vectorizer (which pickles its model) and makes the analysis again from it
+    after unpickling: the core's own function cannot be pickled.
+    """
+
+    def __init__(self, vectorizer: _TfidfBase, analyze: Callable[[str], list[str]]) -> None:
+        self._vectorizer = vectorizer
+        self._analyze = analyze
+
+    def __call__(self, doc: str) -> list[str]:
+        return self._analyze(doc)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_vectorizer": self._vectorizer}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._vectorizer = state["_vectorizer"]
+        rebuilt = _TfidfBase.build_analyzer(self._vectorizer)
+        self._analyze = rebuilt._analyze if isinstance(rebuilt, _CoreAnalyzer) else rebuilt
 
 
 class _VocabularyMixin:
