@@ -323,6 +323,11 @@ class Archive(SummaryReprMixin):
         See above. An archive made here from an index has no raw counts, so a tolerance needs
         columns that stay put; :meth:`build` keeps raw counts for a learned vocabulary.
 
+    See Also
+    --------
+    newsim.SimilarityIndex : The index an archive holds.
+    newsim.TfidfVectorizer.partial_fit : How its statistics grow.
+
     Examples
     --------
     >>> import newsim, os, tempfile
@@ -428,6 +433,11 @@ class Archive(SummaryReprMixin):
         -------
         Archive
 
+        See Also
+        --------
+        newsim.Archive.add : Add articles.
+        newsim.Archive.load : Open a saved archive.
+
         Examples
         --------
         >>> import newsim
@@ -505,6 +515,11 @@ class Archive(SummaryReprMixin):
         (``partial_fit``), the new articles are weighted with the idf that results, and when
         :meth:`staleness` then exceeds the tolerance every article is re-weighted
         (:meth:`reweight`). Nothing changes when the texts or ids are refused.
+
+        See Also
+        --------
+        newsim.Archive.remove : Remove articles.
+        newsim.Archive.staleness : How far the weights drifted.
 
         Examples
         --------
@@ -591,7 +606,12 @@ class Archive(SummaryReprMixin):
         return np.flatnonzero(raw.latest_change() > self._version)
 
     def remove(self, ids: Iterable[Any]) -> None:
-        """Remove articles by id (see :meth:`SimilarityIndex.remove`)."""
+        """Remove articles by id (see :meth:`newsim.SimilarityIndex.remove`).
+
+        See Also
+        --------
+        newsim.Archive.add : Add articles.
+        """
         ids = list(ids)
         rows = self.index._rows_of(ids)
         self.index.remove(ids)
@@ -608,6 +628,10 @@ class Archive(SummaryReprMixin):
         ``max_features``, ``ngram_min_df``) entered it while rows weighted before may hold it,
         counts as a change of 1. 0 when every row has the current idf (and always without a
         ``tolerance``, when the idf never changes).
+
+        See Also
+        --------
+        newsim.Archive.reweight : Re-weight every article.
 
         Examples
         --------
@@ -784,6 +808,10 @@ class Archive(SummaryReprMixin):
         normalized, so each is scaled by ``idf_now / idf_then`` of its column and the row
         normalized again: the rows an index built afresh with the current idf would hold (to
         float rounding).
+
+        See Also
+        --------
+        newsim.Archive.staleness : How far the weights drifted.
         """
         if self.tolerance is None:
             return
@@ -839,13 +867,25 @@ class Archive(SummaryReprMixin):
         return X
 
     def query(self, texts: Iterable[str], k: int = 10, **kwargs: Any) -> TopK:
-        """Find each text's k most similar archived articles (see :meth:`SimilarityIndex.query`)."""
+        """Find each text's k most similar archived articles.
+
+        The texts are transformed by the archive's vectorizer; the keyword arguments are
+        :meth:`newsim.SimilarityIndex.query`'s (``dates=``, ``window=``, ...).
+
+        See Also
+        --------
+        newsim.SimilarityIndex.query : The same for vectors.
+        """
         return self.index.query(self._transform(list(texts)), k, **kwargs)
 
     def query_pairs(self, texts: Iterable[str], threshold: float = 0.8, **kwargs: Any) -> Any:
         """Find every (text, archived article) pair with score >= threshold.
 
         See :meth:`SimilarityIndex.query_pairs`.
+
+        See Also
+        --------
+        newsim.SimilarityIndex.query_pairs : The same for vectors.
         """
         return self.index.query_pairs(self._transform(list(texts)), threshold, **kwargs)
 
@@ -891,6 +931,10 @@ class Archive(SummaryReprMixin):
         the file too (without the vectorizer). The tolerance, the idf each row was weighted
         with and (for a learned vocabulary) the raw counts are saved with them: a loaded
         archive goes on where this one stands, nothing is re-weighted to save it.
+
+        See Also
+        --------
+        newsim.Archive.load : Open a saved archive.
         """
         state = self.index._compacted()
         model = self.vectorizer._model_bytes()
@@ -928,6 +972,10 @@ class Archive(SummaryReprMixin):
         ModelFormatError
             If the file is damaged, not an index file, or an index file without a vectorizer
             (saved by :meth:`SimilarityIndex.save`: open it with ``SimilarityIndex.load``).
+
+        See Also
+        --------
+        newsim.Archive.save : Write an archive to a file.
         """
         index = SimilarityIndex.load(path, mmap=mmap, n_jobs=n_jobs)
         where = f"the archive {os.fspath(path)!r}"

@@ -158,6 +158,11 @@ class TopK(_TopKFields):
     ``ids`` are row numbers. ``_replace`` keeps the labels of an index's result, except when it
     replaces ``ids``. Results pickle with their labels.
 
+    See Also
+    --------
+    newsim.SimilarityIndex.top_k : Makes it.
+    newsim.SimilarityIndex.query : Makes it for new articles.
+
     Examples
     --------
     >>> import newsim
@@ -260,6 +265,10 @@ class TopK(_TopKFields):
         ValueError
             If ``ids`` or ``query_ids`` lacks a label for a referenced article.
 
+        See Also
+        --------
+        newsim.Pairs.to_frame : The pairs' frame.
+
         Examples
         --------
         >>> import newsim
@@ -332,6 +341,11 @@ class Pairs(_PairsFields):
 
     A Pairs built from three arrays has no ids; ``_replace`` and pickling keep those of an
     index's result.
+
+    See Also
+    --------
+    newsim.SimilarityIndex.pairs : Makes it.
+    newsim.SimilarityIndex.query_pairs : Makes it for new articles.
 
     Examples
     --------
@@ -419,6 +433,10 @@ class Pairs(_PairsFields):
         ValueError
             If ``ids`` lacks a label for a referenced article.
 
+        See Also
+        --------
+        newsim.TopK.to_frame : The neighbour lists' frame.
+
         Examples
         --------
         >>> import newsim
@@ -467,6 +485,11 @@ class Explanation(_ExplanationFields):
     When the texts are known (``index.explain(i, j, texts=...)``, ``vectorizer.explain(a,
     b)``), :attr:`passages` holds the runs of words they share and the notebook
     representation marks them in both texts. It unpacks into its three fields, as before.
+
+    See Also
+    --------
+    newsim.SimilarityIndex.explain : Makes it.
+    newsim.shared_passages : The passages alone.
 
     Examples
     --------
@@ -1081,6 +1104,12 @@ class SimilarityIndex(SummaryReprMixin):
     sources_ : ndarray of object or None
         The articles' sources by row (None for unknown).
 
+    See Also
+    --------
+    newsim.TfidfVectorizer.index : Fit a vectorizer and index its articles.
+    newsim.Archive : A vectorizer and its index that grow together.
+    newsim.SimilarityIndex.load : Open a saved index.
+
     Examples
     --------
     >>> import newsim
@@ -1455,6 +1484,10 @@ class SimilarityIndex(SummaryReprMixin):
         KeyError
             If no article has this id (the message names it).
 
+        See Also
+        --------
+        newsim.SimilarityIndex.ids_ : The ids by row.
+
         Examples
         --------
         >>> import newsim
@@ -1539,6 +1572,14 @@ class SimilarityIndex(SummaryReprMixin):
             ``ids``, or their row numbers without them; ``neighbor_rows`` has the rows). Its
             frame has ``article_id`` and ``neighbor_id`` when the index has ``ids``.
 
+        See Also
+        --------
+        newsim.SimilarityIndex.pairs : Every pair above a threshold.
+        newsim.SimilarityIndex.query : New articles' nearest indexed articles.
+        newsim.SimilarityIndex.stories : Group the articles into stories.
+        newsim.blockwise_top_k : Exact top-k beyond one index's memory.
+        newsim.dask.top_k : The same over Dask partitions.
+
         Examples
         --------
         >>> import newsim
@@ -1603,6 +1644,11 @@ class SimilarityIndex(SummaryReprMixin):
             ``(ids, scores)``, each of shape (n_queries, k): the neighbors' ids, as in
             :meth:`top_k`. The queries have no ids: its frame's ``article_id`` comes from
             ``to_frame(query_ids=...)``.
+
+        See Also
+        --------
+        newsim.SimilarityIndex.query_pairs : Every indexed article above a threshold.
+        newsim.SimilarityIndex.top_k : The indexed articles' own neighbours.
 
         Examples
         --------
@@ -1702,6 +1748,12 @@ class SimilarityIndex(SummaryReprMixin):
             article_row, then neighbor_row; ``article_id`` and ``neighbor_id`` (properties of a
             Pairs, columns of its frame) when the index has ``ids``.
 
+        See Also
+        --------
+        newsim.SimilarityIndex.query_pairs : Pairs of new and indexed articles.
+        newsim.dedup : Syndicated copies and their origins.
+        newsim.dask.pairs : The same over Dask partitions.
+
         Examples
         --------
         >>> import newsim
@@ -1772,6 +1824,11 @@ class SimilarityIndex(SummaryReprMixin):
             ``article_row`` is the query's row, ``neighbor_row`` the indexed article's (its
             id in ``neighbor_id``), ordered by query, then article. The frame has no
             ``article_id``: the queries have no ids.
+
+        See Also
+        --------
+        newsim.SimilarityIndex.pairs : Pairs among the indexed articles.
+        newsim.SimilarityIndex.query : The k nearest indexed articles.
 
         Examples
         --------
@@ -1900,6 +1957,12 @@ class SimilarityIndex(SummaryReprMixin):
             another length, a date that is missing, does not parse or mixes aware and naive
             dates, a source that is not a str (the message names the position).
 
+        See Also
+        --------
+        newsim.Stories : The result.
+        newsim.StoryTracker : Stories online, batch by batch.
+        newsim.dask.stories : The same over Dask partitions.
+
         Examples
         --------
         >>> import newsim
@@ -1968,6 +2031,11 @@ class SimilarityIndex(SummaryReprMixin):
         TypeError, ValueError
             For ``texts`` of another length than the index, or whose entry for i or j is not
             a str (named by its position).
+
+        See Also
+        --------
+        newsim.shared_passages : The runs of text two articles share.
+        newsim.TfidfVectorizer.explain : The same for two texts.
 
         Examples
         --------
@@ -2226,6 +2294,10 @@ def _new_meta(
 
 class Keywords(NamedTuple):
     """Each article's top-weighted terms: ``terms[r]`` and ``weights[r]`` of row r, largest first.
+
+    See Also
+    --------
+    newsim.TfidfVectorizer.keywords : Makes it.
 
     Examples
     --------

@@ -55,6 +55,12 @@ class Stories(SummaryReprMixin):
     k, threshold : int, float
         The parameters the stories were found with.
 
+    See Also
+    --------
+    newsim.SimilarityIndex.stories : Makes it.
+    newsim.StoryTracker : Stories online.
+    newsim.plot.story_timeline : Draw the stories over time.
+
     Examples
     --------
     >>> import newsim
@@ -126,6 +132,10 @@ class Stories(SummaryReprMixin):
         IndexError
             If there is no such story.
 
+        See Also
+        --------
+        newsim.Stories.to_frame : One row per story.
+
         Examples
         --------
         >>> import newsim
@@ -160,6 +170,10 @@ class Stories(SummaryReprMixin):
             UTC when the dates were time-zone aware), ``n_sources`` and ``sources`` (with
             ``sources=``) and ``keywords`` (a list per story). The articles' stories are
             ``labels`` (``pd.DataFrame({"article_id": s.ids, "story": s.labels})``).
+
+        See Also
+        --------
+        newsim.Stories.members : One story's articles.
 
         Examples
         --------

@@ -147,6 +147,11 @@ def containment(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> float:
     TypeError, ValueError
         For a text that is not a str, a ``shingle`` that is not an int >= 1.
 
+    See Also
+    --------
+    newsim.shared_passages : Where the shared text is.
+    newsim.dedup : Copies and origins among many articles.
+
     Examples
     --------
     >>> import newsim
@@ -184,6 +189,10 @@ class Passages(Sequence[Passage]):
     A sequence of :class:`Passage`; in a notebook it shows both texts with the shared runs
     marked (``<mark>``). ``coverage_a`` and ``coverage_b`` are the shares of each text's words
     inside a passage.
+
+    See Also
+    --------
+    newsim.shared_passages : Makes it.
 
     Examples
     --------
@@ -335,6 +344,11 @@ def shared_passages(a: str, b: str, *, min_words: int = DEFAULT_MIN_WORDS) -> Pa
     TypeError, ValueError
         For a text that is not a str, a ``min_words`` that is not an int >= 1.
 
+    See Also
+    --------
+    newsim.containment : How much of one text is in another.
+    newsim.SimilarityIndex.explain : The shared terms, and with texts= these passages.
+
     Examples
     --------
     >>> import newsim
@@ -407,6 +421,10 @@ class Syndication(SummaryReprMixin):
         Containment of the copy in that article, and of that article in the copy.
     threshold, shingle, candidates : float, int, float
         The parameters the copies were found with.
+
+    See Also
+    --------
+    newsim.dedup : Makes it.
 
     Examples
     --------
@@ -630,6 +648,12 @@ def dedup(
         date that is missing, does not parse or mixes aware and naive dates, a source that is
         not a str, repeated ids (each message names the position), an index of another
         size, or a bad ``threshold``, ``keep``, ``shingle`` or ``candidates``.
+
+    See Also
+    --------
+    newsim.containment : The measure of a near-copy.
+    newsim.SimilarityIndex.pairs : The candidate pairs.
+    newsim.SimilarityIndex.stories : Articles on the same story, not only copies.
 
     Examples
     --------

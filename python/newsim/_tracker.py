@@ -320,6 +320,10 @@ class StoryTracker(SummaryReprMixin):
     vectorizer_ : vectorizer
         The tracker's vectorizer, as fitted so far.
 
+    See Also
+    --------
+    newsim.SimilarityIndex.stories : Stories of a whole index at once.
+
     Examples
     --------
     >>> import newsim
@@ -547,6 +551,11 @@ class StoryTracker(SummaryReprMixin):
             wrong length; an id repeated.
         TypeError
             ``texts``, ``dates``, ``sources`` or ``ids`` of the wrong type.
+
+        See Also
+        --------
+        newsim.StoryTracker.stories : One row per story.
+        newsim.StoryTracker.lineage : Merges and splits.
 
         Examples
         --------
@@ -892,6 +901,10 @@ class StoryTracker(SummaryReprMixin):
             (the heaviest terms of the sum of its articles' rows, as weighted when they
             joined).
 
+        See Also
+        --------
+        newsim.StoryTracker.lineage : Merges and splits.
+
         Examples
         --------
         >>> import newsim
@@ -964,6 +977,10 @@ class StoryTracker(SummaryReprMixin):
         TypeError
             If the vectorizer is not one of newsim's (pickle the tracker instead).
 
+        See Also
+        --------
+        newsim.StoryTracker.load : Open a saved tracker.
+
         Examples
         --------
         >>> import os, tempfile
@@ -998,6 +1015,10 @@ class StoryTracker(SummaryReprMixin):
         newsim.ModelFormatError
             If the file is not a tracker, is damaged or truncated (the checksum or the
             contents do not check), or was written by a newer newsim.
+
+        See Also
+        --------
+        newsim.StoryTracker.save : Write a tracker to a file.
 
         Examples
         --------

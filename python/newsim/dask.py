@@ -616,6 +616,11 @@ def fit(
     ValueError
         If the collection holds no documents.
 
+    See Also
+    --------
+    newsim.TfidfVectorizer.merge : The reduction.
+    newsim.dask.transform : Transform the partitions.
+
     Examples
     --------
     >>> import dask.bag as db
@@ -678,6 +683,11 @@ def transform(vectorizer: Any, collection: Any, *, column: Any = None) -> da.Arr
         One chunk per partition, each a ``scipy.sparse.csr_matrix`` (row counts unknown until
         computed: ``nan`` in ``chunks``). ``.compute()`` stacks them into one CSR matrix;
         ``.to_delayed()`` gives the blocks; :func:`top_k` takes the array as it is.
+
+    See Also
+    --------
+    newsim.dask.fit : Fit on the partitions.
+    newsim.dask.top_k : Neighbours over the result.
 
     Examples
     --------
@@ -758,6 +768,11 @@ def top_k(
     TopK
         ``(ids, scores)`` of shape (n_articles, k), ids global row numbers.
 
+    See Also
+    --------
+    newsim.SimilarityIndex.top_k : On one machine.
+    newsim.dask.pairs : Every pair above a threshold.
+
     Examples
     --------
     >>> import dask.bag as db
@@ -820,6 +835,11 @@ def pairs(
     Pairs
         ``(article_row, neighbor_row, score)`` in global rows, ordered by article_row, then
         neighbor_row.
+
+    See Also
+    --------
+    newsim.SimilarityIndex.pairs : On one machine.
+    newsim.dask.top_k : The k nearest instead.
 
     Examples
     --------
@@ -909,6 +929,10 @@ def stories(
     -------
     Stories
         As :meth:`newsim.SimilarityIndex.stories` returns it (ids: the global rows).
+
+    See Also
+    --------
+    newsim.SimilarityIndex.stories : On one machine.
 
     Examples
     --------
@@ -1011,6 +1035,10 @@ def query(
     TopK
         ``(ids, scores)`` of shape (n_queries, k), ids global row numbers of X, or the
         index's ids when X is an index with ``ids``.
+
+    See Also
+    --------
+    newsim.SimilarityIndex.query : On one machine.
 
     Examples
     --------

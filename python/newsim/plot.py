@@ -203,6 +203,10 @@ def heatmap(
     ImportError
         If matplotlib is not installed.
 
+    See Also
+    --------
+    newsim.plot.neighbor_graph : The nearest neighbours as a graph.
+
     Examples
     --------
     >>> import newsim
@@ -671,6 +675,11 @@ def neighbor_graph(
     ImportError
         If matplotlib is not installed.
 
+    See Also
+    --------
+    newsim.plot.heatmap : All similarities at once.
+    newsim.SimilarityIndex.top_k : The neighbours drawn.
+
     Examples
     --------
     >>> import newsim
@@ -939,6 +948,11 @@ def story_timeline(
         length, a date that is missing or does not parse (as for ``stories(dates=)``), a
         ``top``, ``min_size`` or ``bins`` that is not an int >= 1, or no story of
         ``min_size`` articles.
+
+    See Also
+    --------
+    newsim.SimilarityIndex.stories : The stories drawn.
+    newsim.StoryTracker : Stories online.
 
     Examples
     --------
