@@ -554,8 +554,8 @@ def render_corpus(r: dict[str, Any]) -> list[str]:
         "",
         f"Same pairs ({o['n_pairs']:,}) on both: {_check(o['check_pairs'])}; same top-{k} "
         f"scores: {yes[o['check_top_k']['same_scores']]}, same neighbours in "
-        f"{_pct(o['check_top_k']['rows_same_ids'])} of the rows (equal scores go to the lower "
-        f"row, and the rows differ). Index size {r['index_nbytes'] / MB:,.1f} MB. Peak memory: one "
+        f"{100 * o['check_top_k']['rows_same_ids']:.3f} % of the rows (equal scores go to the "
+        f"lower row, and the rows differ). Index size {r['index_nbytes'] / MB:,.1f} MB. Peak memory: one "
         "`pairs` call in a fresh subprocess (`harness.measure_child`), the index built before "
         "the baseline.",
         "",
