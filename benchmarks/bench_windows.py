@@ -555,9 +555,9 @@ def render_corpus(r: dict[str, Any]) -> list[str]:
         f"Same pairs ({o['n_pairs']:,}) on both: {_check(o['check_pairs'])}; same top-{k} "
         f"scores: {yes[o['check_top_k']['same_scores']]}, same neighbours in "
         f"{100 * o['check_top_k']['rows_same_ids']:.3f} % of the rows (equal scores go to the "
-        f"lower row, and the rows differ). Index size {r['index_nbytes'] / MB:,.1f} MB. Peak memory: one "
-        "`pairs` call in a fresh subprocess (`harness.measure_child`), the index built before "
-        "the baseline.",
+        f"lower row, and the rows differ). Index size {r['index_nbytes'] / MB:,.1f} MB. Peak "
+        "memory: one `pairs` call in a fresh subprocess (`harness.measure_child`), the index "
+        "built before the baseline.",
         "",
         f"#### `exclude_same_source=True` with window {e['window']}",
         "",
