@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Optional, Union, cast
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from . import _core
@@ -402,8 +403,8 @@ class Archive(SummaryReprMixin):
         texts: Iterable[str],
         ids: Optional[Sequence[Any]] = None,
         *,
-        dates: Optional[Sequence[Any]] = None,
-        sources: Optional[Sequence[Optional[str]]] = None,
+        dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+        sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
         vectorizer: Any = None,
         n_jobs: Optional[int] = None,
         tolerance: Union[float, str, None] = "auto",
@@ -505,8 +506,8 @@ class Archive(SummaryReprMixin):
         texts: Iterable[str],
         ids: Optional[Sequence[Any]] = None,
         *,
-        dates: Optional[Sequence[Any]] = None,
-        sources: Optional[Sequence[Optional[str]]] = None,
+        dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+        sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
     ) -> None:
         """Add articles as text (see :meth:`SimilarityIndex.add` for ids, dates and sources).
 

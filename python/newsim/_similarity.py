@@ -27,6 +27,7 @@ from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional, TypeVar, Union
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from . import _core
@@ -1132,8 +1133,8 @@ class SimilarityIndex(SummaryReprMixin):
         X: Any,
         *,
         ids: Optional[Sequence[Any]] = None,
-        dates: Optional[Sequence[Any]] = None,
-        sources: Optional[Sequence[Optional[str]]] = None,
+        dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+        sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
         n_jobs: Optional[int] = None,
         feature_names: Optional[Union[Sequence[str], np.ndarray]] = None,
         progress: Optional[bool] = None,
@@ -1615,8 +1616,8 @@ class SimilarityIndex(SummaryReprMixin):
         Q: Any,
         k: int = 10,
         *,
-        dates: Optional[Sequence[Any]] = None,
-        sources: Optional[Sequence[Optional[str]]] = None,
+        dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+        sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
         window: Any = None,
         exclude_same_source: bool = False,
         method: str = "auto",
@@ -1786,8 +1787,8 @@ class SimilarityIndex(SummaryReprMixin):
         Q: Any,
         threshold: float = 0.8,
         *,
-        dates: Optional[Sequence[Any]] = None,
-        sources: Optional[Sequence[Optional[str]]] = None,
+        dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+        sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
         window: Any = None,
         exclude_same_source: bool = False,
         method: str = "auto",
@@ -1894,8 +1895,8 @@ class SimilarityIndex(SummaryReprMixin):
         k: int = 20,
         threshold: float = 0.03,
         *,
-        dates: Optional[Sequence[Any]] = None,
-        sources: Optional[Sequence[Optional[str]]] = None,
+        dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+        sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
         window: Any = None,
         exclude_same_source: bool = False,
         vectorizer: Any = None,
@@ -2082,8 +2083,8 @@ class SimilarityIndex(SummaryReprMixin):
         X: Any,
         ids: Optional[Sequence[Any]] = None,
         *,
-        dates: Optional[Sequence[Any]] = None,
-        sources: Optional[Sequence[Optional[str]]] = None,
+        dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+        sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
     ) -> None:
         """Add articles to the index, without rebuilding it.
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Optional, Protocol
+from typing import Any, Optional, Protocol, Union
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from ._similarity import Explanation, Keywords, SimilarityIndex, explain_rows, top_entries
@@ -31,8 +32,8 @@ class _SimilarityMethodsMixin:
         raw_documents: Iterable[str],
         *,
         ids: Optional[Sequence[Any]] = None,
-        dates: Optional[Sequence[Any]] = None,
-        sources: Optional[Sequence[Optional[str]]] = None,
+        dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+        sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
         n_jobs: Optional[int] = None,
     ) -> SimilarityIndex:
         """Fit on the articles and return a :class:`SimilarityIndex` over them.

@@ -26,6 +26,7 @@ from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from ._input import one_per_article
 from ._metadata import check_dates, check_sources
@@ -575,8 +576,8 @@ def dedup(
     texts: Sequence[str],
     *,
     ids: Optional[Sequence[Any]] = None,
-    dates: Optional[Sequence[Any]] = None,
-    sources: Optional[Sequence[Optional[str]]] = None,
+    dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+    sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
     threshold: float = DEFAULT_THRESHOLD,
     keep: str = "first",
     shingle: int = DEFAULT_SHINGLE,

@@ -55,6 +55,7 @@ from numbers import Integral, Real
 from typing import Any, Optional, Union
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from . import _core
@@ -517,7 +518,7 @@ class StoryTracker(SummaryReprMixin):
         texts: Sequence[str],
         *,
         dates: Any,
-        sources: Optional[Sequence[Optional[str]]] = None,
+        sources: Optional[npt.ArrayLike] = None,
         ids: Optional[Sequence[Any]] = None,
     ) -> np.ndarray:
         """Label a batch of articles, in time order, and return their stories.

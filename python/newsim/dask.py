@@ -42,12 +42,13 @@ import threading
 import uuid
 from collections.abc import Sequence
 from numbers import Integral
-from typing import Any, Callable, Optional, cast
+from typing import Any, Callable, Optional, Union, cast
 
 import dask.array as da
 import dask.base
 import dask.config
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 from dask.delayed import Delayed, delayed
 from sklearn.base import clone
@@ -723,8 +724,8 @@ def top_k(
     X: Any,
     k: int = 10,
     *,
-    dates: Optional[Sequence[Any]] = None,
-    sources: Optional[Sequence[Optional[str]]] = None,
+    dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+    sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
     window: Any = None,
     exclude_same_source: bool = False,
     method: str = "auto",
@@ -797,8 +798,8 @@ def pairs(
     X: Any,
     threshold: float = 0.8,
     *,
-    dates: Optional[Sequence[Any]] = None,
-    sources: Optional[Sequence[Optional[str]]] = None,
+    dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+    sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
     window: Any = None,
     exclude_same_source: bool = False,
     method: str = "auto",
@@ -888,8 +889,8 @@ def stories(
     k: int = 20,
     threshold: float = 0.03,
     *,
-    dates: Optional[Sequence[Any]] = None,
-    sources: Optional[Sequence[Optional[str]]] = None,
+    dates: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
+    sources: Optional[Union[Sequence[Any], npt.ArrayLike]] = None,
     window: Any = None,
     exclude_same_source: bool = False,
     feature_names: Optional[Sequence[str]] = None,
