@@ -13,6 +13,7 @@ import json
 import pathlib
 from typing import Any
 
+import numpy as np
 import pytest
 
 import newsim
@@ -674,3 +675,34 @@ def test_dedup_window_needs_dates() -> None:
         newsim.dedup(TEXTS, window="1D")
     with pytest.raises(ValueError, match="exclude_same_source=True needs the articles' sources"):
         newsim.dedup(TEXTS, dates=DATES, exclude_same_source=True)
+
+
+def test_an_archive_keeps_dates_and_sources_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path, headlines_csv: pathlib.Path
+) -> None:
+    lines = headlines_csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = _write(tmp_path, "first.csv", "".join(lines[:5]))
+    rest = _write(tmp_path, "rest.csv", lines[0] + "".join(lines[5:]))
+    archive = tmp_path / "news.nsi"
+    code, out, err = run_cli(capsys, "index", "build", first, *COLUMNS, *META, "-o", archive)
+    assert (code, err) == (0, "")
+    # the new articles' dates and sources are needed: refused before the archive changes
+    code, out, err = run_cli(capsys, "index", "add", archive, rest, *COLUMNS)
+    assert code == cli.EX_USAGE
+    assert "keeps the articles' dates: name the new articles' dates with --date-column" in err
+    assert newsim.Archive.load(archive).index.n_articles == 4
+    code, out, err = run_cli(capsys, "index", "add", archive, rest, *COLUMNS, *META)
+    assert (code, err) == (0, "")
+    index = newsim.Archive.load(archive).index
+    assert index.ids_.tolist() == IDS
+    assert index.sources_.tolist() == SOURCES
+    expected = newsim.TfidfVectorizer().index(TEXTS, dates=DATES)
+    assert np.array_equal(index.dates_, expected.dates_)
+    code, out, err = run_cli(capsys, "index", "info", archive)
+    assert "dates           2024-03-04 to 2024-03-06 UTC" in out
+    assert f"sources         {len({s for s in SOURCES if s})}" in out  # Reuters twice
+    plain = tmp_path / "plain.nsi"
+    assert run_cli(capsys, "index", "build", first, *COLUMNS, "-o", plain)[0] == 0
+    code, out, err = run_cli(capsys, "index", "add", plain, rest, *COLUMNS, *META)
+    assert code == cli.EX_USAGE
+    assert "keeps no dates (it was built without --date-column): leave --date-column out" in err

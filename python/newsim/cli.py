@@ -465,6 +465,8 @@ def _parser() -> argparse.ArgumentParser:
         help="CSV column or JSON field holding each article's source (publisher); an empty "
         "field or null is an unknown source",
     )
+    limits = argparse.ArgumentParser(add_help=False)
+    group = limits.add_argument_group("which articles are compared")
     group.add_argument(
         "--window",
         type=_duration,
@@ -504,6 +506,7 @@ def _parser() -> argparse.ArgumentParser:
         "describes each story: its size, first and last date, sources and keywords.",
         inputs,
         metadata,
+        limits,
         model,
         vectorizer,
         jobs,
@@ -548,6 +551,7 @@ def _parser() -> argparse.ArgumentParser:
         "publication; without it, the first row is the first published.",
         inputs,
         metadata,
+        limits,
         model,
         vectorizer,
         jobs,
@@ -626,8 +630,10 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         _index_build,
         "Fit a vectorizer on the articles (or use --model) and save it with their index as an "
-        "archive, for `newsim index add` and `--against`.",
+        "archive, for `newsim index add` and `--against`. With --date-column and "
+        "--source-column the archive keeps each article's date and source (for windows).",
         inputs,
+        metadata,
         model,
         vectorizer,
         jobs,
@@ -647,8 +653,10 @@ def _parser() -> argparse.ArgumentParser:
         "add",
         _index_add,
         "Add the articles to an archive (transformed with its vectorizer) and save it in place "
-        "(atomically). Their ids (--id-column) must be new to the archive.",
+        "(atomically). Their ids (--id-column) must be new to the archive; an archive that "
+        "keeps dates and sources needs them for the new articles too.",
         input_options,
+        metadata,
         jobs,
     )
     a.add_argument("archive", metavar="ARCHIVE", help="an archive from `newsim index build`")
@@ -884,12 +892,16 @@ def _tolerance(value: str) -> Union[float, str, None]:
 def _index_build(args: argparse.Namespace) -> int:
     from ._archive import Archive
 
+    _check_options(args)
     articles = _articles(args)
+    meta = _Metadata(args, articles)
     vec, _ = _vectorizer(args)  # fitted on the articles by build unless --model
     with _library_errors(articles.source):
         archive = Archive.build(
             articles.texts,
             ids=articles.ids,
+            dates=meta.dates,
+            sources=meta.sources,
             vectorizer=vec,
             n_jobs=args.n_jobs,
             tolerance=args.tolerance,
@@ -904,12 +916,27 @@ def _index_build(args: argparse.Namespace) -> int:
 
 
 def _index_add(args: argparse.Namespace) -> int:
+    _check_options(args)
     articles = _articles(args)
     archive = _open_archive(args.archive, args.n_jobs, args.tolerance)
+    for what, flag, has, given in (
+        ("dates", "--date-column", archive.index.dates_ is not None, args.date_field),
+        ("sources", "--source-column", archive.index.sources_ is not None, args.source_field),
+    ):
+        if has and given is None:
+            raise InputUsageError(
+                f"{args.archive} keeps the articles' {what}: name the new articles' {what} "
+                f"with {flag}"
+            )
+        if given is not None and not has:
+            raise InputUsageError(
+                f"{args.archive} keeps no {what} (it was built without {flag}): leave {flag} out"
+            )
+    meta = _Metadata(args, articles)
     before = len(archive)
     try:
         with _library_errors(articles.source):
-            archive.add(articles.texts, ids=articles.ids)
+            archive.add(articles.texts, ids=articles.ids, dates=meta.dates, sources=meta.sources)
     except DataError as exc:
         if args.id_field is None and "already the id" in str(exc):
             raise DataError(
@@ -945,6 +972,7 @@ def _index_info(args: argparse.Namespace) -> int:
         ("ids", ids if index._has_ids else "row numbers"),
         ("scores", "cosine" if index.normalized_ else "dot product"),
     ]
+    lines += [(key, value) for key, value in index._summary() if key in ("dates", "sources")]
     if index._state.main.model is not None:
         archive = _open_archive(args.archive)
         vec = archive.vectorizer
@@ -1357,9 +1385,9 @@ def _check_options(args: argparse.Namespace, *outputs: tuple[str, Optional[str]]
     """Refuse, before any work, --date-unit alone, an output's unknown format, a file twice."""
     if args.date_unit is not None and args.date_field is None:
         raise InputUsageError("--date-unit applies to the dates of --date-column")
-    if args.window is not None and args.date_field is None:
+    if getattr(args, "window", None) is not None and args.date_field is None:
         raise InputUsageError("--window needs the articles' dates: name them with --date-column")
-    if args.exclude_same_source and args.source_field is None:
+    if getattr(args, "exclude_same_source", False) and args.source_field is None:
         raise InputUsageError(
             "--exclude-same-source needs the articles' sources: name them with --source-column"
         )
