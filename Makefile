@@ -149,7 +149,8 @@ fuzz-smoke: fuzz-build
 # (so that ASan sees libstdc++'s __cxa_throw). Leak checks are off: CPython keeps memory on purpose.
 ASAN_PYTESTS ?= tests/test_bad_input.py tests/test_bad_input_table.py tests/test_persistence.py \
                 tests/test_fixtures.py tests/test_similarity.py tests/test_threads.py \
-                tests/test_properties.py tests/test_vectorizer.py tests/test_index_file.py
+                tests/test_properties.py tests/test_vectorizer.py tests/test_index_file.py \
+                tests/test_windows.py
 
 $(STAMPS)/pybind11: $(STAMPS)/venv
 	$(VPY) -m pip install -q "pybind11>=3"
