@@ -147,6 +147,33 @@ def check_window(window: Any) -> int:
     return int(value.value)
 
 
+def check_exclusion(exclude_same_source: Any) -> bool:
+    """Return ``exclude_same_source=`` as a bool, or raise (a flag, not anything truthy)."""
+    if not isinstance(exclude_same_source, (bool, np.bool_)):
+        raise TypeError(f"exclude_same_source must be True or False, got {exclude_same_source!r}")
+    return bool(exclude_same_source)
+
+
+def source_codes(names: tuple[str, ...], sources: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Return each source's code in ``names`` (-1: unknown) and the names it adds.
+
+    ``sources`` is :func:`check_sources`' result. A name not in ``names`` gets the next code
+    (``len(names)``, then on, in order of first appearance): it matches no code of ``names``.
+    """
+    code_of = {name: c for c, name in enumerate(names)}
+    added: list[str] = []
+    codes = np.full(sources.shape[0], -1, dtype=np.int32)
+    for p, name in enumerate(sources.tolist()):
+        if name is None:
+            continue
+        c = code_of.get(name)
+        if c is None:
+            c = code_of[name] = len(names) + len(added)
+            added.append(name)
+        codes[p] = c
+    return codes, tuple(added)
+
+
 class ArticleMeta:
     """The dates and sources of an index's slots (each None where the index has none).
 
@@ -176,6 +203,30 @@ class ArticleMeta:
             return None
         return cls(None, False, None, ()).extended(dates, sources, n, first=True)
 
+    @staticmethod
+    def after_add(
+        meta: Optional[ArticleMeta], dates: Any, sources: Any, n: int
+    ) -> Optional[ArticleMeta]:
+        """Return an index's metadata (None: it has none) after adding ``n`` articles."""
+        if meta is None:
+            ArticleMeta(None, False, None, ())._check_kinds(dates, sources)
+            return None
+        return meta.extended(dates, sources, n)
+
+    def _check_kinds(self, dates: Any, sources: Any) -> None:
+        """Raise unless new articles come with exactly the kinds of metadata the index has."""
+        for name, given, has in (
+            ("dates", dates, self.dates is not None),
+            ("sources", sources, self.codes is not None),
+        ):
+            if has and given is None:
+                raise TypeError(f"this index has {name}: pass {name}= with one per new article")
+            if not has and given is not None:
+                raise TypeError(
+                    f"this index has no {name}: build it with {name}= to keep them, or add "
+                    f"without {name}="
+                )
+
     @classmethod
     def from_core(cls, core: Any) -> Optional[ArticleMeta]:
         """Return the metadata a loaded core index stores, or None."""
@@ -200,21 +251,8 @@ class ArticleMeta:
         An index with dates needs dates for new articles (of the same kind: time-zone aware or
         naive), one without refuses them; the same for sources.
         """
-        what = "index"
         if not first:
-            for name, given, has in (
-                ("dates", dates, self.dates is not None),
-                ("sources", sources, self.codes is not None),
-            ):
-                if has and given is None:
-                    raise TypeError(
-                        f"this {what} has {name}: pass {name}= with one per new article"
-                    )
-                if not has and given is not None:
-                    raise TypeError(
-                        f"this {what} has no {name}: build it with {name}= to keep them, or "
-                        f"add without {name}="
-                    )
+            self._check_kinds(dates, sources)
         new_dates = self.dates
         aware = self.aware
         if dates is not None:
@@ -232,19 +270,8 @@ class ArticleMeta:
         new_codes = self.codes
         names = self.names
         if sources is not None:
-            given = check_sources(sources, n)
-            code_of = {name: c for c, name in enumerate(names)}
-            added: list[str] = []
-            codes = np.full(n, -1, dtype=np.int32)
-            for p, name in enumerate(given.tolist()):
-                if name is None:
-                    continue
-                c = code_of.get(name)
-                if c is None:
-                    c = code_of[name] = len(names) + len(added)
-                    added.append(name)
-                codes[p] = c
-            names = names + tuple(added)
+            codes, added = source_codes(names, check_sources(sources, n))
+            names = names + added
             new_codes = codes if self.codes is None else np.concatenate([self.codes, codes])
             new_codes.flags.writeable = False
         return ArticleMeta(new_dates, aware, new_codes, names)

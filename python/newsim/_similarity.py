@@ -33,7 +33,14 @@ import scipy.sparse as sp
 from . import _core
 from ._input import refuse_unordered
 from ._jobs import resolve_n_jobs
-from ._metadata import ArticleMeta, check_dates, check_sources, check_window
+from ._metadata import (
+    ArticleMeta,
+    check_dates,
+    check_exclusion,
+    check_sources,
+    check_window,
+    source_codes,
+)
 from ._progress import Monitor, check_progress, monitor, parallel_seconds
 from ._repr import SummaryReprMixin, format_bytes
 
@@ -770,8 +777,7 @@ def _article_filter(state: _State, window: Any, exclude_same_source: Any) -> dic
 
     ``state`` is compacted (one segment, nothing removed): its metadata is by row.
     """
-    if not isinstance(exclude_same_source, (bool, np.bool_)):
-        raise TypeError(f"exclude_same_source must be True or False, got {exclude_same_source!r}")
+    exclude_same_source = check_exclusion(exclude_same_source)
     out: dict[str, Any] = {}
     meta = state.meta
     if window is not None:
@@ -805,8 +811,7 @@ def _query_filter(
     The returned function gives the keyword arguments for the slots [begin, end) of ``state``
     (a segment): the index's dates and source codes there, and the queries' own.
     """
-    if not isinstance(exclude_same_source, (bool, np.bool_)):
-        raise TypeError(f"exclude_same_source must be True or False, got {exclude_same_source!r}")
+    exclude_same_source = check_exclusion(exclude_same_source)
     meta = state.meta
     for name, given, used in (
         ("dates", dates, window is not None),
@@ -841,12 +846,8 @@ def _query_filter(
                 "exclude_same_source=True needs the indexed articles' sources: build the "
                 "index with sources="
             )
-        names = {name: c for c, name in enumerate(meta.names)}
-        unseen = len(meta.names)  # a source the index does not know matches no article
-        codes = np.array(
-            [-1 if s is None else names.get(s, unseen) for s in check_sources(sources, n_queries)],
-            dtype=np.int32,
-        )
+        # a source the index does not know gets a code no article has
+        codes, _ = source_codes(meta.names, check_sources(sources, n_queries))
         out.update(exclude_same_source=True, query_sources=codes)
 
     def segment(begin: int, end: int) -> dict[str, Any]:
@@ -2172,7 +2173,7 @@ class SimilarityIndex(SummaryReprMixin):
         if st.n_alive == 0 and st.n_slots > 0:
             st = st.compacted()
         self._new_ids(st, ids, n_new)
-        return _new_meta(st.meta, dates, sources, n_new)
+        return ArticleMeta.after_add(st.meta, dates, sources, n_new)
 
     def _meta_arguments(self, rows: Optional[np.ndarray] = None) -> dict[str, Any]:
         """Return the ``dates=`` and ``sources=`` of these rows (all: None), as add() takes them.
@@ -2276,21 +2277,6 @@ class SimilarityIndex(SummaryReprMixin):
             if new.n_slots - new.n_alive > _COMPACT_SHARE * new.n_slots:
                 new = new.compacted()
             self._state = new
-
-
-def _new_meta(
-    meta: Optional[ArticleMeta], dates: Any, sources: Any, n_new: int
-) -> Optional[ArticleMeta]:
-    """Return the slots' metadata after adding ``n_new`` articles with these dates and sources."""
-    if meta is None:
-        for name, given in (("dates", dates), ("sources", sources)):
-            if given is not None:
-                raise TypeError(
-                    f"this index has no {name}: build it with {name}= to keep them, or add "
-                    f"without {name}="
-                )
-        return None
-    return meta.extended(dates, sources, n_new)
 
 
 class Keywords(NamedTuple):

@@ -54,7 +54,7 @@ from dask.delayed import Delayed, delayed
 from sklearn.base import clone
 
 from ._blocks import merge_top_k
-from ._metadata import check_dates, check_sources, check_window
+from ._metadata import check_dates, check_exclusion, check_sources, check_window
 from ._params import _detect_language
 from ._similarity import (
     Pairs,
@@ -212,10 +212,7 @@ class _Limits:
         cls, dates: Any, sources: Any, window: Any, exclude_same_source: Any
     ) -> Optional[_Limits]:
         """Check the arguments on the client; None when every pair is compared."""
-        if not isinstance(exclude_same_source, (bool, np.bool_)):
-            raise TypeError(
-                f"exclude_same_source must be True or False, got {exclude_same_source!r}"
-            )
+        exclude_same_source = check_exclusion(exclude_same_source)
         ns = None if window is None else check_window(window)
         if ns is not None and ns < 0:
             raise ValueError(f"window must be a duration >= 0, got {window!r}")

@@ -382,9 +382,9 @@ def load_uci_stories(path: str | os.PathLike[str] | None = None) -> Corpus:
 
     The file ``uci_news_stories_dev.csv`` is a standard CSV file with the header
     ``ID,TITLE,URL,PUBLISHER,CATEGORY,STORY,HOSTNAME,TIMESTAMP``: 3,259 headlines from
-    1,948 publishers over two days in March 2014, each in one of 44 stories (articles a news
-    aggregator grouped as covering the same event). ``TIMESTAMP`` counts milliseconds since
-    1970-01-01 UTC.
+    1,324 distinct publishers over two days in March 2014, each in one of 44 stories
+    (articles a news aggregator grouped as covering the same event). ``TIMESTAMP`` counts
+    milliseconds since 1970-01-01 UTC.
 
     Parameters
     ----------
